@@ -1,0 +1,99 @@
+import { nanosToUsd, round2, type Granularity } from '@pulse/shared';
+import { sql } from 'drizzle-orm';
+import { budgetView, subtractUsd } from './budget.js';
+import { type QueryContext, rows } from './context.js';
+import { msOf, nanosOf, num, usdFromNanos } from './convert.js';
+import { statsRows } from './sources.js';
+import { bucketStarts, iso, planWindow, type TimeWindow } from './window.js';
+
+export async function costOverview(q: QueryContext, w: TimeWindow) {
+  const [[r], budget] = await Promise.all([
+    rows<{ cost: unknown; calls: unknown }>(
+      q,
+      sql`select coalesce(sum(cost_nanos), 0)::text as cost, coalesce(sum(calls), 0)::float8 as calls
+          from (${statsRows(q.scope, planWindow(w), null)}) s`,
+    ),
+    budgetView(q),
+  ]);
+  const total = usdFromNanos(r?.cost);
+  const calls = num(r?.calls);
+  return {
+    from: iso(w.from),
+    to: iso(w.to),
+    total_cost_usd: total,
+    avg_cost_per_call_usd: calls > 0 ? total / calls : null,
+    month_to_date_usd: budget.month_to_date_usd,
+    projected_month_usd: budget.projected_month_usd,
+    budget_usd: budget.monthly_limit_usd,
+    budget_remaining_usd: budget.monthly_limit_usd === null ? null : subtractUsd(budget.monthly_limit_usd, budget.month_to_date_usd),
+    budget_status: budget.status,
+  };
+}
+
+export async function costTrend(q: QueryContext, w: TimeWindow, g: Granularity) {
+  const found = await rows<{ bucket: unknown; model: string; cost: unknown }>(
+    q,
+    sql`select bucket, model, sum(cost_nanos)::text as cost from (${statsRows(q.scope, planWindow(w, g), g)}) s group by 1, 2`,
+  );
+  // Sums stay in integer nano-dollars until they go on the wire.
+  const totals = new Map<string, bigint>();
+  const cells = new Map<number, Map<string, bigint>>();
+  for (const r of found) {
+    const nanos = nanosOf(r.cost);
+    totals.set(r.model, (totals.get(r.model) ?? 0n) + nanos);
+    const t = msOf(r.bucket);
+    if (!cells.has(t)) cells.set(t, new Map());
+    cells.get(t)!.set(r.model, nanos);
+  }
+  // Every model with spend in the window, by total cost descending, then name.
+  const models = [...totals.entries()]
+    .filter(([, nanos]) => nanos > 0n)
+    .sort((a, b) => (a[1] === b[1] ? (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0) : a[1] > b[1] ? -1 : 1))
+    .map(([m]) => m);
+  return {
+    from: iso(w.from),
+    to: iso(w.to),
+    granularity: g,
+    models,
+    data: bucketStarts(w, g).map((t) => {
+      const cell = cells.get(t);
+      const by_model: Record<string, number> = {};
+      let total = 0n;
+      for (const m of models) {
+        const nanos = cell?.get(m) ?? 0n;
+        by_model[m] = nanosToUsd(nanos);
+        total += nanos;
+      }
+      return { timestamp: iso(t), total_cost_usd: nanosToUsd(total), by_model };
+    }),
+  };
+}
+
+export async function costByModel(q: QueryContext, w: TimeWindow) {
+  const found = await rows<{ model: string; cost: unknown; calls: unknown; input_tokens: unknown; output_tokens: unknown }>(
+    q,
+    sql`select model, sum(cost_nanos)::text as cost, sum(calls)::float8 as calls, sum(input_tokens)::float8 as input_tokens,
+          sum(output_tokens)::float8 as output_tokens
+        from (${statsRows(q.scope, planWindow(w), null)}) s group by 1 having sum(calls) > 0
+        order by sum(cost_nanos) desc, 1 collate "C" asc`,
+  );
+  const total = nanosToUsd(found.reduce((n, r) => n + nanosOf(r.cost), 0n));
+  return {
+    from: iso(w.from),
+    to: iso(w.to),
+    total_cost_usd: total,
+    data: found.map((r) => {
+      const cost = usdFromNanos(r.cost);
+      const calls = num(r.calls);
+      return {
+        model: r.model,
+        cost_usd: cost,
+        calls,
+        input_tokens: num(r.input_tokens),
+        output_tokens: num(r.output_tokens),
+        avg_cost_per_call_usd: calls > 0 ? cost / calls : null,
+        percentage: total > 0 ? round2((cost / total) * 100) : 0,
+      };
+    }),
+  };
+}

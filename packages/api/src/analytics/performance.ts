@@ -1,0 +1,168 @@
+import { type Granularity, histogramPercentile, round2 } from '@pulse/shared';
+import { sql } from 'drizzle-orm';
+import { type QueryContext, rows } from './context.js';
+import { isoOf, msOf, num } from './convert.js';
+import { errorRows, histRows, rawLatencyRows, statsRows } from './sources.js';
+import { bucketStarts, iso, planWindow, type TimeWindow, type WindowPlan } from './window.js';
+
+const PERCENTILES = [0.5, 0.95, 0.99] as const;
+
+interface Percentiles {
+  p50_ms: number | null;
+  p95_ms: number | null;
+  p99_ms: number | null;
+}
+const NO_PERCENTILES: Percentiles = { p50_ms: null, p95_ms: null, p99_ms: null };
+
+/** A window served by raw rows alone is small: exact percentile_cont. Otherwise histograms. */
+function servedByRawOnly(plan: WindowPlan): boolean {
+  return plan.hourly.length === 0 && plan.daily.length === 0;
+}
+
+/** Percentiles per bucket (key null for a whole-window figure). */
+async function percentiles(q: QueryContext, w: TimeWindow, plan: WindowPlan, g: Granularity | null): Promise<Map<number | null, Percentiles>> {
+  const out = new Map<number | null, Percentiles>();
+  if (servedByRawOnly(plan)) {
+    const found = await rows<{ bucket: unknown; p50: unknown; p95: unknown; p99: unknown }>(
+      q,
+      sql`select bucket, percentile_cont(0.5) within group (order by latency_ms) as p50,
+            percentile_cont(0.95) within group (order by latency_ms) as p95,
+            percentile_cont(0.99) within group (order by latency_ms) as p99
+          from (${rawLatencyRows(q.scope, w, g)}) r group by 1`,
+    );
+    for (const r of found) {
+      out.set(g ? msOf(r.bucket) : null, { p50_ms: num(r.p50), p95_ms: num(r.p95), p99_ms: num(r.p99) });
+    }
+    return out;
+  }
+  const found = await rows<{ bucket: unknown; bin: unknown; count: unknown }>(
+    q,
+    sql`select bucket, bin, sum(count)::float8 as count from (${histRows(q.scope, plan, g)}) h group by 1, 2 order by 1, 2`,
+  );
+  const byBucket = new Map<number | null, Array<{ bin: number; count: number }>>();
+  for (const r of found) {
+    const key = g ? msOf(r.bucket) : null;
+    if (!byBucket.has(key)) byBucket.set(key, []);
+    byBucket.get(key)!.push({ bin: num(r.bin), count: num(r.count) });
+  }
+  for (const [key, bins] of byBucket) {
+    const [p50, p95, p99] = PERCENTILES.map((p) => histogramPercentile(bins, p));
+    out.set(key, { p50_ms: p50 ?? null, p95_ms: p95 ?? null, p99_ms: p99 ?? null });
+  }
+  return out;
+}
+
+export async function performanceOverview(q: QueryContext, w: TimeWindow) {
+  const plan = planWindow(w);
+  const [[r], pct] = await Promise.all([
+    rows<{ calls: unknown; errors: unknown; latency_sum: unknown }>(
+      q,
+      sql`select coalesce(sum(calls), 0)::float8 as calls, coalesce(sum(errors), 0)::float8 as errors,
+            coalesce(sum(latency_sum), 0)::float8 as latency_sum from (${statsRows(q.scope, plan, null)}) s`,
+    ),
+    percentiles(q, w, plan, null),
+  ]);
+  const calls = num(r?.calls);
+  const errors = num(r?.errors);
+  return {
+    from: iso(w.from),
+    to: iso(w.to),
+    total_calls: calls,
+    error_count: errors,
+    error_rate_pct: calls > 0 ? round2((errors / calls) * 100) : null,
+    avg_latency_ms: calls > 0 ? round2(num(r?.latency_sum) / calls) : null,
+    ...(calls > 0 ? (pct.get(null) ?? NO_PERCENTILES) : NO_PERCENTILES),
+  };
+}
+
+export async function latencySeries(q: QueryContext, w: TimeWindow, g: Granularity) {
+  const plan = planWindow(w, g);
+  const [found, pct] = await Promise.all([
+    rows<{ bucket: unknown; calls: unknown }>(
+      q,
+      sql`select bucket, sum(calls)::float8 as calls from (${statsRows(q.scope, plan, g)}) s group by 1`,
+    ),
+    percentiles(q, w, plan, g),
+  ]);
+  const calls = new Map(found.map((r) => [msOf(r.bucket), num(r.calls)]));
+  return {
+    from: iso(w.from),
+    to: iso(w.to),
+    granularity: g,
+    data: bucketStarts(w, g).map((t) => ({
+      timestamp: iso(t),
+      calls: calls.get(t) ?? 0,
+      ...(calls.get(t) ? (pct.get(t) ?? NO_PERCENTILES) : NO_PERCENTILES),
+    })),
+  };
+}
+
+export async function throughput(q: QueryContext, w: TimeWindow, g: Granularity) {
+  const found = await rows<{ bucket: unknown; calls: unknown; errors: unknown }>(
+    q,
+    sql`select bucket, sum(calls)::float8 as calls, sum(errors)::float8 as errors
+        from (${statsRows(q.scope, planWindow(w, g), g)}) s group by 1`,
+  );
+  const byBucket = new Map(found.map((r) => [msOf(r.bucket), { calls: num(r.calls), errors: num(r.errors) }]));
+  return {
+    from: iso(w.from),
+    to: iso(w.to),
+    granularity: g,
+    data: bucketStarts(w, g).map((t) => {
+      const b = byBucket.get(t) ?? { calls: 0, errors: 0 };
+      return { timestamp: iso(t), success: b.calls - b.errors, error: b.errors, total: b.calls };
+    }),
+  };
+}
+
+export async function errorsByType(q: QueryContext, w: TimeWindow, limit: number) {
+  const found = await rows<{
+    error_type: string;
+    count: unknown;
+    last_seen: unknown;
+    last_message: string | null;
+    affected: unknown;
+    agents: string[] | string | null;
+    total: unknown;
+  }>(
+    q,
+    sql`with e as (${errorRows(q.scope, planWindow(w))}),
+      per_type as (select error_type, sum(count) as count, max(last_seen) as last_seen from e group by 1),
+      per_agent as (select error_type, agent_id, sum(count) as count from e group by 1, 2),
+      latest as (
+        select distinct on (error_type) error_type, last_message from e
+        order by error_type, last_seen desc, last_message desc nulls last)
+      select t.error_type, t.count::float8 as count, t.last_seen, l.last_message,
+        (select count(*)::float8 from per_agent a where a.error_type = t.error_type) as affected,
+        (select array_agg(agent_id order by count desc, agent_id collate "C") from (
+           select agent_id, count from per_agent a where a.error_type = t.error_type
+           order by count desc, agent_id collate "C" limit 5) top) as agents,
+        (select coalesce(sum(count), 0)::float8 from per_type) as total
+      from per_type t join latest l using (error_type)
+      order by t.count desc, t.error_type collate "C" asc
+      limit ${limit}`,
+  );
+  // limit >= 1, so no row means no error at all in the window.
+  const total = found.length ? num(found[0]!.total) : 0;
+  return {
+    from: iso(w.from),
+    to: iso(w.to),
+    total_errors: total,
+    data: found.map((r) => ({
+      error_type: r.error_type,
+      count: num(r.count),
+      percentage: total > 0 ? round2((num(r.count) / total) * 100) : 0,
+      affected_agents: num(r.affected),
+      agents: parseTextArray(r.agents),
+      last_seen: isoOf(r.last_seen),
+      sample_message: r.last_message,
+    })),
+  };
+}
+
+/** text[] arrives as an array from both drivers, but guard the literal form too. */
+function parseTextArray(v: string[] | string | null): string[] {
+  if (v === null) return [];
+  if (Array.isArray(v)) return v;
+  return v.replace(/^\{|\}$/g, '').split(',').filter(Boolean);
+}

@@ -1,0 +1,151 @@
+import { timeBucket } from '@pulse/db';
+import type { Granularity } from '@pulse/shared';
+import { type SQL, sql } from 'drizzle-orm';
+import { latencyBinSql } from '../ingest/rollup-sql.js';
+import { iso, type TimeWindow, type WindowPlan } from './window.js';
+
+/**
+ * Row sources for the analytics queries. Each returns a SELECT whose rows, summed, give
+ * the exact figure for the plan's window: raw traces for the edges, hourly and daily
+ * rollups for the rest. Callers aggregate them in one statement (one snapshot).
+ */
+export interface Scope {
+  workspaceId: string;
+  agentId?: string | undefined;
+  model?: string | undefined;
+  timescale: boolean;
+}
+
+const none = sql`false`;
+
+function within(column: SQL, segments: TimeWindow[]): SQL {
+  if (segments.length === 0) return none;
+  return sql.join(
+    segments.map((s) => sql`(${column} >= ${iso(s.from)}::timestamptz and ${column} < ${iso(s.to)}::timestamptz)`),
+    sql` or `,
+  );
+}
+
+function filters(scope: Scope): SQL {
+  const parts: SQL[] = [sql`workspace_id = ${scope.workspaceId}::uuid`];
+  if (scope.agentId !== undefined) parts.push(sql`agent_id = ${scope.agentId}`);
+  if (scope.model !== undefined) parts.push(sql`model = ${scope.model}`);
+  return sql.join(parts, sql` and `);
+}
+
+/** The dim of the dim-keyed rollups for a scope, or null when only raw rows can answer it. */
+function dimOf(scope: Scope): string | null {
+  if (scope.agentId !== undefined && scope.model !== undefined) return null;
+  if (scope.agentId !== undefined) return `a:${scope.agentId}`;
+  if (scope.model !== undefined) return `m:${scope.model}`;
+  return '';
+}
+
+/** Both filters at once: the dim-keyed rollups cannot answer, so the whole window is raw. */
+function planForDim(scope: Scope, plan: WindowPlan): WindowPlan {
+  if (dimOf(scope) !== null) return plan;
+  return { raw: [...plan.raw, ...plan.hourly, ...plan.daily], hourly: [], daily: [] };
+}
+
+function bucketOf(scope: Scope, g: Granularity | null, column: SQL): SQL {
+  return g ? timeBucket(scope.timescale, g, column) : sql`null::timestamptz`;
+}
+
+const ts = sql`"timestamp"`;
+const bucketCol = sql`bucket`;
+
+/** (bucket, agent_id, model, calls, errors, input_tokens, output_tokens, cost_nanos, latency_sum) */
+export function statsRows(scope: Scope, plan: WindowPlan, g: Granularity | null): SQL {
+  const parts: SQL[] = [];
+  if (plan.raw.length) {
+    parts.push(sql`select ${bucketOf(scope, g, ts)} as bucket, agent_id, model, count(*)::bigint as calls,
+      sum(is_error)::bigint as errors, sum(input_tokens)::bigint as input_tokens, sum(output_tokens)::bigint as output_tokens,
+      sum(cost_nanos)::numeric as cost_nanos, sum(latency_ms) as latency_sum
+      from traces where ${filters(scope)} and (${within(ts, plan.raw)}) group by 1, 2, 3`);
+  }
+  for (const [table, segments] of [
+    [sql`stats_hourly`, plan.hourly],
+    [sql`stats_daily`, plan.daily],
+  ] as const) {
+    if (!segments.length) continue;
+    parts.push(sql`select ${bucketOf(scope, g, bucketCol)} as bucket, agent_id, model, calls, errors, input_tokens, output_tokens,
+      cost_nanos::numeric, latency_sum_ms from ${table} where ${filters(scope)} and (${within(bucketCol, segments)})`);
+  }
+  return unionAll(parts, sql`select null::timestamptz as bucket, null::text as agent_id, null::text as model, 0::bigint as calls,
+    0::bigint as errors, 0::bigint as input_tokens, 0::bigint as output_tokens, 0::numeric as cost_nanos, 0::float8 as latency_sum where false`);
+}
+
+/** (user_id, calls, cost_nanos, tokens, last_seen) — named users only. */
+export function userRows(scope: Scope, plan: WindowPlan): SQL {
+  const p = planForDim(scope, plan);
+  const dim = dimOf(scope);
+  const parts: SQL[] = [];
+  if (p.raw.length) {
+    parts.push(sql`select user_id, count(*)::bigint as calls, sum(cost_nanos)::numeric as cost_nanos,
+      sum(input_tokens + output_tokens)::bigint as tokens, max("timestamp") as last_seen
+      from traces where ${filters(scope)} and user_id is not null and (${within(ts, p.raw)}) group by 1`);
+  }
+  for (const [table, segments] of [
+    [sql`user_stats_hourly`, p.hourly],
+    [sql`user_stats_daily`, p.daily],
+  ] as const) {
+    if (!segments.length) continue;
+    parts.push(sql`select user_id, calls, cost_nanos::numeric, tokens, last_seen from ${table}
+      where workspace_id = ${scope.workspaceId}::uuid and dim = ${dim} and (${within(bucketCol, segments)})`);
+  }
+  return unionAll(parts, sql`select null::text as user_id, 0::bigint as calls, 0::numeric as cost_nanos, 0::bigint as tokens,
+    null::timestamptz as last_seen where false`);
+}
+
+/** (bucket, bin, count) — latency histogram rows; raw edges are binned on the fly. */
+export function histRows(scope: Scope, plan: WindowPlan, g: Granularity | null): SQL {
+  const p = planForDim(scope, plan);
+  const dim = dimOf(scope);
+  const parts: SQL[] = [];
+  if (p.raw.length) {
+    parts.push(sql`select ${bucketOf(scope, g, ts)} as bucket, ${latencyBinSql(sql`latency_ms`)} as bin, count(*)::bigint as count
+      from traces where ${filters(scope)} and (${within(ts, p.raw)}) group by 1, 2`);
+  }
+  for (const [table, segments] of [
+    [sql`latency_hist_hourly`, p.hourly],
+    [sql`latency_hist_daily`, p.daily],
+  ] as const) {
+    if (!segments.length) continue;
+    parts.push(sql`select ${bucketOf(scope, g, bucketCol)} as bucket, bin, count from ${table}
+      where workspace_id = ${scope.workspaceId}::uuid and dim = ${dim} and (${within(bucketCol, segments)})`);
+  }
+  return unionAll(parts, sql`select null::timestamptz as bucket, 0 as bin, 0::bigint as count where false`);
+}
+
+/** (error_type, agent_id, model, count, last_seen, last_message) */
+export function errorRows(scope: Scope, plan: WindowPlan): SQL {
+  const parts: SQL[] = [];
+  if (plan.raw.length) {
+    parts.push(sql`select error_type, agent_id, model, count(*)::bigint as count, max("timestamp") as last_seen,
+      (array_agg(error_message order by "timestamp" desc, error_message desc nulls last))[1] as last_message
+      from traces where ${filters(scope)} and is_error = 1 and (${within(ts, plan.raw)}) group by 1, 2, 3`);
+  }
+  for (const [table, segments] of [
+    [sql`error_stats_hourly`, plan.hourly],
+    [sql`error_stats_daily`, plan.daily],
+  ] as const) {
+    if (!segments.length) continue;
+    parts.push(sql`select error_type, agent_id, model, count, last_seen, last_message from ${table}
+      where ${filters(scope)} and (${within(bucketCol, segments)})`);
+  }
+  return unionAll(parts, sql`select null::text as error_type, null::text as agent_id, null::text as model, 0::bigint as count,
+    null::timestamptz as last_seen, null::text as last_message where false`);
+}
+
+/** Exact percentile_cont over raw rows, for windows no rollup can serve. */
+export function rawLatencyRows(scope: Scope, window: TimeWindow, g: Granularity | null): SQL {
+  return sql`select ${bucketOf(scope, g, ts)} as bucket, latency_ms from traces where ${filters(scope)} and (${within(ts, [window])})`;
+}
+
+function unionAll(parts: SQL[], empty: SQL): SQL {
+  if (parts.length === 0) return empty;
+  return sql.join(
+    parts.map((p) => sql`(${p})`),
+    sql` union all `,
+  );
+}

@@ -1,0 +1,80 @@
+import { round2, type Granularity } from '@pulse/shared';
+import { sql } from 'drizzle-orm';
+import { type QueryContext, rows } from './context.js';
+import { isoOf, msOf, num, usdFromNanos } from './convert.js';
+import { statsRows, userRows } from './sources.js';
+import { bucketStarts, iso, planWindow, previousWindow, type TimeWindow } from './window.js';
+
+function usageFigures(r: Record<string, unknown>, prefix: string) {
+  const calls = num(r[`${prefix}calls`]);
+  const users = num(r[`${prefix}users`]);
+  return {
+    total_calls: calls,
+    unique_users: users,
+    active_agents: num(r[`${prefix}agents`]),
+    avg_calls_per_user: users > 0 ? round2(calls / users) : null,
+  };
+}
+
+export async function usageOverview(q: QueryContext, w: TimeWindow) {
+  const prev = previousWindow(w);
+  const [r] = await rows(
+    q,
+    sql`select
+      (select coalesce(sum(calls), 0)::float8 from (${statsRows(q.scope, planWindow(w), null)}) s) as calls,
+      (select count(distinct agent_id)::float8 from (${statsRows(q.scope, planWindow(w), null)}) s) as agents,
+      (select count(distinct user_id)::float8 from (${userRows(q.scope, planWindow(w))}) u) as users,
+      (select coalesce(sum(calls), 0)::float8 from (${statsRows(q.scope, planWindow(prev), null)}) s) as prev_calls,
+      (select count(distinct agent_id)::float8 from (${statsRows(q.scope, planWindow(prev), null)}) s) as prev_agents,
+      (select count(distinct user_id)::float8 from (${userRows(q.scope, planWindow(prev))}) u) as prev_users`,
+  );
+  return { from: iso(w.from), to: iso(w.to), ...usageFigures(r!, ''), previous: usageFigures(r!, 'prev_') };
+}
+
+export async function callsOverTime(q: QueryContext, w: TimeWindow, g: Granularity) {
+  const found = await rows<{ bucket: unknown; calls: unknown }>(
+    q,
+    sql`select bucket, sum(calls)::float8 as calls from (${statsRows(q.scope, planWindow(w, g), g)}) s group by 1`,
+  );
+  const byBucket = new Map(found.map((r) => [msOf(r.bucket), num(r.calls)]));
+  return {
+    from: iso(w.from),
+    to: iso(w.to),
+    granularity: g,
+    data: bucketStarts(w, g).map((t) => ({ timestamp: iso(t), calls: byBucket.get(t) ?? 0 })),
+  };
+}
+
+export async function agentDistribution(q: QueryContext, w: TimeWindow) {
+  const found = await rows<{ agent_id: string; calls: unknown }>(
+    q,
+    sql`select agent_id, sum(calls)::float8 as calls from (${statsRows(q.scope, planWindow(w), null)}) s
+        group by 1 having sum(calls) > 0 order by 2 desc, 1 collate "C" asc`,
+  );
+  const total = found.reduce((n, r) => n + num(r.calls), 0);
+  return {
+    from: iso(w.from),
+    to: iso(w.to),
+    total_calls: total,
+    data: found.map((r) => ({ agent_id: r.agent_id, calls: num(r.calls), percentage: round2((num(r.calls) / total) * 100) })),
+  };
+}
+
+export async function topUsers(q: QueryContext, w: TimeWindow, limit: number) {
+  const found = await rows<{ user_id: string; calls: unknown; cost: unknown; tokens: unknown; last_seen: unknown }>(
+    q,
+    sql`select user_id, sum(calls)::float8 as calls, sum(cost_nanos)::text as cost, sum(tokens)::float8 as tokens, max(last_seen) as last_seen
+        from (${userRows(q.scope, planWindow(w))}) u group by 1 order by 2 desc, 1 collate "C" asc limit ${limit}`,
+  );
+  return {
+    from: iso(w.from),
+    to: iso(w.to),
+    data: found.map((r) => ({
+      user_id: r.user_id,
+      calls: num(r.calls),
+      cost_usd: usdFromNanos(r.cost),
+      total_tokens: num(r.tokens),
+      last_seen: isoOf(r.last_seen),
+    })),
+  };
+}

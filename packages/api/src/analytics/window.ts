@@ -1,0 +1,92 @@
+import { GRANULARITY_MS, type Granularity, MAX_BUCKETS, RANGE_MS, type WindowInput } from '@pulse/shared';
+import { TRPCError } from '@trpc/server';
+
+export interface TimeWindow {
+  from: number;
+  to: number;
+}
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+/** The window [from, to) of contract §3: a preset ends now; a custom one is taken as sent. */
+export function resolveWindow(input: Pick<WindowInput, 'range' | 'from' | 'to'>, now = Date.now()): TimeWindow {
+  if (input.range === 'custom') return { from: Date.parse(input.from!), to: Date.parse(input.to!) };
+  return { from: now - RANGE_MS[input.range], to: now };
+}
+
+/** The window of equal length just before `w` (usage overview's `previous`). */
+export function previousWindow(w: TimeWindow): TimeWindow {
+  return { from: w.from - (w.to - w.from), to: w.from };
+}
+
+/** Default granularity by span (≤ 6 h minute, ≤ 8 d hour, else day); > 1500 buckets is a 400. */
+export function resolveGranularity(w: TimeWindow, requested?: Granularity): Granularity {
+  const span = w.to - w.from;
+  const granularity = requested ?? (span <= 6 * HOUR ? 'minute' : span <= 8 * DAY ? 'hour' : 'day');
+  const buckets = bucketStarts(w, granularity, MAX_BUCKETS + 1).length;
+  if (buckets > MAX_BUCKETS) {
+    throw new TRPCError({
+      code: 'BAD_REQUEST',
+      message: `granularity: ${granularity} over this window gives more than ${MAX_BUCKETS} buckets; choose a coarser granularity or a shorter window`,
+    });
+  }
+  return granularity;
+}
+
+export function floorTo(ms: number, step: number): number {
+  return Math.floor(ms / step) * step;
+}
+export function ceilTo(ms: number, step: number): number {
+  return Math.ceil(ms / step) * step;
+}
+
+/** Start of every UTC-aligned bucket that intersects the window, ascending (at most `cap`). */
+export function bucketStarts(w: TimeWindow, granularity: Granularity, cap = Infinity): number[] {
+  const step = GRANULARITY_MS[granularity];
+  const starts: number[] = [];
+  for (let t = floorTo(w.from, step); t < w.to && starts.length < cap; t += step) starts.push(t);
+  return starts;
+}
+
+/**
+ * Splits a window by which table can answer each part exactly: raw rows for the sub-hour
+ * edges, hourly rollups for whole hours outside whole days, daily rollups for whole days.
+ * `finest` limits the rollups a series may use (an hourly series cannot read daily rows).
+ */
+export interface WindowPlan {
+  raw: TimeWindow[];
+  hourly: TimeWindow[];
+  daily: TimeWindow[];
+}
+
+export function planWindow(w: TimeWindow, finest: Granularity | 'any' = 'any'): WindowPlan {
+  const plan: WindowPlan = { raw: [], hourly: [], daily: [] };
+  const push = (list: TimeWindow[], from: number, to: number) => {
+    if (from < to) list.push({ from, to });
+  };
+  if (finest === 'minute') {
+    push(plan.raw, w.from, w.to);
+    return plan;
+  }
+  const h0 = ceilTo(w.from, HOUR);
+  const h1 = floorTo(w.to, HOUR);
+  if (h0 >= h1) {
+    push(plan.raw, w.from, w.to);
+    return plan;
+  }
+  push(plan.raw, w.from, h0);
+  push(plan.raw, h1, w.to);
+  const d0 = ceilTo(h0, DAY);
+  const d1 = floorTo(h1, DAY);
+  if (finest === 'hour' || d0 >= d1) {
+    push(plan.hourly, h0, h1);
+    return plan;
+  }
+  push(plan.hourly, h0, d0);
+  push(plan.hourly, d1, h1);
+  push(plan.daily, d0, d1);
+  return plan;
+}
+
+export const iso = (ms: number) => new Date(ms).toISOString();

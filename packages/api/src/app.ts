@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Database } from '@pulse/db';
+import { INGEST_LIMITS } from '@pulse/shared';
+import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import { sql } from 'drizzle-orm';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { pinoHttp } from 'pino-http';
+import { createOpenApiExpressMiddleware, generateOpenApiDocument } from 'trpc-to-openapi';
+import { KeyStore } from './auth/key-store.js';
+import type { Cache } from './cache/cache.js';
+import type { Config } from './config.js';
+import { normalizeRestErrors } from './http/normalize-errors.js';
+import type { Logger } from './logger.js';
+import { appRouter } from './routers/app-router.js';
+import { type AppServices, type Context, statusOf } from './trpc/context.js';
+
+export interface AppDeps {
+  database: Database;
+  cache: Cache;
+  config: Config;
+  logger: Logger;
+}
+
+const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+
+export function buildOpenApiDocument() {
+  return generateOpenApiDocument(appRouter, {
+    title: 'Pulse API',
+    description: 'Usage, cost and performance analytics for AI agents. See docs/API_SPEC.md.',
+    version: '1.0.0',
+    baseUrl: '/api/v1',
+    securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } },
+  });
+}
+
+/** The express app, built from its dependencies so tests run it in-process. */
+export function createApp(deps: AppDeps) {
+  const { database, cache, config, logger } = deps;
+  const services: AppServices = {
+    ...deps,
+    keys: new KeyStore(database),
+    onWorkspaceWrite: (workspaceId) => cache.bumpVersion(workspaceId),
+  };
+  const createContext = ({ req, res }: { req: Request; res: Response }): Context => ({ ...services, req, res });
+  const showStack = config.nodeEnv === 'development';
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-ID', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/api/health' },
+    }),
+  );
+
+  app.get('/api/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/api/ready', async (_req, res) => {
+    const cacheState = { kind: cache.kind, state: cache.state() };
+    try {
+      await database.rows(sql`select 1 as ok`);
+      res.json({ status: 'ok', database: { driver: database.driver, state: 'ok' }, cache: cacheState });
+    } catch (err) {
+      logger.error({ err }, 'readiness check: database unavailable');
+      res.status(503).json({ status: 'unavailable', database: { driver: database.driver, state: 'down' }, cache: cacheState });
+    }
+  });
+
+  const openApiDocument = buildOpenApiDocument();
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+
+  app.use(
+    '/trpc',
+    createExpressMiddleware({
+      router: appRouter,
+      createContext,
+      maxBodySize: INGEST_LIMITS.maxBodyBytes,
+      onError: ({ error, path: procedurePath }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: describeError(error), path: procedurePath }, 'trpc error');
+      },
+    }),
+  );
+
+  app.use(
+    '/api/v1',
+    express.json({ limit: INGEST_LIMITS.maxBodyBytes }),
+    normalizeRestErrors(showStack),
+    createOpenApiExpressMiddleware({
+      router: appRouter,
+      createContext,
+      maxBodySize: INGEST_LIMITS.maxBodyBytes,
+      // Procedures choose non-200 success codes (201, 204, 207) through setStatus().
+      responseMeta: ({ ctx, errors }) => {
+        const status = errors.length === 0 ? statusOf(ctx) : undefined;
+        return status ? { status } : {};
+      },
+      onError: ({ error, path: procedurePath }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: describeError(error), path: procedurePath }, 'rest error');
+      },
+    }),
+  );
+
+  app.use('/api', (_req, res) => {
+    res.status(404).json({ code: 'NOT_FOUND', message: 'No such API path' });
+  });
+
+  if (existsSync(webDist)) {
+    app.use(express.static(webDist, { index: false, maxAge: '1h' }));
+    // The SPA owns every other path: client-side routes reload to index.html.
+    app.get('/{*path}', (_req, res) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(path.join(webDist, 'index.html'));
+    });
+  } else {
+    app.get('/', (_req, res) => {
+      res.type('text').send('Pulse API is running. The dashboard is not built: run `npm run build`.');
+    });
+  }
+
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const e = err as { status?: number; type?: string; message?: string; stack?: string };
+    if (e.type === 'entity.too.large') {
+      res.status(413).json({ code: 'PAYLOAD_TOO_LARGE', message: `Request body is larger than ${INGEST_LIMITS.maxBodyBytes} bytes (5 MiB)` });
+      return;
+    }
+    if (e.type === 'entity.parse.failed') {
+      res.status(400).json({ code: 'PARSE_ERROR', message: 'Request body is not valid JSON' });
+      return;
+    }
+    if (e.status && e.status >= 400 && e.status < 500) {
+      res.status(e.status).json({ code: 'BAD_REQUEST', message: e.message ?? 'Bad request' });
+      return;
+    }
+    logger.error({ err }, 'unhandled error');
+    res.status(500).json({ code: 'INTERNAL_SERVER_ERROR', message: 'Internal error', ...(showStack ? { stack: e.stack } : {}) });
+  });
+
+  return { app, services };
+}
+
+/**
+ * What a log line keeps of a failed request: the root cause's message and code, never the
+ * SQL text or its parameters (they hold customers' trace content).
+ */
+function describeError(error: Error): { message: string; code?: string; stack?: string } {
+  let root: unknown = error;
+  while (root instanceof Error && root.cause instanceof Error) root = root.cause;
+  const e = root as Error & { code?: string };
+  return { message: e.message?.split('\n')[0] ?? 'unknown', code: e.code, stack: e.stack?.split('\n').slice(0, 6).join('\n') };
+}

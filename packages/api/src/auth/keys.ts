@@ -1,0 +1,26 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** API keys look like `pk_<43 base64url chars>`: 256 bits of randomness. */
+export const KEY_PREFIX = 'pk_';
+const VISIBLE_PREFIX_LENGTH = 10;
+
+export function generateApiKey(): { key: string; hash: string; prefix: string } {
+  const key = KEY_PREFIX + randomBytes(32).toString('base64url');
+  return { key, hash: hashKey(key), prefix: key.slice(0, VISIBLE_PREFIX_LENGTH) };
+}
+
+export function hashKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+/** Constant-time comparison of two secrets through their SHA-256 digests (equal lengths always). */
+export function secretsEqual(a: string, b: string): boolean {
+  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+}
+
+/** The bearer token of an Authorization header, or undefined when absent or malformed. */
+export function bearerToken(header: string | string[] | undefined): string | undefined {
+  if (typeof header !== 'string') return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}

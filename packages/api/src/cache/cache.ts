@@ -1,0 +1,19 @@
+/**
+ * The analytics cache. Keys carry the workspace's data version, which every write bumps,
+ * so an answer is never served stale after an ingest or a budget change.
+ */
+export interface Cache {
+  readonly kind: 'redis' | 'memory';
+  /** A cached value, or undefined on a miss or when the cache is unavailable. */
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  /**
+   * The workspace's data version, to put in keys; undefined when the cache cannot tell
+   * (then the caller must not cache).
+   */
+  version(workspaceId: string): Promise<string | undefined>;
+  bumpVersion(workspaceId: string): Promise<void>;
+  /** `ok`, or `degraded` while the backing store is unreachable. */
+  state(): 'ok' | 'degraded';
+  close(): Promise<void>;
+}

@@ -1,0 +1,89 @@
+import { type Database, schema } from '@pulse/db';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { createWorkspace, issueKey } from '../admin/workspaces.js';
+import { ingestTraces } from '../ingest/ingest-traces.js';
+import type { Logger } from '../logger.js';
+import { createTrickle, generateDemoBatches } from './generate.js';
+
+export const DEMO_WORKSPACE_NAME = 'demo';
+const DEMO_KEY_NAME = 'demo-start';
+
+export interface DemoWorkspace {
+  workspaceId: string;
+  apiKey: string;
+  /** Traces stored by this start (0 when the data was already there). */
+  seeded: number;
+  seedMs: number;
+}
+
+export interface DemoSeedOptions {
+  seed: number;
+  now?: Date;
+  days?: number;
+  targetTraces?: number;
+  onProgress?: (stored: number) => void;
+}
+
+/**
+ * On an empty database: a "demo" workspace filled with 30 days of traces through the
+ * real ingest code. On a restart the data is kept; only a fresh key is issued (keys are
+ * stored hashed, so the previous one cannot be printed again) and older demo keys revoked.
+ */
+export async function ensureDemoWorkspace(database: Database, logger: Logger, opts: DemoSeedOptions): Promise<DemoWorkspace> {
+  const started = Date.now();
+  const [existing] = await database.db
+    .select({ id: schema.workspaces.id })
+    .from(schema.workspaces)
+    .where(eq(schema.workspaces.name, DEMO_WORKSPACE_NAME))
+    .limit(1);
+  if (existing) {
+    await database.db
+      .update(schema.apiKeys)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(schema.apiKeys.workspaceId, existing.id), eq(schema.apiKeys.name, DEMO_KEY_NAME), isNull(schema.apiKeys.revokedAt)));
+    const { api_key } = await issueKey(database.db, existing.id, DEMO_KEY_NAME);
+    return { workspaceId: existing.id, apiKey: api_key, seeded: 0, seedMs: Date.now() - started };
+  }
+
+  const { workspace_id, key_id } = await createWorkspace(database, DEMO_WORKSPACE_NAME);
+  // The first key is the workspace's default; the printed one is a demo-start key like on restarts.
+  await database.db.update(schema.apiKeys).set({ revokedAt: sql`now()` }).where(eq(schema.apiKeys.id, key_id));
+  const { api_key } = await issueKey(database.db, workspace_id, DEMO_KEY_NAME);
+
+  let stored = 0;
+  const batches = generateDemoBatches({
+    seed: opts.seed,
+    now: opts.now ?? new Date(),
+    days: opts.days ?? 30,
+    targetTraces: opts.targetTraces ?? 220_000,
+  });
+  for (const batch of batches) {
+    const result = await ingestTraces(database, workspace_id, batch);
+    if (result.rejected.length) logger.warn({ rejected: result.rejected.slice(0, 3) }, 'demo traces rejected');
+    stored += result.accepted;
+    opts.onProgress?.(stored);
+  }
+  return { workspaceId: workspace_id, apiKey: api_key, seeded: stored, seedMs: Date.now() - started };
+}
+
+/** A few live traces per second, so the dashboard moves. Returns a stop function. */
+export function startTrickle(
+  database: Database,
+  workspaceId: string,
+  opts: { seed: number; perSecond: number; logger: Logger; onWrite: () => Promise<void> },
+): () => Promise<void> {
+  const next = createTrickle(opts.seed);
+  let inFlight: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    const count = Math.max(0, Math.round(opts.perSecond * (0.5 + Math.random())));
+    if (count === 0) return;
+    inFlight = ingestTraces(database, workspaceId, next(new Date(), count))
+      .then(() => opts.onWrite())
+      .catch((err: unknown) => opts.logger.warn({ err }, 'demo trickle batch failed'));
+  }, 1000);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await inFlight;
+  };
+}

@@ -1,0 +1,74 @@
+import { LATENCY_HISTOGRAM } from '@pulse/shared';
+import { type SQL, sql } from 'drizzle-orm';
+
+/** The histogram bin of a latency column, as latencyBin() computes it in TS. */
+export function latencyBinSql(column: SQL): SQL {
+  const { minMs, ratio } = LATENCY_HISTOGRAM;
+  return sql`(case when ${column} < ${sql.raw(String(minMs))} then 0
+    else floor(ln(${column} / ${sql.raw(String(minMs))}) / ln(${sql.raw(String(ratio))}))::int + 1 end)`;
+}
+
+/** Buckets are aligned to UTC whatever the session time zone. */
+export const UTC_ORIGIN = `timestamptz '2000-01-01T00:00:00Z'`;
+
+/**
+ * Data-modifying CTEs that fold the rows of `new_rows` (exactly the traces this
+ * statement stored) into every hourly and daily rollup. Rows are upserted in key order so
+ * concurrent batches lock rollup rows in the same order.
+ */
+export function rollupCtes(): SQL {
+  const parts: SQL[] = [];
+  for (const [suffix, interval] of [
+    ['hourly', '1 hour'],
+    ['daily', '1 day'],
+  ] as const) {
+    const bucket = sql.raw(`date_bin('${interval}', "timestamp", ${UTC_ORIGIN})`);
+    const t = (name: string) => sql.raw(`${name}_${suffix}`);
+    parts.push(sql`
+  ${t('s')} as (
+    insert into ${t('stats')} as r (workspace_id, bucket, agent_id, model, calls, errors, input_tokens, output_tokens, cost_nanos, latency_sum_ms)
+    select workspace_id, ${bucket}, agent_id, model, count(*), sum(is_error), sum(input_tokens), sum(output_tokens), sum(cost_nanos), sum(latency_ms)
+    from new_rows group by 1, 2, 3, 4 order by 1, 2, 3, 4
+    on conflict (workspace_id, bucket, agent_id, model) do update set
+      calls = r.calls + excluded.calls, errors = r.errors + excluded.errors,
+      input_tokens = r.input_tokens + excluded.input_tokens, output_tokens = r.output_tokens + excluded.output_tokens,
+      cost_nanos = r.cost_nanos + excluded.cost_nanos, latency_sum_ms = r.latency_sum_ms + excluded.latency_sum_ms
+    returning 1),
+  ${t('u')} as (
+    insert into ${t('user_stats')} as r (workspace_id, dim, bucket, user_id, calls, cost_nanos, tokens, last_seen)
+    select workspace_id, d.dim, ${bucket}, user_id, count(*), sum(cost_nanos), sum(input_tokens + output_tokens), max("timestamp")
+    from new_rows cross join lateral (values (''), ('a:' || agent_id), ('m:' || model)) as d(dim)
+    where user_id is not null group by 1, 2, 3, 4 order by 1, 2, 3, 4
+    on conflict (workspace_id, dim, bucket, user_id) do update set
+      calls = r.calls + excluded.calls, cost_nanos = r.cost_nanos + excluded.cost_nanos,
+      tokens = r.tokens + excluded.tokens, last_seen = greatest(r.last_seen, excluded.last_seen)
+    returning 1),
+  ${t('l')} as (
+    insert into ${t('latency_hist')} as r (workspace_id, dim, bucket, bin, count)
+    select workspace_id, d.dim, ${bucket}, bin, count(*)
+    from new_rows cross join lateral (values (''), ('a:' || agent_id), ('m:' || model)) as d(dim)
+    group by 1, 2, 3, 4 order by 1, 2, 3, 4
+    on conflict (workspace_id, dim, bucket, bin) do update set count = r.count + excluded.count
+    returning 1),
+  ${t('e')} as (
+    insert into ${t('error_stats')} as r (workspace_id, bucket, error_type, agent_id, model, count, last_seen, last_message)
+    select workspace_id, ${bucket}, error_type, agent_id, model, count(*), max("timestamp"),
+           (array_agg(error_message order by "timestamp" desc, error_message desc nulls last))[1]
+    from new_rows where is_error = 1 group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5
+    on conflict (workspace_id, bucket, error_type, agent_id, model) do update set
+      count = r.count + excluded.count,
+      last_message = case when ${latestWins()} then excluded.last_message else r.last_message end,
+      last_seen = greatest(r.last_seen, excluded.last_seen)
+    returning 1)`);
+  }
+  return sql.join(parts, sql`,`);
+}
+
+/**
+ * The latest error wins; at equal times the greater message (a null message loses), the
+ * same order the analytics queries use to pick sample_message.
+ */
+function latestWins(): SQL {
+  return sql`(excluded.last_seen > r.last_seen or (excluded.last_seen = r.last_seen and excluded.last_message is not null
+    and (r.last_message is null or excluded.last_message > r.last_message)))`;
+}

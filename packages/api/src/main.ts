@@ -1,0 +1,28 @@
+import { loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { startServer } from './server.js';
+
+// `npm start` passes --demo-by-default: DEMO=1 unless the environment says otherwise.
+const config = loadConfig(process.env, { demoByDefault: process.argv.includes('--demo-by-default') });
+const logger = createLogger(config.logLevel);
+// The banner is for the person at the terminal, not the log stream.
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
+try {
+  const running = await startServer(config, logger, print);
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'signal received');
+    running.shutdown().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+} catch (err) {
+  logger.fatal({ err }, 'failed to start');
+  process.exit(1);
+}

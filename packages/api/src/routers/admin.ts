@@ -1,0 +1,48 @@
+import { schema } from '@pulse/db';
+import { createKeyResponseSchema, createWorkspaceInputSchema, createWorkspaceResponseSchema, keyPathSchema, workspacePathSchema } from '@pulse/shared';
+import { TRPCError } from '@trpc/server';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { createWorkspace, issueKey } from '../admin/workspaces.js';
+import { setStatus } from '../trpc/context.js';
+import { adminProcedure, router } from '../trpc/trpc.js';
+
+const tags = ['admin'];
+
+export const adminRouter = router({
+  createWorkspace: adminProcedure
+    .meta({ openapi: { method: 'POST', path: '/admin/workspaces', tags, summary: 'Create a workspace and its first API key', successDescription: 'Created; the key is shown only this once', protect: true } })
+    .input(createWorkspaceInputSchema)
+    .output(createWorkspaceResponseSchema)
+    .mutation(async ({ ctx, input }) => {
+      setStatus(ctx, 201);
+      return createWorkspace(ctx.database, input.name);
+    }),
+
+  createKey: adminProcedure
+    .meta({ openapi: { method: 'POST', path: '/admin/workspaces/{workspace_id}/keys', tags, summary: 'Issue another API key for a workspace', protect: true } })
+    .input(workspacePathSchema)
+    .output(createKeyResponseSchema)
+    .mutation(async ({ ctx, input }) => {
+      const [ws] = await ctx.database.db.select({ id: schema.workspaces.id }).from(schema.workspaces).where(eq(schema.workspaces.id, input.workspace_id));
+      if (!ws) throw new TRPCError({ code: 'NOT_FOUND', message: `Workspace ${input.workspace_id} not found` });
+      setStatus(ctx, 201);
+      return issueKey(ctx.database.db, input.workspace_id);
+    }),
+
+  revokeKey: adminProcedure
+    .meta({ openapi: { method: 'DELETE', path: '/admin/workspaces/{workspace_id}/keys/{key_id}', tags, summary: 'Revoke an API key', protect: true } })
+    .input(keyPathSchema)
+    .output(z.void())
+    .mutation(async ({ ctx, input }) => {
+      const revoked = await ctx.database.db
+        .update(schema.apiKeys)
+        .set({ revokedAt: sql`now()` })
+        .where(and(eq(schema.apiKeys.id, input.key_id), eq(schema.apiKeys.workspaceId, input.workspace_id), isNull(schema.apiKeys.revokedAt)))
+        .returning({ id: schema.apiKeys.id });
+      if (revoked.length === 0) {
+        throw new TRPCError({ code: 'NOT_FOUND', message: `No active key ${input.key_id} in workspace ${input.workspace_id}` });
+      }
+      setStatus(ctx, 204);
+    }),
+});

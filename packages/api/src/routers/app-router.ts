@@ -1,0 +1,17 @@
+import { router } from '../trpc/trpc.js';
+import { adminRouter } from './admin.js';
+import { costRouter } from './cost.js';
+import { ingestRouter } from './ingest.js';
+import { performanceRouter } from './performance.js';
+import { usageRouter } from './usage.js';
+
+/** The whole API: tRPC at /trpc, the same procedures as REST under /api/v1. */
+export const appRouter = router({
+  ingest: ingestRouter,
+  admin: adminRouter,
+  usage: usageRouter,
+  cost: costRouter,
+  performance: performanceRouter,
+});
+
+export type AppRouter = typeof appRouter;

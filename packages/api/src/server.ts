@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import { openDatabase } from '@pulse/db';
+import { createApp } from './app.js';
+import { createCache } from './cache/create-cache.js';
+import type { Config } from './config.js';
+import { ensureDemoWorkspace, startTrickle } from './demo/seed-demo.js';
+import type { Logger } from './logger.js';
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  /** Stops accepting, lets in-flight requests finish (bounded), then closes the pools. */
+  shutdown(): Promise<void>;
+}
+
+/** Opens the database and cache, serves the app, and seeds the demo when asked. */
+export async function startServer(config: Config, logger: Logger, print: (line: string) => void): Promise<RunningServer> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  logger.info({ driver: database.driver, timescale: database.timescale }, 'database ready');
+  const cache = await createCache(config, logger);
+  if (config.demo && !config.adminToken) config.adminToken = randomBytes(24).toString('base64url');
+
+  const { app } = createApp({ database, cache, config, logger });
+  const server = app.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://localhost:${port}`;
+  logger.info({ url }, 'listening');
+
+  let stopTrickle: () => Promise<void> = async () => {};
+  if (config.demo) {
+    print('Preparing the demo workspace…');
+    let lastPrinted = 0;
+    const demo = await ensureDemoWorkspace(database, logger, {
+      seed: config.demoSeed,
+      onProgress: (stored) => {
+        if (stored - lastPrinted >= 50_000) {
+          lastPrinted = stored;
+          print(`  ${stored.toLocaleString('en-US')} demo traces stored`);
+        }
+      },
+    });
+    if (demo.seeded) print(`Demo data: ${demo.seeded.toLocaleString('en-US')} traces in ${(demo.seedMs / 1000).toFixed(1)} s`);
+    await cache.bumpVersion(demo.workspaceId);
+    if (config.demoTrickleRate > 0) {
+      stopTrickle = startTrickle(database, demo.workspaceId, {
+        seed: config.demoSeed,
+        perSecond: config.demoTrickleRate,
+        logger,
+        onWrite: () => cache.bumpVersion(demo.workspaceId),
+      });
+    }
+    print('');
+    print(`  Pulse is running: ${url}/#key=${demo.apiKey}&workspace=${demo.workspaceId}`);
+    print(`  Workspace id:     ${demo.workspaceId}`);
+    print(`  API key:          ${demo.apiKey}`);
+    print(`  Admin token:      ${config.adminToken}`);
+    print(`  API reference:    ${url}/api/docs`);
+    print('');
+  } else {
+    print(`Pulse is running: ${url}`);
+  }
+
+  let closing: Promise<void> | undefined;
+  const shutdown = () =>
+    (closing ??= (async () => {
+      logger.info('shutting down');
+      await stopTrickle();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
+      await Promise.race([closed, deadline]);
+      server.closeAllConnections();
+      await cache.close();
+      await database.close();
+      logger.info('shut down cleanly');
+    })());
+  return { server, url, shutdown };
+}

@@ -1,0 +1,31 @@
+import type { Database } from '@pulse/db';
+import type { Request, Response } from 'express';
+import type { KeyStore } from '../auth/key-store.js';
+import type { Cache } from '../cache/cache.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+
+/** Everything a procedure may use; built once per app, plus the request. */
+export interface AppServices {
+  database: Database;
+  cache: Cache;
+  config: Config;
+  logger: Logger;
+  keys: KeyStore;
+  /** Called after every committed write to a workspace (ingest, budget). */
+  onWorkspaceWrite(workspaceId: string): Promise<void>;
+}
+
+export interface Context extends AppServices {
+  req: Request;
+  res: Response;
+}
+
+/** A success status other than 200 for the REST response (tRPC answers 200 regardless). */
+export function setStatus(ctx: Context, status: 201 | 204 | 207): void {
+  ctx.res.locals.pulseStatus = status;
+}
+
+export function statusOf(ctx: Context | undefined): number | undefined {
+  return ctx?.res.locals.pulseStatus as number | undefined;
+}

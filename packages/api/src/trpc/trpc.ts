@@ -1,0 +1,86 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import type { OpenApiMeta } from 'trpc-to-openapi';
+import { ZodError } from 'zod';
+import { bearerToken, secretsEqual } from '../auth/keys.js';
+import type { Context } from './context.js';
+import { formatZodIssues } from '../http/errors.js';
+
+const t = initTRPC
+  .context<Context>()
+  .meta<OpenApiMeta>()
+  .create({
+    errorFormatter({ shape, error, ctx }) {
+      const issues = error.cause instanceof ZodError ? formatZodIssues(error.cause) : undefined;
+      const showStack = ctx?.config.nodeEnv === 'development';
+      // Internal errors carry driver text (SQL, parameters): never put it on the wire.
+      const internal = error.code === 'INTERNAL_SERVER_ERROR' && !showStack;
+      return {
+        ...shape,
+        message: issues
+          ? issues.map((i) => `${i.path}: ${i.message}`).join('; ')
+          : internal
+            ? 'Internal server error'
+            : shape.message,
+        data: {
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          path: shape.data.path,
+          issues,
+          ...(showStack ? { stack: shape.data.stack } : {}),
+        },
+      };
+    },
+  });
+
+export const router = t.router;
+export const publicProcedure = t.procedure;
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function header(ctx: Context, name: string): string | undefined {
+  const v = ctx.req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+async function keyOwner(ctx: Context) {
+  const key = bearerToken(ctx.req.headers.authorization);
+  if (!key) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Missing API key: send Authorization: Bearer <key>' });
+  const owner = await ctx.keys.authenticate(key);
+  if (!owner) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Unknown or revoked API key' });
+  return owner;
+}
+
+/** Ingest: the workspace is the key's; an X-Workspace-ID that disagrees is 403 (contract §2). */
+export const keyProcedure = t.procedure.use(async ({ ctx, next }) => {
+  const owner = await keyOwner(ctx);
+  const claimed = header(ctx, 'x-workspace-id');
+  if (claimed !== undefined && claimed.toLowerCase() !== owner.workspaceId) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'The API key does not belong to the workspace in X-Workspace-ID' });
+  }
+  return next({ ctx: { ...ctx, workspaceId: owner.workspaceId } });
+});
+
+/** Analytics and budget: X-Workspace-ID (400), then the key (401), then ownership (403), in that order. */
+export const workspaceProcedure = t.procedure.use(async ({ ctx, next }) => {
+  const claimed = header(ctx, 'x-workspace-id');
+  if (!claimed) throw new TRPCError({ code: 'BAD_REQUEST', message: 'Missing X-Workspace-ID header' });
+  if (!UUID_RE.test(claimed)) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Malformed X-Workspace-ID header: expected a UUID' });
+  }
+  const owner = await keyOwner(ctx);
+  if (owner.workspaceId !== claimed.toLowerCase()) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'The API key does not belong to the workspace in X-Workspace-ID' });
+  }
+  return next({ ctx: { ...ctx, workspaceId: owner.workspaceId } });
+});
+
+/** Admin API: 403 to everyone without ADMIN_TOKEN; otherwise the bearer must equal it (401). */
+export const adminProcedure = t.procedure.use(async ({ ctx, next }) => {
+  const configured = ctx.config.adminToken;
+  if (!configured) throw new TRPCError({ code: 'FORBIDDEN', message: 'The admin API is disabled: ADMIN_TOKEN is not set' });
+  const token = bearerToken(ctx.req.headers.authorization);
+  if (!token || !secretsEqual(token, configured)) {
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Missing or wrong admin token' });
+  }
+  return next();
+});

@@ -1,0 +1,93 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { Database } from '@pulse/db';
+import { openTestDatabase } from '@pulse/db/testing';
+import { pino } from 'pino';
+import { createApp } from '../src/app.js';
+import type { Cache } from '../src/cache/cache.js';
+import { createCache } from '../src/cache/create-cache.js';
+import { type Config, loadConfig } from '../src/config.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export interface TestServer {
+  url: string;
+  database: Database;
+  cache: Cache;
+  config: Config;
+  /** A new workspace with its first key, through the admin API. */
+  createWorkspace(name?: string): Promise<{ workspace_id: string; api_key: string; key_id: string }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real app on a real HTTP port, over a fresh database (PGlite, or PostgreSQL when
+ * DATABASE_URL is set) and the configured cache (Redis when REDIS_URL is set).
+ */
+export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+  const database = await openTestDatabase();
+  const config: Config = { ...loadConfig({ ...process.env, DEMO: '0' }), adminToken: ADMIN_TOKEN, ...overrides };
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const cache = await createCache(config, logger);
+  const { app } = createApp({ database, cache, config, logger });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    database,
+    cache,
+    config,
+    async createWorkspace(name = 'test') {
+      const res = await fetch(`${url}/api/v1/admin/workspaces`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name }),
+      });
+      if (res.status !== 201) throw new Error(`createWorkspace: ${res.status} ${await res.text()}`);
+      return (await res.json()) as { workspace_id: string; api_key: string; key_id: string };
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await cache.close();
+      await database.close();
+    },
+  };
+}
+
+/** POST /api/v1/traces with a key; returns status and parsed body. */
+export async function sendTraces(url: string, key: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${url}/api/v1/traces`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
+  return { status: res.status, body: json, headers: res.headers };
+}
+
+let counter = 0;
+/** A valid trace; fields can be overridden. Timestamps default to a minute ago. */
+export function makeTrace(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  counter++;
+  return {
+    trace_id: `t-${Date.now()}-${counter}`,
+    timestamp: new Date(Date.now() - 60_000).toISOString(),
+    agent_id: 'support-bot',
+    user_id: 'u-1',
+    model: 'gpt-4o',
+    status: 'success',
+    latency_ms: 812.5,
+    input_tokens: 1000,
+    output_tokens: 500,
+    ...overrides,
+  };
+}

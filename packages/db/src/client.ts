@@ -1,0 +1,104 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import type { SQL } from 'drizzle-orm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import postgres from 'postgres';
+import * as schema from './schema.js';
+
+/** One drizzle type for both drivers: the app never branches on the driver for queries. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Driver = 'pglite' | 'postgres';
+
+export interface Database {
+  db: Db;
+  driver: Driver;
+  /** Runs a query and returns its rows, whatever the driver's result shape. */
+  rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]>;
+  /** True when TimescaleDB is installed in this database (time_bucket, hypertables). */
+  timescale: boolean;
+  close(): Promise<void>;
+}
+
+export interface DatabaseConfig {
+  databaseUrl?: string | undefined;
+  dataDir?: string | undefined;
+  /** postgres-js pool size. */
+  maxConnections?: number;
+  /** Fail fast instead of hanging when the server is unreachable (seconds). */
+  connectTimeoutSeconds?: number;
+}
+
+export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../migrations');
+
+function resultRows<T>(result: unknown): T[] {
+  // postgres-js returns an array of rows; PGlite returns { rows }.
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+/**
+ * Opens the database named by the config: PostgreSQL/TimescaleDB via postgres-js when
+ * `databaseUrl` is set, else the embedded PGlite in `dataDir` (`memory://` for tests).
+ * Applies the committed drizzle-kit migrations before returning.
+ */
+export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+  if (config.databaseUrl) {
+    const client = postgres(config.databaseUrl, {
+      max: config.maxConnections ?? 10,
+      connect_timeout: config.connectTimeoutSeconds ?? 5,
+      idle_timeout: 30,
+      onnotice: () => {},
+    });
+    const db = drizzlePostgres(client, { schema }) as unknown as Db;
+    await migratePostgres(db as never, { migrationsFolder });
+    const database: Database = {
+      db,
+      driver: 'postgres',
+      timescale: false,
+      rows: async (query) => resultRows(await db.execute(query)),
+      close: () => client.end({ timeout: 5 }),
+    };
+    database.timescale = await enableTimescale(database);
+    return database;
+  }
+  const dataDir = config.dataDir ?? './.data';
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create(dataDir);
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  await migratePglite(db as never, { migrationsFolder });
+  return {
+    db,
+    driver: 'pglite',
+    timescale: false,
+    rows: async (query) => resultRows(await db.execute(query)),
+    close: () => client.close(),
+  };
+}
+
+/**
+ * Turns `traces` into a hypertable when the TimescaleDB extension can be loaded.
+ * Plain PostgreSQL (and PGlite) keep plain tables; every query works on both.
+ */
+async function enableTimescale(database: Database): Promise<boolean> {
+  const { sql } = await import('drizzle-orm');
+  const available = await database.rows<{ ok: boolean }>(
+    sql`select exists(select 1 from pg_available_extensions where name = 'timescaledb') as ok`,
+  );
+  if (!available[0]?.ok) return false;
+  try {
+    await database.db.execute(sql`create extension if not exists timescaledb`);
+    await database.db.execute(
+      sql`select create_hypertable('traces', by_range('timestamp', interval '1 day'), if_not_exists => true, migrate_data => true)`,
+    );
+    return true;
+  } catch {
+    // The extension exists on disk but cannot be loaded here (e.g. not preloaded): plain tables.
+    return false;
+  }
+}

@@ -1,0 +1,5 @@
+export * from './client.js';
+export * as schema from './schema.js';
+export { uuidv7 } from './uuidv7.js';
+export * from './timescale.js';
+export { pgArray } from './pg-array.js';

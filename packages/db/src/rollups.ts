@@ -1,0 +1,95 @@
+import { bigint, doublePrecision, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/**
+ * Rollups kept in the ingest transaction (only newly stored rows count, so duplicates never
+ * count twice). Each comes as an hourly and a daily table of the same shape: a window is
+ * read as raw rows for its sub-hour edges, hourly rows for its partial days and daily rows
+ * for the whole days in between, so every answer is exact for [from, to).
+ *
+ * Tables keyed by `dim` hold each fact three times: for all traces (dim ''), per agent
+ * ('a:' || agent_id) and per model ('m:' || model), so a filtered query reads as few rows
+ * as an unfiltered one. Both filters at once fall back to raw rows.
+ */
+const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
+const count = (name: string) => bigint(name, { mode: 'number' }).notNull();
+const nanos = (name: string) => bigint(name, { mode: 'bigint' }).notNull();
+
+/** Calls, errors, tokens, cost and latency sum per (bucket, agent, model). */
+function statsTable(name: string) {
+  return pgTable(
+    name,
+    {
+      workspaceId: uuid('workspace_id').notNull(),
+      bucket: ts('bucket').notNull(),
+      agentId: text('agent_id').notNull(),
+      model: text('model').notNull(),
+      calls: count('calls'),
+      errors: count('errors'),
+      inputTokens: count('input_tokens'),
+      outputTokens: count('output_tokens'),
+      costNanos: nanos('cost_nanos'),
+      latencySumMs: doublePrecision('latency_sum_ms').notNull(),
+    },
+    (t) => [primaryKey({ name: `${name}_pkey`, columns: [t.workspaceId, t.bucket, t.agentId, t.model] })],
+  );
+}
+
+/** Per named user: calls, cost, tokens, last seen — exact distinct users and top users. */
+function userStatsTable(name: string) {
+  return pgTable(
+    name,
+    {
+      workspaceId: uuid('workspace_id').notNull(),
+      dim: text('dim').notNull(),
+      bucket: ts('bucket').notNull(),
+      userId: text('user_id').notNull(),
+      calls: count('calls'),
+      costNanos: nanos('cost_nanos'),
+      tokens: count('tokens'),
+      lastSeen: ts('last_seen').notNull(),
+    },
+    (t) => [primaryKey({ name: `${name}_pkey`, columns: [t.workspaceId, t.dim, t.bucket, t.userId] })],
+  );
+}
+
+/** Mergeable latency histogram: log bins of ratio 1.015 (≤ 0.75 % relative error). */
+function latencyHistTable(name: string) {
+  return pgTable(
+    name,
+    {
+      workspaceId: uuid('workspace_id').notNull(),
+      dim: text('dim').notNull(),
+      bucket: ts('bucket').notNull(),
+      bin: integer('bin').notNull(),
+      count: count('count'),
+    },
+    (t) => [primaryKey({ name: `${name}_pkey`, columns: [t.workspaceId, t.dim, t.bucket, t.bin] })],
+  );
+}
+
+/** Errors per type, agent and model, with the latest error's time and message. */
+function errorStatsTable(name: string) {
+  return pgTable(
+    name,
+    {
+      workspaceId: uuid('workspace_id').notNull(),
+      bucket: ts('bucket').notNull(),
+      errorType: text('error_type').notNull(),
+      agentId: text('agent_id').notNull(),
+      model: text('model').notNull(),
+      count: count('count'),
+      lastSeen: ts('last_seen').notNull(),
+      lastMessage: text('last_message'),
+    },
+    (t) => [primaryKey({ name: `${name}_pkey`, columns: [t.workspaceId, t.bucket, t.errorType, t.agentId, t.model] })],
+  );
+}
+
+export const statsHourly = statsTable('stats_hourly');
+export const statsDaily = statsTable('stats_daily');
+export const userStatsHourly = userStatsTable('user_stats_hourly');
+export const userStatsDaily = userStatsTable('user_stats_daily');
+export const latencyHistHourly = latencyHistTable('latency_hist_hourly');
+export const latencyHistDaily = latencyHistTable('latency_hist_daily');
+export const errorStatsHourly = errorStatsTable('error_stats_hourly');
+export const errorStatsDaily = errorStatsTable('error_stats_daily');

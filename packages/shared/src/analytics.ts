@@ -1,0 +1,195 @@
+import { z } from 'zod';
+
+/** Contract §3: the query parameters every analytics GET takes. */
+export const RANGES = ['1h', '24h', '7d', '30d', 'custom'] as const;
+export const GRANULARITIES = ['minute', 'hour', 'day'] as const;
+export type Range = (typeof RANGES)[number];
+export type Granularity = (typeof GRANULARITIES)[number];
+
+export const RANGE_MS: Record<Exclude<Range, 'custom'>, number> = {
+  '1h': 3_600_000,
+  '24h': 86_400_000,
+  '7d': 7 * 86_400_000,
+  '30d': 30 * 86_400_000,
+};
+export const GRANULARITY_MS: Record<Granularity, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+export const MAX_BUCKETS = 1500;
+export const MAX_CUSTOM_WINDOW_MS = 366 * 86_400_000;
+
+const isoInstant = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with Z or an offset' });
+
+const windowFields = {
+  range: z.enum(RANGES, { error: `must be one of ${RANGES.join(', ')}` }).default('24h'),
+  from: isoInstant.optional(),
+  to: isoInstant.optional(),
+  agent_id: z.string().min(1, { error: 'must not be empty' }).max(128).optional(),
+  model: z.string().min(1, { error: 'must not be empty' }).max(128).optional(),
+};
+
+type WindowShape = { range: Range; from?: string | undefined; to?: string | undefined };
+
+/** `from`/`to` only with range=custom, and then both, in order, at most 366 days apart. */
+function checkWindow(v: WindowShape, ctx: z.RefinementCtx) {
+  if (v.range !== 'custom') {
+    for (const field of ['from', 'to'] as const) {
+      if (v[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'is only allowed with range=custom' });
+    }
+    return;
+  }
+  for (const field of ['from', 'to'] as const) {
+    if (v[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'is required when range=custom' });
+  }
+  if (v.from === undefined || v.to === undefined) return;
+  const span = Date.parse(v.to) - Date.parse(v.from);
+  if (span <= 0) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
+  else if (span > MAX_CUSTOM_WINDOW_MS) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be at most 366 days after from' });
+}
+
+export const windowInputSchema = z.object(windowFields).superRefine(checkWindow);
+export const seriesInputSchema = z
+  .object({ ...windowFields, granularity: z.enum(GRANULARITIES, { error: 'must be minute, hour or day' }).optional() })
+  .superRefine(checkWindow);
+const limitField = (fallback: number) =>
+  z.number({ error: 'must be an integer' }).int({ error: 'must be an integer' }).min(1, { error: 'must be >= 1' }).max(100, { error: 'must be <= 100' }).default(fallback);
+export const topUsersInputSchema = z.object({ ...windowFields, limit: limitField(10) }).superRefine(checkWindow);
+export const errorsInputSchema = z.object({ ...windowFields, limit: limitField(20) }).superRefine(checkWindow);
+
+export type WindowInput = z.infer<typeof windowInputSchema>;
+export type SeriesInput = z.infer<typeof seriesInputSchema>;
+
+const windowOut = { from: z.string(), to: z.string() };
+const seriesOut = { ...windowOut, granularity: z.enum(GRANULARITIES) };
+const money = z.number();
+const nullableNumber = z.number().nullable();
+
+// ---- usage
+
+const usageFigures = {
+  total_calls: z.number().int(),
+  unique_users: z.number().int(),
+  active_agents: z.number().int(),
+  avg_calls_per_user: nullableNumber,
+};
+export const usageOverviewSchema = z.object({ ...windowOut, ...usageFigures, previous: z.object(usageFigures) });
+export const callsOverTimeSchema = z.object({
+  ...seriesOut,
+  data: z.array(z.object({ timestamp: z.string(), calls: z.number().int() })),
+});
+export const agentDistributionSchema = z.object({
+  ...windowOut,
+  total_calls: z.number().int(),
+  data: z.array(z.object({ agent_id: z.string(), calls: z.number().int(), percentage: z.number() })),
+});
+export const topUsersSchema = z.object({
+  ...windowOut,
+  data: z.array(
+    z.object({
+      user_id: z.string(),
+      calls: z.number().int(),
+      cost_usd: money,
+      total_tokens: z.number().int(),
+      last_seen: z.string(),
+    }),
+  ),
+});
+
+// ---- cost
+
+export const BUDGET_STATUSES = ['no_budget', 'ok', 'warning', 'exceeded'] as const;
+export const costOverviewSchema = z.object({
+  ...windowOut,
+  total_cost_usd: money,
+  avg_cost_per_call_usd: nullableNumber,
+  month_to_date_usd: money,
+  projected_month_usd: money,
+  budget_usd: nullableNumber,
+  budget_remaining_usd: nullableNumber,
+  budget_status: z.enum(BUDGET_STATUSES),
+});
+export const costTrendSchema = z.object({
+  ...seriesOut,
+  models: z.array(z.string()),
+  data: z.array(z.object({ timestamp: z.string(), total_cost_usd: money, by_model: z.record(z.string(), money) })),
+});
+export const costByModelSchema = z.object({
+  ...windowOut,
+  total_cost_usd: money,
+  data: z.array(
+    z.object({
+      model: z.string(),
+      cost_usd: money,
+      calls: z.number().int(),
+      input_tokens: z.number().int(),
+      output_tokens: z.number().int(),
+      avg_cost_per_call_usd: nullableNumber,
+      percentage: z.number(),
+    }),
+  ),
+});
+export const budgetSchema = z.object({
+  monthly_limit_usd: nullableNumber,
+  alert_threshold_pct: z.number().int(),
+  period_start: z.string(),
+  period_end: z.string(),
+  month_to_date_usd: money,
+  used_pct: nullableNumber,
+  remaining_usd: nullableNumber,
+  projected_month_usd: money,
+  status: z.enum(BUDGET_STATUSES),
+});
+export const budgetInputSchema = z.object({
+  monthly_limit_usd: z
+    .number({ error: 'must be a number > 0 or null' })
+    .positive({ error: 'must be > 0' })
+    .max(1_000_000_000, { error: 'must be <= 1000000000' })
+    .nullable(),
+  alert_threshold_pct: z
+    .number({ error: 'must be an integer from 1 to 100' })
+    .int({ error: 'must be an integer' })
+    .min(1, { error: 'must be >= 1' })
+    .max(100, { error: 'must be <= 100' })
+    .default(80),
+});
+
+// ---- performance
+
+export const performanceOverviewSchema = z.object({
+  ...windowOut,
+  total_calls: z.number().int(),
+  error_count: z.number().int(),
+  error_rate_pct: nullableNumber,
+  avg_latency_ms: nullableNumber,
+  p50_ms: nullableNumber,
+  p95_ms: nullableNumber,
+  p99_ms: nullableNumber,
+});
+export const latencySeriesSchema = z.object({
+  ...seriesOut,
+  data: z.array(
+    z.object({ timestamp: z.string(), calls: z.number().int(), p50_ms: nullableNumber, p95_ms: nullableNumber, p99_ms: nullableNumber }),
+  ),
+});
+export const throughputSchema = z.object({
+  ...seriesOut,
+  data: z.array(z.object({ timestamp: z.string(), success: z.number().int(), error: z.number().int(), total: z.number().int() })),
+});
+export const errorsSchema = z.object({
+  ...windowOut,
+  total_errors: z.number().int(),
+  data: z.array(
+    z.object({
+      error_type: z.string(),
+      count: z.number().int(),
+      percentage: z.number(),
+      affected_agents: z.number().int(),
+      agents: z.array(z.string()),
+      last_seen: z.string(),
+      sample_message: z.string().nullable(),
+    }),
+  ),
+});
+
+/** Rounds to 2 decimals for the fields the contract marks so (percentages, averages). */
+export function round2(x: number): number {
+  return Math.round((x + Number.EPSILON) * 100) / 100;
+}

@@ -1,0 +1,6 @@
+export * from './admin.js';
+export * from './errors.js';
+export * from './ingest.js';
+export * from './pricing.js';
+export * from './latency-histogram.js';
+export * from './analytics.js';

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+
+/** Limits of contract §2, shared by the api (validation) and docs. */
+export const INGEST_LIMITS = {
+  maxTracesPerBatch: 1000,
+  maxBodyBytes: 5 * 1024 * 1024,
+  maxFutureSkewMs: 5 * 60 * 1000,
+  maxLatencyMs: 3_600_000,
+  maxIdLength: 128,
+  maxErrorMessageLength: 4000,
+  maxMetadataBytes: 16 * 1024,
+  /** Tokens are stored as 32-bit integers; a bigger count is a client bug, not a trace. */
+  maxTokens: 2_000_000_000,
+  /** Traces older than this are refused as absurd rather than silently stored. */
+  minTimestamp: '2000-01-01T00:00:00.000Z',
+} as const;
+
+/** "is required" when the field is absent, else what type was expected. */
+const expected = (what: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined ? 'is required' : `must be ${what}`;
+
+/** PostgreSQL text cannot hold NUL; refuse it here rather than fail the whole batch there. */
+const NO_NUL = /^[^\u0000]*$/;
+const noNul = { error: 'must not contain NUL (\\u0000) characters' };
+
+const id = () =>
+  z
+    .string({ error: expected('a string') })
+    .min(1, { error: 'must not be empty' })
+    .max(INGEST_LIMITS.maxIdLength, { error: `must be at most ${INGEST_LIMITS.maxIdLength} characters` })
+    .regex(NO_NUL, noNul);
+
+const nonNegativeNumber = z
+  .number({ error: expected('a number') })
+  .refine(Number.isFinite, { error: 'must be a finite number' })
+  .refine((v) => v >= 0, { error: 'must be >= 0' });
+
+const tokenCount = z
+  .number({ error: expected('an integer') })
+  .int({ error: 'must be an integer' })
+  .min(0, { error: 'must be >= 0' })
+  .max(INGEST_LIMITS.maxTokens, { error: `must be <= ${INGEST_LIMITS.maxTokens}` });
+
+/**
+ * One trace as sent on the wire (contract §2). `timestamp` stays a string here; it is
+ * checked as an ISO-8601 instant with any UTC offset and against the clock at parse time.
+ */
+export const traceInputSchema = z.object({
+  trace_id: id(),
+  timestamp: z
+    .string({ error: expected('an ISO-8601 string') })
+    .pipe(z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with Z or an offset' }))
+    .refine((s) => Date.parse(s) >= Date.parse(INGEST_LIMITS.minTimestamp), {
+      error: `must not be before ${INGEST_LIMITS.minTimestamp}`,
+    })
+    .refine((s) => Date.parse(s) <= Date.now() + INGEST_LIMITS.maxFutureSkewMs, {
+      error: 'must not be more than 5 minutes in the future',
+    }),
+  agent_id: id(),
+  user_id: z
+    .string({ error: 'must be a string or null' })
+    .max(INGEST_LIMITS.maxIdLength, { error: `must be at most ${INGEST_LIMITS.maxIdLength} characters` })
+    .regex(NO_NUL, noNul)
+    .nullish(),
+  model: id(),
+  status: z.enum(['success', 'error'], { error: expected('"success" or "error"') }),
+  latency_ms: nonNegativeNumber.refine((v) => v <= INGEST_LIMITS.maxLatencyMs, {
+    error: `must be <= ${INGEST_LIMITS.maxLatencyMs}`,
+  }),
+  input_tokens: tokenCount.optional(),
+  output_tokens: tokenCount.optional(),
+  cost_usd: nonNegativeNumber.refine((v) => v <= 1_000_000, { error: 'must be <= 1000000' }).optional(),
+  error_type: z
+    .string({ error: 'must be a string' })
+    .max(INGEST_LIMITS.maxIdLength, { error: `must be at most ${INGEST_LIMITS.maxIdLength} characters` })
+    .regex(NO_NUL, noNul)
+    .nullish(),
+  error_message: z
+    .string({ error: 'must be a string' })
+    .max(INGEST_LIMITS.maxErrorMessageLength, {
+      error: `must be at most ${INGEST_LIMITS.maxErrorMessageLength} characters`,
+    })
+    .regex(NO_NUL, noNul)
+    .nullish(),
+  metadata: z
+    .record(z.string(), z.unknown(), { error: 'must be an object' })
+    .refine((m) => Buffer.byteLength(JSON.stringify(m), 'utf8') <= INGEST_LIMITS.maxMetadataBytes, {
+      error: `must be at most ${INGEST_LIMITS.maxMetadataBytes} bytes as JSON`,
+    })
+    .refine((m) => !JSON.stringify(m).includes('\\u0000'), noNul)
+    .nullish(),
+});
+export type TraceInput = z.input<typeof traceInputSchema>;
+export type ParsedTrace = z.output<typeof traceInputSchema>;
+
+/** The envelope is checked first: a bad envelope stores nothing (400). Items are checked one by one. */
+export const ingestEnvelopeSchema = z.object({
+  traces: z
+    .array(z.unknown(), { error: 'traces must be an array' })
+    .min(1, { error: 'traces must hold at least 1 trace' })
+    .max(INGEST_LIMITS.maxTracesPerBatch, {
+      error: `traces must hold at most ${INGEST_LIMITS.maxTracesPerBatch} traces`,
+    }),
+});
+
+export const rejectedTraceSchema = z.object({
+  index: z.number().int(),
+  trace_id: z.string().nullable(),
+  errors: z.array(z.string()),
+});
+
+export const ingestResponseSchema = z.object({
+  accepted: z.number().int(),
+  duplicates: z.number().int(),
+  rejected: z.array(rejectedTraceSchema),
+  /** Models priced at $0 because the catalog does not know them and no cost_usd was sent. */
+  unknown_models: z.array(z.string()),
+});
+export type IngestResponse = z.infer<typeof ingestResponseSchema>;

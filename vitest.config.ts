@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// One project per package; `npm test` runs them all. With DATABASE_URL / REDIS_URL set,
+// the database and cache suites run against real PostgreSQL and Redis instead of PGlite.
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'shared', root: 'packages/shared', environment: 'node' } },
+      { test: { name: 'db', root: 'packages/db', environment: 'node', testTimeout: 60_000, hookTimeout: 60_000 } },
+      { test: { name: 'api', root: 'packages/api', environment: 'node', testTimeout: 60_000, hookTimeout: 120_000 } },
+    ],
+  },
+});
