@@ -75,7 +75,7 @@ export async function costByModel(q: QueryContext, w: TimeWindow) {
     sql`select model, sum(cost_nanos)::text as cost, sum(calls)::float8 as calls, sum(input_tokens)::float8 as input_tokens,
           sum(output_tokens)::float8 as output_tokens
         from (${statsRows(q.scope, planWindow(w), null)}) s group by 1 having sum(calls) > 0
-        order by sum(cost_nanos) desc, 1 collate "C" asc`,
+        order by sum(cost_nanos) desc, model collate "C" asc`,
   );
   const total = nanosToUsd(found.reduce((n, r) => n + nanosOf(r.cost), 0n));
   return {

@@ -69,7 +69,7 @@ export function statsRows(scope: Scope, plan: WindowPlan, g: Granularity | null)
   ] as const) {
     if (!segments.length) continue;
     parts.push(sql`select ${bucketOf(scope, g, bucketCol)} as bucket, agent_id, model, calls, errors, input_tokens, output_tokens,
-      cost_nanos::numeric, latency_sum_ms from ${table} where ${filters(scope)} and (${within(bucketCol, segments)})`);
+      cost_nanos::numeric as cost_nanos, latency_sum_ms as latency_sum from ${table} where ${filters(scope)} and (${within(bucketCol, segments)})`);
   }
   return unionAll(parts, sql`select null::timestamptz as bucket, null::text as agent_id, null::text as model, 0::bigint as calls,
     0::bigint as errors, 0::bigint as input_tokens, 0::bigint as output_tokens, 0::numeric as cost_nanos, 0::float8 as latency_sum where false`);
@@ -90,7 +90,7 @@ export function userRows(scope: Scope, plan: WindowPlan): SQL {
     [sql`user_stats_daily`, p.daily],
   ] as const) {
     if (!segments.length) continue;
-    parts.push(sql`select user_id, calls, cost_nanos::numeric, tokens, last_seen from ${table}
+    parts.push(sql`select user_id, calls, cost_nanos::numeric as cost_nanos, tokens, last_seen from ${table}
       where workspace_id = ${scope.workspaceId}::uuid and dim = ${dim} and (${within(bucketCol, segments)})`);
   }
   return unionAll(parts, sql`select null::text as user_id, 0::bigint as calls, 0::numeric as cost_nanos, 0::bigint as tokens,

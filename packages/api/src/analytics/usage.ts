@@ -49,7 +49,7 @@ export async function agentDistribution(q: QueryContext, w: TimeWindow) {
   const found = await rows<{ agent_id: string; calls: unknown }>(
     q,
     sql`select agent_id, sum(calls)::float8 as calls from (${statsRows(q.scope, planWindow(w), null)}) s
-        group by 1 having sum(calls) > 0 order by 2 desc, 1 collate "C" asc`,
+        group by 1 having sum(calls) > 0 order by 2 desc, agent_id collate "C" asc`,
   );
   const total = found.reduce((n, r) => n + num(r.calls), 0);
   return {
@@ -64,7 +64,7 @@ export async function topUsers(q: QueryContext, w: TimeWindow, limit: number) {
   const found = await rows<{ user_id: string; calls: unknown; cost: unknown; tokens: unknown; last_seen: unknown }>(
     q,
     sql`select user_id, sum(calls)::float8 as calls, sum(cost_nanos)::text as cost, sum(tokens)::float8 as tokens, max(last_seen) as last_seen
-        from (${userRows(q.scope, planWindow(w))}) u group by 1 order by 2 desc, 1 collate "C" asc limit ${limit}`,
+        from (${userRows(q.scope, planWindow(w))}) u group by 1 order by 2 desc, user_id collate "C" asc limit ${limit}`,
   );
   return {
     from: iso(w.from),

@@ -1,0 +1,236 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededTraces } from './dataset.js';
+import { sendTraces, startTestServer, type TestServer } from './harness.js';
+import { reference, type RefWindow, round2, usd } from './reference.js';
+
+const DAY = 86_400_000;
+let srv: TestServer;
+let ws: { workspace_id: string; api_key: string };
+let ref: ReturnType<typeof reference>;
+/** Midnight UTC three days ago: the dataset covers [start, start + 3 days). */
+const start = Math.floor(Date.now() / DAY) * DAY - 3 * DAY;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+beforeAll(async () => {
+  srv = await startTestServer();
+  ws = await srv.createWorkspace('analytics');
+  ref = reference(srv.database, ws.workspace_id);
+  const traces = seededTraces(7, start, 4000);
+  for (let i = 0; i < traces.length; i += 1000) {
+    const res = await sendTraces(srv.url, ws.api_key, { traces: traces.slice(i, i + 1000) });
+    expect(res.body.accepted).toBe(1000);
+  }
+  // Duplicates change nothing.
+  const again = await sendTraces(srv.url, ws.api_key, { traces: traces.slice(500, 1500) });
+  expect(again.body).toMatchObject({ accepted: 0, duplicates: 1000 });
+});
+afterAll(async () => {
+  await srv?.close();
+});
+
+async function get(path: string, params: Record<string, string | number | undefined>) {
+  const qs = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined) as Array<[string, string]>);
+  const res = await fetch(`${srv.url}/api/v1${path}?${qs}`, {
+    headers: { authorization: `Bearer ${ws.api_key}`, 'x-workspace-id': ws.workspace_id },
+  });
+  const body = (await res.json()) as any;
+  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+function custom(w: RefWindow) {
+  return { range: 'custom', from: w.from, to: w.to, agent_id: w.agent_id, model: w.model };
+}
+
+/** Zero-filled reference series: one point per bucket intersecting the window. */
+function buckets(w: RefWindow, g: string): string[] {
+  const step = { minute: 60_000, hour: 3_600_000, day: DAY }[g]!;
+  const out: string[] = [];
+  for (let t = Math.floor(Date.parse(w.from) / step) * step; t < Date.parse(w.to); t += step) out.push(iso(t));
+  return out;
+}
+
+function withinPct(actual: number | null, expected: number | null, pct: number) {
+  if (expected === null) return expect(actual).toBeNull();
+  expect(actual).not.toBeNull();
+  expect(Math.abs(actual! - expected) / Math.max(Math.abs(expected), 1e-9)).toBeLessThanOrEqual(pct / 100);
+}
+
+async function checkAll(w: RefWindow, g: string) {
+  const params = custom(w);
+  // usage/overview
+  const ov = await get('/usage/overview', params);
+  const r = await ref.overview(w);
+  const span = Date.parse(w.to) - Date.parse(w.from);
+  const prev = await ref.overview({ ...w, from: iso(Date.parse(w.from) - span), to: w.from });
+  expect(ov).toEqual({
+    from: w.from,
+    to: w.to,
+    total_calls: r.calls,
+    unique_users: r.users,
+    active_agents: r.agents,
+    avg_calls_per_user: r.users ? round2(r.calls / r.users) : null,
+    previous: {
+      total_calls: prev.calls,
+      unique_users: prev.users,
+      active_agents: prev.agents,
+      avg_calls_per_user: prev.users ? round2(prev.calls / prev.users) : null,
+    },
+  });
+
+  // usage/calls-over-time and performance/throughput
+  const series = new Map((await ref.series(w, g)).map((x) => [x.bucket, x]));
+  const cot = await get('/usage/calls-over-time', { ...params, granularity: g });
+  expect(cot.granularity).toBe(g);
+  expect(cot.data).toEqual(buckets(w, g).map((t) => ({ timestamp: t, calls: series.get(t)?.calls ?? 0 })));
+  const tp = await get('/performance/throughput', { ...params, granularity: g });
+  expect(tp.data).toEqual(
+    buckets(w, g).map((t) => {
+      const s = series.get(t);
+      return { timestamp: t, success: (s?.calls ?? 0) - (s?.errors ?? 0), error: s?.errors ?? 0, total: s?.calls ?? 0 };
+    }),
+  );
+
+  // usage/agent-distribution
+  const agents = await ref.agents(w);
+  expect(await get('/usage/agent-distribution', params)).toEqual({
+    from: w.from,
+    to: w.to,
+    total_calls: r.calls,
+    data: agents.map((a) => ({ agent_id: a.agent_id, calls: a.calls, percentage: round2((a.calls / r.calls) * 100) })),
+  });
+
+  // usage/top-users
+  for (const limit of [3, 100]) {
+    const users = await ref.users(w, limit);
+    expect((await get('/usage/top-users', { ...params, limit })).data).toEqual(
+      users.map((u) => ({ user_id: u.user_id, calls: u.calls, cost_usd: usd(u.cost), total_tokens: u.tokens, last_seen: u.last_seen })),
+    );
+  }
+
+  // cost/by-model and cost/overview
+  const models = await ref.models(w);
+  const totalNanos = models.reduce((n, m) => n + BigInt(m.cost), 0n);
+  const total = usd(totalNanos.toString());
+  const byModel = await get('/cost/by-model', params);
+  expect(byModel.total_cost_usd).toBe(total);
+  expect(byModel.data).toEqual(
+    models.map((m) => ({
+      model: m.model,
+      cost_usd: usd(m.cost),
+      calls: m.calls,
+      input_tokens: m.input_tokens,
+      output_tokens: m.output_tokens,
+      avg_cost_per_call_usd: usd(m.cost) / m.calls,
+      percentage: total > 0 ? round2((usd(m.cost) / total) * 100) : 0,
+    })),
+  );
+  const co = await get('/cost/overview', params);
+  expect(co.total_cost_usd).toBe(total);
+  expect(co.avg_cost_per_call_usd).toBe(r.calls ? total / r.calls : null);
+
+  // cost/trend
+  const cells = await ref.costSeries(w, g);
+  const trend = await get('/cost/trend', { ...params, granularity: g });
+  const spend = models.filter((m) => BigInt(m.cost) > 0n);
+  expect(trend.models).toEqual(spend.map((m) => m.model));
+  expect(trend.data).toEqual(
+    buckets(w, g).map((t) => {
+      const by_model: Record<string, number> = {};
+      let sum = 0n;
+      for (const m of spend) {
+        const c = cells.find((x) => x.bucket === t && x.model === m.model)?.cost ?? '0';
+        by_model[m.model] = usd(c);
+        sum += BigInt(c);
+      }
+      return { timestamp: t, total_cost_usd: usd(sum.toString()), by_model };
+    }),
+  );
+
+  // performance/overview
+  const p = await ref.performance(w);
+  const po = await get('/performance/overview', params);
+  expect(po).toMatchObject({
+    total_calls: p.calls,
+    error_count: p.errors,
+    error_rate_pct: p.calls ? round2((p.errors / p.calls) * 100) : null,
+    avg_latency_ms: p.avg === null ? null : round2(p.avg),
+  });
+  withinPct(po.p50_ms, p.p50, 1);
+  withinPct(po.p95_ms, p.p95, 1);
+  withinPct(po.p99_ms, p.p99, 1);
+
+  // performance/latency
+  const lat = new Map((await ref.latency(w, g)).map((x) => [x.bucket, x]));
+  const ls = await get('/performance/latency', { ...params, granularity: g });
+  expect(ls.data.map((d: any) => d.timestamp)).toEqual(buckets(w, g));
+  for (const d of ls.data) {
+    const e = lat.get(d.timestamp);
+    expect(d.calls).toBe(e?.calls ?? 0);
+    withinPct(d.p50_ms, e?.p50 ?? null, 1);
+    withinPct(d.p95_ms, e?.p95 ?? null, 1);
+    withinPct(d.p99_ms, e?.p99 ?? null, 1);
+  }
+
+  // performance/errors
+  const errs = await ref.errors(w);
+  const totalErrors = errs.reduce((n, e) => n + e.count, 0);
+  const pe = await get('/performance/errors', { ...params, limit: 100 });
+  expect(pe.total_errors).toBe(totalErrors);
+  expect(pe.data).toEqual(
+    errs.map((e) => ({
+      error_type: e.error_type,
+      count: e.count,
+      percentage: round2((e.count / totalErrors) * 100),
+      affected_agents: e.affected,
+      agents: e.agents,
+      last_seen: e.last_seen,
+      sample_message: e.message,
+    })),
+  );
+}
+
+const H = 3_600_000;
+const filters: Array<Pick<RefWindow, 'agent_id' | 'model'>> = [
+  {},
+  { agent_id: 'researcher' },
+  { model: 'claude-3-5-haiku' },
+  { agent_id: 'coder', model: 'gpt-4o' },
+];
+
+describe('every endpoint equals plain SQL over raw rows', () => {
+  const windows: Array<[string, number, number, string]> = [
+    ['whole days (daily rollups)', start, start + 3 * DAY, 'day'],
+    ['day-aligned, hourly series', start + DAY, start + 2 * DAY, 'hour'],
+    ['non-aligned, crossing days', start + 5 * H + 1234, start + 2 * DAY + 7 * H + 59_999, 'hour'],
+    ['non-aligned, day series', start + 3 * H - 1, start + 3 * DAY - 1, 'day'],
+    ['within one hour, minute series', start + 30 * H + 17 * 60_000, start + 30 * H + 50 * 60_000, 'minute'],
+    ['starting 1 ms before a boundary', start + DAY - 1, start + DAY + 2 * H + 1, 'hour'],
+    ['an empty window', start - 2 * DAY, start - DAY, 'day'],
+  ];
+  for (const [name, from, to, g] of windows) {
+    for (const f of filters) {
+      it(`${name} ${JSON.stringify(f)}`, async () => {
+        await checkAll({ from: iso(from), to: iso(to), ...f }, g);
+      });
+    }
+  }
+
+  it('hundreds of random windows agree on the rollup-served figures', async () => {
+    let s = 99;
+    const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 200; i++) {
+      const a = start - H + Math.floor(rand() * (3 * DAY + 2 * H));
+      const b = a + 1 + Math.floor(rand() * (3 * DAY));
+      const f = filters[i % filters.length]!;
+      const w = { from: iso(a), to: iso(b), ...f };
+      const [ov, r, po, p] = await Promise.all([get('/usage/overview', custom(w)), ref.overview(w), get('/performance/overview', custom(w)), ref.performance(w)]);
+      expect([ov.total_calls, ov.unique_users, ov.active_agents]).toEqual([r.calls, r.users, r.agents]);
+      expect(po.error_count).toBe(p.errors);
+      withinPct(po.p95_ms, p.p95, 1);
+      const models = await ref.models(w);
+      const cost = await get('/cost/by-model', custom(w));
+      expect(cost.total_cost_usd).toBe(usd(models.reduce((n, m) => n + BigInt(m.cost), 0n).toString()));
+    }
+  });
+});
