@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Database } from '@pulse/db';
 import { INGEST_LIMITS } from '@pulse/shared';
+import { apiReference } from '@scalar/express-api-reference';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import { sql } from 'drizzle-orm';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -24,6 +25,7 @@ export interface AppDeps {
   logger: Logger;
 }
 
+const scalarBundle = fileURLToPath(import.meta.resolve('@scalar/api-reference/browser/standalone.js'));
 const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
 export function buildOpenApiDocument() {
@@ -82,6 +84,12 @@ export function createApp(deps: AppDeps) {
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
+  // The interactive reference (Scalar), with its bundle served from our own node_modules:
+  // no CDN, so it works offline and behind strict networks.
+  app.get('/api/docs/scalar.js', (_req, res) => {
+    res.sendFile(scalarBundle, { maxAge: '1d' });
+  });
+  app.use('/api/docs', apiReference({ url: '/api/openapi.json', cdn: '/api/docs/scalar.js', pageTitle: 'Pulse API reference' }));
 
   app.use(
     '/trpc',

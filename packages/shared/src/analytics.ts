@@ -137,18 +137,26 @@ export const budgetSchema = z.object({
   projected_month_usd: money,
   status: z.enum(BUDGET_STATUSES),
 });
+/**
+ * trpc-to-openapi switches plain number fields to coercion (then "200" would pass); a pipe
+ * is left alone, so JSON-body numbers stay strictly numbers as the contract wants.
+ */
+const jsonNumber = (schema: z.ZodNumber) => schema.pipe(z.number());
+
 export const budgetInputSchema = z.object({
-  monthly_limit_usd: z
-    .number({ error: 'must be a number > 0 or null' })
-    .positive({ error: 'must be > 0' })
-    .max(1_000_000_000, { error: 'must be <= 1000000000' })
-    .nullable(),
-  alert_threshold_pct: z
-    .number({ error: 'must be an integer from 1 to 100' })
-    .int({ error: 'must be an integer' })
-    .min(1, { error: 'must be >= 1' })
-    .max(100, { error: 'must be <= 100' })
-    .default(80),
+  monthly_limit_usd: jsonNumber(
+    z
+      .number({ error: 'must be a number > 0 or null' })
+      .positive({ error: 'must be > 0' })
+      .max(1_000_000_000, { error: 'must be <= 1000000000' }),
+  ).nullable(),
+  alert_threshold_pct: jsonNumber(
+    z
+      .number({ error: 'must be an integer from 1 to 100' })
+      .int({ error: 'must be an integer' })
+      .min(1, { error: 'must be >= 1' })
+      .max(100, { error: 'must be <= 100' }),
+  ).default(80),
 });
 
 // ---- performance

@@ -35,7 +35,11 @@ export async function cached<T>(
     ctx.res.setHeader('X-Cache', bypass ? 'BYPASS' : 'MISS');
     return compute();
   }
-  const digest = createHash('sha1').update(stableKey(input)).digest('base64url');
+  // A preset window ends "now": its answer may be reused for at most a minute of clock
+  // time, so its from/to stay close to the present whatever the TTL.
+  const ttl = ttlFor(kind, input);
+  const epoch = input.range && input.range !== 'custom' ? Math.floor(Date.now() / (Math.min(ttl, 60) * 1000)) : 0;
+  const digest = createHash('sha1').update(`${epoch}|${stableKey(input)}`).digest('base64url');
   const key = `pulse:q:${ctx.workspaceId}:${version}:${name}:${digest}`;
   const hit = await ctx.cache.get(key);
   if (hit !== undefined) {
@@ -44,6 +48,6 @@ export async function cached<T>(
   }
   const value = await compute();
   ctx.res.setHeader('X-Cache', 'MISS');
-  await ctx.cache.set(key, JSON.stringify(value), ttlFor(kind, input));
+  await ctx.cache.set(key, JSON.stringify(value), ttl);
   return value;
 }

@@ -32,8 +32,8 @@ export function rollupCtes(): SQL {
     on conflict (workspace_id, bucket, agent_id, model) do update set
       calls = r.calls + excluded.calls, errors = r.errors + excluded.errors,
       input_tokens = r.input_tokens + excluded.input_tokens, output_tokens = r.output_tokens + excluded.output_tokens,
-      cost_nanos = r.cost_nanos + excluded.cost_nanos, latency_sum_ms = r.latency_sum_ms + excluded.latency_sum_ms
-    returning 1),
+      cost_nanos = r.cost_nanos + excluded.cost_nanos, latency_sum_ms = r.latency_sum_ms + excluded.latency_sum_ms)`);
+    parts.push(sql`
   ${t('u')} as (
     insert into ${t('user_stats')} as r (workspace_id, dim, bucket, user_id, calls, cost_nanos, tokens, last_seen)
     select workspace_id, d.dim, ${bucket}, user_id, count(*), sum(cost_nanos), sum(input_tokens + output_tokens), max("timestamp")
@@ -41,15 +41,15 @@ export function rollupCtes(): SQL {
     where user_id is not null group by 1, 2, 3, 4 order by 1, 2, 3, 4
     on conflict (workspace_id, dim, bucket, user_id) do update set
       calls = r.calls + excluded.calls, cost_nanos = r.cost_nanos + excluded.cost_nanos,
-      tokens = r.tokens + excluded.tokens, last_seen = greatest(r.last_seen, excluded.last_seen)
-    returning 1),
+      tokens = r.tokens + excluded.tokens, last_seen = greatest(r.last_seen, excluded.last_seen))`);
+    parts.push(sql`
   ${t('l')} as (
     insert into ${t('latency_hist')} as r (workspace_id, dim, bucket, bin, count)
     select workspace_id, d.dim, ${bucket}, bin, count(*)
     from new_rows cross join lateral (values (''), ('a:' || agent_id), ('m:' || model)) as d(dim)
     group by 1, 2, 3, 4 order by 1, 2, 3, 4
-    on conflict (workspace_id, dim, bucket, bin) do update set count = r.count + excluded.count
-    returning 1),
+    on conflict (workspace_id, dim, bucket, bin) do update set count = r.count + excluded.count)`);
+    parts.push(sql`
   ${t('e')} as (
     insert into ${t('error_stats')} as r (workspace_id, bucket, error_type, agent_id, model, count, last_seen, last_message)
     select workspace_id, ${bucket}, error_type, agent_id, model, count(*), max("timestamp"),
@@ -58,8 +58,7 @@ export function rollupCtes(): SQL {
     on conflict (workspace_id, bucket, error_type, agent_id, model) do update set
       count = r.count + excluded.count,
       last_message = case when ${latestWins()} then excluded.last_message else r.last_message end,
-      last_seen = greatest(r.last_seen, excluded.last_seen)
-    returning 1)`);
+      last_seen = greatest(r.last_seen, excluded.last_seen))`);
   }
   return sql.join(parts, sql`,`);
 }

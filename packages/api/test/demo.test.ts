@@ -1,0 +1,42 @@
+import { openTestDatabase } from '@pulse/db/testing';
+import { sql } from 'drizzle-orm';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { ensureDemoWorkspace } from '../src/demo/seed-demo.js';
+
+const logger = pino({ level: 'silent' });
+const now = new Date('2026-11-20T12:00:00.000Z');
+
+async function seedAndSummarize() {
+  const database = await openTestDatabase();
+  try {
+    const demo = await ensureDemoWorkspace(database, logger, { seed: 7, now, days: 30, targetTraces: 6000 });
+    const [summary] = await database.rows<Record<string, unknown>>(
+      sql`select count(*)::int as n, sum(cost_nanos)::text as cost, count(distinct user_id)::int as users,
+            sum(is_error)::int as errors, md5(string_agg(trace_id || agent_id || model || latency_ms::text, ',' order by trace_id)) as digest
+          from traces where workspace_id = ${demo.workspaceId}::uuid`,
+    );
+    // A restart keeps the data and only issues a new key.
+    const again = await ensureDemoWorkspace(database, logger, { seed: 7, now, days: 30, targetTraces: 6000 });
+    expect(again.workspaceId).toBe(demo.workspaceId);
+    expect(again.seeded).toBe(0);
+    expect(again.apiKey).not.toBe(demo.apiKey);
+    const [active] = await database.rows<{ n: number }>(
+      sql`select count(*)::int as n from api_keys where workspace_id = ${demo.workspaceId}::uuid and revoked_at is null`,
+    );
+    expect(active!.n).toBe(1);
+    return { seeded: demo.seeded, summary };
+  } finally {
+    await database.close();
+  }
+}
+
+describe('demo seeding', () => {
+  it('is deterministic for a given seed and kept on restart', async () => {
+    const a = await seedAndSummarize();
+    const b = await seedAndSummarize();
+    expect(a.seeded).toBeGreaterThan(5000);
+    expect(a.summary!.n).toBe(a.seeded);
+    expect(b).toEqual(a);
+  });
+});
