@@ -89,7 +89,7 @@ export function createApp(deps: AppDeps) {
   app.get('/api/docs/scalar.js', (_req, res) => {
     res.sendFile(scalarBundle, { maxAge: '1d' });
   });
-  app.use('/api/docs', apiReference({ url: '/api/openapi.json', cdn: '/api/docs/scalar.js', pageTitle: 'Pulse API reference' }));
+  app.use('/api/docs', apiReference({ url: '/api/openapi.json', cdn: '/api/docs/scalar.js', pageTitle: 'Pulse API reference', withDefaultFonts: false }));
 
   app.use(
     '/trpc',

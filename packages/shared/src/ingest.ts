@@ -20,6 +20,7 @@ const expected = (what: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? 'is required' : `must be ${what}`;
 
 /** PostgreSQL text cannot hold NUL; refuse it here rather than fail the whole batch there. */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this pattern is about
 const NO_NUL = /^[^\u0000]*$/;
 const noNul = { error: 'must not contain NUL (\\u0000) characters' };
 
