@@ -1,0 +1,88 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTrace, sendTraces, startTestServer, type TestServer } from './harness.js';
+
+/** A Redis of our own on a free port, so the test can stop and restart it. */
+const hasRedis = spawnSync('sh', ['-c', 'command -v redis-server']).status === 0;
+const port = 16_379 + Math.floor(Math.random() * 1000);
+let redis: ChildProcess | undefined;
+
+async function startRedis() {
+  redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  for (let i = 0; i < 50; i++) {
+    if (spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout?.toString().includes('PONG')) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('redis-server did not start');
+}
+async function stopRedis() {
+  const r = redis;
+  redis = undefined;
+  if (!r) return;
+  r.kill('SIGKILL');
+  await new Promise((res) => r.once('exit', res));
+}
+async function waitFor(check: () => Promise<boolean>, ms = 10_000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+}
+
+describe.skipIf(!hasRedis)('Redis cache faults', () => {
+  let srv: TestServer;
+  let ws: { workspace_id: string; api_key: string };
+  const overview = () =>
+    fetch(`${srv.url}/api/v1/usage/overview`, { headers: { authorization: `Bearer ${ws.api_key}`, 'x-workspace-id': ws.workspace_id } });
+  const cacheState = async () => ((await (await fetch(`${srv.url}/api/ready`)).json()) as { cache: { kind: string; state: string } }).cache;
+
+  beforeAll(async () => {
+    await startRedis();
+    srv = await startTestServer({ redisUrl: `redis://127.0.0.1:${port}` });
+    ws = await srv.createWorkspace('redis');
+  });
+  afterAll(async () => {
+    await srv?.close();
+    await stopRedis();
+  });
+
+  it('caches through Redis, answers uncached while it is down, and recovers by itself', async () => {
+    expect(await cacheState()).toEqual({ kind: 'redis', state: 'ok' });
+    await overview();
+    expect((await overview()).headers.get('x-cache')).toBe('HIT');
+
+    await stopRedis();
+    expect(await waitFor(async () => (await cacheState()).state === 'degraded')).toBe(true);
+    const ready = await fetch(`${srv.url}/api/ready`);
+    expect(ready.status).toBe(200);
+    // Still answering, uncached, and a write during the outage is visible at once.
+    await sendTraces(srv.url, ws.api_key, { traces: [makeTrace()] });
+    const during = await overview();
+    expect(during.status).toBe(200);
+    expect(during.headers.get('x-cache')).toBe('MISS');
+    expect(((await during.json()) as { total_calls: number }).total_calls).toBe(1);
+
+    await startRedis();
+    expect(await waitFor(async () => (await cacheState()).state === 'ok')).toBe(true);
+    await overview();
+    const after = await overview();
+    expect(after.headers.get('x-cache')).toBe('HIT');
+    expect(((await after.json()) as { total_calls: number }).total_calls).toBe(1);
+  });
+
+  it('starts and serves when Redis is unreachable from the beginning', async () => {
+    const lonely = await startTestServer({ redisUrl: 'redis://127.0.0.1:1' });
+    try {
+      const w = await lonely.createWorkspace('no-redis');
+      const res = await fetch(`${lonely.url}/api/v1/cost/overview`, { headers: { authorization: `Bearer ${w.api_key}`, 'x-workspace-id': w.workspace_id } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-cache')).toBe('MISS');
+      const ready = (await (await fetch(`${lonely.url}/api/ready`)).json()) as { cache: { state: string } };
+      expect(ready.cache.state).toBe('degraded');
+    } finally {
+      await lonely.close();
+    }
+  });
+});

@@ -1,0 +1,49 @@
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/client.js';
+import { openTestDatabase } from '../src/testing.js';
+
+const TABLES = [
+  'api_keys', 'budgets', 'error_stats_daily', 'error_stats_hourly', 'latency_hist_daily', 'latency_hist_hourly',
+  'stats_daily', 'stats_hourly', 'traces', 'user_stats_daily', 'user_stats_hourly', 'workspaces',
+];
+
+describe('migrations', () => {
+  it(`apply on a fresh ${process.env.DATABASE_URL ? 'PostgreSQL database' : 'PGlite'} and every key leads with workspace_id`, async () => {
+    const database = await openTestDatabase();
+    try {
+      const tables = await database.rows<{ name: string }>(
+        sql`select table_name as name from information_schema.tables where table_schema = 'public' order by 1`,
+      );
+      expect(tables.map((t) => t.name)).toEqual(TABLES);
+      const indexes = await database.rows<{ table: string; def: string }>(
+        sql`select tablename as table, indexdef as def from pg_indexes where schemaname = 'public' and tablename not in ('workspaces', 'api_keys')`,
+      );
+      for (const i of indexes) {
+        if (i.table === 'budgets') continue;
+        expect(i.def, i.def).toMatch(/\(workspace_id,/);
+      }
+      expect(indexes.some((i) => /traces_idempotency_idx.*\(workspace_id, trace_id, "timestamp"\)/.test(i.def))).toBe(true);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('apply again without change (a restart) on a PGlite data directory', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const dir = mkdtempSync(path.join(tmpdir(), 'pulse-db-'));
+    try {
+      const first = await openDatabase({ dataDir: dir });
+      await first.rows(sql`insert into workspaces (id, name) values ('01a210d0-4bb7-7e33-8353-ae53f57bbce2', 'kept')`);
+      await first.close();
+      const second = await openDatabase({ dataDir: dir });
+      const rows = await second.rows<{ name: string }>(sql`select name from workspaces`);
+      expect(rows).toEqual([{ name: 'kept' }]);
+      await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
