@@ -201,3 +201,10 @@ export const errorsSchema = z.object({
 export function round2(x: number): number {
   return Math.round((x + Number.EPSILON) * 100) / 100;
 }
+
+export const workspaceInfoSchema = z.object({
+  workspace_id: z.string(),
+  name: z.string(),
+  agents: z.array(z.string()),
+  models: z.array(z.string()),
+});

@@ -1,17 +1,42 @@
-import { Anchor, Container, Stack, Text, Title } from '@mantine/core';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { Dashboard } from './Dashboard.js';
+import { clearCredentials, type Credentials, loadCredentials, saveCredentials, takeCredentialsFromFragment } from './credentials.js';
+import { SignIn } from './SignIn.js';
+import { createClient, createQueryClient, TRPCProvider } from './trpc.js';
 
-/** Placeholder until the dashboard lands: tells a newcomer where things are. */
+function initialCredentials(): Credentials | null {
+  const fromLink = takeCredentialsFromFragment();
+  if (fromLink) saveCredentials(fromLink);
+  return fromLink ?? loadCredentials();
+}
+
 export function App() {
+  const [credentials, setCredentials] = useState(initialCredentials);
+  // A new client and cache per sign-in: nothing of one workspace leaks into another's view.
+  const clients = useMemo(() => (credentials ? { trpc: createClient(credentials), query: createQueryClient() } : null), [credentials]);
+
+  if (!credentials || !clients) {
+    return (
+      <SignIn
+        onSignedIn={(c) => {
+          saveCredentials(c);
+          setCredentials(c);
+        }}
+      />
+    );
+  }
   return (
-    <Container size="sm" py="xl">
-      <Stack>
-        <Title order={1}>Pulse</Title>
-        <Text>Usage, cost and performance analytics for your AI agents.</Text>
-        <Text>
-          API reference: <Anchor href="/api/docs">/api/docs</Anchor> · OpenAPI:{' '}
-          <Anchor href="/api/openapi.json">/api/openapi.json</Anchor>
-        </Text>
-      </Stack>
-    </Container>
+    <QueryClientProvider client={clients.query}>
+      <TRPCProvider trpcClient={clients.trpc} queryClient={clients.query}>
+        <Dashboard
+          credentials={credentials}
+          onSignOut={() => {
+            clearCredentials();
+            setCredentials(null);
+          }}
+        />
+      </TRPCProvider>
+    </QueryClientProvider>
   );
 }

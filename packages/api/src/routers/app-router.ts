@@ -4,6 +4,7 @@ import { costRouter } from './cost.js';
 import { ingestRouter } from './ingest.js';
 import { performanceRouter } from './performance.js';
 import { usageRouter } from './usage.js';
+import { workspaceRouter } from './workspace.js';
 
 /** The whole API: tRPC at /trpc, the same procedures as REST under /api/v1. */
 export const appRouter = router({
@@ -12,6 +13,7 @@ export const appRouter = router({
   usage: usageRouter,
   cost: costRouter,
   performance: performanceRouter,
+  workspace: workspaceRouter,
 });
 
 export type AppRouter = typeof appRouter;

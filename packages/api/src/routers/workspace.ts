@@ -1,0 +1,23 @@
+import { schema } from '@pulse/db';
+import { workspaceInfoSchema } from '@pulse/shared';
+import { eq, sql } from 'drizzle-orm';
+import { router, workspaceProcedure } from '../trpc/trpc.js';
+
+/** For the dashboard (tRPC only): the workspace's name and the agents and models it has seen. */
+export const workspaceRouter = router({
+  info: workspaceProcedure.output(workspaceInfoSchema).query(async ({ ctx }) => {
+    const [ws] = await ctx.database.db.select({ name: schema.workspaces.name }).from(schema.workspaces).where(eq(schema.workspaces.id, ctx.workspaceId));
+    // Daily rollups are small: every agent and model of the last 90 days, without a raw scan.
+    const rows = await ctx.database.rows<{ agent_id: string; model: string }>(
+      sql`select distinct agent_id, model from stats_daily
+          where workspace_id = ${ctx.workspaceId}::uuid and bucket >= now() - interval '90 days'`,
+    );
+    const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
+    return {
+      workspace_id: ctx.workspaceId,
+      name: ws?.name ?? '',
+      agents: sorted(rows.map((r) => r.agent_id)),
+      models: sorted(rows.map((r) => r.model)),
+    };
+  }),
+});

@@ -1,0 +1,117 @@
+import { ActionIcon, AppShell, Burger, Button, Group, NavLink, SegmentedControl, Select, Stack, Switch, Text, Title, useMantineColorScheme } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useIsFetching, useQuery, useQueryClient } from '@tanstack/react-query';
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { LoadingBlock } from './components/states.js';
+import type { Credentials } from './credentials.js';
+import { useTRPC } from './trpc.js';
+import { type Page, queryInput, type RangeChoice, useViewState } from './view-state.js';
+import { CustomRange } from './CustomRange.js';
+
+// One chunk per page: the first load only carries the page that is open.
+const PAGES = {
+  usage: lazy(() => import('./pages/UsagePage.js')),
+  cost: lazy(() => import('./pages/CostPage.js')),
+  performance: lazy(() => import('./pages/PerformancePage.js')),
+};
+const TITLES: Record<Page, string> = { usage: 'Usage', cost: 'Cost', performance: 'Performance' };
+const REFRESH_MS = 30_000;
+
+export function Dashboard({ credentials, onSignOut }: { credentials: Credentials; onSignOut: () => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [view, setView] = useViewState();
+  const [navOpen, nav] = useDisclosure(false);
+  const [autoRefresh, setAutoRefresh] = useState(true);
+  const [updatedAt, setUpdatedAt] = useState(Date.now());
+  const [now, setNow] = useState(Date.now());
+  const fetching = useIsFetching();
+  const { colorScheme, toggleColorScheme } = useMantineColorScheme();
+  const info = useQuery(trpc.workspace.info.queryOptions());
+
+  const refresh = () => {
+    void queryClient.invalidateQueries().then(() => setUpdatedAt(Date.now()));
+  };
+  // Auto-refresh every 30 s, paused by the switch and while the tab is hidden.
+  useEffect(() => {
+    const timer = setInterval(() => {
+      setNow(Date.now());
+      if (autoRefresh && document.visibilityState === 'visible' && Date.now() - updatedAt >= REFRESH_MS) refresh();
+    }, 1000);
+    return () => clearInterval(timer);
+  });
+
+  const CurrentPage = PAGES[view.page];
+  const ago = Math.max(0, Math.round((now - updatedAt) / 1000));
+
+  return (
+    <AppShell header={{ height: 60 }} navbar={{ width: 200, breakpoint: 'sm', collapsed: { mobile: !navOpen } }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={navOpen} onClick={nav.toggle} hiddenFrom="sm" size="sm" aria-label="Menu" />
+            <Title order={3}>Pulse</Title>
+            <Text c="dimmed" size="sm" visibleFrom="xs" data-testid="workspace-name">
+              {info.data?.name ?? ''}
+            </Text>
+          </Group>
+          <Group gap="xs" wrap="nowrap">
+            <Text size="xs" c="dimmed" visibleFrom="sm" data-testid="updated-ago">
+              {fetching ? 'updating…' : `updated ${ago} s ago`}
+            </Text>
+            <Button size="xs" variant="default" onClick={refresh} aria-label="Refresh">
+              Refresh
+            </Button>
+            <ActionIcon variant="default" onClick={toggleColorScheme} aria-label="Toggle light/dark theme" size="lg">
+              {colorScheme === 'dark' ? '☀' : '☾'}
+            </ActionIcon>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="sm">
+        <Stack gap={4}>
+          {(Object.keys(TITLES) as Page[]).map((p) => (
+            <NavLink
+              key={p}
+              label={TITLES[p]}
+              active={view.page === p}
+              onClick={() => {
+                setView({ page: p });
+                nav.close();
+              }}
+            />
+          ))}
+          <Switch mt="md" label="Auto-refresh (30 s)" checked={autoRefresh} onChange={(e) => setAutoRefresh(e.currentTarget.checked)} />
+          <Button mt="md" variant="subtle" color="gray" onClick={onSignOut}>
+            Sign out
+          </Button>
+        </Stack>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Stack>
+          <Group justify="space-between" wrap="wrap" gap="sm">
+            <Title order={2}>{TITLES[view.page]}</Title>
+            <Group gap="sm" wrap="wrap">
+              <SegmentedControl
+                aria-label="Time range"
+                value={view.range}
+                onChange={(r) => setView({ range: r as RangeChoice, ...(r !== 'custom' ? { from: undefined, to: undefined } : {}) })}
+                data={['1h', '24h', '7d', '30d', { label: 'Custom', value: 'custom' }]}
+              />
+              {view.range === 'custom' && <CustomRange from={view.from} to={view.to} onChange={(from, to) => setView({ range: 'custom', from, to })} />}
+              <Select aria-label="Agent" placeholder="All agents" clearable data={info.data?.agents ?? []} value={view.agent ?? null} onChange={(a) => setView({ agent: a ?? undefined })} w={180} />
+              <Select aria-label="Model" placeholder="All models" clearable data={info.data?.models ?? []} value={view.model ?? null} onChange={(m) => setView({ model: m ?? undefined })} w={180} />
+            </Group>
+          </Group>
+          {view.range === 'custom' && !(view.from && view.to) ? (
+            <Text c="dimmed">Choose a start and an end.</Text>
+          ) : (
+            <Suspense fallback={<LoadingBlock height={400} />}>
+              <CurrentPage input={queryInput(view)} workspaceId={credentials.workspaceId} />
+            </Suspense>
+          )}
+        </Stack>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,79 @@
+import { SimpleGrid, Stack } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { Bar, Line } from 'react-chartjs-2';
+import { color, timeAxis } from '../charts.js';
+import { KpiCard } from '../components/KpiCard.js';
+import { Panel } from '../components/Panel.js';
+import { EmptyState } from '../components/states.js';
+import { formatBucket, formatUsd } from '../format.js';
+import { useTRPC } from '../trpc.js';
+import { BudgetPanel } from './BudgetPanel.js';
+import type { PageProps } from './page-props.js';
+
+export default function CostPage({ input, workspaceId }: PageProps) {
+  const trpc = useTRPC();
+  const overview = useQuery(trpc.cost.overview.queryOptions(input));
+  const trend = useQuery(trpc.cost.trend.queryOptions(input));
+  const byModel = useQuery(trpc.cost.byModel.queryOptions(input));
+  const o = overview.data;
+
+  return (
+    <Stack>
+      <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }}>
+        <KpiCard label="Total cost" value={o ? formatUsd(o.total_cost_usd) : null} />
+        <KpiCard label="Avg cost per call" value={o ? formatUsd(o.avg_cost_per_call_usd) : null} />
+        <KpiCard
+          label="Budget remaining"
+          value={o ? (o.budget_remaining_usd === null ? 'No budget' : formatUsd(o.budget_remaining_usd)) : null}
+          hint={o?.budget_usd ? `of ${formatUsd(o.budget_usd)} this month` : undefined}
+        />
+        <KpiCard label="Projected month" value={o ? formatUsd(o.projected_month_usd) : null} hint={o ? `${formatUsd(o.month_to_date_usd)} so far` : undefined} />
+      </SimpleGrid>
+      {o && o.total_cost_usd === 0 && byModel.data?.data.length === 0 && <EmptyState workspaceId={workspaceId} />}
+      <Panel title="Cost over time by model" height={300} loading={trend.isPending} error={trend.error} onRetry={() => void trend.refetch()}>
+        {trend.data && (
+          <Line
+            data={{
+              labels: trend.data.data.map((d) => formatBucket(d.timestamp, trend.data.granularity)),
+              datasets: trend.data.models.map((m, i) => ({
+                label: m,
+                data: trend.data.data.map((d) => d.by_model[m] ?? 0),
+                borderColor: color(i),
+                backgroundColor: `${color(i)}88`,
+                fill: true,
+                pointRadius: 0,
+              })),
+            }}
+            options={{
+              maintainAspectRatio: false,
+              interaction: { mode: 'index', intersect: false },
+              plugins: { tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${formatUsd(c.parsed.y)}` } } },
+              scales: { x: timeAxis, y: { stacked: true, beginAtZero: true, ticks: { callback: (v) => formatUsd(Number(v)) } } },
+            }}
+            height={300}
+          />
+        )}
+      </Panel>
+      <SimpleGrid cols={{ base: 1, md: 2 }}>
+        <Panel title="Cost by model" height={300} loading={byModel.isPending} error={byModel.error} onRetry={() => void byModel.refetch()}>
+          {byModel.data && (
+            <Bar
+              data={{
+                labels: byModel.data.data.map((m) => m.model),
+                datasets: [{ label: 'Cost', data: byModel.data.data.map((m) => m.cost_usd), backgroundColor: byModel.data.data.map((_, i) => color(i)) }],
+              }}
+              options={{
+                indexAxis: 'y',
+                maintainAspectRatio: false,
+                plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => `${formatUsd(c.parsed.x)} (${byModel.data.data[c.dataIndex]?.percentage.toFixed(2)}%)` } } },
+                scales: { x: { beginAtZero: true, ticks: { callback: (v) => formatUsd(Number(v)) } } },
+              }}
+              height={300}
+            />
+          )}
+        </Panel>
+        <BudgetPanel />
+      </SimpleGrid>
+    </Stack>
+  );
+}

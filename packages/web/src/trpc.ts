@@ -1,0 +1,27 @@
+import type { AppRouter } from '@pulse/api';
+import { QueryClient } from '@tanstack/react-query';
+import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { createTRPCContext } from '@trpc/tanstack-react-query';
+import type { Credentials } from './credentials.js';
+
+/** Types come from the api's router: no hand-written response types in the dashboard. */
+export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
+
+export function createClient(credentials: Credentials) {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpBatchLink({
+        url: '/trpc',
+        headers: () => ({ authorization: `Bearer ${credentials.apiKey}`, 'x-workspace-id': credentials.workspaceId }),
+      }),
+    ],
+  });
+}
+
+export function createQueryClient() {
+  return new QueryClient({
+    defaultOptions: {
+      queries: { retry: 1, refetchOnWindowFocus: false, placeholderData: (previous: unknown) => previous },
+    },
+  });
+}
