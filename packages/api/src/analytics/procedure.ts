@@ -1,5 +1,8 @@
 import type { WindowInput } from '@pulse/shared';
+import type { z } from 'zod';
+import { type CacheClass, cached } from '../cache/cached.js';
 import type { Context } from '../trpc/context.js';
+import { workspaceProcedure } from '../trpc/trpc.js';
 import type { QueryContext } from './context.js';
 import { resolveWindow, type TimeWindow } from './window.js';
 
@@ -14,4 +17,39 @@ export function analyticsRequest(ctx: Context & { workspaceId: string }, input: 
     },
     window: resolveWindow(input, now),
   };
+}
+
+interface AnalyticsDefinition<I extends z.ZodType<WindowInput>, O extends z.ZodType> {
+  /** Procedure name, also the cache key's namespace. */
+  name: string;
+  /** REST path under /api/v1. */
+  path: `/${string}`;
+  summary: string;
+  kind: CacheClass;
+  input: I;
+  output: O;
+}
+
+/**
+ * One analytics GET: authenticated for the workspace, served as tRPC and REST from the same
+ * code, answered through the versioned cache, computed over the request's resolved window.
+ */
+export function analyticsQuery<I extends z.ZodType<WindowInput>, O extends z.ZodType>(
+  def: AnalyticsDefinition<I, O>,
+  run: (q: QueryContext, window: TimeWindow, input: z.output<I>) => Promise<z.input<O>>,
+) {
+  const tag = def.name.split('.')[0]!;
+  return workspaceProcedure
+    .meta({ openapi: { method: 'GET', path: def.path, tags: [tag], protect: true, summary: def.summary } })
+    .input(def.input)
+    .output(def.output)
+    .query(
+      ({ ctx, input }) =>
+        // `run` is typed against the output schema already; tRPC's generic default-value
+        // type cannot be named here, and the output parser checks every answer anyway.
+        cached(ctx, def.name, input as Record<string, unknown>, def.kind, () => {
+          const { q, window } = analyticsRequest(ctx, input as WindowInput);
+          return run(q, window, input as z.output<I>);
+        }) as never,
+    );
 }

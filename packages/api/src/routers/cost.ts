@@ -2,7 +2,7 @@ import { budgetInputSchema, budgetSchema, costByModelSchema, costOverviewSchema,
 import { z } from 'zod';
 import { budgetView, saveBudget } from '../analytics/budget.js';
 import { costByModel, costOverview, costTrend } from '../analytics/cost.js';
-import { analyticsRequest } from '../analytics/procedure.js';
+import { analyticsQuery, analyticsRequest } from '../analytics/procedure.js';
 import { resolveGranularity } from '../analytics/window.js';
 import { cached } from '../cache/cached.js';
 import { router, workspaceProcedure } from '../trpc/trpc.js';
@@ -11,38 +11,18 @@ const tags = ['cost'];
 const protect = true;
 
 export const costRouter = router({
-  overview: workspaceProcedure
-    .meta({ openapi: { method: 'GET', path: '/cost/overview', tags, protect, summary: 'Spend in the window, month to date, projection and budget' } })
-    .input(windowInputSchema)
-    .output(costOverviewSchema)
-    .query(({ ctx, input }) =>
-      cached(ctx, 'cost.overview', input, 'overview', () => {
-        const { q, window } = analyticsRequest(ctx, input);
-        return costOverview(q, window);
-      }),
-    ),
-
-  trend: workspaceProcedure
-    .meta({ openapi: { method: 'GET', path: '/cost/trend', tags, protect, summary: 'Cost per time bucket, by model' } })
-    .input(seriesInputSchema)
-    .output(costTrendSchema)
-    .query(({ ctx, input }) =>
-      cached(ctx, 'cost.trend', input, 'detail', () => {
-        const { q, window } = analyticsRequest(ctx, input);
-        return costTrend(q, window, resolveGranularity(window, input.granularity));
-      }),
-    ),
-
-  byModel: workspaceProcedure
-    .meta({ openapi: { method: 'GET', path: '/cost/by-model', tags, protect, summary: 'Cost, calls and tokens per model' } })
-    .input(windowInputSchema)
-    .output(costByModelSchema)
-    .query(({ ctx, input }) =>
-      cached(ctx, 'cost.byModel', input, 'detail', () => {
-        const { q, window } = analyticsRequest(ctx, input);
-        return costByModel(q, window);
-      }),
-    ),
+  overview: analyticsQuery(
+    { name: 'cost.overview', path: '/cost/overview', summary: 'Spend in the window, month to date, projection and budget', kind: 'overview', input: windowInputSchema, output: costOverviewSchema },
+    (q, window) => costOverview(q, window),
+  ),
+  trend: analyticsQuery(
+    { name: 'cost.trend', path: '/cost/trend', summary: 'Cost per time bucket, by model', kind: 'detail', input: seriesInputSchema, output: costTrendSchema },
+    (q, window, input) => costTrend(q, window, resolveGranularity(window, input.granularity)),
+  ),
+  byModel: analyticsQuery(
+    { name: 'cost.byModel', path: '/cost/by-model', summary: 'Cost, calls and tokens per model', kind: 'detail', input: windowInputSchema, output: costByModelSchema },
+    (q, window) => costByModel(q, window),
+  ),
 
   budget: workspaceProcedure
     .meta({ openapi: { method: 'GET', path: '/cost/budget', tags, protect, summary: 'The monthly budget and its status' } })

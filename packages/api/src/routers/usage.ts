@@ -1,55 +1,24 @@
 import { agentDistributionSchema, callsOverTimeSchema, seriesInputSchema, topUsersInputSchema, topUsersSchema, usageOverviewSchema, windowInputSchema } from '@pulse/shared';
-import { analyticsRequest } from '../analytics/procedure.js';
+import { analyticsQuery } from '../analytics/procedure.js';
 import { agentDistribution, callsOverTime, topUsers, usageOverview } from '../analytics/usage.js';
 import { resolveGranularity } from '../analytics/window.js';
-import { cached } from '../cache/cached.js';
-import { router, workspaceProcedure } from '../trpc/trpc.js';
-
-const tags = ['usage'];
-const protect = true;
+import { router } from '../trpc/trpc.js';
 
 export const usageRouter = router({
-  overview: workspaceProcedure
-    .meta({ openapi: { method: 'GET', path: '/usage/overview', tags, protect, summary: 'Calls, unique users, active agents, vs the previous period' } })
-    .input(windowInputSchema)
-    .output(usageOverviewSchema)
-    .query(({ ctx, input }) =>
-      cached(ctx, 'usage.overview', input, 'overview', () => {
-        const { q, window } = analyticsRequest(ctx, input);
-        return usageOverview(q, window);
-      }),
-    ),
-
-  callsOverTime: workspaceProcedure
-    .meta({ openapi: { method: 'GET', path: '/usage/calls-over-time', tags, protect, summary: 'Calls per time bucket' } })
-    .input(seriesInputSchema)
-    .output(callsOverTimeSchema)
-    .query(({ ctx, input }) =>
-      cached(ctx, 'usage.callsOverTime', input, 'detail', () => {
-        const { q, window } = analyticsRequest(ctx, input);
-        return callsOverTime(q, window, resolveGranularity(window, input.granularity));
-      }),
-    ),
-
-  agentDistribution: workspaceProcedure
-    .meta({ openapi: { method: 'GET', path: '/usage/agent-distribution', tags, protect, summary: 'Calls per agent' } })
-    .input(windowInputSchema)
-    .output(agentDistributionSchema)
-    .query(({ ctx, input }) =>
-      cached(ctx, 'usage.agentDistribution', input, 'detail', () => {
-        const { q, window } = analyticsRequest(ctx, input);
-        return agentDistribution(q, window);
-      }),
-    ),
-
-  topUsers: workspaceProcedure
-    .meta({ openapi: { method: 'GET', path: '/usage/top-users', tags, protect, summary: 'The most active users' } })
-    .input(topUsersInputSchema)
-    .output(topUsersSchema)
-    .query(({ ctx, input }) =>
-      cached(ctx, 'usage.topUsers', input, 'detail', () => {
-        const { q, window } = analyticsRequest(ctx, input);
-        return topUsers(q, window, input.limit);
-      }),
-    ),
+  overview: analyticsQuery(
+    { name: 'usage.overview', path: '/usage/overview', summary: 'Calls, unique users, active agents, vs the previous period', kind: 'overview', input: windowInputSchema, output: usageOverviewSchema },
+    (q, window) => usageOverview(q, window),
+  ),
+  callsOverTime: analyticsQuery(
+    { name: 'usage.callsOverTime', path: '/usage/calls-over-time', summary: 'Calls per time bucket', kind: 'detail', input: seriesInputSchema, output: callsOverTimeSchema },
+    (q, window, input) => callsOverTime(q, window, resolveGranularity(window, input.granularity)),
+  ),
+  agentDistribution: analyticsQuery(
+    { name: 'usage.agentDistribution', path: '/usage/agent-distribution', summary: 'Calls per agent', kind: 'detail', input: windowInputSchema, output: agentDistributionSchema },
+    (q, window) => agentDistribution(q, window),
+  ),
+  topUsers: analyticsQuery(
+    { name: 'usage.topUsers', path: '/usage/top-users', summary: 'The most active users', kind: 'detail', input: topUsersInputSchema, output: topUsersSchema },
+    (q, window, input) => topUsers(q, window, input.limit),
+  ),
 });
