@@ -9,6 +9,8 @@ export interface Config {
   demo: boolean;
   /** Seed of the demo generator: the same seed gives the same demo data. */
   demoSeed: number;
+  /** How many historic traces the demo creates (about). */
+  demoTraces: number;
   /** Traces per second of the demo's live trickle (0 turns it off). */
   demoTrickleRate: number;
   /** Only `development` shows stack traces in error bodies. */
@@ -40,6 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { demoByD
     adminToken: env.ADMIN_TOKEN || undefined,
     demo: demoRaw === '1' || demoRaw === 'true',
     demoSeed: int(env.DEMO_SEED, 42, 'DEMO_SEED'),
+    demoTraces: int(env.DEMO_TRACES, 220_000, 'DEMO_TRACES'),
     demoTrickleRate: int(env.DEMO_TRICKLE_RATE, 3, 'DEMO_TRICKLE_RATE'),
     nodeEnv: env.NODE_ENV || 'production',
     logLevel: env.LOG_LEVEL || 'info',

@@ -38,6 +38,7 @@ export async function startServer(config: Config, logger: Logger, print: (line: 
     let lastPrinted = 0;
     const demo = await ensureDemoWorkspace(database, logger, {
       seed: config.demoSeed,
+      targetTraces: config.demoTraces,
       onProgress: (stored) => {
         if (stored - lastPrinted >= 50_000) {
           lastPrinted = stored;

@@ -1,0 +1,157 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The dashboard in a real Chromium against the real server with demo data: the URL that
+ * `npm start` prints signs in, every page draws, range and filters refetch, a budget
+ * changes the alert. Screenshots of every page at 1440 and 375 px go to test-artifacts/.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const artifacts = path.join(root, 'test-artifacts');
+const port = 4100 + Math.floor(Math.random() * 800);
+
+let server: ChildProcess;
+let dataDir: string;
+let signInUrl = '';
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  dataDir = mkdtempSync(path.join(tmpdir(), 'pulse-e2e-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DEMO: '1', DEMO_TRACES: '20000', DEMO_TRICKLE_RATE: '2', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  delete env.DATABASE_URL;
+  delete env.REDIS_URL;
+  server = spawn(process.execPath, ['--import', 'tsx', 'packages/api/src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  signInUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no sign-in URL printed:\n${out}`)), 120_000);
+    server.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /Pulse is running: (\S+#key=\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!.replace('localhost:', '127.0.0.1:'));
+      }
+    });
+  });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (server) {
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+  }
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function open(width: number, height: number) {
+  const page = await (await browser.newContext({ viewport: { width, height } })).newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return { page, errors };
+}
+
+/** Every chart canvas on the page has pixels drawn on it. */
+async function chartsDrawn(page: Page): Promise<number> {
+  await page.waitForSelector('canvas');
+  await page.waitForTimeout(800);
+  return page.evaluate(() => {
+    const canvases = [...document.querySelectorAll('canvas')];
+    const drawn = canvases.filter((c) => {
+      const ctx = c.getContext('2d');
+      if (!ctx || c.width === 0 || c.height === 0) return false;
+      const data = ctx.getImageData(0, 0, c.width, c.height).data;
+      for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) return true;
+      return false;
+    });
+    return drawn.length === canvases.length ? drawn.length : -1;
+  });
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
+  it('signs in with the printed URL, removes the key from the address bar, and draws every page', async () => {
+    const { page, errors } = await open(1440, 1000);
+    await page.goto(signInUrl, { waitUntil: 'networkidle' });
+    expect(page.url()).not.toContain('key=');
+    await expect.poll(() => page.textContent('[data-testid=workspace-name]')).toBe('demo');
+    for (const [name, charts] of [['Usage', 2], ['Cost', 2], ['Performance', 2]] as const) {
+      await page.getByRole('link', { name, exact: true }).or(page.getByText(name, { exact: true }).first()).first().click();
+      await page.waitForLoadState('networkidle');
+      expect(await chartsDrawn(page)).toBeGreaterThanOrEqual(charts);
+      expect(page.url()).toContain(`page=${name.toLowerCase()}`);
+      await page.screenshot({ path: path.join(artifacts, `${name.toLowerCase()}-1440.png`), fullPage: true });
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('changes range and filter, and a link reproduces the view', async () => {
+    const { page, errors } = await open(1440, 1000);
+    await page.goto(signInUrl, { waitUntil: 'networkidle' });
+    const overviewAnswer = () => page.waitForResponse((r) => r.url().includes('usage.overview') && r.status() === 200);
+    // Each change refetches: wait for the new answer, not just for the click.
+    await Promise.all([overviewAnswer(), page.getByText('7d', { exact: true }).click()]);
+    await page.waitForLoadState('networkidle');
+    expect(page.url()).toContain('range=7d');
+    const seven = await page.textContent('[data-testid="kpi-Total calls"]');
+    await page.locator('input[aria-label="Agent"]').click();
+    await Promise.all([overviewAnswer(), page.getByRole('option', { name: 'support-bot' }).click()]);
+    await page.waitForLoadState('networkidle');
+    expect(page.url()).toContain('agent=support-bot');
+    const filtered = await page.textContent('[data-testid="kpi-Total calls"]');
+    expect(filtered).not.toBe(seven);
+    // The same URL in a fresh tab shows the same view.
+    const again = await page.context().newPage();
+    await again.goto(page.url(), { waitUntil: 'networkidle' });
+    await expect.poll(() => again.textContent('[data-testid="kpi-Total calls"]')).toBe(filtered);
+    await again.close();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('sets a budget, sees the alert, and removes it', async () => {
+    const { page, errors } = await open(1440, 1000);
+    await page.goto(signInUrl.replace('/#', '/?page=cost#'), { waitUntil: 'networkidle' });
+    await page.waitForSelector('[data-testid=budget-panel]');
+    expect(await page.textContent('[data-testid=budget-status]')).toBe('no budget');
+    await page.getByLabel('Monthly limit (USD)').fill('0.01');
+    await page.getByRole('button', { name: 'Save budget' }).click();
+    await expect.poll(() => page.textContent('[data-testid=budget-status]')).toBe('exceeded');
+    expect(await page.textContent('[data-testid=budget-alert]')).toContain('Budget exceeded');
+    await page.getByLabel('Monthly limit (USD)').fill('-5');
+    await page.getByRole('button', { name: 'Save budget' }).click();
+    expect(await page.getByRole('alert').filter({ hasText: 'above 0' }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Remove' }).click();
+    await expect.poll(() => page.textContent('[data-testid=budget-status]')).toBe('no budget');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('is usable at 375 px: cards stack, charts draw, tables scroll', async () => {
+    const { page, errors } = await open(375, 800);
+    await page.goto(signInUrl, { waitUntil: 'networkidle' });
+    for (const p of ['usage', 'cost', 'performance']) {
+      await page.goto(`http://127.0.0.1:${port}/?page=${p}&range=24h`, { waitUntil: 'networkidle' });
+      expect(await chartsDrawn(page)).toBeGreaterThanOrEqual(1);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(1);
+      await page.screenshot({ path: path.join(artifacts, `${p}-375.png`), fullPage: true });
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
