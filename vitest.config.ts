@@ -8,6 +8,8 @@ export default defineConfig({
       { test: { name: 'shared', root: 'packages/shared', environment: 'node' } },
       { test: { name: 'db', root: 'packages/db', environment: 'node', testTimeout: 60_000, hookTimeout: 60_000 } },
       { test: { name: 'api', root: 'packages/api', environment: 'node', testTimeout: 60_000, hookTimeout: 120_000 } },
+      // The dashboard's components against msw answers of the same tRPC procedures.
+      { test: { name: 'web', root: 'packages/web', include: ['test/**/*.test.tsx'], environment: 'jsdom', setupFiles: ['test/setup.ts'], testTimeout: 20_000 } },
       // The dashboard end to end: the real server and a real Chromium (skipped without one).
       { test: { name: 'e2e', root: 'packages/web', include: ['test/**/*.test.ts'], environment: 'node', testTimeout: 90_000, hookTimeout: 180_000 } },
     ],

@@ -11,7 +11,8 @@ export function createClient(credentials: Credentials) {
   return createTRPCClient<AppRouter>({
     links: [
       httpBatchLink({
-        url: '/trpc',
+        // Absolute, so the same client works in the browser and under test (jsdom + msw).
+        url: `${window.location.origin}/trpc`,
         headers: () => ({ authorization: `Bearer ${credentials.apiKey}`, 'x-workspace-id': credentials.workspaceId }),
       }),
     ],

@@ -1,0 +1,66 @@
+import type { AppRouter } from '@pulse/api';
+import type { inferRouterOutputs } from '@trpc/server';
+
+type Out = inferRouterOutputs<AppRouter>;
+const from = '2026-11-24T10:00:00.000Z';
+const to = '2026-11-25T10:00:00.000Z';
+const hours = (n: number) => Array.from({ length: n }, (_, i) => new Date(Date.parse(from) + i * 3_600_000).toISOString());
+
+export const WORKSPACE_ID = '01a21106-9001-7fe0-a7aa-fd484b989674';
+
+export const usageOverview: Out['usage']['overview'] = {
+  from, to, total_calls: 1200, unique_users: 40, active_agents: 5, avg_calls_per_user: 30,
+  previous: { total_calls: 1000, unique_users: 40, active_agents: 5, avg_calls_per_user: 25 },
+};
+export const emptyUsageOverview: Out['usage']['overview'] = {
+  from, to, total_calls: 0, unique_users: 0, active_agents: 0, avg_calls_per_user: null,
+  previous: { total_calls: 0, unique_users: 0, active_agents: 0, avg_calls_per_user: null },
+};
+export const budgetNone: Out['cost']['budget'] = {
+  monthly_limit_usd: null, alert_threshold_pct: 80, period_start: '2026-11-01T00:00:00.000Z', period_end: '2026-12-01T00:00:00.000Z',
+  month_to_date_usd: 40.2, used_pct: null, remaining_usd: null, projected_month_usd: 50.25, status: 'no_budget',
+};
+
+/** Default answers of every procedure the dashboard calls. */
+export const fixtures: Record<string, (input: unknown) => unknown> = {
+  'workspace.info': () => ({ workspace_id: WORKSPACE_ID, name: 'acme-prod', agents: ['researcher', 'support-bot'], models: ['claude-3-5-haiku', 'gpt-4o'] }),
+  'usage.overview': () => usageOverview,
+  'usage.callsOverTime': () => ({ from, to, granularity: 'hour', data: hours(24).map((t, i) => ({ timestamp: t, calls: 40 + i })) }) satisfies Out['usage']['callsOverTime'],
+  'usage.agentDistribution': () =>
+    ({ from, to, total_calls: 1200, data: [{ agent_id: 'support-bot', calls: 900, percentage: 75 }, { agent_id: 'researcher', calls: 300, percentage: 25 }] }) satisfies Out['usage']['agentDistribution'],
+  'usage.topUsers': () =>
+    ({
+      from, to,
+      data: [
+        { user_id: 'u-ada', calls: 90, cost_usd: 1.23, total_tokens: 45000, last_seen: '2026-11-25T09:59:00.000Z' },
+        { user_id: 'u-bob', calls: 45, cost_usd: 0.5, total_tokens: 12000, last_seen: '2026-11-25T08:00:00.000Z' },
+      ],
+    }) satisfies Out['usage']['topUsers'],
+  'cost.overview': () =>
+    ({ from, to, total_cost_usd: 12.5, avg_cost_per_call_usd: 0.0104, month_to_date_usd: 40.2, projected_month_usd: 50.25, budget_usd: null, budget_remaining_usd: null, budget_status: 'no_budget' }) satisfies Out['cost']['overview'],
+  'cost.trend': () =>
+    ({ from, to, granularity: 'hour', models: ['gpt-4o', 'claude-3-5-haiku'], data: hours(24).map((t) => ({ timestamp: t, total_cost_usd: 0.5, by_model: { 'gpt-4o': 0.4, 'claude-3-5-haiku': 0.1 } })) }) satisfies Out['cost']['trend'],
+  'cost.byModel': () =>
+    ({
+      from, to, total_cost_usd: 12.5,
+      data: [
+        { model: 'gpt-4o', cost_usd: 10, calls: 300, input_tokens: 90000, output_tokens: 30000, avg_cost_per_call_usd: 0.0333, percentage: 80 },
+        { model: 'claude-3-5-haiku', cost_usd: 2.5, calls: 900, input_tokens: 9000, output_tokens: 3000, avg_cost_per_call_usd: 0.0027, percentage: 20 },
+      ],
+    }) satisfies Out['cost']['byModel'],
+  'cost.budget': () => budgetNone,
+  'performance.overview': () =>
+    ({ from, to, total_calls: 1200, error_count: 36, error_rate_pct: 3, avg_latency_ms: 950.2, p50_ms: 700, p95_ms: 2900, p99_ms: 6100 }) satisfies Out['performance']['overview'],
+  'performance.latency': () =>
+    ({ from, to, granularity: 'hour', data: hours(24).map((t) => ({ timestamp: t, calls: 50, p50_ms: 700, p95_ms: 2900, p99_ms: 6100 })) }) satisfies Out['performance']['latency'],
+  'performance.throughput': () =>
+    ({ from, to, granularity: 'hour', data: hours(24).map((t) => ({ timestamp: t, success: 48, error: 2, total: 50 })) }) satisfies Out['performance']['throughput'],
+  'performance.errors': () =>
+    ({
+      from, to, total_errors: 36,
+      data: [
+        { error_type: 'rate_limit', count: 20, percentage: 55.56, affected_agents: 3, agents: ['support-bot', 'researcher', 'coder'], last_seen: '2026-11-25T09:00:00.000Z', sample_message: '429 Too Many Requests' },
+        { error_type: 'timeout', count: 16, percentage: 44.44, affected_agents: 1, agents: ['researcher'], last_seen: '2026-11-25T07:00:00.000Z', sample_message: null },
+      ],
+    }) satisfies Out['performance']['errors'],
+};
