@@ -7,6 +7,7 @@ import { INGEST_LIMITS } from '@pulse/shared';
 import { apiReference } from '@scalar/express-api-reference';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import { sql } from 'drizzle-orm';
+import compression from 'compression';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { pinoHttp } from 'pino-http';
 import { createOpenApiExpressMiddleware, generateOpenApiDocument } from 'trpc-to-openapi';
@@ -127,6 +128,8 @@ export function createApp(deps: AppDeps) {
   });
 
   if (existsSync(webDist)) {
+    // The dashboard's bundles are served gzipped: about a fifth of their size on the wire.
+    app.use(compression());
     app.use(express.static(webDist, { index: false, maxAge: '1h' }));
     // The SPA owns every other path: client-side routes reload to index.html.
     app.get('/{*path}', (_req, res) => {

@@ -18,4 +18,4 @@ export const PALETTE = ['#228be6', '#12b886', '#fab005', '#fa5252', '#7950f2', '
 export const color = (i: number) => PALETTE[i % PALETTE.length]!;
 
 /** A time axis that stays readable at any width: few, unrotated labels. */
-export const timeAxis = { ticks: { maxTicksLimit: 8, maxRotation: 0, autoSkip: true } } as const;
+export const timeAxis = { ticks: { maxTicksLimit: 8, maxRotation: 0, autoSkip: true, autoSkipPadding: 24 } } as const;
