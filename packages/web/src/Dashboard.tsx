@@ -1,4 +1,4 @@
-import { ActionIcon, AppShell, Burger, Button, Group, NavLink, SegmentedControl, Select, Stack, Switch, Text, Title, useMantineColorScheme } from '@mantine/core';
+import { ActionIcon, AppShell, Burger, Button, Group, NavLink, SegmentedControl, Select, Stack, Switch, Text, Title, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useIsFetching, useQuery, useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useState } from 'react';
@@ -26,7 +26,9 @@ export function Dashboard({ credentials, onSignOut }: { credentials: Credentials
   const [updatedAt, setUpdatedAt] = useState(Date.now());
   const [now, setNow] = useState(Date.now());
   const fetching = useIsFetching();
-  const { colorScheme, toggleColorScheme } = useMantineColorScheme();
+  // The scheme starts from the system's ('auto'); the toggle flips what is shown.
+  const { setColorScheme } = useMantineColorScheme();
+  const scheme = useComputedColorScheme('light');
   const info = useQuery(trpc.workspace.info.queryOptions());
 
   const refresh = () => {
@@ -62,8 +64,8 @@ export function Dashboard({ credentials, onSignOut }: { credentials: Credentials
             <Button size="xs" variant="default" onClick={refresh} aria-label="Refresh">
               Refresh
             </Button>
-            <ActionIcon variant="default" onClick={toggleColorScheme} aria-label="Toggle light/dark theme" size="lg">
-              {colorScheme === 'dark' ? '☀' : '☾'}
+            <ActionIcon variant="default" onClick={() => setColorScheme(scheme === 'dark' ? 'light' : 'dark')} aria-label="Toggle light/dark theme" size="lg">
+              {scheme === 'dark' ? '☀' : '☾'}
             </ActionIcon>
           </Group>
         </Group>

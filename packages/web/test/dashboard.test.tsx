@@ -55,6 +55,19 @@ describe('sign-in', () => {
   });
 });
 
+describe('shell', () => {
+  it('switches between light and dark', async () => {
+    signIn();
+    renderApp();
+    const toggle = await screen.findByRole('button', { name: 'Toggle light/dark theme' });
+    expect(document.documentElement).toHaveAttribute('data-mantine-color-scheme', 'light');
+    await userEvent.click(toggle);
+    expect(document.documentElement).toHaveAttribute('data-mantine-color-scheme', 'dark');
+    await userEvent.click(toggle);
+    expect(document.documentElement).toHaveAttribute('data-mantine-color-scheme', 'light');
+  });
+});
+
 describe('usage page', () => {
   it('shows skeletons while loading, then the KPIs with their change', async () => {
     signIn();
