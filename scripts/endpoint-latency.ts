@@ -5,39 +5,12 @@
  *
  *   npx tsx scripts/endpoint-latency.ts [--db pglite|postgres] [--requests 30]
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import postgres from 'postgres';
+import { arg, startScratchPulse } from './lib/scratch-pulse.js';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : fallback;
-};
 const driver = arg('db', 'pglite');
 const requests = Number(arg('requests', '30'));
-const port = 3800 + Math.floor(Math.random() * 90);
 const bypass = 'latency-script-bypass';
-const pgServer = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
-const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DEMO: '1', DEMO_TRICKLE_RATE: '0', PULSE_CACHE_BYPASS_TOKEN: bypass, LOG_LEVEL: 'warn' };
-let cleanup = async () => {};
-if (driver === 'postgres') {
-  const name = `pulse_lat_${Date.now()}`;
-  const admin = postgres(`${pgServer}/postgres`, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  env.DATABASE_URL = `${pgServer}/${name}`;
-  cleanup = async () => {
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  };
-} else {
-  delete env.DATABASE_URL;
-  env.DATA_DIR = process.env.LATENCY_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'pulse-lat-'));
-  if (!process.env.LATENCY_DATA_DIR) cleanup = async () => rmSync(env.DATA_DIR!, { recursive: true, force: true });
-}
-
-const server = spawn('npx', ['tsx', 'packages/api/src/main.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+const { server, port, stop } = await startScratchPulse(driver, { DEMO: '1', DEMO_TRICKLE_RATE: '0', PULSE_CACHE_BYPASS_TOKEN: bypass });
 let output = '';
 const credentials = new Promise<{ key: string; workspace: string }>((resolve) => {
   server.stdout!.on('data', (chunk: Buffer) => {
@@ -83,7 +56,5 @@ try {
   process.stdout.write('| endpoint | uncached P50 | uncached P95 | cached P50 | cached P95 |\n|---|---|---|---|---|\n');
   process.stdout.write(`${rows.join('\n')}\n`);
 } finally {
-  server.kill('SIGTERM');
-  await new Promise((r) => server.once('exit', r));
-  await cleanup();
+  await stop();
 }

@@ -5,44 +5,14 @@
  *
  *   npx tsx scripts/ingest-throughput.ts [--traces 200000] [--concurrency 4] [--db pglite|postgres]
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import postgres from 'postgres';
 import { generateDemoBatches } from '../packages/api/src/demo/generate.js';
+import { arg, startScratchPulse } from './lib/scratch-pulse.js';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : fallback;
-};
 const total = Number(arg('traces', '200000'));
 const concurrency = Number(arg('concurrency', '4'));
 const driver = arg('db', 'pglite');
-const port = 3900 + Math.floor(Math.random() * 90);
 const adminToken = 'throughput-admin-token';
-const pgServer = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
-
-const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DEMO: '0', ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn' };
-delete env.REDIS_URL;
-let cleanup = async () => {};
-if (driver === 'postgres') {
-  const name = `pulse_tp_${Date.now()}`;
-  const admin = postgres(`${pgServer}/postgres`, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  env.DATABASE_URL = `${pgServer}/${name}`;
-  cleanup = async () => {
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  };
-} else {
-  const dir = mkdtempSync(path.join(tmpdir(), 'pulse-tp-'));
-  env.DATA_DIR = dir;
-  delete env.DATABASE_URL;
-  cleanup = async () => rmSync(dir, { recursive: true, force: true });
-}
-
-const server = spawn('npx', ['tsx', 'packages/api/src/main.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+const { port, stop } = await startScratchPulse(driver, { DEMO: '0', ADMIN_TOKEN: adminToken });
 const base = `http://127.0.0.1:${port}`;
 try {
   for (let i = 0; ; i++) {
@@ -87,7 +57,5 @@ try {
       `${Math.round(accepted / seconds).toLocaleString('en-US')} traces/s (batches of 1000, concurrency ${concurrency})\n`,
   );
 } finally {
-  server.kill('SIGTERM');
-  await new Promise((r) => server.once('exit', r));
-  await cleanup();
+  await stop();
 }
