@@ -18,15 +18,17 @@ function usageFigures(r: Record<string, unknown>, prefix: string) {
 
 export async function usageOverview(q: QueryContext, w: TimeWindow) {
   const prev = previousWindow(w);
+  // One pass over each window's stats rows gives both the calls and the distinct agents.
   const [r] = await rows(
     q,
-    sql`select
-      (select coalesce(sum(calls), 0)::float8 from (${statsRows(q.scope, planWindow(w), null)}) s) as calls,
-      (select count(distinct agent_id)::float8 from (${statsRows(q.scope, planWindow(w), null)}) s) as agents,
-      (select count(distinct user_id)::float8 from (${userRows(q.scope, planWindow(w))}) u) as users,
-      (select coalesce(sum(calls), 0)::float8 from (${statsRows(q.scope, planWindow(prev), null)}) s) as prev_calls,
-      (select count(distinct agent_id)::float8 from (${statsRows(q.scope, planWindow(prev), null)}) s) as prev_agents,
-      (select count(distinct user_id)::float8 from (${userRows(q.scope, planWindow(prev))}) u) as prev_users`,
+    sql`with cur as (select coalesce(sum(calls), 0)::float8 as calls, count(distinct agent_id)::float8 as agents
+                     from (${statsRows(q.scope, planWindow(w), null)}) s),
+             prev as (select coalesce(sum(calls), 0)::float8 as calls, count(distinct agent_id)::float8 as agents
+                      from (${statsRows(q.scope, planWindow(prev), null)}) s)
+        select cur.calls, cur.agents, prev.calls as prev_calls, prev.agents as prev_agents,
+          (select count(distinct user_id)::float8 from (${userRows(q.scope, planWindow(w))}) u) as users,
+          (select count(distinct user_id)::float8 from (${userRows(q.scope, planWindow(prev))}) u) as prev_users
+        from cur, prev`,
   );
   return { from: iso(w.from), to: iso(w.to), ...usageFigures(r!, ''), previous: usageFigures(r!, 'prev_') };
 }
