@@ -86,11 +86,11 @@ export function createApp(deps: AppDeps) {
     res.json(openApiDocument);
   });
   // The interactive reference (Scalar), with its bundle served from our own node_modules:
-  // no CDN, so it works offline and behind strict networks.
+  // no CDN, no fonts or AI agent fetched from Scalar's servers: it works offline.
   app.get('/api/docs/scalar.js', (_req, res) => {
     res.sendFile(scalarBundle, { maxAge: '1d' });
   });
-  app.use('/api/docs', apiReference({ url: '/api/openapi.json', cdn: '/api/docs/scalar.js', pageTitle: 'Pulse API reference', withDefaultFonts: false }));
+  app.use('/api/docs', apiReference({ url: '/api/openapi.json', cdn: '/api/docs/scalar.js', pageTitle: 'Pulse API reference', withDefaultFonts: false, agent: { disabled: true } }));
 
   app.use(
     '/trpc',

@@ -166,4 +166,19 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('serves the interactive API reference at /api/docs, without a CDN', async () => {
+    const { page, errors } = await open(1440, 900);
+    const outside: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith(`http://127.0.0.1:${port}`) && !r.url().startsWith('data:')) outside.push(r.url());
+    });
+    await page.goto(`http://127.0.0.1:${port}/api/docs`, { waitUntil: 'networkidle' });
+    await page.getByText('Pulse API').first().waitFor();
+    await page.getByText('/usage/overview').first().waitFor({ state: 'attached' });
+    await page.screenshot({ path: path.join(artifacts, 'api-docs-1440.png') });
+    expect(outside).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
