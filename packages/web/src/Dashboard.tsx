@@ -1,7 +1,7 @@
 import { ActionIcon, AppShell, Burger, Button, Group, NavLink, SegmentedControl, Select, Stack, Switch, Text, Title, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useIsFetching, useQuery, useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { LoadingBlock } from './components/states.js';
 import type { Credentials } from './credentials.js';
 import { useTRPC } from './trpc.js';
@@ -31,17 +31,18 @@ export function Dashboard({ credentials, onSignOut }: { credentials: Credentials
   const scheme = useComputedColorScheme('light');
   const info = useQuery(trpc.workspace.info.queryOptions());
 
-  const refresh = () => {
+  const refresh = useCallback(() => {
     void queryClient.invalidateQueries().then(() => setUpdatedAt(Date.now()));
-  };
-  // Auto-refresh every 30 s, paused by the switch and while the tab is hidden.
+  }, [queryClient]);
+  // Auto-refresh every 30 s, paused by the switch and while the tab is hidden; the clock
+  // ticks every second for "updated N s ago".
   useEffect(() => {
     const timer = setInterval(() => {
       setNow(Date.now());
       if (autoRefresh && document.visibilityState === 'visible' && Date.now() - updatedAt >= REFRESH_MS) refresh();
     }, 1000);
     return () => clearInterval(timer);
-  });
+  }, [autoRefresh, updatedAt, refresh]);
 
   const CurrentPage = PAGES[view.page];
   const ago = Math.max(0, Math.round((now - updatedAt) / 1000));

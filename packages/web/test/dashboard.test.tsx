@@ -1,7 +1,7 @@
 import { MantineProvider } from '@mantine/core';
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../src/App.js';
 import { saveCredentials } from '../src/credentials.js';
 import { budgetNone, emptyUsageOverview, WORKSPACE_ID } from './fixtures.js';
@@ -56,6 +56,33 @@ describe('sign-in', () => {
 });
 
 describe('shell', () => {
+  it('refreshes every 30 s, says how long ago, and stops when paused', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true, toFake: ['setInterval', 'clearInterval', 'Date'] });
+    try {
+      signIn();
+      renderApp();
+      await waitFor(() => expect(kpi('Total calls')).toHaveTextContent('1,200'));
+      const asked = () => calls.filter((c) => c.procedure === 'usage.overview').length;
+      const before = asked();
+      await act(async () => {
+        vi.advanceTimersByTime(12_000);
+      });
+      expect(screen.getByTestId('updated-ago')).toHaveTextContent(/updated 1[2-3] s ago/);
+      await act(async () => {
+        vi.advanceTimersByTime(20_000);
+      });
+      await waitFor(() => expect(asked()).toBeGreaterThan(before));
+      await userEvent.click(screen.getByLabelText('Auto-refresh (30 s)'));
+      const paused = asked();
+      await act(async () => {
+        vi.advanceTimersByTime(65_000);
+      });
+      expect(asked()).toBe(paused);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('switches between light and dark', async () => {
     signIn();
     renderApp();
