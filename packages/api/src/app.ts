@@ -6,7 +6,6 @@ import type { Database } from '@pulse/db';
 import { INGEST_LIMITS } from '@pulse/shared';
 import { apiReference } from '@scalar/express-api-reference';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
-import { sql } from 'drizzle-orm';
 import compression from 'compression';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { pinoHttp } from 'pino-http';
@@ -16,6 +15,7 @@ import type { Cache } from './cache/cache.js';
 import type { Config } from './config.js';
 import { normalizeRestErrors } from './http/normalize-errors.js';
 import type { Logger } from './logger.js';
+import { pendingRows } from './rollups/fold.js';
 import { appRouter } from './routers/app-router.js';
 import { type AppServices, type Context, statusOf } from './trpc/context.js';
 
@@ -73,8 +73,9 @@ export function createApp(deps: AppDeps) {
   app.get('/api/ready', async (_req, res) => {
     const cacheState = { kind: cache.kind, state: cache.state() };
     try {
-      await database.rows(sql`select 1 as ok`);
-      res.json({ status: 'ok', database: { driver: database.driver, state: 'ok' }, cache: cacheState });
+      // The fold backlog: traces stored but not yet in the rollups (answers count them either way).
+      const pending = await pendingRows(database);
+      res.json({ status: 'ok', database: { driver: database.driver, state: 'ok' }, cache: cacheState, rollups: { pending_rows: pending } });
     } catch (err) {
       logger.error({ err }, 'readiness check: database unavailable');
       res.status(503).json({ status: 'unavailable', database: { driver: database.driver, state: 'down' }, cache: cacheState });

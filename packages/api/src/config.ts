@@ -20,6 +20,8 @@ export interface Config {
   corsOrigins: string[];
   /** When set, requests with X-Pulse-Cache-Bypass equal to it skip the cache (the benchmark's uncached runs). */
   cacheBypassToken: string | undefined;
+  /** How often the background folder moves queued traces into the rollups (ms). */
+  foldIntervalMs: number;
   /** Milliseconds SIGTERM waits for in-flight requests before closing anyway. */
   shutdownTimeoutMs: number;
 }
@@ -51,6 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { demoByD
       .map((s) => s.trim())
       .filter(Boolean),
     cacheBypassToken: env.PULSE_CACHE_BYPASS_TOKEN || undefined,
+    foldIntervalMs: Math.max(10, int(env.FOLD_INTERVAL_MS, 500, 'FOLD_INTERVAL_MS')),
     shutdownTimeoutMs: int(env.SHUTDOWN_TIMEOUT_MS, 10_000, 'SHUTDOWN_TIMEOUT_MS'),
   };
 }

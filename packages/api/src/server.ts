@@ -6,6 +6,7 @@ import { createCache } from './cache/create-cache.js';
 import type { Config } from './config.js';
 import { ensureDemoWorkspace, startTrickle } from './demo/seed-demo.js';
 import type { Logger } from './logger.js';
+import { startFolder } from './rollups/fold.js';
 
 export interface RunningServer {
   server: Server;
@@ -19,6 +20,7 @@ export async function startServer(config: Config, logger: Logger, print: (line: 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   logger.info({ driver: database.driver, timescale: database.timescale }, 'database ready');
   const cache = await createCache(config, logger);
+  const folder = startFolder(database, logger, { intervalMs: config.foldIntervalMs });
   if (config.demo && !config.adminToken) config.adminToken = randomBytes(24).toString('base64url');
 
   const { app } = createApp({ database, cache, config, logger });
@@ -77,6 +79,7 @@ export async function startServer(config: Config, logger: Logger, print: (line: 
       const deadline = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
       await Promise.race([closed, deadline]);
       server.closeAllConnections();
+      await folder.stop();
       await cache.close();
       await database.close();
       logger.info('shut down cleanly');

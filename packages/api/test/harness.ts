@@ -4,6 +4,7 @@ import type { Database } from '@pulse/db';
 import { openTestDatabase } from '@pulse/db/testing';
 import { pino } from 'pino';
 import { createApp } from '../src/app.js';
+import { startFolder } from '../src/rollups/fold.js';
 import type { Cache } from '../src/cache/cache.js';
 import { createCache } from '../src/cache/create-cache.js';
 import { type Config, loadConfig } from '../src/config.js';
@@ -30,6 +31,8 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const cache = await createCache(config, logger);
   const { app } = createApp({ database, cache, config, logger });
+  // Folding runs as in production, but often: tests see answers with traces folded and not yet folded.
+  const folder = startFolder(database, logger, { intervalMs: overrides.foldIntervalMs ?? 30 });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -51,6 +54,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await folder.stop();
       await cache.close();
       await database.close();
     },

@@ -36,7 +36,7 @@ export interface DatabaseConfig {
 
 export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../migrations');
 
-function resultRows<T>(result: unknown): T[] {
+export function resultRows<T>(result: unknown): T[] {
   // postgres-js returns an array of rows; PGlite returns { rows }.
   if (Array.isArray(result)) return result as T[];
   return ((result as { rows?: T[] }).rows ?? []) as T[];

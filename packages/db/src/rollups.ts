@@ -1,4 +1,4 @@
-import { bigint, doublePrecision, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, doublePrecision, index, integer, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * Rollups kept in the ingest transaction (only newly stored rows count, so duplicates never
@@ -93,3 +93,30 @@ export const latencyHistHourly = latencyHistTable('latency_hist_hourly');
 export const latencyHistDaily = latencyHistTable('latency_hist_daily');
 export const errorStatsHourly = errorStatsTable('error_stats_hourly');
 export const errorStatsDaily = errorStatsTable('error_stats_daily');
+
+/**
+ * Traces stored but not yet folded into the rollups. Ingest appends its new rows here in the
+ * same transaction that stores them in `traces`; a background folder moves them into the
+ * rollups in large groups (one upsert per rollup row per fold instead of per batch), and
+ * readers add these rows to the rollup rows of the same segments, so answers stay exact
+ * whether a trace has been folded yet or not (the design of TimescaleDB's real-time
+ * continuous aggregates). Narrow and nearly empty: only the columns the rollups need.
+ */
+export const rollupPending = pgTable(
+  'rollup_pending',
+  {
+    workspaceId: uuid('workspace_id').notNull(),
+    timestamp: ts('timestamp').notNull(),
+    agentId: text('agent_id').notNull(),
+    userId: text('user_id'),
+    model: text('model').notNull(),
+    isError: smallint('is_error').notNull(),
+    latencyMs: doublePrecision('latency_ms').notNull(),
+    inputTokens: integer('input_tokens').notNull(),
+    outputTokens: integer('output_tokens').notNull(),
+    costNanos: nanos('cost_nanos'),
+    errorType: text('error_type'),
+    errorMessage: text('error_message'),
+  },
+  (t) => [index('rollup_pending_ws_ts_idx').on(t.workspaceId, t.timestamp)],
+);

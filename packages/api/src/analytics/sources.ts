@@ -1,13 +1,15 @@
 import { timeBucket } from '@pulse/db';
 import type { Granularity } from '@pulse/shared';
 import { type SQL, sql } from 'drizzle-orm';
-import { latencyBinSql } from '../ingest/rollup-sql.js';
+import { latencyBinSql } from '../rollups/rollup-sql.js';
 import { iso, type TimeWindow, type WindowPlan } from './window.js';
 
 /**
  * Row sources for the analytics queries. Each returns a SELECT whose rows, summed, give
  * the exact figure for the plan's window: raw traces for the edges, hourly and daily
- * rollups for the rest. Callers aggregate them in one statement (one snapshot).
+ * rollups for the rest, plus the queued traces not yet folded into those rollups
+ * (rollup_pending, read like raw rows over the rollup segments). Callers aggregate them in
+ * one statement: one snapshot, in which a fold has either happened entirely or not at all.
  */
 export interface Scope {
   workspaceId: string;
@@ -47,6 +49,18 @@ function planForDim(scope: Scope, plan: WindowPlan): WindowPlan {
   return { raw: [...plan.raw, ...plan.hourly, ...plan.daily], hourly: [], daily: [] };
 }
 
+/**
+ * The row-level sources of a plan: `traces` for the raw edges, and the not-yet-folded queue
+ * over the segments the rollups answer (the rollups hold only folded traces).
+ */
+function rawSources(plan: WindowPlan): Array<[SQL, TimeWindow[]]> {
+  const sources: Array<[SQL, TimeWindow[]]> = [];
+  if (plan.raw.length) sources.push([sql`traces`, plan.raw]);
+  const rolled = [...plan.hourly, ...plan.daily];
+  if (rolled.length) sources.push([sql`rollup_pending`, rolled]);
+  return sources;
+}
+
 function bucketOf(scope: Scope, g: Granularity | null, column: SQL): SQL {
   return g ? timeBucket(scope.timescale, g, column) : sql`null::timestamptz`;
 }
@@ -57,11 +71,11 @@ const bucketCol = sql`bucket`;
 /** (bucket, agent_id, model, calls, errors, input_tokens, output_tokens, cost_nanos, latency_sum) */
 export function statsRows(scope: Scope, plan: WindowPlan, g: Granularity | null): SQL {
   const parts: SQL[] = [];
-  if (plan.raw.length) {
+  for (const [table, segments] of rawSources(plan)) {
     parts.push(sql`select ${bucketOf(scope, g, ts)} as bucket, agent_id, model, count(*)::bigint as calls,
       sum(is_error)::bigint as errors, sum(input_tokens)::bigint as input_tokens, sum(output_tokens)::bigint as output_tokens,
       sum(cost_nanos)::numeric as cost_nanos, sum(latency_ms) as latency_sum
-      from traces where ${filters(scope)} and (${within(ts, plan.raw)}) group by 1, 2, 3`);
+      from ${table} where ${filters(scope)} and (${within(ts, segments)}) group by 1, 2, 3`);
   }
   for (const [table, segments] of [
     [sql`stats_hourly`, plan.hourly],
@@ -80,10 +94,10 @@ export function userRows(scope: Scope, plan: WindowPlan): SQL {
   const p = planForDim(scope, plan);
   const dim = dimOf(scope);
   const parts: SQL[] = [];
-  if (p.raw.length) {
+  for (const [table, segments] of rawSources(p)) {
     parts.push(sql`select user_id, count(*)::bigint as calls, sum(cost_nanos)::numeric as cost_nanos,
       sum(input_tokens + output_tokens)::bigint as tokens, max("timestamp") as last_seen
-      from traces where ${filters(scope)} and user_id is not null and (${within(ts, p.raw)}) group by 1`);
+      from ${table} where ${filters(scope)} and user_id is not null and (${within(ts, segments)}) group by 1`);
   }
   for (const [table, segments] of [
     [sql`user_stats_hourly`, p.hourly],
@@ -102,9 +116,9 @@ export function histRows(scope: Scope, plan: WindowPlan, g: Granularity | null):
   const p = planForDim(scope, plan);
   const dim = dimOf(scope);
   const parts: SQL[] = [];
-  if (p.raw.length) {
+  for (const [table, segments] of rawSources(p)) {
     parts.push(sql`select ${bucketOf(scope, g, ts)} as bucket, ${latencyBinSql(sql`latency_ms`)} as bin, count(*)::bigint as count
-      from traces where ${filters(scope)} and (${within(ts, p.raw)}) group by 1, 2`);
+      from ${table} where ${filters(scope)} and (${within(ts, segments)}) group by 1, 2`);
   }
   for (const [table, segments] of [
     [sql`latency_hist_hourly`, p.hourly],
@@ -120,10 +134,10 @@ export function histRows(scope: Scope, plan: WindowPlan, g: Granularity | null):
 /** (error_type, agent_id, model, count, last_seen, last_message) */
 export function errorRows(scope: Scope, plan: WindowPlan): SQL {
   const parts: SQL[] = [];
-  if (plan.raw.length) {
+  for (const [table, segments] of rawSources(plan)) {
     parts.push(sql`select error_type, agent_id, model, count(*)::bigint as count, max("timestamp") as last_seen,
       (array_agg(error_message order by "timestamp" desc, error_message desc nulls last))[1] as last_message
-      from traces where ${filters(scope)} and is_error = 1 and (${within(ts, plan.raw)}) group by 1, 2, 3`);
+      from ${table} where ${filters(scope)} and is_error = 1 and (${within(ts, segments)}) group by 1, 2, 3`);
   }
   for (const [table, segments] of [
     [sql`error_stats_hourly`, plan.hourly],

@@ -1,8 +1,7 @@
-import { type Database, pgArray, uuidv7 } from '@pulse/db';
+import { type Database, pgArray, resultRows, uuidv7 } from '@pulse/db';
 import { computeCostNanos, type IngestResponse, traceInputSchema, usdToNanos } from '@pulse/shared';
 import { sql } from 'drizzle-orm';
 import { issuePath } from '../http/errors.js';
-import { latencyBinSql, rollupCtes } from './rollup-sql.js';
 
 /** A validated trace, normalised to what is stored. */
 export interface TraceRow {
@@ -106,13 +105,14 @@ export function validateTraces(items: readonly unknown[]): Validated {
 /**
  * Stores the rows in one statement and one transaction: either every new row is stored
  * or none is. Rows whose (trace_id, timestamp) already exist are skipped by the unique
- * index, which also settles races between concurrent batches. Returns how many were new.
+ * index, which also settles races between concurrent batches. Exactly the new rows are
+ * queued in rollup_pending for the folder (fold.ts). Returns how many were new.
  */
 export async function insertTraces(database: Database, workspaceId: string, rows: readonly TraceRow[]): Promise<number> {
   if (rows.length === 0) return 0;
   const col = (pick: (r: TraceRow) => string | number | bigint | null) => sql.param(pgArray(rows.map(pick)));
-  const inserted = await database.db.transaction(async (tx) => {
-    const result = await tx.execute(sql`
+  // One statement is one transaction: no BEGIN/COMMIT round trips needed for atomicity.
+  const result = await database.db.execute(sql`
       with ins as (
       insert into traces (workspace_id, id, trace_id, "timestamp", agent_id, user_id, model, is_error,
                           latency_ms, input_tokens, output_tokens, cost_nanos, cost_estimated,
@@ -133,17 +133,12 @@ export async function insertTraces(database: Database, workspaceId: string, rows
       on conflict (workspace_id, trace_id, "timestamp") do nothing
       returning workspace_id, "timestamp", agent_id, user_id, model, is_error, latency_ms, input_tokens,
                 output_tokens, cost_nanos, error_type, error_message),
-      new_rows as (select ins.*, ${latencyBinSql(sql`latency_ms`)} as bin from ins),
-      ${rollupCtes()}
+      pending as (
+        insert into rollup_pending (workspace_id, "timestamp", agent_id, user_id, model, is_error, latency_ms,
+                                    input_tokens, output_tokens, cost_nanos, error_type, error_message)
+        select * from ins)
       select count(*)::int as accepted from ins`);
-    return Number(firstRow<{ accepted: number }>(result)?.accepted ?? 0);
-  });
-  return inserted;
-}
-
-function firstRow<T>(result: unknown): T | undefined {
-  const rows = Array.isArray(result) ? result : (result as { rows?: unknown[] }).rows;
-  return rows?.[0] as T | undefined;
+  return Number(resultRows<{ accepted: number }>(result)[0]?.accepted ?? 0);
 }
 
 /** Contract §2 ingest: validate, price, de-duplicate, store atomically, report per item. */

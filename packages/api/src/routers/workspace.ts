@@ -7,10 +7,13 @@ import { router, workspaceProcedure } from '../trpc/trpc.js';
 export const workspaceRouter = router({
   info: workspaceProcedure.output(workspaceInfoSchema).query(async ({ ctx }) => {
     const [ws] = await ctx.database.db.select({ name: schema.workspaces.name }).from(schema.workspaces).where(eq(schema.workspaces.id, ctx.workspaceId));
-    // Daily rollups are small: every agent and model of the last 90 days, without a raw scan.
+    // Daily rollups are small: every agent and model of the last 90 days, without a raw scan
+    // (plus the few traces still queued for folding, so a new agent shows up at once).
     const rows = await ctx.database.rows<{ agent_id: string; model: string }>(
       sql`select distinct agent_id, model from stats_daily
-          where workspace_id = ${ctx.workspaceId}::uuid and bucket >= now() - interval '90 days'`,
+          where workspace_id = ${ctx.workspaceId}::uuid and bucket >= now() - interval '90 days'
+          union
+          select distinct agent_id, model from rollup_pending where workspace_id = ${ctx.workspaceId}::uuid`,
     );
     const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
     return {

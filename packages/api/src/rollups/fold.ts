@@ -1,0 +1,90 @@
+import { type Database, resultRows } from '@pulse/db';
+import { sql } from 'drizzle-orm';
+import type { Logger } from '../logger.js';
+import { latencyBinSql, rollupCtes } from './rollup-sql.js';
+
+/** Any constant of our own: only one folder at a time works on a database, however many replicas run. */
+const FOLD_LOCK_KEY = 7_314_001;
+
+/**
+ * Moves up to `maxRows` queued traces from rollup_pending into every rollup, in one statement:
+ * the rows leave the queue and enter the rollups in the same commit, so a reader (which adds
+ * queued rows to rollup rows) never counts a trace twice or misses it. Returns how many moved;
+ * 0 when another folder holds the lock.
+ */
+export async function foldPending(database: Database, maxRows = 100_000): Promise<number> {
+  return database.db.transaction(async (tx) => {
+    const [lock] = resultRows<{ locked: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(${FOLD_LOCK_KEY}) as locked`));
+    if (!lock?.locked) return 0;
+    const result = await tx.execute(sql`
+      with taken as (
+        delete from rollup_pending
+        where ctid = any(array(select ctid from rollup_pending limit ${maxRows}))
+        returning workspace_id, "timestamp", agent_id, user_id, model, is_error, latency_ms, input_tokens,
+                  output_tokens, cost_nanos, error_type, error_message),
+      new_rows as (select taken.*, ${latencyBinSql(sql`latency_ms`)} as bin from taken),
+      ${rollupCtes()}
+      select count(*)::int as folded from taken`);
+    return Number(resultRows<{ folded: number }>(result)[0]?.folded ?? 0);
+  });
+}
+
+/** Folds until the queue is empty (verification, tests, shutdown). */
+export async function foldAll(database: Database): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await foldPending(database);
+    total += n;
+    if (n === 0) return total;
+  }
+}
+
+/** How many traces wait to be folded (GET /api/ready reports it). */
+export async function pendingRows(database: Database): Promise<number> {
+  const [r] = await database.rows<{ n: number }>(sql`select count(*)::int as n from rollup_pending`);
+  return Number(r?.n ?? 0);
+}
+
+export interface Folder {
+  /** Stops the timer and waits for a fold in progress. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The background folder: every `intervalMs` it drains the queue in groups of `maxRows`.
+ * Folding many batches at once is what makes ingest cheap: a rollup row is upserted once per
+ * fold, not once per batch. Errors are logged and retried on the next tick (rows stay queued,
+ * readers still count them).
+ */
+export function startFolder(database: Database, logger: Logger, opts: { intervalMs?: number; maxRows?: number } = {}): Folder {
+  const intervalMs = opts.intervalMs ?? 500;
+  const maxRows = opts.maxRows ?? 100_000;
+  let running: Promise<void> | undefined;
+  let sinceVacuum = 0;
+  const drain = async () => {
+    for (;;) {
+      const n = await foldPending(database, maxRows);
+      sinceVacuum += n;
+      if (n < maxRows) break;
+    }
+    // The queue churns constantly; PGlite has no autovacuum, so dead rows are reclaimed here.
+    if (sinceVacuum >= 200_000) {
+      sinceVacuum = 0;
+      await database.db.execute(sql`vacuum rollup_pending`);
+    }
+  };
+  const timer = setInterval(() => {
+    running ??= drain()
+      .catch((err: unknown) => logger.warn({ err: { message: (err as Error).message } }, 'rollup fold failed; retrying'))
+      .finally(() => {
+        running = undefined;
+      });
+  }, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
