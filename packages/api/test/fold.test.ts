@@ -87,4 +87,26 @@ describe('asynchronous rollup folding', () => {
     expect(await pendingRows(srv.database)).toBe(0);
     expect(await rollupCalls()).toBe(5000);
   });
+
+  it('keeps agent-and-model pairs apart whose names run together ("ab"+"c" and "a"+"bc")', async () => {
+    const other = await srv.createWorkspace('pairs');
+    const at = iso(start + DAY + 3_600_000 + 5);
+    const pairs = [
+      { agent_id: 'ab', model: 'c', user_id: 'left', latency_ms: 100 },
+      { agent_id: 'a', model: 'bc', user_id: 'right', latency_ms: 900 },
+      { agent_id: 'a', model: 'bc', user_id: 'right', latency_ms: 900 },
+    ];
+    const traces = pairs.map((p, i) => ({ trace_id: `pair-${i}`, timestamp: at, status: 'success', ...p }));
+    expect((await sendTraces(srv.url, other.api_key, { traces })).body.accepted).toBe(3);
+    await foldAll(srv.database);
+    const day = { range: 'custom', from: iso(start + DAY), to: iso(start + 2 * DAY) };
+    const get = async (path: string, params: Record<string, string>) =>
+      (await fetch(`${srv.url}/api/v1${path}?${new URLSearchParams({ ...day, ...params })}`, {
+        headers: { authorization: `Bearer ${other.api_key}`, 'x-workspace-id': other.workspace_id, 'x-pulse-cache-bypass': BYPASS },
+      }).then((r) => r.json())) as any;
+    const right = await get('/usage/top-users', { agent_id: 'a', model: 'bc' });
+    expect(right.data.map((u: { user_id: string; calls: number }) => [u.user_id, u.calls])).toEqual([['right', 2]]);
+    const left = await get('/performance/overview', { agent_id: 'ab', model: 'c' });
+    expect([left.total_calls, left.p50_ms]).toEqual([1, expect.closeTo(100, 0)]);
+  });
 });

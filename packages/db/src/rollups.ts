@@ -6,9 +6,10 @@ import { bigint, doublePrecision, index, integer, pgTable, primaryKey, smallint,
  * read as raw rows for its sub-hour edges, hourly rows for its partial days and daily rows
  * for the whole days in between, so every answer is exact for [from, to).
  *
- * Tables keyed by `dim` hold each fact three times: for all traces (dim ''), per agent
+ * Tables keyed by `dim` hold each fact four times: for all traces (dim ''), per agent
  * ('a:' || agent_id) and per model ('m:' || model), so a filtered query reads as few rows
- * as an unfiltered one. Both filters at once fall back to raw rows.
+ * as an unfiltered one; and per agent and model together ('am:…'), so no filter falls back
+ * to raw rows.
  */
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
 const count = (name: string) => bigint(name, { mode: 'number' }).notNull();

@@ -35,18 +35,15 @@ function filters(scope: Scope): SQL {
   return sql.join(parts, sql` and `);
 }
 
-/** The dim of the dim-keyed rollups for a scope, or null when only raw rows can answer it. */
-function dimOf(scope: Scope): string | null {
-  if (scope.agentId !== undefined && scope.model !== undefined) return null;
+/** The dim of the dim-keyed rollups for a scope: the same text rollup-sql.ts's dimSql() builds. */
+function dimOf(scope: Scope): string {
+  if (scope.agentId !== undefined && scope.model !== undefined) {
+    // Code points, as PostgreSQL's length() counts them: the prefix makes the pair unambiguous.
+    return `am:${[...scope.agentId].length}:${scope.agentId}${scope.model}`;
+  }
   if (scope.agentId !== undefined) return `a:${scope.agentId}`;
   if (scope.model !== undefined) return `m:${scope.model}`;
   return '';
-}
-
-/** Both filters at once: the dim-keyed rollups cannot answer, so the whole window is raw. */
-function planForDim(scope: Scope, plan: WindowPlan): WindowPlan {
-  if (dimOf(scope) !== null) return plan;
-  return { raw: [...plan.raw, ...plan.hourly, ...plan.daily], hourly: [], daily: [] };
 }
 
 /**
@@ -91,17 +88,16 @@ export function statsRows(scope: Scope, plan: WindowPlan, g: Granularity | null)
 
 /** (user_id, calls, cost_nanos, tokens, last_seen) — named users only. */
 export function userRows(scope: Scope, plan: WindowPlan): SQL {
-  const p = planForDim(scope, plan);
   const dim = dimOf(scope);
   const parts: SQL[] = [];
-  for (const [table, segments] of rawSources(p)) {
+  for (const [table, segments] of rawSources(plan)) {
     parts.push(sql`select user_id, count(*)::bigint as calls, sum(cost_nanos)::numeric as cost_nanos,
       sum(input_tokens + output_tokens)::bigint as tokens, max("timestamp") as last_seen
       from ${table} where ${filters(scope)} and user_id is not null and (${within(ts, segments)}) group by 1`);
   }
   for (const [table, segments] of [
-    [sql`user_stats_hourly`, p.hourly],
-    [sql`user_stats_daily`, p.daily],
+    [sql`user_stats_hourly`, plan.hourly],
+    [sql`user_stats_daily`, plan.daily],
   ] as const) {
     if (!segments.length) continue;
     parts.push(sql`select user_id, calls, cost_nanos::numeric as cost_nanos, tokens, last_seen from ${table}
@@ -113,16 +109,15 @@ export function userRows(scope: Scope, plan: WindowPlan): SQL {
 
 /** (bucket, bin, count) — latency histogram rows; raw edges are binned on the fly. */
 export function histRows(scope: Scope, plan: WindowPlan, g: Granularity | null): SQL {
-  const p = planForDim(scope, plan);
   const dim = dimOf(scope);
   const parts: SQL[] = [];
-  for (const [table, segments] of rawSources(p)) {
+  for (const [table, segments] of rawSources(plan)) {
     parts.push(sql`select ${bucketOf(scope, g, ts)} as bucket, ${latencyBinSql(sql`latency_ms`)} as bin, count(*)::bigint as count
       from ${table} where ${filters(scope)} and (${within(ts, segments)}) group by 1, 2`);
   }
   for (const [table, segments] of [
-    [sql`latency_hist_hourly`, p.hourly],
-    [sql`latency_hist_daily`, p.daily],
+    [sql`latency_hist_hourly`, plan.hourly],
+    [sql`latency_hist_daily`, plan.daily],
   ] as const) {
     if (!segments.length) continue;
     parts.push(sql`select ${bucketOf(scope, g, bucketCol)} as bucket, bin, count from ${table}

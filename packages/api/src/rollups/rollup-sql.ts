@@ -8,6 +8,14 @@ export function latencyBinSql(column: SQL): SQL {
     else floor(ln(${column} / ${sql.raw(String(minMs))}) / ln(${sql.raw(String(ratio))}))::int + 1 end)`;
 }
 
+/**
+ * The dims each fact of the dim-keyed rollups is kept under: all traces (''), per agent, per
+ * model, and per agent and model ('am:' + the agent's length in code points + ':' + agent +
+ * model: the length prefix keeps every pair distinct whatever characters the names hold).
+ * sources.ts's dimOf() builds the same text for a query's filters.
+ */
+const DIMS = sql.raw(`(''), ('a:' || agent_id), ('m:' || model), ('am:' || length(agent_id) || ':' || agent_id || model)`);
+
 /** Buckets are aligned to UTC whatever the session time zone. */
 export const UTC_ORIGIN = `timestamptz '2000-01-01T00:00:00Z'`;
 
@@ -37,7 +45,7 @@ export function rollupCtes(): SQL {
   ${t('u')} as (
     insert into ${t('user_stats')} as r (workspace_id, dim, bucket, user_id, calls, cost_nanos, tokens, last_seen)
     select workspace_id, d.dim, ${bucket}, user_id, count(*), sum(cost_nanos), sum(input_tokens + output_tokens), max("timestamp")
-    from new_rows cross join lateral (values (''), ('a:' || agent_id), ('m:' || model)) as d(dim)
+    from new_rows cross join lateral (values ${DIMS}) as d(dim)
     where user_id is not null group by 1, 2, 3, 4 order by 1, 2, 3, 4
     on conflict (workspace_id, dim, bucket, user_id) do update set
       calls = r.calls + excluded.calls, cost_nanos = r.cost_nanos + excluded.cost_nanos,
@@ -46,7 +54,7 @@ export function rollupCtes(): SQL {
   ${t('l')} as (
     insert into ${t('latency_hist')} as r (workspace_id, dim, bucket, bin, count)
     select workspace_id, d.dim, ${bucket}, bin, count(*)
-    from new_rows cross join lateral (values (''), ('a:' || agent_id), ('m:' || model)) as d(dim)
+    from new_rows cross join lateral (values ${DIMS}) as d(dim)
     group by 1, 2, 3, 4 order by 1, 2, 3, 4
     on conflict (workspace_id, dim, bucket, bin) do update set count = r.count + excluded.count)`);
     parts.push(sql`
