@@ -79,8 +79,6 @@ export const traces = pgTable(
     // The partitioning column (timestamp) is part of every unique key, as a hypertable requires.
     primaryKey({ name: 'traces_pkey', columns: [t.workspaceId, t.timestamp, t.id] }),
     uniqueIndex('traces_idempotency_idx').on(t.workspaceId, t.traceId, t.timestamp),
-    index('traces_ws_agent_ts_idx').on(t.workspaceId, t.agentId, t.timestamp),
-    index('traces_ws_model_ts_idx').on(t.workspaceId, t.model, t.timestamp),
     index('traces_ws_errors_ts_idx')
       .on(t.workspaceId, t.timestamp)
       .where(sql`${t.isError} = 1`),

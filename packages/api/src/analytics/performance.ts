@@ -35,17 +35,18 @@ async function percentiles(q: QueryContext, w: TimeWindow, plan: WindowPlan, g: 
     }
     return out;
   }
-  const found = await rows<{ bucket: unknown; bin: unknown; count: unknown }>(
-    q,
-    sql`select bucket, bin, sum(count)::float8 as count from (${histRows(q.scope, plan, g)}) h group by 1, 2 order by 1, 2`,
-  );
-  const byBucket = new Map<number | null, Array<{ bin: number; count: number }>>();
+  const found = await rows<{ bucket: unknown; bins: unknown; counts: unknown }>(q, sql`select bucket, bins, counts from (${histRows(q.scope, plan, g)}) h`);
+  const byBucket = new Map<number | null, Map<number, number>>();
   for (const r of found) {
     const key = g ? msOf(r.bucket) : null;
-    if (!byBucket.has(key)) byBucket.set(key, []);
-    byBucket.get(key)!.push({ bin: num(r.bin), count: num(r.count) });
+    let merged = byBucket.get(key);
+    if (!merged) byBucket.set(key, (merged = new Map()));
+    const bins = numberArray(r.bins);
+    const counts = numberArray(r.counts);
+    bins.forEach((bin, i) => merged.set(bin, (merged.get(bin) ?? 0) + counts[i]!));
   }
-  for (const [key, bins] of byBucket) {
+  for (const [key, merged] of byBucket) {
+    const bins = [...merged].map(([bin, count]) => ({ bin, count })).sort((a, b) => a.bin - b.bin);
     const [p50, p95, p99] = PERCENTILES.map((p) => histogramPercentile(bins, p));
     out.set(key, { p50_ms: p50 ?? null, p95_ms: p95 ?? null, p99_ms: p99 ?? null });
   }
@@ -158,6 +159,13 @@ export async function errorsByType(q: QueryContext, w: TimeWindow, limit: number
       sample_message: r.last_message,
     })),
   };
+}
+
+/** int[] and float8[] arrive as arrays of numbers from both drivers; guard the literal form too. */
+function numberArray(v: unknown): number[] {
+  if (Array.isArray(v)) return v.map(Number);
+  if (typeof v === 'string') return v.replace(/^\{|\}$/g, '').split(',').filter(Boolean).map(Number);
+  return [];
 }
 
 /** text[] arrives as an array from both drivers, but guard the literal form too. */

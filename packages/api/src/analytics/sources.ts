@@ -107,23 +107,29 @@ export function userRows(scope: Scope, plan: WindowPlan): SQL {
     null::timestamptz as last_seen where false`);
 }
 
-/** (bucket, bin, count) — latency histogram rows; raw edges are binned on the fly. */
+/**
+ * (bucket, bins, counts) — latency histograms as parallel arrays (bins ascending), one row per
+ * rollup bucket; the raw edges and queued traces are binned on the fly into the same shape.
+ * A bucket may come in several rows: the caller merges them.
+ */
 export function histRows(scope: Scope, plan: WindowPlan, g: Granularity | null): SQL {
   const dim = dimOf(scope);
   const parts: SQL[] = [];
   for (const [table, segments] of rawSources(plan)) {
-    parts.push(sql`select ${bucketOf(scope, g, ts)} as bucket, ${latencyBinSql(sql`latency_ms`)} as bin, count(*)::bigint as count
-      from ${table} where ${filters(scope)} and (${within(ts, segments)}) group by 1, 2`);
+    parts.push(sql`select bucket, array_agg(bin order by bin) as bins, array_agg(n order by bin)::float8[] as counts
+      from (select ${bucketOf(scope, g, ts)} as bucket, ${latencyBinSql(sql`latency_ms`)} as bin, count(*) as n
+            from ${table} where ${filters(scope)} and (${within(ts, segments)}) group by 1, 2) binned
+      group by 1`);
   }
   for (const [table, segments] of [
     [sql`latency_hist_hourly`, plan.hourly],
     [sql`latency_hist_daily`, plan.daily],
   ] as const) {
     if (!segments.length) continue;
-    parts.push(sql`select ${bucketOf(scope, g, bucketCol)} as bucket, bin, count from ${table}
+    parts.push(sql`select ${bucketOf(scope, g, bucketCol)} as bucket, bins, counts::float8[] as counts from ${table}
       where workspace_id = ${scope.workspaceId}::uuid and dim = ${dim} and (${within(bucketCol, segments)})`);
   }
-  return unionAll(parts, sql`select null::timestamptz as bucket, 0 as bin, 0::bigint as count where false`);
+  return unionAll(parts, sql`select null::timestamptz as bucket, null::int[] as bins, null::float8[] as counts where false`);
 }
 
 /** (error_type, agent_id, model, count, last_seen, last_message) */

@@ -16,10 +16,16 @@ export async function foldPending(database: Database, maxRows = 100_000): Promis
   return database.db.transaction(async (tx) => {
     const [lock] = resultRows<{ locked: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(${FOLD_LOCK_KEY}) as locked`));
     if (!lock?.locked) return 0;
+    // Safe without a synchronous flush: a fold lost in a crash is lost whole (queue rows and
+    // rollup updates commit together), and the next fold redoes it. Ingest stays synchronous.
+    await tx.execute(sql`set local synchronous_commit = off`);
     const result = await tx.execute(sql`
       with taken as (
         delete from rollup_pending
-        where ctid = any(array(select ctid from rollup_pending limit ${maxRows}))
+        where ctid = any(array(
+          -- Oldest first through the index: no walk over the dead rows earlier folds left, and
+          -- consecutive traces of a workspace touch few rollup rows.
+          select ctid from rollup_pending order by workspace_id, "timestamp" limit ${maxRows}))
         returning workspace_id, "timestamp", agent_id, user_id, model, is_error, latency_ms, input_tokens,
                   output_tokens, cost_nanos, error_type, error_message),
       new_rows as (select taken.*, ${latencyBinSql(sql`latency_ms`)} as bin from taken),

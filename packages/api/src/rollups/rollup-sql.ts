@@ -50,13 +50,20 @@ export function rollupCtes(): SQL {
     on conflict (workspace_id, dim, bucket, user_id) do update set
       calls = r.calls + excluded.calls, cost_nanos = r.cost_nanos + excluded.cost_nanos,
       tokens = r.tokens + excluded.tokens, last_seen = greatest(r.last_seen, excluded.last_seen))`);
+    // One row per (dim, bucket): this fold's bins, merged into the stored ones bin by bin.
     parts.push(sql`
   ${t('l')} as (
-    insert into ${t('latency_hist')} as r (workspace_id, dim, bucket, bin, count)
-    select workspace_id, d.dim, ${bucket}, bin, count(*)
-    from new_rows cross join lateral (values ${DIMS}) as d(dim)
-    group by 1, 2, 3, 4 order by 1, 2, 3, 4
-    on conflict (workspace_id, dim, bucket, bin) do update set count = r.count + excluded.count)`);
+    insert into ${t('latency_hist')} as r (workspace_id, dim, bucket, bins, counts)
+    select workspace_id, dim, bucket, array_agg(bin order by bin), array_agg(n order by bin)
+    from (select workspace_id, d.dim, ${bucket} as bucket, bin, count(*) as n
+          from new_rows cross join lateral (values ${DIMS}) as d(dim) group by 1, 2, 3, 4) h
+    group by 1, 2, 3 order by 1, 2, 3
+    on conflict (workspace_id, dim, bucket) do update set (bins, counts) = (
+      select array_agg(b order by b), array_agg(n order by b)
+      from (select b, sum(n)::bigint as n from (
+              select * from unnest(r.bins, r.counts) as old(b, n)
+              union all select * from unnest(excluded.bins, excluded.counts) as new(b, n)) u
+            group by b) merged))`);
     parts.push(sql`
   ${t('e')} as (
     insert into ${t('error_stats')} as r (workspace_id, bucket, error_type, agent_id, model, count, last_seen, last_message)
