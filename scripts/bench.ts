@@ -16,7 +16,7 @@ import { analyticsHeaders, createWorkspace, putBudget, timedGet, type Workspace 
 import { prepareDataset } from './bench/dataset.js';
 import { ENDPOINTS, measureBursts, measureEndpoint, type MeasuredEndpoint, PAGES, UNWINDOWED, windowsFor } from './bench/endpoints.js';
 import { loadDataset } from './bench/ingest.js';
-import { machine, peakRssMB } from './bench/machine.js';
+import { loadAverage, machine, peakRssMB } from './bench/machine.js';
 import { parseOptions } from './bench/options.js';
 import { fmt, log } from './bench/progress.js';
 import { type BenchResults, renderMarkdown, resultsFile, updateBenchmarksDoc, writeResults } from './bench/report.js';
@@ -27,6 +27,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 const opts = parseOptions(process.argv.slice(2));
 const runStart = new Date();
+const loadAtStart = loadAverage();
 log('start', `${opts.command} (${opts.db}, ${fmt(opts.traces)} traces${opts.quick ? ', quick' : ''})`);
 
 const dataset = prepareDataset(path.join(root, 'bench-results', 'datasets'), opts.traces, opts.seed, runStart, opts.batchSize);
@@ -104,6 +105,7 @@ try {
     command,
     options,
     machine: machine(),
+    loadAverage: { start: loadAtStart, end: loadAverage() },
     database: { driver: opts.db, version, pglite: opts.db === 'pglite' ? pgliteVersion() : null },
     dataset: {
       traces: dataset.meta.traces,

@@ -21,6 +21,10 @@ export function machine(): Machine {
   };
 }
 
+export function loadAverage(): number[] {
+  return os.loadavg().map((x) => Math.round(x * 100) / 100);
+}
+
 /** Peak resident set (VmHWM) of a process so far, in MB; null when /proc does not tell. */
 export function peakRssMB(pid: number | undefined): number | null {
   if (pid === undefined) return null;

@@ -18,6 +18,8 @@ export interface BenchResults {
   command: string;
   options: Omit<BenchOptions, 'command'>;
   machine: Machine;
+  /** 1-, 5- and 15-minute load averages when the run started and ended: other work on the machine skews the figures. */
+  loadAverage: { start: number[]; end: number[] };
   database: { driver: string; version: string | null; pglite: string | null };
   dataset: Omit<DatasetMeta, 'version' | 'bytes' | 'lines'> & { file: string; reused: boolean; batches: number };
   ingest: IngestResult;
@@ -62,7 +64,8 @@ export function renderMarkdown(r: BenchResults): string {
   const lines: string[] = [];
   lines.push(
     `Run of ${r.date.slice(0, 16).replace('T', ' ')} UTC: \`${r.command}\` — ${databaseLabel(r)}; ` +
-      `${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}.`,
+      `${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}; ` +
+      `load average ${r.loadAverage.start[0]} at the start, ${r.loadAverage.end[0]} at the end.`,
     '',
     `Data: ${n(large.traces)} traces in the measured workspace (${n(large.users)} users) and ${noise.length} other workspaces of ` +
       `~${n(noise[0]?.traces ?? 0)} traces each in the same tables, demo-distributed over the ${r.dataset.days} days before ${r.dataset.now}.`,
