@@ -53,7 +53,7 @@ const rawMs = (x: number) => (x < 100 ? x.toFixed(1) : n(x));
 
 /** "PostgreSQL 15.8" or "PGlite 0.5.16 (PostgreSQL 18.6)": select version() up to its build details. */
 function databaseLabel(r: BenchResults): string {
-  const pg = r.database.version?.split(' on ')[0] ?? 'PostgreSQL';
+  const pg = r.database.version?.split(' on ')[0]?.replace(/ \(PGlite [^)]*\)/, '') ?? 'PostgreSQL';
   return r.database.pglite ? `PGlite ${r.database.pglite} (${pg})` : pg;
 }
 
