@@ -196,6 +196,22 @@ describe('demo generator', () => {
     expect(top / counts.reduce((s, c) => s + c, 0)).toBeGreaterThan(0.4);
   });
 
+  it('spreads named calls over `users` seeded users when asked (the default stays 150)', () => {
+    const named = (ts: DemoTrace[]) => new Set(ts.flatMap((t) => (t.user_id === null ? [] : [t.user_id])));
+    const standard = batchesOf(1);
+    expect(standard).toEqual([...generateDemoBatches({ seed: 1, now, days: 30, targetTraces: TARGET, users: 150 })]);
+    const many = [...generateDemoBatches({ seed: 1, now, days: 30, targetTraces: TARGET, users: 5000 })].flat();
+    const users = named(many);
+    expect(users.size).toBeGreaterThan(2000);
+    expect(users.size).toBeLessThanOrEqual(5000);
+    // The first 150 ids are the default's: a larger population extends the same one.
+    expect([...named(standard.flat())].filter((u) => !users.has(u))).toEqual([]);
+    expect(allWireProblems(many, NOW - 30 * DAY, NOW)).toEqual([]);
+    expect([...named([...generateDemoBatches({ seed: 1, now, days: 30, targetTraces: 2000, users: 1 })].flat())]).toHaveLength(1);
+    for (const users of [0, 1.5, 1_000_001])
+      expect(() => generateDemoBatches({ seed: 1, now, days: 30, targetTraces: 10, users }).next()).toThrow(RangeError);
+  });
+
   it('has 2–6 % errors of several kinds, with latency and tokens that fit the kind', () => {
     const errors = traces.filter((t) => t.status === 'error');
     expect(errors.length / traces.length).toBeGreaterThan(0.02);

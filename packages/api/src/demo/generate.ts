@@ -8,7 +8,7 @@ import { cumulative, hash32, hex8, Prng, zipfCumulative } from './prng.js';
  *   (customer-facing ones run around the clock and on weekends, internal ones follow
  *   office hours); the code reviewer migrates from claude-3-5-sonnet to claude-sonnet-4
  *   between 20 and 10 days ago;
- * - 150 seeded users with Zipf-like activity plus anonymous calls (mostly on the
+ * - 150 seeded users (or `users`) with Zipf-like activity plus anonymous calls (mostly on the
  *   customer-facing agents);
  * - a daily rhythm (European and American working hours in UTC), weekends at ~40 % of
  *   weekdays, and ~30 % growth over 30 days;
@@ -39,6 +39,8 @@ export interface DemoOptions {
   now: Date;
   days: number;
   targetTraces: number;
+  /** How many seeded users share the named calls (Zipf-like activity); 150 unless set. */
+  users?: number;
 }
 
 const HOUR = 3_600_000;
@@ -439,14 +441,16 @@ function hourPlan(hourStart: number, nowMs: number, incidents: DemoIncidents): H
 // Per-seed context: users and provider account ids
 // ---------------------------------------------------------------------------------------
 
-const USER_COUNT = 150;
-const USER_CUM = zipfCumulative(USER_COUNT, 0.95);
+const DEFAULT_USERS = 150;
+const MAX_USERS = 1_000_000;
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-1'] as const;
 const REGION_CUM = cumulative([45, 35, 20]);
 
 interface SeedContext {
   seedHash: number;
   users: string[];
+  /** Cumulative Zipf weights of `users`. */
+  userCum: number[];
   userRegions: string[];
   openaiOrg: string;
   googleProject: string;
@@ -454,11 +458,11 @@ interface SeedContext {
 
 const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
-function seedContext(seed: number): SeedContext {
+function seedContext(seed: number, userCount = DEFAULT_USERS): SeedContext {
   const seedHash = hash32(Math.trunc(seed) >>> 0);
   const users: string[] = [];
   const userRegions: string[] = [];
-  for (let i = 0; i < USER_COUNT; i++) {
+  for (let i = 0; i < userCount; i++) {
     // hash32 is a bijection and the inputs differ, so the ids are distinct.
     const h = hash32((seedHash ^ Math.imul(i + 1, 0x9e3779b1)) >>> 0);
     users.push(`u_${hex8(h)}`);
@@ -468,7 +472,7 @@ function seedContext(seed: number): SeedContext {
   let org = 'org-';
   for (let i = 0; i < 24; i++) org += ALNUM[hash32((seedHash + i * 0x632be5ab) >>> 0) % ALNUM.length];
   const googleProject = String(100_000_000_000 + (hash32(seedHash ^ 0x68e31da4) % 900_000_000) * 1000);
-  return { seedHash, users, userRegions, openaiOrg: org, googleProject };
+  return { seedHash, users, userCum: zipfCumulative(userCount, 0.95), userRegions, openaiOrg: org, googleProject };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -631,7 +635,7 @@ function makeTrace(
   const model = agent.models[rng.weightedIndex(plan.modelCum[ai]!)]![0];
   const mp = modelProfile(model);
 
-  const userIdx = rng.chance(agent.anonymous) ? -1 : rng.zipf(USER_CUM);
+  const userIdx = rng.chance(agent.anonymous) ? -1 : rng.zipf(ctx.userCum);
   let inputTokens = Math.max(20, Math.round(rng.lognormal(agent.input[0], agent.input[1])));
   let outputTokens = Math.max(1, Math.round(rng.lognormal(agent.output[0], agent.output[1])));
 
@@ -741,6 +745,9 @@ function checkOptions(opts: DemoOptions, batchSize: number): void {
     throw new RangeError('targetTraces must be between 0 and 1e9');
   }
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('batchSize must be a positive integer');
+  if (opts.users !== undefined && !(Number.isInteger(opts.users) && opts.users >= 1 && opts.users <= MAX_USERS)) {
+    throw new RangeError(`users must be an integer between 1 and ${MAX_USERS}`);
+  }
 }
 
 /**
@@ -749,7 +756,7 @@ function checkOptions(opts: DemoOptions, batchSize: number): void {
  */
 export function* generateDemoBatches(opts: DemoOptions, batchSize = 1000): Generator<DemoTrace[]> {
   checkOptions(opts, batchSize);
-  const ctx = seedContext(opts.seed);
+  const ctx = seedContext(opts.seed, opts.users);
   const rng = new Prng(opts.seed);
   const idSalt = hash32(ctx.seedHash ^ 0x5bd1e995);
   const end = opts.now.getTime();

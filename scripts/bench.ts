@@ -1,0 +1,151 @@
+/**
+ * `npm run bench`: the benchmark harness. Generates (or reuses) a demo-distributed dataset
+ * for one large workspace and 9 noise workspaces, starts Pulse as a child process on a
+ * scratch database, loads the data through POST /api/v1/traces, measures the twelve
+ * analytics endpoints (uncached and cached) and the dashboard pages' request bursts, runs
+ * the naive raw-SQL baseline and cross-checks its figures, and records the server's peak
+ * memory. Writes bench-results/*.json and, except with --quick, the tables of
+ * docs/BENCHMARKS.md. Exits non-zero when a baseline figure disagrees with Pulse's answer.
+ * Options: scripts/bench/options.ts (`npm run bench -- --help`).
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pgliteRunner, pgliteVersion, postgresRunner, runBaseline, type SqlRunner } from './bench/baseline.js';
+import { analyticsHeaders, createWorkspace, putBudget, timedGet, type Workspace } from './bench/client.js';
+import { prepareDataset } from './bench/dataset.js';
+import { ENDPOINTS, measureBursts, measureEndpoint, type MeasuredEndpoint, PAGES, UNWINDOWED, windowsFor } from './bench/endpoints.js';
+import { loadDataset } from './bench/ingest.js';
+import { loadAverage, machine, peakRssMB } from './bench/machine.js';
+import { parseOptions } from './bench/options.js';
+import { fmt, log } from './bench/progress.js';
+import { type BenchResults, renderMarkdown, resultsFile, updateBenchmarksDoc, writeResults } from './bench/report.js';
+import { checkTargets, TARGETS } from './bench/targets.js';
+import { startScratchPulse, waitHealthy } from './lib/scratch-pulse.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+const opts = parseOptions(process.argv.slice(2));
+const runStart = new Date();
+const loadAtStart = loadAverage();
+log('start', `${opts.command} (${opts.db}, ${fmt(opts.traces)} traces${opts.quick ? ', quick' : ''})`);
+
+const dataset = prepareDataset(path.join(root, 'bench-results', 'datasets'), opts.traces, opts.seed, runStart, opts.batchSize);
+const adminToken = randomBytes(18).toString('base64url');
+const bypassToken = randomBytes(18).toString('base64url');
+const pulse = await startScratchPulse(opts.db, {
+  DEMO: '0',
+  NODE_ENV: 'production',
+  ADMIN_TOKEN: adminToken,
+  PULSE_CACHE_BYPASS_TOKEN: bypassToken,
+  RATE_LIMIT_INGEST_PER_MIN: '0',
+  RATE_LIMIT_QUERY_PER_MIN: '0',
+});
+const interrupted = () => {
+  log('stop', 'interrupted: removing the scratch database');
+  void pulse.stop().finally(() => process.exit(130));
+};
+process.once('SIGINT', interrupted);
+process.once('SIGTERM', interrupted);
+
+let results: BenchResults;
+try {
+  await waitHealthy(pulse);
+  log('server', `Pulse (pid ${pulse.server.pid}) on ${pulse.base}, ${opts.db}`);
+  const workspaces: Workspace[] = [];
+  for (const w of dataset.meta.workspaces) workspaces.push(await createWorkspace(pulse.base, adminToken, w.name));
+  const large = workspaces[0]!;
+
+  const ingest = await loadDataset(pulse.base, dataset.file, workspaces, dataset.meta.totalTraces, opts.concurrency);
+  if (ingest.accepted !== dataset.meta.totalTraces) throw new Error(`only ${ingest.accepted} of ${dataset.meta.totalTraces} traces were accepted`);
+  const rssAfterIngest = peakRssMB(pulse.server.pid);
+  log('ingest', `${fmt(ingest.acknowledgedPerSecond)} traces/s acknowledged, ${fmt(ingest.foldedPerSecond)} traces/s folded; server peak RSS ${rssAfterIngest ?? '?'} MB`);
+
+  // A budget a little above the month's likely spend, so the budget figures are realistic.
+  const bypass = { ...analyticsHeaders(large), 'x-pulse-cache-bypass': bypassToken };
+  const month = JSON.parse((await timedGet(`${pulse.base}/api/v1/cost/overview?range=30d`, bypass)).body) as { total_cost_usd: number; projected_month_usd: number };
+  const budgetUsd = Math.max(1, Math.ceil(Math.max(month.total_cost_usd, month.projected_month_usd) * 1.25));
+  await putBudget(pulse.base, large, budgetUsd);
+  log('budget', `monthly budget of $${fmt(budgetUsd)} set on ${large.name}`);
+
+  const settings = { base: pulse.base, workspace: large, bypassToken, requests: opts.requests, warmup: opts.warmup };
+  const windows = windowsFor(new Date(dataset.meta.now));
+  log('endpoints', `${opts.requests} uncached and ${opts.requests} cached requests per endpoint and window, after ${opts.warmup} warm-up requests each`);
+  const measured: MeasuredEndpoint[] = [];
+  for (const endpoint of ENDPOINTS) {
+    for (const window of endpoint === UNWINDOWED ? [null] : windows) measured.push(await measureEndpoint(settings, endpoint, window));
+  }
+  const bursts = [];
+  for (const page of Object.keys(PAGES)) bursts.push(await measureBursts(settings, opts.bursts, page));
+
+  // The database's version, and the baseline (with its cross-check) unless --no-baseline.
+  const baselineOn = async (runner: SqlRunner) => {
+    try {
+      const version = String((await runner.query('select version() as v', []))[0]?.v ?? '') || null;
+      const results = opts.noBaseline ? null : await runBaseline(runner, large.workspace_id, measured, opts.baselineReps);
+      return { version, results };
+    } finally {
+      await runner.close();
+    }
+  };
+  let sql = opts.db === 'postgres' ? await baselineOn(postgresRunner(pulse.databaseUrl!)) : undefined;
+  const rssAtEnd = peakRssMB(pulse.server.pid);
+  await pulse.stopServer();
+  if (opts.db === 'pglite') {
+    log('baseline', 'server stopped; opening its PGlite directory in this process');
+    sql = await baselineOn(await pgliteRunner(pulse.dataDir!));
+  }
+  const { version, results: baselineResults } = sql!;
+
+  const endpoints = measured.map((m) => m.measurement);
+  const mismatches = (baselineResults ?? []).filter((b) => b.mismatches.length).map((b) => ({ endpoint: b.endpoint, window: b.window, problems: b.mismatches }));
+  const { command, ...options } = opts;
+  results = {
+    date: runStart.toISOString(),
+    command,
+    options,
+    machine: machine(),
+    loadAverage: { start: loadAtStart, end: loadAverage() },
+    database: { driver: opts.db, version, pglite: opts.db === 'pglite' ? pgliteVersion() : null },
+    dataset: {
+      traces: dataset.meta.traces,
+      seed: dataset.meta.seed,
+      day: dataset.meta.day,
+      now: dataset.meta.now,
+      days: dataset.meta.days,
+      workspaces: dataset.meta.workspaces,
+      totalTraces: dataset.meta.totalTraces,
+      batches: dataset.meta.lines,
+      file: path.relative(root, dataset.file),
+      reused: dataset.reused,
+    },
+    ingest,
+    budgetUsd,
+    endpoints,
+    bursts,
+    baseline: baselineResults
+      ? { reps: opts.baselineReps, note: `each naive query timed ${opts.baselineReps} times without warm-up (slow on large data, so fewer runs than Pulse's ${opts.requests})`, results: baselineResults }
+      : null,
+    mismatches,
+    serverPeakRssMB: { afterIngest: rssAfterIngest, atEnd: rssAtEnd },
+    targets: checkTargets(TARGETS[opts.db], ingest, endpoints, bursts, baselineResults, rssAtEnd),
+    durationSeconds: Math.round((Date.now() - runStart.getTime()) / 1000),
+  };
+} finally {
+  await pulse.stop();
+}
+
+const file = resultsFile(path.join(root, 'bench-results'), results, opts.quick);
+writeResults(file, results);
+const markdown = renderMarkdown(results);
+process.stdout.write(`\n${markdown}\n\n`);
+log('done', `results in ${path.relative(root, file)}`);
+if (!opts.quick) {
+  const doc = path.join(root, 'docs', 'BENCHMARKS.md');
+  if (updateBenchmarksDoc(doc, opts.db, markdown)) log('done', `docs/BENCHMARKS.md: the ${opts.db} tables are regenerated`);
+  else log('done', `docs/BENCHMARKS.md has no <!-- bench:${opts.db}:start/end --> markers: left alone`);
+}
+if (results.mismatches.length) {
+  log('done', `FAILED: ${results.mismatches.length} answers disagree with the raw-SQL baseline (see above)`);
+  process.exitCode = 1;
+}

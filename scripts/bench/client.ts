@@ -1,0 +1,60 @@
+/** HTTP calls of the benchmark: admin, ingest, and timed analytics GETs (client-side ms). */
+
+export interface Workspace {
+  name: string;
+  workspace_id: string;
+  api_key: string;
+}
+
+async function expectJson<T>(res: Response, what: string, status = 200): Promise<T> {
+  const text = await res.text();
+  if (res.status !== status) throw new Error(`${what} answered ${res.status}: ${text.slice(0, 500)}`);
+  return JSON.parse(text) as T;
+}
+
+export async function createWorkspace(base: string, adminToken: string, name: string): Promise<Workspace> {
+  const res = await fetch(`${base}/api/v1/admin/workspaces`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+  });
+  return { name, ...(await expectJson<Omit<Workspace, 'name'>>(res, `creating workspace ${name}`, 201)) };
+}
+
+export function analyticsHeaders(ws: Workspace): Record<string, string> {
+  return { authorization: `Bearer ${ws.api_key}`, 'x-workspace-id': ws.workspace_id };
+}
+
+export async function putBudget(base: string, ws: Workspace, monthlyLimitUsd: number): Promise<unknown> {
+  const res = await fetch(`${base}/api/v1/cost/budget`, {
+    method: 'PUT',
+    headers: { ...analyticsHeaders(ws), 'content-type': 'application/json' },
+    body: JSON.stringify({ monthly_limit_usd: monthlyLimitUsd, alert_threshold_pct: 80 }),
+  });
+  return expectJson(res, 'PUT /cost/budget');
+}
+
+export interface Timed {
+  ms: number;
+  /** The X-Cache header: HIT, MISS or BYPASS. */
+  cache: string | null;
+  body: string;
+}
+
+/** One GET, timed from the call to the last byte of the body; non-200 is an error. */
+export async function timedGet(url: string, headers: Record<string, string>): Promise<Timed> {
+  const t0 = performance.now();
+  const res = await fetch(url, { headers });
+  const body = await res.text();
+  const ms = performance.now() - t0;
+  if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}: ${body.slice(0, 500)}`);
+  return { ms, cache: res.headers.get('x-cache'), body };
+}
+
+/** `rollups.pending_rows` of GET /api/ready, or undefined when the server does not report it. */
+export async function pendingRollupRows(base: string): Promise<number | undefined> {
+  const res = await fetch(`${base}/api/ready`);
+  const ready = (await res.json()) as { rollups?: { pending_rows?: unknown } };
+  const pending = ready.rollups?.pending_rows;
+  return typeof pending === 'number' ? pending : undefined;
+}

@@ -1,0 +1,38 @@
+/** Where the figures were measured, and the server process's memory. */
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  node: string;
+  os: string;
+}
+
+export function machine(): Machine {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+  };
+}
+
+export function loadAverage(): number[] {
+  return os.loadavg().map((x) => Math.round(x * 100) / 100);
+}
+
+/** Peak resident set (VmHWM) of a process so far, in MB; null when /proc does not tell. */
+export function peakRssMB(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const kb = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    // kB here are KiB; MB are 10^6 bytes, the unit of the target.
+    return kb === undefined ? null : Math.round((Number(kb) * 1024) / 1e6);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The run's record: bench-results/<date>-<db>-<N>.json (or quick-<date>.json) with every
+ * figure, and the Markdown tables that replace the text between
+ * `<!-- bench:<db>:start -->` and `<!-- bench:<db>:end -->` in docs/BENCHMARKS.md.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { BaselineMeasurement } from './baseline.js';
+import type { DatasetMeta } from './dataset.js';
+import type { BurstMeasurement, EndpointMeasurement } from './endpoints.js';
+import type { IngestResult } from './ingest.js';
+import type { Machine } from './machine.js';
+import type { BenchOptions } from './options.js';
+import { rowFailures, type TargetCheck, TARGETS } from './targets.js';
+
+export interface BenchResults {
+  date: string;
+  command: string;
+  options: Omit<BenchOptions, 'command'>;
+  machine: Machine;
+  /** 1-, 5- and 15-minute load averages when the run started and ended: other work on the machine skews the figures. */
+  loadAverage: { start: number[]; end: number[] };
+  database: { driver: string; version: string | null; pglite: string | null };
+  dataset: Omit<DatasetMeta, 'version' | 'bytes' | 'lines'> & { file: string; reused: boolean; batches: number };
+  ingest: IngestResult;
+  /** Budget set on the large workspace before the measurements (USD per month). */
+  budgetUsd: number;
+  endpoints: EndpointMeasurement[];
+  bursts: BurstMeasurement[];
+  baseline: { reps: number; note: string; results: BaselineMeasurement[] } | null;
+  mismatches: { endpoint: string; window: string; problems: string[] }[];
+  /** Peak RSS (VmHWM) of the server process, MB (10^6 bytes). */
+  serverPeakRssMB: { afterIngest: number | null; atEnd: number | null };
+  targets: TargetCheck[];
+  durationSeconds: number;
+}
+
+export function resultsFile(dir: string, r: BenchResults, quick: boolean): string {
+  const day = r.date.slice(0, 10);
+  return path.join(dir, quick ? `quick-${day}.json` : `${day}-${r.database.driver}-${r.options.traces}.json`);
+}
+
+export function writeResults(file: string, r: BenchResults): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(r, null, 2)}\n`);
+}
+
+const n = (x: number) => Math.round(x).toLocaleString('en-US');
+const millions = (x: number) => (x >= 1e6 ? `${+(x / 1e6).toFixed(2)} M` : `${+(x / 1e3).toFixed(1)} k`);
+const mark = (ok: boolean) => (ok ? '✓' : '✗');
+/** Milliseconds of the raw-SQL baseline: one decimal below 100 ms. */
+const rawMs = (x: number) => (x < 100 ? x.toFixed(1) : n(x));
+
+/** "PostgreSQL 15.8" or "PGlite 0.5.16 (PostgreSQL 18.6)": select version() up to its build details. */
+function databaseLabel(r: BenchResults): string {
+  const pg = r.database.version?.split(' on ')[0]?.replace(/ \(PGlite [^)]*\)/, '') ?? 'PostgreSQL';
+  return r.database.pglite ? `PGlite ${r.database.pglite} (${pg})` : pg;
+}
+
+export function renderMarkdown(r: BenchResults): string {
+  const t = TARGETS[r.database.driver as keyof typeof TARGETS];
+  const large = r.dataset.workspaces[0]!;
+  const noise = r.dataset.workspaces.slice(1);
+  const lines: string[] = [];
+  lines.push(
+    `Run of ${r.date.slice(0, 16).replace('T', ' ')} UTC: \`${r.command}\` — ${databaseLabel(r)}; ` +
+      `${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}; ` +
+      `load average ${r.loadAverage.start[0]} at the start, ${r.loadAverage.end[0]} at the end.`,
+    '',
+    `Data: ${n(large.traces)} traces in the measured workspace (${n(large.users)} users) and ${noise.length} other workspaces of ` +
+      `~${n(noise[0]?.traces ?? 0)} traces each in the same tables, demo-distributed over the ${r.dataset.days} days before ${r.dataset.now}.`,
+    '',
+  );
+  if (r.options.traces !== t.traces) {
+    lines.push(`The targets are stated for ${millions(t.traces)} traces; this run has ${millions(r.options.traces)}, so its ✓/✗ are indicative.`, '');
+  }
+  lines.push('| figure | measured | target | |', '|---|---|---|---|');
+  const i = r.ingest;
+  lines.push(`| ingest, acknowledged (batches of ${r.options.batchSize}, ${i.concurrency} in flight) | ${n(i.acknowledgedPerSecond)} traces/s | | |`);
+  lines.push(
+    `| ingest, rollups folded${i.pendingReported ? '' : ' (folded within each batch)'} | ${n(i.foldedPerSecond)} traces/s | ≥ ${n(t.ingestPerSecond)} traces/s | ${mark(i.foldedPerSecond >= t.ingestPerSecond)} |`,
+  );
+  const rss = r.serverPeakRssMB.atEnd;
+  lines.push(
+    `| server peak RSS${r.database.driver === 'postgres' ? ' (Pulse process; PostgreSQL not included)' : ' (includes the embedded database)'} | ${rss === null ? 'unknown' : `${n(rss)} MB`} | ` +
+      (t.serverRssMB !== undefined ? `≤ ${t.serverRssMB} MB | ${mark(rss !== null && rss <= t.serverRssMB)} |` : ' | |'),
+  );
+  for (const b of r.bursts) {
+    lines.push(
+      `| dashboard burst, ${b.page} page (${b.requests.length} requests, 30d, uncached), P50 / P95 | ${b.wall.p50} / ${b.wall.p95} ms | ` +
+        (t.burstP95Ms !== undefined ? `P95 ≤ ${t.burstP95Ms} ms | ${mark(b.wall.p95 <= t.burstP95Ms)} |` : ' | |'),
+    );
+  }
+  for (const c of r.targets.filter((c) => !c.what.startsWith('ingest') && !c.what.startsWith('dashboard') && !c.what.startsWith('server'))) {
+    lines.push(`| ${c.what} | ${c.measured} | ${c.target} | ${mark(c.ok)} |`);
+  }
+  lines.push('');
+  const reps = r.baseline?.reps;
+  lines.push(
+    `Endpoints: milliseconds, client side, ${r.options.requests} sequential requests each after ${r.options.warmup} warm-up requests; ` +
+      `uncached through the bypass header, cached from the server's cache. ` +
+      (r.baseline
+        ? `Raw SQL: the naive query over the raw traces table (scripts/bench/baseline-sql.ts), ${reps} runs each (slow, so fewer), for the window Pulse answered; speedup = raw P50 / uncached P50.`
+        : 'No raw-SQL baseline in this run.'),
+    '',
+    '| endpoint | window | uncached P50 | P95 | P99 | cached P50 | P95 | P99 | raw SQL P50 | P95 | speedup | targets |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+  );
+  for (const m of r.endpoints) {
+    const b = r.baseline?.results.find((x) => x.endpoint === m.endpoint && x.window === m.window);
+    const failures = rowFailures(t, m, b);
+    const verdict = failures === null ? '' : failures.length ? `✗ ${failures.join(', ')}` : '✓';
+    lines.push(
+      `| ${m.endpoint} | ${m.window} | ${m.uncached.p50} | ${m.uncached.p95} | ${m.uncached.p99} | ${m.cached.p50} | ${m.cached.p95} | ${m.cached.p99} | ` +
+        `${b ? `${rawMs(b.time.p50)} | ${rawMs(b.time.p95)} | ×${b.speedup}` : ' | | '} | ${verdict} |`,
+    );
+  }
+  lines.push('');
+  if (!r.baseline) lines.push('Cross-check against raw SQL: not run.');
+  else if (!r.mismatches.length) lines.push('Cross-check against raw SQL: every key figure of every endpoint and window agrees.');
+  else {
+    lines.push(`Cross-check against raw SQL: **${r.mismatches.length} endpoint × window answers disagree**:`, '');
+    for (const m of r.mismatches) lines.push(`- ${m.endpoint} ${m.window}: ${m.problems.join('; ')}`);
+  }
+  return lines.join('\n');
+}
+
+/** Replaces the text between the database's markers; false when the markers are missing. */
+export function updateBenchmarksDoc(file: string, driver: string, markdown: string): boolean {
+  const doc = readFileSync(file, 'utf8');
+  const start = `<!-- bench:${driver}:start -->`;
+  const end = `<!-- bench:${driver}:end -->`;
+  const a = doc.indexOf(start);
+  const b = doc.indexOf(end);
+  if (a < 0 || b < a) return false;
+  writeFileSync(file, `${doc.slice(0, a + start.length)}\n${markdown}\n${doc.slice(b)}`);
+  return true;
+}

@@ -1,0 +1,106 @@
+/**
+ * The issue's performance targets, per database, and the ✓/✗ of a run against them. They are
+ * stated for one dataset size (PostgreSQL 10 M traces, PGlite 1 M); a run of another size is
+ * still checked, and the report says the verdicts are indicative then.
+ */
+import type { BaselineMeasurement } from './baseline.js';
+import type { BurstMeasurement, EndpointMeasurement } from './endpoints.js';
+import type { IngestResult } from './ingest.js';
+import type { Driver } from './options.js';
+
+export interface Targets {
+  traces: number;
+  /** Uncached P95 bound (ms) of every endpoint, for the 30-day window only or for every window. */
+  uncachedP95Ms: number;
+  uncachedWindows: '30d' | 'all';
+  cachedP95Ms?: number;
+  burstP95Ms?: number;
+  /** Minimum baseline P50 / Pulse uncached P50 on 30-day queries. */
+  speedup30d?: number;
+  ingestPerSecond: number;
+  serverRssMB?: number;
+}
+
+export const TARGETS: Record<Driver, Targets> = {
+  postgres: {
+    traces: 10_000_000,
+    uncachedP95Ms: 50,
+    uncachedWindows: '30d',
+    cachedP95Ms: 5,
+    burstP95Ms: 150,
+    speedup30d: 100,
+    ingestPerSecond: 40_000,
+    serverRssMB: 500,
+  },
+  pglite: { traces: 1_000_000, uncachedP95Ms: 100, uncachedWindows: 'all', ingestPerSecond: 15_000 },
+};
+
+export interface TargetCheck {
+  what: string;
+  measured: string;
+  target: string;
+  ok: boolean;
+}
+
+/** The failed targets of one endpoint × window row (empty: all met); null when none applies. */
+export function rowFailures(t: Targets, m: EndpointMeasurement, b: BaselineMeasurement | undefined): string[] | null {
+  const is30d = m.window === '30d' || m.window === '-';
+  const failures: string[] = [];
+  let applies = false;
+  if (t.uncachedWindows === 'all' || is30d) {
+    applies = true;
+    if (m.uncached.p95 > t.uncachedP95Ms) failures.push(`uncached P95 > ${t.uncachedP95Ms} ms`);
+  }
+  if (t.cachedP95Ms !== undefined) {
+    applies = true;
+    if (m.cached.p95 > t.cachedP95Ms) failures.push(`cached P95 > ${t.cachedP95Ms} ms`);
+  }
+  if (t.speedup30d !== undefined && m.window === '30d' && b) {
+    applies = true;
+    if (b.speedup < t.speedup30d) failures.push(`< ${t.speedup30d}× baseline`);
+  }
+  return applies ? failures : null;
+}
+
+const n = (x: number) => Math.round(x).toLocaleString('en-US');
+
+export function checkTargets(
+  t: Targets,
+  ingest: IngestResult,
+  endpoints: EndpointMeasurement[],
+  bursts: BurstMeasurement[],
+  baseline: BaselineMeasurement[] | null,
+  serverRssMB: number | null,
+): TargetCheck[] {
+  const checks: TargetCheck[] = [
+    { what: 'ingest (rollups folded)', measured: `${n(ingest.foldedPerSecond)} traces/s`, target: `≥ ${n(t.ingestPerSecond)} traces/s`, ok: ingest.foldedPerSecond >= t.ingestPerSecond },
+  ];
+  const uncached = endpoints.filter((m) => t.uncachedWindows === 'all' || m.window === '30d' || m.window === '-');
+  const worst = uncached.reduce((a, m) => (m.uncached.p95 > a.uncached.p95 ? m : a));
+  checks.push({
+    what: `every endpoint, uncached P95${t.uncachedWindows === '30d' ? ', 30 days' : ''} (slowest: ${worst.endpoint} ${worst.window})`,
+    measured: `${worst.uncached.p95} ms`,
+    target: `≤ ${t.uncachedP95Ms} ms`,
+    ok: worst.uncached.p95 <= t.uncachedP95Ms,
+  });
+  if (t.cachedP95Ms !== undefined) {
+    const w = endpoints.reduce((a, m) => (m.cached.p95 > a.cached.p95 ? m : a));
+    checks.push({ what: `every endpoint, cached P95 (slowest: ${w.endpoint} ${w.window})`, measured: `${w.cached.p95} ms`, target: `≤ ${t.cachedP95Ms} ms`, ok: w.cached.p95 <= t.cachedP95Ms });
+  }
+  if (t.burstP95Ms !== undefined) {
+    for (const b of bursts) {
+      checks.push({ what: `dashboard burst, ${b.page} page (${b.requests.length} requests), P95`, measured: `${b.wall.p95} ms`, target: `≤ ${t.burstP95Ms} ms`, ok: b.wall.p95 <= t.burstP95Ms });
+    }
+  }
+  if (t.speedup30d !== undefined && baseline) {
+    const thirty = baseline.filter((b) => b.window === '30d');
+    if (thirty.length) {
+      const w = thirty.reduce((a, b) => (b.speedup < a.speedup ? b : a));
+      checks.push({ what: `speedup over the raw-SQL baseline, 30 days (least: ${w.endpoint})`, measured: `×${w.speedup}`, target: `≥ ×${t.speedup30d}`, ok: w.speedup >= t.speedup30d });
+    }
+  }
+  if (t.serverRssMB !== undefined) {
+    checks.push({ what: 'server peak RSS', measured: serverRssMB === null ? 'unknown' : `${serverRssMB} MB`, target: `≤ ${t.serverRssMB} MB`, ok: serverRssMB !== null && serverRssMB <= t.serverRssMB });
+  }
+  return checks;
+}
