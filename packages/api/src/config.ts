@@ -22,6 +22,10 @@ export interface Config {
   cacheBypassToken: string | undefined;
   /** Milliseconds SIGTERM waits for in-flight requests before closing anyway. */
   shutdownTimeoutMs: number;
+  /** Ingest requests per minute per API key (0 turns the limit off). */
+  rateLimitIngestPerMin: number;
+  /** Analytics and budget requests per minute per API key (0 turns the limit off). */
+  rateLimitQueryPerMin: number;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -52,5 +56,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { demoByD
       .filter(Boolean),
     cacheBypassToken: env.PULSE_CACHE_BYPASS_TOKEN || undefined,
     shutdownTimeoutMs: int(env.SHUTDOWN_TIMEOUT_MS, 10_000, 'SHUTDOWN_TIMEOUT_MS'),
+    // 100 requests a second per key: far above a dashboard or a batching client.
+    rateLimitIngestPerMin: int(env.RATE_LIMIT_INGEST_PER_MIN, 6000, 'RATE_LIMIT_INGEST_PER_MIN'),
+    rateLimitQueryPerMin: int(env.RATE_LIMIT_QUERY_PER_MIN, 6000, 'RATE_LIMIT_QUERY_PER_MIN'),
   };
 }

@@ -7,6 +7,7 @@ import { createApp } from '../src/app.js';
 import type { Cache } from '../src/cache/cache.js';
 import { createCache } from '../src/cache/create-cache.js';
 import { type Config, loadConfig } from '../src/config.js';
+import { createHttpServer } from '../src/http/http-server.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -31,7 +32,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
   const cache = await createCache(config, logger);
   const { app } = createApp({ database, cache, config, logger });
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = createHttpServer(app).listen(0, '127.0.0.1', () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
