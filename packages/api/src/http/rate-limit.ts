@@ -33,16 +33,31 @@ export function limitClasses(req: Request): LimitClass[] {
 }
 
 /**
- * After a failed SCRIPT LOAD (Redis down when the limiter started) the store would keep the
- * rejected promise forever and never count again; this loads the script anew on the next call.
+ * After a failed SCRIPT LOAD (Redis down when the limiter started, or during an outage) the
+ * store would keep the rejected promise forever and never count again; this loads the script
+ * anew before the first increment after a failure.
  */
 class RecoveringRedisStore extends RedisStore {
+  private reloadScript = false;
+
+  override async init(options: Parameters<RedisStore['init']>[0]) {
+    try {
+      await super.init(options);
+    } catch (err) {
+      this.reloadScript = true;
+      throw err;
+    }
+  }
+
   override async increment(key: string) {
+    if (this.reloadScript) {
+      this.reloadScript = false;
+      this.incrementScriptSha = this.loadIncrementScript();
+    }
     try {
       return await super.increment(key);
     } catch (err) {
-      this.incrementScriptSha = this.loadIncrementScript();
-      this.incrementScriptSha.catch(() => undefined);
+      this.reloadScript = true;
       throw err;
     }
   }
