@@ -14,6 +14,7 @@ import { createOpenApiExpressMiddleware, generateOpenApiDocument } from 'trpc-to
 import { KeyStore } from './auth/key-store.js';
 import type { Cache } from './cache/cache.js';
 import type { Config } from './config.js';
+import { rejectDeepJson } from './http/json-depth.js';
 import { normalizeRestErrors } from './http/normalize-errors.js';
 import { rateLimits } from './http/rate-limit.js';
 import { corsFor, cspNonce, securityHeaders } from './http/security.js';
@@ -116,6 +117,7 @@ export function createApp(deps: AppDeps) {
   app.use(
     '/api/v1',
     express.json({ limit: INGEST_LIMITS.maxBodyBytes }),
+    rejectDeepJson,
     normalizeRestErrors(showStack),
     createOpenApiExpressMiddleware({
       router: appRouter,

@@ -56,7 +56,8 @@ const CASES: Record<string, Case> = {
   'admin.revokeKey': { access: 'admin', input: ({ b }) => ({ workspace_id: b.workspace_id, key_id: b.key_id }) },
 };
 
-const procedures = appRouter._def.procedures as Record<string, AnyProcedure>;
+// At run time a flat record keyed by the dotted path ("usage.overview").
+const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure>;
 const procedureNames = Object.keys(procedures).sort();
 const metaOf = (name: string) => (procedures[name]!._def.meta as OpenApiMeta | undefined)?.openapi;
 const typeOf = (name: string) => procedures[name]!._def.type as 'query' | 'mutation' | 'subscription';
@@ -101,7 +102,7 @@ async function callRest(name: string, input: Record<string, unknown> | undefined
     return encodeURIComponent(value);
   });
   if (meta.method === 'GET' || meta.method === 'DELETE') {
-    const qs = new URLSearchParams(Object.entries(rest).map(([k, v]) => [k, String(v)])).toString();
+    const qs = new URLSearchParams(Object.entries(rest).map(([k, v]): [string, string] => [k, String(v)])).toString();
     return answer(await fetch(`${srv.url}/api/v1${path}${qs ? `?${qs}` : ''}`, { method: meta.method, headers }));
   }
   return answer(
