@@ -245,6 +245,12 @@ describe('per-key rate limits', () => {
     for (let i = 0; i < 5; i++) await srv.createWorkspace(`admin-${i}`);
   });
 
+  it('a tRPC path with malformed escapes is classified without failing: 400, not 500', async () => {
+    const a = await srv.createWorkspace('rl-escapes');
+    const res = await fetch(`${srv.url}/trpc/%E0%A4%A,usage.overview`, { headers: { authorization: `Bearer ${a.api_key}`, 'x-workspace-id': a.workspace_id } });
+    expect(res.status).toBe(400);
+  });
+
   it('0 turns a limit off', async () => {
     const off = await startTestServer({ rateLimitIngestPerMin: 0, rateLimitQueryPerMin: 0, redisUrl: undefined });
     try {

@@ -9,6 +9,14 @@ import type { Logger } from '../logger.js';
 
 const WINDOW_MS = 60_000;
 
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text; // Malformed escapes: tRPC answers 404 for such a path itself.
+  }
+}
+
 /** Which per-key budget a request draws on; the admin API (token, not key) draws on none. */
 export type LimitClass = 'ingest' | 'query';
 
@@ -20,7 +28,7 @@ export type LimitClass = 'ingest' | 'query';
 export function limitClasses(req: Request): LimitClass[] {
   const path = req.path;
   if (req.baseUrl === '/trpc') {
-    const names = decodeURIComponent(path.slice(1)).split(',');
+    const names = safeDecode(path.slice(1)).split(',');
     const classes = new Set<LimitClass>();
     for (const name of names) {
       if (name.startsWith('admin.')) continue;
