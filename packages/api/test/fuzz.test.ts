@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '../src/app.js';
 import { makeTrace, sendTraces, startTestServer, type TestServer } from './harness.js';
-import { reference } from './reference.js';
+import { reference, usd } from './reference.js';
 
 /**
  * Hostile input: random bodies and query parameters (wrong types, huge and unicode strings,
@@ -470,6 +470,15 @@ describe('after the fuzzing', () => {
     expect(overview.body.total_calls).toBe((await ref.overview(window)).calls);
     const perf = await getJson('/api/v1/performance/overview');
     expect(perf.body.total_calls).toBe(sentTotal);
+    expect(perf.body.error_count).toBe((await ref.performance(window)).errors);
+    const byModel = await getJson('/api/v1/cost/by-model');
+    expect(byModel.body.data.map((m: { model: string; calls: number; cost_usd: number }) => [m.model, m.calls, m.cost_usd])).toEqual(
+      (await ref.models(window)).map((r) => [r.model, r.calls, usd(r.cost)]),
+    );
+    const users = await getJson('/api/v1/usage/top-users?limit=100');
+    expect(users.body.data.map((u: { user_id: string; calls: number; total_tokens: number }) => [u.user_id, u.calls, u.total_tokens])).toEqual(
+      (await ref.users(window, 100)).map((r) => [r.user_id, r.calls, r.tokens]),
+    );
 
     const ctl = await getJson('/api/v1/usage/agent-distribution', control);
     expect(ctl.body.data).toEqual([{ agent_id: 'control-agent', calls: 2, percentage: 100 }]);

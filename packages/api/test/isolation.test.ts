@@ -31,25 +31,26 @@ interface Case {
   input: (env: Env) => Record<string, unknown> | undefined;
 }
 
-const window30d = () => ({ range: '30d' });
+/** B's workspace id rides along in every input: unknown fields must be ignored, never obeyed. */
+const window30d = ({ b }: Env) => ({ range: '30d', workspace_id: b.workspace_id });
 const CASES: Record<string, Case> = {
   'ingest.traces': {
     access: 'ingest',
     input: ({ b }) => ({ workspace_id: b.workspace_id, traces: [makeTrace({ agent_id: 'sent-by-a', workspace_id: b.workspace_id })] }),
   },
   'usage.overview': { access: 'workspace', input: window30d },
-  'usage.callsOverTime': { access: 'workspace', input: () => ({ range: '30d', granularity: 'day' }) },
+  'usage.callsOverTime': { access: 'workspace', input: (env) => ({ ...window30d(env), granularity: 'day' }) },
   'usage.agentDistribution': { access: 'workspace', input: window30d },
-  'usage.topUsers': { access: 'workspace', input: () => ({ range: '30d', limit: 100 }) },
+  'usage.topUsers': { access: 'workspace', input: (env) => ({ ...window30d(env), limit: 100 }) },
   'cost.overview': { access: 'workspace', input: window30d },
-  'cost.trend': { access: 'workspace', input: () => ({ range: '30d', granularity: 'day' }) },
+  'cost.trend': { access: 'workspace', input: (env) => ({ ...window30d(env), granularity: 'day' }) },
   'cost.byModel': { access: 'workspace', input: window30d },
-  'cost.budget': { access: 'workspace', input: () => ({}) },
+  'cost.budget': { access: 'workspace', input: ({ b }) => ({ workspace_id: b.workspace_id }) },
   'cost.setBudget': { access: 'workspace', input: ({ b }) => ({ monthly_limit_usd: 111, alert_threshold_pct: 50, workspace_id: b.workspace_id }) },
   'performance.overview': { access: 'workspace', input: window30d },
-  'performance.latency': { access: 'workspace', input: () => ({ range: '30d', granularity: 'day' }) },
-  'performance.throughput': { access: 'workspace', input: () => ({ range: '30d', granularity: 'day' }) },
-  'performance.errors': { access: 'workspace', input: () => ({ range: '30d', limit: 100 }) },
+  'performance.latency': { access: 'workspace', input: (env) => ({ ...window30d(env), granularity: 'day' }) },
+  'performance.throughput': { access: 'workspace', input: (env) => ({ ...window30d(env), granularity: 'day' }) },
+  'performance.errors': { access: 'workspace', input: (env) => ({ ...window30d(env), limit: 100 }) },
   'workspace.info': { access: 'workspace', input: () => undefined },
   'admin.createWorkspace': { access: 'admin', input: () => ({ name: 'made-with-a-workspace-key' }) },
   'admin.createKey': { access: 'admin', input: ({ b }) => ({ workspace_id: b.workspace_id }) },
