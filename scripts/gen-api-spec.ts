@@ -46,6 +46,9 @@ Common analytics parameters: \`range\` (\`1h\`, \`24h\` default, \`7d\`, \`30d\`
 \`model\`; series also take \`granularity\` (\`minute\`, \`hour\`, \`day\`; default by span; more than
 1,500 buckets is a 400). Money is US dollars (exact to the micro-dollar), latencies milliseconds.
 Analytics responses carry \`X-Cache: HIT|MISS\`.
+Each API key may send \`RATE_LIMIT_INGEST_PER_MIN\` ingest and \`RATE_LIMIT_QUERY_PER_MIN\` other requests
+per minute (6000 each by default); above that the answer is \`429 { "code": "TOO_MANY_REQUESTS" }\` with
+\`Retry-After\` (seconds), and every limited response carries \`RateLimit\` and \`RateLimit-Policy\` headers.
 
 `;
 for (const [path, methods] of Object.entries(doc.paths)) {

@@ -13,7 +13,10 @@ import { createOpenApiExpressMiddleware, generateOpenApiDocument } from 'trpc-to
 import { KeyStore } from './auth/key-store.js';
 import type { Cache } from './cache/cache.js';
 import type { Config } from './config.js';
+import { rejectDeepJson } from './http/json-depth.js';
 import { normalizeRestErrors } from './http/normalize-errors.js';
+import { rateLimits } from './http/rate-limit.js';
+import { corsFor, cspNonce, securityHeaders } from './http/security.js';
 import type { Logger } from './logger.js';
 import { pendingRows } from './rollups/fold.js';
 import { appRouter } from './routers/app-router.js';
@@ -65,6 +68,9 @@ export function createApp(deps: AppDeps) {
       autoLogging: { ignore: (req) => req.url === '/api/health' },
     }),
   );
+  app.use(securityHeaders());
+  const corsHandler = corsFor(config);
+  if (corsHandler) app.use(['/api', '/trpc'], corsHandler);
 
   app.get('/api/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -91,7 +97,11 @@ export function createApp(deps: AppDeps) {
   app.get('/api/docs/scalar.js', (_req, res) => {
     res.sendFile(scalarBundle, { maxAge: '1d' });
   });
-  app.use('/api/docs', apiReference({ url: '/api/openapi.json', cdn: '/api/docs/scalar.js', pageTitle: 'Pulse API reference', withDefaultFonts: false, agent: { disabled: true } }));
+  const reference = { url: '/api/openapi.json', cdn: '/api/docs/scalar.js', pageTitle: 'Pulse API reference', withDefaultFonts: false, agent: { disabled: true } };
+  // Rendered per request: its inline script carries this response's CSP nonce.
+  app.use('/api/docs', (req, res, next) => apiReference({ ...reference, nonce: cspNonce(res) })(req as never, res, next));
+
+  app.use(['/api/v1', '/trpc'], rateLimits(config, cache, logger));
 
   app.use(
     '/trpc',
@@ -108,6 +118,7 @@ export function createApp(deps: AppDeps) {
   app.use(
     '/api/v1',
     express.json({ limit: INGEST_LIMITS.maxBodyBytes }),
+    rejectDeepJson,
     normalizeRestErrors(showStack),
     createOpenApiExpressMiddleware({
       router: appRouter,

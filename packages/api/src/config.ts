@@ -24,6 +24,10 @@ export interface Config {
   foldIntervalMs: number;
   /** Milliseconds SIGTERM waits for in-flight requests before closing anyway. */
   shutdownTimeoutMs: number;
+  /** Ingest requests per minute per API key (0 turns the limit off). */
+  rateLimitIngestPerMin: number;
+  /** Analytics and budget requests per minute per API key (0 turns the limit off). */
+  rateLimitQueryPerMin: number;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -55,5 +59,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { demoByD
     cacheBypassToken: env.PULSE_CACHE_BYPASS_TOKEN || undefined,
     foldIntervalMs: Math.max(10, int(env.FOLD_INTERVAL_MS, 500, 'FOLD_INTERVAL_MS')),
     shutdownTimeoutMs: int(env.SHUTDOWN_TIMEOUT_MS, 10_000, 'SHUTDOWN_TIMEOUT_MS'),
+    // 100 requests a second per key: far above a dashboard or a batching client.
+    rateLimitIngestPerMin: int(env.RATE_LIMIT_INGEST_PER_MIN, 6000, 'RATE_LIMIT_INGEST_PER_MIN'),
+    rateLimitQueryPerMin: int(env.RATE_LIMIT_QUERY_PER_MIN, 6000, 'RATE_LIMIT_QUERY_PER_MIN'),
   };
 }

@@ -4,6 +4,7 @@ import { openDatabase } from '@pulse/db';
 import { createApp } from './app.js';
 import { createCache } from './cache/create-cache.js';
 import type { Config } from './config.js';
+import { createHttpServer } from './http/http-server.js';
 import { ensureDemoWorkspace, startTrickle } from './demo/seed-demo.js';
 import type { Logger } from './logger.js';
 import { startFolder } from './rollups/fold.js';
@@ -24,7 +25,7 @@ export async function startServer(config: Config, logger: Logger, print: (line: 
   if (config.demo && !config.adminToken) config.adminToken = randomBytes(24).toString('base64url');
 
   const { app } = createApp({ database, cache, config, logger });
-  const server = app.listen(config.port, config.host);
+  const server = createHttpServer(app).listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

@@ -8,6 +8,7 @@ import { startFolder } from '../src/rollups/fold.js';
 import type { Cache } from '../src/cache/cache.js';
 import { createCache } from '../src/cache/create-cache.js';
 import { type Config, loadConfig } from '../src/config.js';
+import { createHttpServer } from '../src/http/http-server.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -34,7 +35,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
   // Folding runs as in production, but often: tests see answers with traces folded and not yet folded.
   const folder = startFolder(database, logger, { intervalMs: overrides.foldIntervalMs ?? 30 });
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = createHttpServer(app).listen(0, '127.0.0.1', () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

@@ -148,6 +148,8 @@ export const budgetInputSchema = z.object({
     z
       .number({ error: 'must be a number > 0 or null' })
       .positive({ error: 'must be > 0' })
+      // Budgets are stored in nano-dollars: a smaller positive amount would become a budget of 0.
+      .min(0.000001, { error: 'must be at least 0.000001' })
       .max(1_000_000_000, { error: 'must be <= 1000000000' }),
   ).nullable(),
   alert_threshold_pct: jsonNumber(

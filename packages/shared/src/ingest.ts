@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonDepthExceeds, MAX_METADATA_DEPTH } from './json-depth.js';
 
 /** Limits of contract §2, shared by the api (validation) and docs. */
 export const INGEST_LIMITS = {
@@ -24,12 +25,27 @@ const expected = (what: string) => (issue: { input?: unknown }) =>
 const NO_NUL = /^[^\u0000]*$/;
 const noNul = { error: 'must not contain NUL (\\u0000) characters' };
 
+/**
+ * An unpaired UTF-16 surrogate cannot be stored as UTF-8 text (PostgreSQL refuses it in
+ * jsonb and the drivers would silently turn it into U+FFFD in text): refuse it here.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/**
+ * Escapes in JSON.stringify output: NUL is `\u0000` and a lone surrogate the only \uD800–\uDFFF
+ * escape, each after an odd number of backslashes (an even number is the text "\u…" itself).
+ */
+const ESCAPED_NUL = /(?<!\\)(?:\\\\)*\\u0000/;
+const ESCAPED_LONE_SURROGATE = /(?<!\\)(?:\\\\)*\\u[dD][89a-fA-F][0-9a-fA-F]{2}/;
+const wellFormed = (s: string) => !LONE_SURROGATE.test(s);
+const notWellFormed = { error: 'must be valid Unicode text (no unpaired surrogate code unit)' };
+
 const id = () =>
   z
     .string({ error: expected('a string') })
     .min(1, { error: 'must not be empty' })
     .max(INGEST_LIMITS.maxIdLength, { error: `must be at most ${INGEST_LIMITS.maxIdLength} characters` })
-    .regex(NO_NUL, noNul);
+    .regex(NO_NUL, noNul)
+    .refine(wellFormed, notWellFormed);
 
 const nonNegativeNumber = z
   .number({ error: expected('a number') })
@@ -62,6 +78,7 @@ export const traceInputSchema = z.object({
     .string({ error: 'must be a string or null' })
     .max(INGEST_LIMITS.maxIdLength, { error: `must be at most ${INGEST_LIMITS.maxIdLength} characters` })
     .regex(NO_NUL, noNul)
+    .refine(wellFormed, notWellFormed)
     .nullish(),
   model: id(),
   status: z.enum(['success', 'error'], { error: expected('"success" or "error"') }),
@@ -75,6 +92,7 @@ export const traceInputSchema = z.object({
     .string({ error: 'must be a string' })
     .max(INGEST_LIMITS.maxIdLength, { error: `must be at most ${INGEST_LIMITS.maxIdLength} characters` })
     .regex(NO_NUL, noNul)
+    .refine(wellFormed, notWellFormed)
     .nullish(),
   error_message: z
     .string({ error: 'must be a string' })
@@ -82,13 +100,17 @@ export const traceInputSchema = z.object({
       error: `must be at most ${INGEST_LIMITS.maxErrorMessageLength} characters`,
     })
     .regex(NO_NUL, noNul)
+    .refine(wellFormed, notWellFormed)
     .nullish(),
   metadata: z
     .record(z.string(), z.unknown(), { error: 'must be an object' })
+    // First, and stopping there: the checks after it serialise the value.
+    .refine((m) => !jsonDepthExceeds(m, MAX_METADATA_DEPTH), { error: `must nest at most ${MAX_METADATA_DEPTH} levels deep`, abort: true })
     .refine((m) => Buffer.byteLength(JSON.stringify(m), 'utf8') <= INGEST_LIMITS.maxMetadataBytes, {
       error: `must be at most ${INGEST_LIMITS.maxMetadataBytes} bytes as JSON`,
     })
-    .refine((m) => !JSON.stringify(m).includes('\\u0000'), noNul)
+    .refine((m) => !ESCAPED_NUL.test(JSON.stringify(m)), noNul)
+    .refine((m) => !ESCAPED_LONE_SURROGATE.test(JSON.stringify(m)), notWellFormed)
     .nullish(),
 });
 export type TraceInput = z.input<typeof traceInputSchema>;

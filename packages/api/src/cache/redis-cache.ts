@@ -95,6 +95,11 @@ export class RedisCache implements Cache {
     }
   }
 
+  /** A raw command on the shared connection (the rate limiter's Redis store); fails at once while Redis is down. */
+  command(name: string, ...args: string[]): Promise<unknown> {
+    return this.redis.call(name, ...args);
+  }
+
   state(): 'ok' | 'degraded' {
     return this.healthy ? 'ok' : 'degraded';
   }

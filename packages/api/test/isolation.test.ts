@@ -1,0 +1,258 @@
+import type { AnyProcedure } from '@trpc/server';
+import { sql } from 'drizzle-orm';
+import type { OpenApiMeta } from 'trpc-to-openapi';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildOpenApiDocument } from '../src/app.js';
+import { appRouter } from '../src/routers/app-router.js';
+import { makeTrace, sendTraces, startTestServer, type TestServer } from './harness.js';
+
+/**
+ * Tenancy, generated from the router: every tRPC procedure, and every REST operation of the
+ * OpenAPI document, is called with workspace A's key against workspace B (spoofed
+ * X-Workspace-ID, B's ids in bodies and paths, A's key as admin token). A procedure this table
+ * does not know how to call fails the test, so a new procedure cannot go unchecked.
+ */
+
+interface Workspace {
+  workspace_id: string;
+  api_key: string;
+  key_id: string;
+}
+interface Env {
+  a: Workspace;
+  b: Workspace;
+}
+
+/** How a procedure is authorised: by a key for its workspace, by a key alone (ingest), or by the admin token. */
+type Access = 'workspace' | 'ingest' | 'admin';
+interface Case {
+  access: Access;
+  /** An input that is valid, and that names workspace B wherever the input can name one. */
+  input: (env: Env) => Record<string, unknown> | undefined;
+}
+
+/** B's workspace id rides along in every input: unknown fields must be ignored, never obeyed. */
+const window30d = ({ b }: Env) => ({ range: '30d', workspace_id: b.workspace_id });
+const CASES: Record<string, Case> = {
+  'ingest.traces': {
+    access: 'ingest',
+    input: ({ b }) => ({ workspace_id: b.workspace_id, traces: [makeTrace({ agent_id: 'sent-by-a', workspace_id: b.workspace_id })] }),
+  },
+  'usage.overview': { access: 'workspace', input: window30d },
+  'usage.callsOverTime': { access: 'workspace', input: (env) => ({ ...window30d(env), granularity: 'day' }) },
+  'usage.agentDistribution': { access: 'workspace', input: window30d },
+  'usage.topUsers': { access: 'workspace', input: (env) => ({ ...window30d(env), limit: 100 }) },
+  'cost.overview': { access: 'workspace', input: window30d },
+  'cost.trend': { access: 'workspace', input: (env) => ({ ...window30d(env), granularity: 'day' }) },
+  'cost.byModel': { access: 'workspace', input: window30d },
+  'cost.budget': { access: 'workspace', input: ({ b }) => ({ workspace_id: b.workspace_id }) },
+  'cost.setBudget': { access: 'workspace', input: ({ b }) => ({ monthly_limit_usd: 111, alert_threshold_pct: 50, workspace_id: b.workspace_id }) },
+  'performance.overview': { access: 'workspace', input: window30d },
+  'performance.latency': { access: 'workspace', input: (env) => ({ ...window30d(env), granularity: 'day' }) },
+  'performance.throughput': { access: 'workspace', input: (env) => ({ ...window30d(env), granularity: 'day' }) },
+  'performance.errors': { access: 'workspace', input: (env) => ({ ...window30d(env), limit: 100 }) },
+  'workspace.info': { access: 'workspace', input: () => undefined },
+  'admin.createWorkspace': { access: 'admin', input: () => ({ name: 'made-with-a-workspace-key' }) },
+  'admin.createKey': { access: 'admin', input: ({ b }) => ({ workspace_id: b.workspace_id }) },
+  'admin.revokeKey': { access: 'admin', input: ({ b }) => ({ workspace_id: b.workspace_id, key_id: b.key_id }) },
+};
+
+// At run time a flat record keyed by the dotted path ("usage.overview").
+const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure>;
+const procedureNames = Object.keys(procedures).sort();
+const metaOf = (name: string) => (procedures[name]!._def.meta as OpenApiMeta | undefined)?.openapi;
+const typeOf = (name: string) => procedures[name]!._def.type as 'query' | 'mutation' | 'subscription';
+
+/** What only workspace B holds: none of it may appear in anything workspace A's key reads. */
+const B_MARKERS = ['agent-of-b', 'model-of-b', 'user-of-b', 'error-of-b', 'message-of-b', '777.77'];
+
+let srv: TestServer;
+let env: Env;
+
+interface Answer {
+  status: number;
+  text: string;
+}
+
+async function answer(res: Response): Promise<Answer> {
+  return { status: res.status, text: await res.text() };
+}
+
+/** Calls a procedure over tRPC (GET for a query, POST for a mutation). */
+async function callTrpc(name: string, input: unknown, headers: Record<string, string>): Promise<Answer> {
+  if (typeOf(name) === 'query') {
+    const qs = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
+    return answer(await fetch(`${srv.url}/trpc/${name}${qs}`, { headers }));
+  }
+  return answer(
+    await fetch(`${srv.url}/trpc/${name}`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify(input ?? {}),
+    }),
+  );
+}
+
+/** Calls a procedure's REST operation, filling path parameters from the input. */
+async function callRest(name: string, input: Record<string, unknown> | undefined, headers: Record<string, string>): Promise<Answer> {
+  const meta = metaOf(name)!;
+  const rest = { ...(input ?? {}) };
+  const path = meta.path.replace(/\{(\w+)\}/g, (_m, key: string) => {
+    const value = String(rest[key]);
+    delete rest[key];
+    return encodeURIComponent(value);
+  });
+  if (meta.method === 'GET' || meta.method === 'DELETE') {
+    const qs = new URLSearchParams(Object.entries(rest).map(([k, v]): [string, string] => [k, String(v)])).toString();
+    return answer(await fetch(`${srv.url}/api/v1${path}${qs ? `?${qs}` : ''}`, { method: meta.method, headers }));
+  }
+  return answer(
+    await fetch(`${srv.url}/api/v1${path}`, {
+      method: meta.method,
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify(rest),
+    }),
+  );
+}
+
+type Transport = 'trpc' | 'rest';
+function call(transport: Transport, name: string, input: Record<string, unknown> | undefined, headers: Record<string, string>) {
+  return transport === 'trpc' ? callTrpc(name, input, headers) : callRest(name, input, headers);
+}
+const transportsOf = (name: string): Transport[] => (metaOf(name) ? ['trpc', 'rest'] : ['trpc']);
+
+const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+/** Workspace B's state, which no call with A's key may change. */
+async function stateOfB() {
+  const ws = env.b.workspace_id;
+  const [traces] = await srv.database.rows<{ n: number; agents: string }>(
+    sql`select count(*)::int as n, string_agg(distinct agent_id, ',' order by agent_id) as agents from traces where workspace_id = ${ws}::uuid`,
+  );
+  const keys = await srv.database.rows<{ id: string; revoked: boolean }>(
+    sql`select id::text as id, revoked_at is not null as revoked from api_keys where workspace_id = ${ws}::uuid order by id`,
+  );
+  const budget = await (await fetch(`${srv.url}/api/v1/cost/budget`, { headers: { ...bearer(env.b.api_key), 'x-workspace-id': ws } })).json();
+  const [workspaces] = await srv.database.rows<{ n: number }>(sql`select count(*)::int as n from workspaces`);
+  return { traces, keys, budget, workspaces: workspaces!.n };
+}
+
+beforeAll(async () => {
+  srv = await startTestServer();
+  const a = await srv.createWorkspace('tenant-a');
+  const b = await srv.createWorkspace('tenant-b');
+  env = { a, b };
+  const seed = (ws: Workspace, tag: 'a' | 'b') =>
+    sendTraces(srv.url, ws.api_key, {
+      traces: [
+        makeTrace({ agent_id: `agent-of-${tag}`, model: `model-of-${tag}`, user_id: `user-of-${tag}` }),
+        makeTrace({ agent_id: `agent-of-${tag}`, model: `model-of-${tag}`, user_id: `user-of-${tag}`, status: 'error', error_type: `error-of-${tag}`, error_message: `message-of-${tag}` }),
+      ],
+    });
+  expect((await seed(a, 'a')).status).toBe(200);
+  expect((await seed(b, 'b')).status).toBe(200);
+  const budgetB = await fetch(`${srv.url}/api/v1/cost/budget`, {
+    method: 'PUT',
+    headers: { ...bearer(b.api_key), 'x-workspace-id': b.workspace_id, 'content-type': 'application/json' },
+    body: JSON.stringify({ monthly_limit_usd: 777.77, alert_threshold_pct: 77 }),
+  });
+  expect(budgetB.status).toBe(200);
+});
+afterAll(async () => {
+  await srv?.close();
+});
+
+describe('the isolation table covers the whole API', () => {
+  it('knows every tRPC procedure of the router', () => {
+    expect(procedureNames.length).toBeGreaterThan(0);
+    const unknown = procedureNames.filter((n) => !CASES[n]);
+    expect(unknown, `procedures without an isolation case: add them to CASES in ${import.meta.url}`).toEqual([]);
+    // And no stale entries: the table describes the router as it is.
+    expect(Object.keys(CASES).sort()).toEqual(procedureNames);
+  });
+
+  it('maps every operation of the OpenAPI document to a procedure of the table', () => {
+    const doc = buildOpenApiDocument();
+    const operations = Object.entries(doc.paths ?? {}).flatMap(([p, methods]) => Object.keys(methods ?? {}).map((m) => `${m.toUpperCase()} ${p}`));
+    const fromTable = procedureNames.filter((n) => metaOf(n)).map((n) => `${metaOf(n)!.method} ${metaOf(n)!.path.replace(/\{(\w+)\}/g, '{$1}')}`);
+    expect(operations.length).toBe(fromTable.length);
+    for (const op of operations) expect(fromTable, `OpenAPI operation ${op} has no procedure in the table`).toContain(op);
+  });
+});
+
+describe.each(procedureNames)('%s', (name) => {
+  const c = CASES[name];
+  it('has an isolation case (a new procedure must be added to CASES)', () => {
+    expect(c, `no isolation case for ${name}`).toBeDefined();
+  });
+  if (!c) return;
+
+  it.each(transportsOf(name))('over %s, a key of workspace A cannot read or write workspace B', async (transport) => {
+    const before = await stateOfB();
+    const input = c.input(env);
+    const { a, b } = env;
+
+    if (c.access === 'workspace') {
+      for (const claimed of [b.workspace_id, b.workspace_id.toUpperCase(), ` ${b.workspace_id} `]) {
+        const res = await call(transport, name, input, { ...bearer(a.api_key), 'x-workspace-id': claimed });
+        expect(res.status, `${name} with X-Workspace-ID ${claimed}: ${res.text}`).toBe(403);
+        expect(res.text).not.toMatch(/agent-of-b|model-of-b|user-of-b|777\.77/);
+      }
+      // Two workspace ids in one header (a proxy appending one): refused, never B's data.
+      const both = await call(transport, name, input, { ...bearer(a.api_key), 'x-workspace-id': `${a.workspace_id}, ${b.workspace_id}` });
+      expect([400, 403]).toContain(both.status);
+      // Without the header it is a 400 naming it.
+      const bare = await call(transport, name, input, bearer(a.api_key));
+      expect(bare.status).toBe(400);
+      expect(bare.text).toContain('X-Workspace-ID');
+      // Its own workspace: served, and nothing of B's in it (B's ids in the input are ignored).
+      const own = await call(transport, name, input, { ...bearer(a.api_key), 'x-workspace-id': a.workspace_id });
+      expect(own.status, own.text).toBeLessThan(300);
+      for (const marker of B_MARKERS) expect(own.text, `${name} answered A with B's ${marker}`).not.toContain(marker);
+      expect(own.text).not.toContain(b.workspace_id);
+      // B's own key is served for B: the 403s above are about ownership, not a broken procedure.
+      const owner = await call(transport, name, input, { ...bearer(b.api_key), 'x-workspace-id': b.workspace_id });
+      expect(owner.status, owner.text).toBeLessThan(300);
+      if (name === 'cost.setBudget') {
+        // Put B's budget back as it was: only A's writes are under test.
+        await call('rest', name, { monthly_limit_usd: 777.77, alert_threshold_pct: 77 }, { ...bearer(b.api_key), 'x-workspace-id': b.workspace_id });
+      }
+    } else if (c.access === 'ingest') {
+      for (const claimed of [b.workspace_id, b.workspace_id.toUpperCase()]) {
+        const res = await call(transport, name, input, { ...bearer(a.api_key), 'x-workspace-id': claimed });
+        expect(res.status, res.text).toBe(403);
+      }
+      // B's workspace id in the body is ignored: the traces are A's, the key's workspace.
+      const [countA] = await srv.database.rows<{ n: number }>(sql`select count(*)::int as n from traces where workspace_id = ${a.workspace_id}::uuid`);
+      const own = await call(transport, name, c.input(env), bearer(a.api_key));
+      expect(own.status, own.text).toBe(200);
+      const [afterA] = await srv.database.rows<{ n: number }>(sql`select count(*)::int as n from traces where workspace_id = ${a.workspace_id}::uuid`);
+      expect(afterA!.n).toBe(countA!.n + 1);
+    } else {
+      // A workspace key is not an admin token, whatever workspace it names.
+      for (const key of [a.api_key, b.api_key]) {
+        const res = await call(transport, name, input, { ...bearer(key), 'x-workspace-id': b.workspace_id });
+        expect(res.status, res.text).toBe(401);
+        expect(res.text).not.toContain('pk_');
+      }
+    }
+
+    expect(await stateOfB()).toEqual(before);
+  });
+});
+
+describe('tRPC batches', () => {
+  it('a batch with a spoofed X-Workspace-ID is refused for every procedure in it', async () => {
+    const names = procedureNames.filter((n) => CASES[n]!.access === 'workspace' && typeOf(n) === 'query');
+    const inputs = Object.fromEntries(names.map((n, i) => [String(i), CASES[n]!.input(env) ?? {}]));
+    const res = await fetch(`${srv.url}/trpc/${names.join(',')}?batch=1&input=${encodeURIComponent(JSON.stringify(inputs))}`, {
+      headers: { ...bearer(env.a.api_key), 'x-workspace-id': env.b.workspace_id },
+    });
+    const body = (await res.json()) as Array<{ error?: { data?: { httpStatus?: number } }; result?: unknown }>;
+    expect(body).toHaveLength(names.length);
+    for (const item of body) {
+      expect(item.result).toBeUndefined();
+      expect(item.error?.data?.httpStatus).toBe(403);
+    }
+  });
+});
