@@ -1,7 +1,7 @@
 import { type Database, resultRows } from '@pulse/db';
 import { sql } from 'drizzle-orm';
 import type { Logger } from '../logger.js';
-import { latencyBinSql, rollupCtes } from './rollup-sql.js';
+import { rollupCtes } from './rollup-sql.js';
 
 /** Any constant of our own: only one folder at a time works on a database, however many replicas run. */
 const FOLD_LOCK_KEY = 7_314_001;
@@ -19,6 +19,8 @@ export async function foldPending(database: Database, maxRows = 100_000): Promis
     // Safe without a synchronous flush: a fold lost in a crash is lost whole (queue rows and
     // rollup updates commit together), and the next fold redoes it. Ingest stays synchronous.
     await tx.execute(sql`set local synchronous_commit = off`);
+    // The fold's groupings sort or hash a few hundred thousand rows: in memory, not on disk.
+    await tx.execute(sql`set local work_mem = '64MB'`);
     const result = await tx.execute(sql`
       with taken as (
         delete from rollup_pending
@@ -28,7 +30,6 @@ export async function foldPending(database: Database, maxRows = 100_000): Promis
           select ctid from rollup_pending order by workspace_id, "timestamp" limit ${maxRows}))
         returning workspace_id, "timestamp", agent_id, user_id, model, is_error, latency_ms, input_tokens,
                   output_tokens, cost_nanos, error_type, error_message),
-      new_rows as (select taken.*, ${latencyBinSql(sql`latency_ms`)} as bin from taken),
       ${rollupCtes()}
       select count(*)::int as folded from taken`);
     return Number(resultRows<{ folded: number }>(result)[0]?.folded ?? 0);

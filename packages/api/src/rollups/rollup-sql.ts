@@ -19,63 +19,96 @@ const DIMS = sql.raw(`(''), ('a:' || agent_id), ('m:' || model), ('am:' || lengt
 /** Buckets are aligned to UTC whatever the session time zone. */
 export const UTC_ORIGIN = `timestamptz '2000-01-01T00:00:00Z'`;
 
+const DAY_OF_HOUR = sql.raw(`date_bin('1 day', hour, ${UTC_ORIGIN})`);
+
 /**
- * Data-modifying CTEs that fold the rows of `new_rows` (exactly the traces this
- * statement stored) into every hourly and daily rollup. Rows are upserted in key order so
- * concurrent batches lock rollup rows in the same order.
+ * CTEs that fold the traces of `taken` (rows just removed from rollup_pending) into every
+ * hourly and daily rollup. The traces are grouped once per hour; the daily rollups are summed
+ * from those hourly groups, not from the traces again. No ORDER BY for lock order: folds are
+ * serialized by an advisory lock and nothing else writes the rollups.
  */
 export function rollupCtes(): SQL {
-  const parts: SQL[] = [];
-  for (const [suffix, interval] of [
-    ['hourly', '1 hour'],
-    ['daily', '1 day'],
-  ] as const) {
-    const bucket = sql.raw(`date_bin('${interval}', "timestamp", ${UTC_ORIGIN})`);
-    const t = (name: string) => sql.raw(`${name}_${suffix}`);
-    parts.push(sql`
-  ${t('s')} as (
-    insert into ${t('stats')} as r (workspace_id, bucket, agent_id, model, calls, errors, input_tokens, output_tokens, cost_nanos, latency_sum_ms)
-    select workspace_id, ${bucket}, agent_id, model, count(*), sum(is_error), sum(input_tokens), sum(output_tokens), sum(cost_nanos), sum(latency_ms)
-    from new_rows group by 1, 2, 3, 4 order by 1, 2, 3, 4
+  return sql`
+  new_rows as (
+    select taken.*, ${latencyBinSql(sql`latency_ms`)} as bin, ${sql.raw(`date_bin('1 hour', "timestamp", ${UTC_ORIGIN})`)} as hour
+    from taken),
+  sh as (
+    select workspace_id, hour, agent_id, model, count(*) as calls, sum(is_error) as errors, sum(input_tokens) as input_tokens,
+           sum(output_tokens) as output_tokens, sum(cost_nanos) as cost_nanos, sum(latency_ms) as latency_sum_ms
+    from new_rows group by 1, 2, 3, 4),
+  uh as (
+    select workspace_id, d.dim, hour, user_id, count(*) as calls, sum(cost_nanos) as cost_nanos,
+           sum(input_tokens + output_tokens) as tokens, max("timestamp") as last_seen
+    from new_rows cross join lateral (values ${DIMS}) as d(dim) where user_id is not null group by 1, 2, 3, 4),
+  lh as (
+    select workspace_id, d.dim, hour, bin, count(*) as n
+    from new_rows cross join lateral (values ${DIMS}) as d(dim) group by 1, 2, 3, 4),
+  eh as (
+    select workspace_id, hour, error_type, agent_id, model, count(*) as count, max("timestamp") as last_seen,
+           (array_agg(error_message order by "timestamp" desc, error_message desc nulls last))[1] as last_message
+    from new_rows where is_error = 1 group by 1, 2, 3, 4, 5),
+  s_hourly as (${upsertStats('stats_hourly', sql`select * from sh`)}),
+  s_daily as (${upsertStats(
+    'stats_daily',
+    sql`select workspace_id, ${DAY_OF_HOUR}, agent_id, model, sum(calls), sum(errors), sum(input_tokens), sum(output_tokens),
+               sum(cost_nanos), sum(latency_sum_ms) from sh group by 1, 2, 3, 4`,
+  )}),
+  u_hourly as (${upsertUsers('user_stats_hourly', sql`select * from uh`)}),
+  u_daily as (${upsertUsers(
+    'user_stats_daily',
+    sql`select workspace_id, dim, ${DAY_OF_HOUR}, user_id, sum(calls), sum(cost_nanos), sum(tokens), max(last_seen) from uh group by 1, 2, 3, 4`,
+  )}),
+  l_hourly as (${upsertHistograms('latency_hist_hourly', sql`select * from lh`)}),
+  l_daily as (${upsertHistograms(
+    'latency_hist_daily',
+    sql`select workspace_id, dim, ${DAY_OF_HOUR} as hour, bin, sum(n) as n from lh group by 1, 2, 3, 4`,
+  )}),
+  e_hourly as (${upsertErrors('error_stats_hourly', sql`select * from eh`)}),
+  e_daily as (${upsertErrors(
+    'error_stats_daily',
+    // The latest error of a day is the latest of its hours' latest errors (same tie-break).
+    sql`select workspace_id, ${DAY_OF_HOUR}, error_type, agent_id, model, sum(count), max(last_seen),
+               (array_agg(last_message order by last_seen desc, last_message desc nulls last))[1]
+        from eh group by 1, 2, 3, 4, 5`,
+  )})`;
+}
+
+function upsertStats(table: string, rows: SQL): SQL {
+  return sql`insert into ${sql.raw(table)} as r (workspace_id, bucket, agent_id, model, calls, errors, input_tokens, output_tokens, cost_nanos, latency_sum_ms)
+    ${rows}
     on conflict (workspace_id, bucket, agent_id, model) do update set
       calls = r.calls + excluded.calls, errors = r.errors + excluded.errors,
       input_tokens = r.input_tokens + excluded.input_tokens, output_tokens = r.output_tokens + excluded.output_tokens,
-      cost_nanos = r.cost_nanos + excluded.cost_nanos, latency_sum_ms = r.latency_sum_ms + excluded.latency_sum_ms)`);
-    parts.push(sql`
-  ${t('u')} as (
-    insert into ${t('user_stats')} as r (workspace_id, dim, bucket, user_id, calls, cost_nanos, tokens, last_seen)
-    select workspace_id, d.dim, ${bucket}, user_id, count(*), sum(cost_nanos), sum(input_tokens + output_tokens), max("timestamp")
-    from new_rows cross join lateral (values ${DIMS}) as d(dim)
-    where user_id is not null group by 1, 2, 3, 4 order by 1, 2, 3, 4
+      cost_nanos = r.cost_nanos + excluded.cost_nanos, latency_sum_ms = r.latency_sum_ms + excluded.latency_sum_ms`;
+}
+
+function upsertUsers(table: string, rows: SQL): SQL {
+  return sql`insert into ${sql.raw(table)} as r (workspace_id, dim, bucket, user_id, calls, cost_nanos, tokens, last_seen)
+    ${rows}
     on conflict (workspace_id, dim, bucket, user_id) do update set
       calls = r.calls + excluded.calls, cost_nanos = r.cost_nanos + excluded.cost_nanos,
-      tokens = r.tokens + excluded.tokens, last_seen = greatest(r.last_seen, excluded.last_seen))`);
-    // One row per (dim, bucket): this fold's bins, merged into the stored ones bin by bin.
-    parts.push(sql`
-  ${t('l')} as (
-    insert into ${t('latency_hist')} as r (workspace_id, dim, bucket, bins, counts)
-    select workspace_id, dim, bucket, array_agg(bin order by bin), array_agg(n order by bin)
-    from (select workspace_id, d.dim, ${bucket} as bucket, bin, count(*) as n
-          from new_rows cross join lateral (values ${DIMS}) as d(dim) group by 1, 2, 3, 4) h
-    group by 1, 2, 3 order by 1, 2, 3
+      tokens = r.tokens + excluded.tokens, last_seen = greatest(r.last_seen, excluded.last_seen)`;
+}
+
+/** `rows`: (workspace_id, dim, hour, bin, n) — one row per bin, gathered into one row per bucket. */
+function upsertHistograms(table: string, rows: SQL): SQL {
+  return sql`insert into ${sql.raw(table)} as r (workspace_id, dim, bucket, bins, counts)
+    select workspace_id, dim, hour, array_agg(bin order by bin), array_agg(n order by bin) from (${rows}) h group by 1, 2, 3
     on conflict (workspace_id, dim, bucket) do update set (bins, counts) = (
       select array_agg(b order by b), array_agg(n order by b)
       from (select b, sum(n)::bigint as n from (
               select * from unnest(r.bins, r.counts) as old(b, n)
               union all select * from unnest(excluded.bins, excluded.counts) as new(b, n)) u
-            group by b) merged))`);
-    parts.push(sql`
-  ${t('e')} as (
-    insert into ${t('error_stats')} as r (workspace_id, bucket, error_type, agent_id, model, count, last_seen, last_message)
-    select workspace_id, ${bucket}, error_type, agent_id, model, count(*), max("timestamp"),
-           (array_agg(error_message order by "timestamp" desc, error_message desc nulls last))[1]
-    from new_rows where is_error = 1 group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5
+            group by b) merged)`;
+}
+
+function upsertErrors(table: string, rows: SQL): SQL {
+  return sql`insert into ${sql.raw(table)} as r (workspace_id, bucket, error_type, agent_id, model, count, last_seen, last_message)
+    ${rows}
     on conflict (workspace_id, bucket, error_type, agent_id, model) do update set
       count = r.count + excluded.count,
       last_message = case when ${latestWins()} then excluded.last_message else r.last_message end,
-      last_seen = greatest(r.last_seen, excluded.last_seen))`);
-  }
-  return sql.join(parts, sql`,`);
+      last_seen = greatest(r.last_seen, excluded.last_seen)`;
 }
 
 /**
