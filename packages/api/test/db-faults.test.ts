@@ -67,13 +67,33 @@ class FaultyLink {
   }
 }
 
+/** The real app over its own pool on `databaseUrl`, on a real port. */
+async function serveApp(databaseUrl: string) {
+  // A short connect timeout: an unreachable database must not hold requests for long.
+  const database: Database = await openDatabase({ databaseUrl, connectTimeoutSeconds: 2, maxConnections: 10 });
+  const config = { ...loadConfig({ DEMO: '0' }), adminToken: ADMIN_TOKEN };
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const { app } = createApp({ database, cache: new MemoryCache(), config, logger });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database.close().catch(() => undefined);
+    },
+  };
+}
+
 describe.skipIf(!serverUrl)('PostgreSQL faults', () => {
   const name = `pulse_dbfault_${randomBytes(6).toString('hex')}`;
   let admin: postgres.Sql;
   let link: FaultyLink;
-  let database: Database;
-  let server: Server;
-  let url: string;
+  /** One app connected straight to the scratch database, one through the faulty link. */
+  let direct: Awaited<ReturnType<typeof serveApp>>;
+  let linked: Awaited<ReturnType<typeof serveApp>>;
   let ws: { workspace_id: string; api_key: string };
   const directUrl = () => {
     const u = new URL(serverUrl!);
@@ -89,15 +109,9 @@ describe.skipIf(!serverUrl)('PostgreSQL faults', () => {
     await link.up();
     const viaLink = new URL(directUrl());
     viaLink.host = `127.0.0.1:${link.port}`;
-    database = await openDatabase({ databaseUrl: viaLink.toString(), connectTimeoutSeconds: 2, maxConnections: 10 });
-    const config = { ...loadConfig({ DEMO: '0' }), adminToken: ADMIN_TOKEN };
-    const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-    const { app } = createApp({ database, cache: new MemoryCache(), config, logger });
-    server = await new Promise((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const res = await fetch(`${url}/api/v1/admin/workspaces`, {
+    direct = await serveApp(directUrl());
+    linked = await serveApp(viaLink.toString());
+    const res = await fetch(`${direct.url}/api/v1/admin/workspaces`, {
       method: 'POST',
       headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'faults' }),
@@ -105,29 +119,55 @@ describe.skipIf(!serverUrl)('PostgreSQL faults', () => {
     ws = (await res.json()) as typeof ws;
   });
   afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    await database?.close().catch(() => undefined);
+    await direct?.close();
+    await linked?.close();
     await link?.down();
     await admin?.unsafe(`drop database if exists ${name} with (force)`);
     await admin?.end();
   });
 
   const headers = () => ({ authorization: `Bearer ${ws.api_key}`, 'x-workspace-id': ws.workspace_id });
-  const overview = async () => {
+  const overview = async (url: string) => {
     const res = await fetch(`${url}/api/v1/usage/overview`, { headers: headers() });
     return { status: res.status, body: (await res.json()) as any };
   };
-  const trpcOverview = async () => {
+  const trpcOverview = async (url: string) => {
     const res = await fetch(`${url}/trpc/usage.overview?input=${encodeURIComponent(JSON.stringify({ range: '24h' }))}`, { headers: headers() });
     return { status: res.status, body: (await res.json()) as any };
   };
-  const ready = async () => (await fetch(`${url}/api/ready`)).status;
+  const ready = async (url: string) => (await fetch(`${url}/api/ready`)).status;
   const unavailable = { code: 'SERVICE_UNAVAILABLE', message: 'database unavailable' };
 
+  it('an unreachable database: 503 for every request and for /api/ready, recovered when it is back', async () => {
+    const url = linked.url;
+    expect((await sendTraces(url, ws.api_key, { traces: [makeTrace({ trace_id: 'up-0' })] })).status).toBe(200);
+    await link.down();
+    const ingest = await sendTraces(url, ws.api_key, { traces: [makeTrace({ trace_id: 'down-1' })] });
+    expect(ingest.status).toBe(503);
+    expect(ingest.body).toEqual(unavailable);
+    expect(await overview(url)).toEqual({ status: 503, body: unavailable });
+    expect((await trpcOverview(url)).status).toBe(503);
+    expect(await ready(url)).toBe(503);
+
+    await link.up();
+    expect(await ready(url)).toBe(200);
+    expect((await sendTraces(url, ws.api_key, { traces: [makeTrace({ trace_id: 'down-1' })] })).body).toMatchObject({ accepted: 1 });
+    expect((await overview(url)).body.total_calls).toBe(2);
+  });
+
+  it('a database that accepts connections but never answers: 503 after the connect timeout, not a hang', async () => {
+    const url = linked.url;
+    await link.up('blackhole');
+    expect(await overview(url)).toEqual({ status: 503, body: unavailable });
+    expect(await ready(url)).toBe(503);
+    await link.up();
+    expect((await overview(url)).status).toBe(200);
+    expect(await ready(url)).toBe(200);
+  });
+
   it('terminated backends: in-flight requests get a JSON 503 at once, the next ones succeed', async () => {
-    const first = [makeTrace({ trace_id: 'kill-0' })];
-    expect((await sendTraces(url, ws.api_key, { traces: first })).status).toBe(200);
+    const url = direct.url;
+    await link.down(); // the linked app is done; only the direct one's backends remain
 
     // Hold locks so the next requests are certainly in flight inside PostgreSQL when we strike.
     const locker = postgres(directUrl(), { max: 1, onnotice: () => {} });
@@ -137,7 +177,7 @@ describe.skipIf(!serverUrl)('PostgreSQL faults', () => {
       await held`lock table traces, stats_hourly, stats_daily in access exclusive mode`;
       const [{ pid: lockerPid }] = await held<[{ pid: number }]>`select pg_backend_pid() as pid`;
       const batch = Array.from({ length: 50 }, (_, i) => makeTrace({ trace_id: `kill-1-${i}` }));
-      const inFlight = [sendTraces(url, ws.api_key, { traces: batch }), overview(), trpcOverview()] as const;
+      const inFlight = [sendTraces(url, ws.api_key, { traces: batch }), overview(url), trpcOverview(url)] as const;
       // Wait until all three are blocked on our locks.
       for (let i = 0; ; i++) {
         const [{ n }] = await admin<[{ n: number }]>`select count(*)::int as n from pg_stat_activity
@@ -170,36 +210,23 @@ describe.skipIf(!serverUrl)('PostgreSQL faults', () => {
     // No restart: the pool reconnects. The failed batch left nothing behind, so it is new now.
     const batch = Array.from({ length: 50 }, (_, i) => makeTrace({ trace_id: `kill-1-${i}` }));
     expect((await sendTraces(url, ws.api_key, { traces: batch })).body).toMatchObject({ accepted: 50, duplicates: 0 });
-    const after = await overview();
+    const after = await overview(url);
     expect(after.status).toBe(200);
-    expect(after.body.total_calls).toBe(51);
-    expect(await ready()).toBe(200);
-    // Every pooled connection works again (none was left unable to write).
-    const many = await Promise.all(Array.from({ length: 30 }, () => trpcOverview()));
-    expect(many.map((r) => r.status)).toEqual(Array(30).fill(200));
-  });
-
-  it('an unreachable database: 503 for every request and for /api/ready, recovered when it is back', async () => {
-    await link.down();
-    const ingest = await sendTraces(url, ws.api_key, { traces: [makeTrace({ trace_id: 'down-1' })] });
-    expect(ingest.status).toBe(503);
-    expect(ingest.body).toEqual(unavailable);
-    expect(await overview()).toEqual({ status: 503, body: unavailable });
-    expect((await trpcOverview()).status).toBe(503);
-    expect(await ready()).toBe(503);
-
-    await link.up();
-    expect(await ready()).toBe(200);
-    expect((await sendTraces(url, ws.api_key, { traces: [makeTrace({ trace_id: 'down-1' })] })).body).toMatchObject({ accepted: 1 });
-    expect((await overview()).body.total_calls).toBe(52);
-  });
-
-  it('a database that accepts connections but never answers: 503 after the connect timeout, not a hang', async () => {
-    await link.up('blackhole');
-    expect(await overview()).toEqual({ status: 503, body: unavailable });
-    expect(await ready()).toBe(503);
-    await link.up();
-    expect((await overview()).status).toBe(200);
-    expect(await ready()).toBe(200);
+    expect(after.body.total_calls).toBe(52);
+    expect(await ready(url)).toBe(200);
+    // A pooled connection killed while idle is found dead only when next used: that one
+    // request gets a 503 (never anything else) and the pool replaces the connection. So
+    // the 10 pooled connections cost at most 10 failed requests, then everything is 200
+    // (a connection left unable to write would fail again and again).
+    let failed = 0;
+    let clean = false;
+    for (let round = 0; round < 10 && !clean; round++) {
+      const statuses = (await Promise.all(Array.from({ length: 30 }, () => trpcOverview(url)))).map((r) => r.status);
+      for (const status of statuses) expect([200, 503]).toContain(status);
+      failed += statuses.filter((status) => status === 503).length;
+      clean = statuses.every((status) => status === 200);
+    }
+    expect(clean).toBe(true);
+    expect(failed).toBeLessThanOrEqual(10);
   });
 });
