@@ -13,6 +13,7 @@ import { createOpenApiExpressMiddleware, generateOpenApiDocument } from 'trpc-to
 import { KeyStore } from './auth/key-store.js';
 import type { Cache } from './cache/cache.js';
 import type { Config } from './config.js';
+import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from './http/db-errors.js';
 import { rejectDeepJson } from './http/json-depth.js';
 import { normalizeRestErrors } from './http/normalize-errors.js';
 import { rateLimits } from './http/rate-limit.js';
@@ -162,6 +163,10 @@ export function createApp(deps: AppDeps) {
     }
     if (e.type === 'entity.parse.failed') {
       res.status(400).json({ code: 'PARSE_ERROR', message: 'Request body is not valid JSON' });
+      return;
+    }
+    if (isDatabaseUnavailable(err)) {
+      res.status(503).json(DATABASE_UNAVAILABLE);
       return;
     }
     if (e.status && e.status >= 400 && e.status < 500) {

@@ -6,6 +6,7 @@ import { createCache } from './cache/create-cache.js';
 import type { Config } from './config.js';
 import { createHttpServer } from './http/http-server.js';
 import { ensureDemoWorkspace, startTrickle } from './demo/seed-demo.js';
+import { trackConnections } from './http/graceful-close.js';
 import type { Logger } from './logger.js';
 import { startFolder } from './rollups/fold.js';
 
@@ -26,6 +27,7 @@ export async function startServer(config: Config, logger: Logger, print: (line: 
 
   const { app } = createApp({ database, cache, config, logger });
   const server = createHttpServer(app).listen(config.port, config.host);
+  const connections = trackConnections(server);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -74,12 +76,10 @@ export async function startServer(config: Config, logger: Logger, print: (line: 
   const shutdown = () =>
     (closing ??= (async () => {
       logger.info('shutting down');
+      // Stop accepting at once; requests already received finish (up to the deadline).
+      const drained = connections.close(config.shutdownTimeoutMs);
       await stopTrickle();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const deadline = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
-      await Promise.race([closed, deadline]);
-      server.closeAllConnections();
+      if (!(await drained)) logger.warn({ deadlineMs: config.shutdownTimeoutMs }, 'shutdown deadline reached: open requests were cut off');
       await folder.stop();
       await cache.close();
       await database.close();

@@ -7,10 +7,10 @@ const hasRedis = spawnSync('sh', ['-c', 'command -v redis-server']).status === 0
 const port = 16_379 + Math.floor(Math.random() * 1000);
 let redis: ChildProcess | undefined;
 
-async function startRedis() {
-  redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+async function startRedis(onPort = port) {
+  redis = spawn('redis-server', ['--port', String(onPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   for (let i = 0; i < 50; i++) {
-    if (spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout?.toString().includes('PONG')) return;
+    if (spawnSync('redis-cli', ['-p', String(onPort), 'ping']).stdout?.toString().includes('PONG')) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('redis-server did not start');
@@ -83,6 +83,30 @@ describe.skipIf(!hasRedis)('Redis cache faults', () => {
       expect(ready.cache.state).toBe('degraded');
     } finally {
       await lonely.close();
+    }
+  });
+
+  it('starts while Redis is down and uses it once it comes up', async () => {
+    await stopRedis();
+    const laterPort = port + 1000;
+    const early = await startTestServer({ redisUrl: `redis://127.0.0.1:${laterPort}` });
+    try {
+      const w = await early.createWorkspace('redis-later');
+      const get = () => fetch(`${early.url}/api/v1/usage/overview`, { headers: { authorization: `Bearer ${w.api_key}`, 'x-workspace-id': w.workspace_id } });
+      const state = async () => ((await (await fetch(`${early.url}/api/ready`)).json()) as { cache: { state: string } }).cache.state;
+      expect(await state()).toBe('degraded');
+      expect((await get()).headers.get('x-cache')).toBe('MISS');
+      expect((await get()).headers.get('x-cache')).toBe('MISS');
+
+      await startRedis(laterPort);
+      expect(await waitFor(async () => (await state()) === 'ok')).toBe(true);
+      await get();
+      const hit = await get();
+      expect(hit.status).toBe(200);
+      expect(hit.headers.get('x-cache')).toBe('HIT');
+    } finally {
+      await early.close();
+      await stopRedis();
     }
   });
 });

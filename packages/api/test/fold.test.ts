@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldAll, foldPending, pendingRows } from '../src/rollups/fold.js';
+import { formatDriftReport, verifyRollups } from '../src/verify/rollups.js';
 import { seededTraces } from './dataset.js';
 import { sendTraces, startTestServer, type TestServer } from './harness.js';
 
@@ -108,5 +109,15 @@ describe('asynchronous rollup folding', () => {
     expect(right.data.map((u: { user_id: string; calls: number }) => [u.user_id, u.calls])).toEqual([['right', 2]]);
     const left = await get('/performance/overview', { agent_id: 'ab', model: 'c' });
     expect([left.total_calls, left.p50_ms]).toEqual([1, expect.closeTo(100, 0)]);
+  });
+
+  it('verify folds whatever is queued, in its own snapshot, and then reconciles', async () => {
+    const traces = seededTraces(13, start, 1500).map((t) => ({ ...t, trace_id: `v-${String(t.trace_id)}` }));
+    expect((await sendTraces(srv.url, ws.api_key, { traces: traces.slice(0, 1000) })).body.accepted).toBe(1000);
+    expect((await sendTraces(srv.url, ws.api_key, { traces: traces.slice(1000) })).body.accepted).toBe(500);
+    expect(await pendingRows(srv.database)).toBe(1500);
+    const report = await verifyRollups(srv.database);
+    expect(report.ok, formatDriftReport(report)).toBe(true);
+    expect(await pendingRows(srv.database)).toBe(0);
   });
 });

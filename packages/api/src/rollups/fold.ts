@@ -1,4 +1,4 @@
-import { type Database, resultRows } from '@pulse/db';
+import { type Database, type Db, resultRows } from '@pulse/db';
 import { sql } from 'drizzle-orm';
 import type { Logger } from '../logger.js';
 import { rollupCtes } from './rollup-sql.js';
@@ -6,34 +6,46 @@ import { rollupCtes } from './rollup-sql.js';
 /** Any constant of our own: only one folder at a time works on a database, however many replicas run. */
 const FOLD_LOCK_KEY = 7_314_001;
 
+/** Anything that runs a statement: the database's drizzle client or one of its transactions. */
+export type Executor = Pick<Db, 'execute'>;
+
 /**
- * Moves up to `maxRows` queued traces from rollup_pending into every rollup, in one statement:
- * the rows leave the queue and enter the rollups in the same commit, so a reader (which adds
- * queued rows to rollup rows) never counts a trace twice or misses it. Returns how many moved;
- * 0 when another folder holds the lock.
+ * Inside a transaction of the caller's: takes the fold lock and moves up to `maxRows` queued
+ * traces from rollup_pending into every rollup in one statement. The rows leave the queue and
+ * enter the rollups in the same commit, so a reader (which adds queued rows to rollup rows)
+ * never counts a trace twice or misses it. Returns how many moved; 0 when another folder holds
+ * the lock.
  */
+export async function foldIn(tx: Executor, maxRows = 100_000): Promise<number> {
+  if (!(await tryFoldLock(tx))) return 0;
+  // Safe without a synchronous flush: a fold lost in a crash is lost whole (queue rows and
+  // rollup updates commit together), and the next fold redoes it. Ingest stays synchronous.
+  await tx.execute(sql`set local synchronous_commit = off`);
+  // The fold's groupings hash a few hundred thousand rows: in memory, not on disk.
+  await tx.execute(sql`set local work_mem = '64MB'`);
+  const result = await tx.execute(sql`
+    with taken as (
+      delete from rollup_pending
+      where ctid = any(array(
+        -- Oldest first through the index: no walk over the dead rows earlier folds left, and
+        -- consecutive traces of a workspace touch few rollup rows.
+        select ctid from rollup_pending order by workspace_id, "timestamp" limit ${maxRows}))
+      returning workspace_id, "timestamp", agent_id, user_id, model, is_error, latency_ms, input_tokens,
+                output_tokens, cost_nanos, error_type, error_message),
+    ${rollupCtes()}
+    select count(*)::int as folded from taken`);
+  return Number(resultRows<{ folded: number }>(result)[0]?.folded ?? 0);
+}
+
+/** Takes the fold lock until the end of the caller's transaction (re-entrant); false when another holds it. */
+export async function tryFoldLock(tx: Executor): Promise<boolean> {
+  const [lock] = resultRows<{ locked: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(${FOLD_LOCK_KEY}) as locked`));
+  return lock?.locked === true;
+}
+
+/** One fold in a transaction of its own. */
 export async function foldPending(database: Database, maxRows = 100_000): Promise<number> {
-  return database.db.transaction(async (tx) => {
-    const [lock] = resultRows<{ locked: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(${FOLD_LOCK_KEY}) as locked`));
-    if (!lock?.locked) return 0;
-    // Safe without a synchronous flush: a fold lost in a crash is lost whole (queue rows and
-    // rollup updates commit together), and the next fold redoes it. Ingest stays synchronous.
-    await tx.execute(sql`set local synchronous_commit = off`);
-    // The fold's groupings sort or hash a few hundred thousand rows: in memory, not on disk.
-    await tx.execute(sql`set local work_mem = '64MB'`);
-    const result = await tx.execute(sql`
-      with taken as (
-        delete from rollup_pending
-        where ctid = any(array(
-          -- Oldest first through the index: no walk over the dead rows earlier folds left, and
-          -- consecutive traces of a workspace touch few rollup rows.
-          select ctid from rollup_pending order by workspace_id, "timestamp" limit ${maxRows}))
-        returning workspace_id, "timestamp", agent_id, user_id, model, is_error, latency_ms, input_tokens,
-                  output_tokens, cost_nanos, error_type, error_message),
-      ${rollupCtes()}
-      select count(*)::int as folded from taken`);
-    return Number(resultRows<{ folded: number }>(result)[0]?.folded ?? 0);
-  });
+  return database.db.transaction((tx) => foldIn(tx, maxRows));
 }
 
 /** Folds until the queue is empty (verification, tests, shutdown). */

@@ -14,7 +14,8 @@ export function latencyBinSql(column: SQL): SQL {
  * model: the length prefix keeps every pair distinct whatever characters the names hold).
  * sources.ts's dimOf() builds the same text for a query's filters.
  */
-const DIMS = sql.raw(`(''), ('a:' || agent_id), ('m:' || model), ('am:' || length(agent_id) || ':' || agent_id || model)`);
+export const DIM_VALUES = `(''), ('a:' || agent_id), ('m:' || model), ('am:' || length(agent_id) || ':' || agent_id || model)`;
+const DIMS = sql.raw(DIM_VALUES);
 
 /** Buckets are aligned to UTC whatever the session time zone. */
 export const UTC_ORIGIN = `timestamptz '2000-01-01T00:00:00Z'`;

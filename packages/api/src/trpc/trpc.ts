@@ -4,6 +4,7 @@ import { ZodError } from 'zod';
 import { bearerToken, secretsEqual } from '../auth/keys.js';
 import type { Context } from './context.js';
 import { formatZodIssues } from '../http/errors.js';
+import { connectionFailure, DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../http/db-errors.js';
 
 const t = initTRPC
   .context<Context>()
@@ -33,7 +34,17 @@ const t = initTRPC
   });
 
 export const router = t.router;
-export const publicProcedure = t.procedure;
+
+/** A lost or unreachable database is a 503 the client may retry, not a 500 (contract §1 error body). */
+const baseProcedure = t.procedure.use(async ({ ctx, next }) => {
+  const result = await next();
+  if (!result.ok && isDatabaseUnavailable(result.error)) {
+    ctx.logger.warn({ err: connectionFailure(result.error) }, 'database unavailable');
+    throw new TRPCError({ code: DATABASE_UNAVAILABLE.code, message: DATABASE_UNAVAILABLE.message, cause: result.error });
+  }
+  return result;
+});
+export const publicProcedure = baseProcedure;
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -51,7 +62,7 @@ async function keyOwner(ctx: Context) {
 }
 
 /** Ingest: the workspace is the key's; an X-Workspace-ID that disagrees is 403 (contract §2). */
-export const keyProcedure = t.procedure.use(async ({ ctx, next }) => {
+export const keyProcedure = baseProcedure.use(async ({ ctx, next }) => {
   const owner = await keyOwner(ctx);
   const claimed = header(ctx, 'x-workspace-id');
   if (claimed !== undefined && claimed.toLowerCase() !== owner.workspaceId) {
@@ -61,7 +72,7 @@ export const keyProcedure = t.procedure.use(async ({ ctx, next }) => {
 });
 
 /** Analytics and budget: X-Workspace-ID (400), then the key (401), then ownership (403), in that order. */
-export const workspaceProcedure = t.procedure.use(async ({ ctx, next }) => {
+export const workspaceProcedure = baseProcedure.use(async ({ ctx, next }) => {
   const claimed = header(ctx, 'x-workspace-id');
   if (!claimed) throw new TRPCError({ code: 'BAD_REQUEST', message: 'Missing X-Workspace-ID header' });
   if (!UUID_RE.test(claimed)) {
@@ -75,7 +86,7 @@ export const workspaceProcedure = t.procedure.use(async ({ ctx, next }) => {
 });
 
 /** Admin API: 403 to everyone without ADMIN_TOKEN; otherwise the bearer must equal it (401). */
-export const adminProcedure = t.procedure.use(async ({ ctx, next }) => {
+export const adminProcedure = baseProcedure.use(async ({ ctx, next }) => {
   const configured = ctx.config.adminToken;
   if (!configured) throw new TRPCError({ code: 'FORBIDDEN', message: 'The admin API is disabled: ADMIN_TOKEN is not set' });
   const token = bearerToken(ctx.req.headers.authorization);
