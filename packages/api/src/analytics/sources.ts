@@ -10,6 +10,8 @@ import { iso, type TimeWindow, type WindowPlan } from './window.js';
  * rollups for the rest, plus the queued traces not yet folded into those rollups
  * (rollup_pending, read like raw rows over the rollup segments). Callers aggregate them in
  * one statement: one snapshot, in which a fold has either happened entirely or not at all.
+ * Nano-dollars stay bigint in every part (an hour's or a backlog's spend is far below
+ * 9.2e18 nanos); the callers' sum() over them is exact (numeric).
  */
 export interface Scope {
   workspaceId: string;
@@ -58,6 +60,14 @@ function rawSources(plan: WindowPlan): Array<[SQL, TimeWindow[]]> {
   return sources;
 }
 
+/**
+ * One [table, [segment]] per rollup segment: each becomes its own UNION ALL part, so every
+ * part is a single index range scan (an OR of ranges would scan the workspace's whole dim).
+ */
+function perSegment(pairs: ReadonlyArray<readonly [SQL, TimeWindow[]]>): Array<[SQL, TimeWindow[]]> {
+  return pairs.flatMap(([table, segments]) => segments.map((segment): [SQL, TimeWindow[]] => [table, [segment]]));
+}
+
 function bucketOf(scope: Scope, g: Granularity | null, column: SQL): SQL {
   return g ? timeBucket(scope.timescale, g, column) : sql`null::timestamptz`;
 }
@@ -71,19 +81,18 @@ export function statsRows(scope: Scope, plan: WindowPlan, g: Granularity | null)
   for (const [table, segments] of rawSources(plan)) {
     parts.push(sql`select ${bucketOf(scope, g, ts)} as bucket, agent_id, model, count(*)::bigint as calls,
       sum(is_error)::bigint as errors, sum(input_tokens)::bigint as input_tokens, sum(output_tokens)::bigint as output_tokens,
-      sum(cost_nanos)::numeric as cost_nanos, sum(latency_ms) as latency_sum
+      sum(cost_nanos)::bigint as cost_nanos, sum(latency_ms) as latency_sum
       from ${table} where ${filters(scope)} and (${within(ts, segments)}) group by 1, 2, 3`);
   }
-  for (const [table, segments] of [
+  for (const [table, segments] of perSegment([
     [sql`stats_hourly`, plan.hourly],
     [sql`stats_daily`, plan.daily],
-  ] as const) {
-    if (!segments.length) continue;
+  ])) {
     parts.push(sql`select ${bucketOf(scope, g, bucketCol)} as bucket, agent_id, model, calls, errors, input_tokens, output_tokens,
-      cost_nanos::numeric as cost_nanos, latency_sum_ms as latency_sum from ${table} where ${filters(scope)} and (${within(bucketCol, segments)})`);
+      cost_nanos, latency_sum_ms as latency_sum from ${table} where ${filters(scope)} and (${within(bucketCol, segments)})`);
   }
   return unionAll(parts, sql`select null::timestamptz as bucket, null::text as agent_id, null::text as model, 0::bigint as calls,
-    0::bigint as errors, 0::bigint as input_tokens, 0::bigint as output_tokens, 0::numeric as cost_nanos, 0::float8 as latency_sum where false`);
+    0::bigint as errors, 0::bigint as input_tokens, 0::bigint as output_tokens, 0::bigint as cost_nanos, 0::float8 as latency_sum where false`);
 }
 
 /** (user_id, calls, cost_nanos, tokens, last_seen) — named users only. */
@@ -91,19 +100,18 @@ export function userRows(scope: Scope, plan: WindowPlan): SQL {
   const dim = dimOf(scope);
   const parts: SQL[] = [];
   for (const [table, segments] of rawSources(plan)) {
-    parts.push(sql`select user_id, count(*)::bigint as calls, sum(cost_nanos)::numeric as cost_nanos,
+    parts.push(sql`select user_id, count(*)::bigint as calls, sum(cost_nanos)::bigint as cost_nanos,
       sum(input_tokens + output_tokens)::bigint as tokens, max("timestamp") as last_seen
       from ${table} where ${filters(scope)} and user_id is not null and (${within(ts, segments)}) group by 1`);
   }
-  for (const [table, segments] of [
+  for (const [table, segments] of perSegment([
     [sql`user_stats_hourly`, plan.hourly],
     [sql`user_stats_daily`, plan.daily],
-  ] as const) {
-    if (!segments.length) continue;
-    parts.push(sql`select user_id, calls, cost_nanos::numeric as cost_nanos, tokens, last_seen from ${table}
+  ])) {
+    parts.push(sql`select user_id, calls, cost_nanos, tokens, last_seen from ${table}
       where workspace_id = ${scope.workspaceId}::uuid and dim = ${dim} and (${within(bucketCol, segments)})`);
   }
-  return unionAll(parts, sql`select null::text as user_id, 0::bigint as calls, 0::numeric as cost_nanos, 0::bigint as tokens,
+  return unionAll(parts, sql`select null::text as user_id, 0::bigint as calls, 0::bigint as cost_nanos, 0::bigint as tokens,
     null::timestamptz as last_seen where false`);
 }
 
@@ -121,11 +129,10 @@ export function histRows(scope: Scope, plan: WindowPlan, g: Granularity | null):
             from ${table} where ${filters(scope)} and (${within(ts, segments)}) group by 1, 2) binned
       group by 1`);
   }
-  for (const [table, segments] of [
+  for (const [table, segments] of perSegment([
     [sql`latency_hist_hourly`, plan.hourly],
     [sql`latency_hist_daily`, plan.daily],
-  ] as const) {
-    if (!segments.length) continue;
+  ])) {
     parts.push(sql`select ${bucketOf(scope, g, bucketCol)} as bucket, bins, counts::float8[] as counts from ${table}
       where workspace_id = ${scope.workspaceId}::uuid and dim = ${dim} and (${within(bucketCol, segments)})`);
   }
@@ -140,11 +147,10 @@ export function errorRows(scope: Scope, plan: WindowPlan): SQL {
       (array_agg(error_message order by "timestamp" desc, error_message desc nulls last))[1] as last_message
       from ${table} where ${filters(scope)} and is_error = 1 and (${within(ts, segments)}) group by 1, 2, 3`);
   }
-  for (const [table, segments] of [
+  for (const [table, segments] of perSegment([
     [sql`error_stats_hourly`, plan.hourly],
     [sql`error_stats_daily`, plan.daily],
-  ] as const) {
-    if (!segments.length) continue;
+  ])) {
     parts.push(sql`select error_type, agent_id, model, count, last_seen, last_message from ${table}
       where ${filters(scope)} and (${within(bucketCol, segments)})`);
   }

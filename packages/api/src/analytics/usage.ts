@@ -26,8 +26,9 @@ export async function usageOverview(q: QueryContext, w: TimeWindow) {
              prev as (select coalesce(sum(calls), 0)::float8 as calls, count(distinct agent_id)::float8 as agents
                       from (${statsRows(q.scope, planWindow(prev), null)}) s)
         select cur.calls, cur.agents, prev.calls as prev_calls, prev.agents as prev_agents,
-          (select count(distinct user_id)::float8 from (${userRows(q.scope, planWindow(w))}) u) as users,
-          (select count(distinct user_id)::float8 from (${userRows(q.scope, planWindow(prev))}) u) as prev_users
+          -- count(*) over a grouping hashes; count(distinct) would sort every user row.
+          (select count(*)::float8 from (select user_id from (${userRows(q.scope, planWindow(w))}) u group by 1) g) as users,
+          (select count(*)::float8 from (select user_id from (${userRows(q.scope, planWindow(prev))}) u group by 1) g) as prev_users
         from cur, prev`,
   );
   return { from: iso(w.from), to: iso(w.to), ...usageFigures(r!, ''), previous: usageFigures(r!, 'prev_') };
