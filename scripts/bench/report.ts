@@ -24,6 +24,8 @@ export interface BenchResults {
   dataset: Omit<DatasetMeta, 'version' | 'bytes' | 'lines'> & { file: string; reused: boolean; batches: number };
   ingest: IngestResult;
   /** Budget set on the large workspace before the measurements (USD per month). */
+  /** PostgreSQL only: the VACUUM ANALYZE after the load, as autovacuum would do. */
+  vacuumAnalyzeSeconds: number | null;
   budgetUsd: number;
   endpoints: EndpointMeasurement[];
   bursts: BurstMeasurement[];
@@ -80,6 +82,7 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push(
     `| ingest, rollups folded${i.pendingReported ? '' : ' (folded within each batch)'} | ${n(i.foldedPerSecond)} traces/s | ≥ ${n(t.ingestPerSecond)} traces/s | ${mark(i.foldedPerSecond >= t.ingestPerSecond)} |`,
   );
+  if (r.vacuumAnalyzeSeconds !== null) lines.push(`| VACUUM ANALYZE after the load (what autovacuum would do) | ${r.vacuumAnalyzeSeconds} s | | |`);
   const rss = r.serverPeakRssMB.atEnd;
   lines.push(
     `| server peak RSS${r.database.driver === 'postgres' ? ' (Pulse process; PostgreSQL not included)' : ' (includes the embedded database)'} | ${rss === null ? 'unknown' : `${n(rss)} MB`} | ` +

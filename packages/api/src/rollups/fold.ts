@@ -86,10 +86,12 @@ export function startFolder(database: Database, logger: Logger, opts: { interval
       sinceVacuum += n;
       if (n < maxRows) break;
     }
-    // The queue churns constantly; PGlite has no autovacuum, so dead rows are reclaimed here.
+    // The queue churns constantly; PGlite has no autovacuum, so dead rows are reclaimed here,
+    // and the planner's statistics of the growing tables are refreshed (sampled: cheap).
     if (sinceVacuum >= 200_000) {
       sinceVacuum = 0;
       await database.db.execute(sql`vacuum rollup_pending`);
+      if (database.driver === 'pglite') await database.db.execute(sql`analyze`);
     }
   };
   const timer = setInterval(() => {

