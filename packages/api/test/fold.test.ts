@@ -120,4 +120,24 @@ describe('asynchronous rollup folding', () => {
     expect(report.ok, formatDriftReport(report)).toBe(true);
     expect(await pendingRows(srv.database)).toBe(0);
   });
+
+  it('merges top users across daily and hourly parts and breaks ties by code point, as COLLATE "C" does', async () => {
+    const other = await srv.createWorkspace('ties');
+    // U+FF5E sorts after a surrogate pair in UTF-16 but before U+1F600 by code point.
+    const users = ['\u{1F600}', '\uFF5E', 'b'];
+    const times = [start + DAY + 10 * 3_600_000, start + 2 * DAY + 2 * 3_600_000];
+    const traces = users.flatMap((user_id, u) =>
+      times.map((t, i) => ({ trace_id: `tie-${u}-${i}`, timestamp: iso(t), agent_id: 'a', model: 'm', status: 'success', latency_ms: 10, user_id, cost_usd: 0.25 })),
+    );
+    expect((await sendTraces(srv.url, other.api_key, { traces })).body.accepted).toBe(6);
+    const window = { range: 'custom', from: iso(start + DAY), to: iso(start + 2 * DAY + 5 * 3_600_000) };
+    const top = async () =>
+      (await fetch(`${srv.url}/api/v1/usage/top-users?${new URLSearchParams(window)}`, {
+        headers: { authorization: `Bearer ${other.api_key}`, 'x-workspace-id': other.workspace_id, 'x-pulse-cache-bypass': BYPASS },
+      }).then((r) => r.json())) as { data: Array<{ user_id: string; calls: number; cost_usd: number; last_seen: string }> };
+    const expected = ['b', '\uFF5E', '\u{1F600}'].map((user_id) => ({ user_id, calls: 2, cost_usd: 0.5, last_seen: iso(times[1]!) }));
+    expect((await top()).data).toMatchObject(expected);
+    await foldAll(srv.database);
+    expect((await top()).data).toMatchObject(expected);
+  });
 });
