@@ -1,7 +1,7 @@
 import { round2, type Granularity } from '@pulse/shared';
 import { sql } from 'drizzle-orm';
 import { type QueryContext, rows } from './context.js';
-import { msOf, nanosOf, num, usdFromNanos } from './convert.js';
+import { isoOf, msOf, num, usdFromNanos } from './convert.js';
 import { statsRows, userRows } from './sources.js';
 import { bucketStarts, iso, planWindow, previousWindow, type TimeWindow } from './window.js';
 
@@ -60,67 +60,23 @@ export async function agentDistribution(q: QueryContext, w: TimeWindow) {
   };
 }
 
-interface UserTotals {
-  user_id: string;
-  calls: number;
-  cost: bigint;
-  tokens: number;
-  last_seen: number;
-}
-
-/**
- * Per-user totals of a window, computed as two statements side by side on the pool: the raw
- * edges and hourly rollups, and the daily rollups (each with the queued traces of its own
- * segments, so a fold between the two statements neither loses nor doubles a trace).
- */
-async function userTotals(q: QueryContext, w: TimeWindow): Promise<Map<string, UserTotals>> {
-  const plan = planWindow(w);
-  const parts = [
-    { raw: plan.raw, hourly: plan.hourly, daily: [] },
-    { raw: [], hourly: [], daily: plan.daily },
-  ].filter((p) => p.raw.length + p.hourly.length + p.daily.length > 0);
-  const results = await Promise.all(
-    parts.map((part) =>
-      rows<{ user_id: string; calls: unknown; cost: unknown; tokens: unknown; last_seen: unknown }>(
-        q,
-        sql`select user_id, sum(calls)::float8 as calls, sum(cost_nanos)::text as cost, sum(tokens)::float8 as tokens, max(last_seen) as last_seen
-            from (${userRows(q.scope, part)}) u group by 1`,
-      ),
-    ),
-  );
-  const totals = new Map<string, UserTotals>();
-  for (const r of results.flat()) {
-    const t = totals.get(r.user_id);
-    const row = { calls: num(r.calls), cost: nanosOf(r.cost), tokens: num(r.tokens), last_seen: msOf(r.last_seen) };
-    if (!t) totals.set(r.user_id, { user_id: r.user_id, ...row });
-    else {
-      t.calls += row.calls;
-      t.cost += row.cost;
-      t.tokens += row.tokens;
-      t.last_seen = Math.max(t.last_seen, row.last_seen);
-    }
-  }
-  return totals;
-}
-
-/** Code-point order, as PostgreSQL's COLLATE "C" (UTF-16 comparison differs above the BMP). */
-function byCodePoint(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-}
-
 export async function topUsers(q: QueryContext, w: TimeWindow, limit: number) {
-  const top = [...(await userTotals(q, w)).values()]
-    .sort((a, b) => b.calls - a.calls || byCodePoint(a.user_id, b.user_id))
-    .slice(0, limit);
+  // One statement, top-N in the database: splitting it into parts merged here was measured
+  // slower at 5,000 users (10,000 rows to parse and merge) than the single hashed grouping.
+  const found = await rows<{ user_id: string; calls: unknown; cost: unknown; tokens: unknown; last_seen: unknown }>(
+    q,
+    sql`select user_id, sum(calls)::float8 as calls, sum(cost_nanos)::text as cost, sum(tokens)::float8 as tokens, max(last_seen) as last_seen
+        from (${userRows(q.scope, planWindow(w))}) u group by 1 order by 2 desc, user_id collate "C" asc limit ${limit}`,
+  );
   return {
     from: iso(w.from),
     to: iso(w.to),
-    data: top.map((u) => ({
-      user_id: u.user_id,
-      calls: u.calls,
-      cost_usd: usdFromNanos(u.cost),
-      total_tokens: u.tokens,
-      last_seen: iso(u.last_seen),
+    data: found.map((r) => ({
+      user_id: r.user_id,
+      calls: num(r.calls),
+      cost_usd: usdFromNanos(r.cost),
+      total_tokens: num(r.tokens),
+      last_seen: isoOf(r.last_seen),
     })),
   };
 }
