@@ -3,24 +3,12 @@
  * four windows (cost/budget has none: once), uncached (the bypass header) and cached, and the
  * bursts of requests each dashboard page fires together.
  */
+import { ANALYTICS_PATHS } from '@pulse/shared';
 import { analyticsHeaders, timedGet, type Workspace } from './client.js';
 import { log } from './progress.js';
 import { type Summary, summarize } from './stats.js';
 
-export const ENDPOINTS = [
-  '/usage/overview',
-  '/usage/calls-over-time',
-  '/usage/agent-distribution',
-  '/usage/top-users',
-  '/cost/overview',
-  '/cost/trend',
-  '/cost/by-model',
-  '/cost/budget',
-  '/performance/overview',
-  '/performance/latency',
-  '/performance/throughput',
-  '/performance/errors',
-] as const;
+export const ENDPOINTS = ANALYTICS_PATHS;
 export type Endpoint = (typeof ENDPOINTS)[number];
 
 /** The one endpoint without a window. */

@@ -1,3 +1,4 @@
+import { ANALYTICS_PATHS } from '@pulse/shared';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRouter } from '../src/routers/app-router.js';
@@ -26,20 +27,7 @@ function get(path: string, params: Record<string, string> = {}, headers?: Record
   });
 }
 
-const PATHS = [
-  '/usage/overview',
-  '/usage/calls-over-time',
-  '/usage/agent-distribution',
-  '/usage/top-users',
-  '/cost/overview',
-  '/cost/trend',
-  '/cost/by-model',
-  '/cost/budget',
-  '/performance/overview',
-  '/performance/latency',
-  '/performance/throughput',
-  '/performance/errors',
-];
+const PATHS = ANALYTICS_PATHS;
 
 describe('authentication order on every analytics path', () => {
   it.each(PATHS)('%s: 400 before 401 before 403', async (path) => {

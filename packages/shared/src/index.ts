@@ -5,3 +5,4 @@ export * from './json-depth.js';
 export * from './pricing.js';
 export * from './latency-histogram.js';
 export * from './analytics.js';
+export * from './analytics-paths.js';

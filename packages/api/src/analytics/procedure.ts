@@ -1,4 +1,4 @@
-import type { WindowInput } from '@pulse/shared';
+import type { AnalyticsPath, WindowInput } from '@pulse/shared';
 import type { z } from 'zod';
 import { type CacheClass, cached } from '../cache/cached.js';
 import type { Context } from '../trpc/context.js';
@@ -22,8 +22,8 @@ export function analyticsRequest(ctx: Context & { workspaceId: string }, input: 
 interface AnalyticsDefinition<I extends z.ZodType<WindowInput>, O extends z.ZodType> {
   /** Procedure name, also the cache key's namespace. */
   name: string;
-  /** REST path under /api/v1. */
-  path: `/${string}`;
+  /** REST path under /api/v1: one of the contract's twelve (a typo does not compile). */
+  path: AnalyticsPath;
   summary: string;
   kind: CacheClass;
   input: I;

@@ -1,0 +1,17 @@
+/** The twelve analytics REST paths of the contract (§4), under /api/v1, in the contract's order. */
+export const ANALYTICS_PATHS = [
+  '/usage/overview',
+  '/usage/calls-over-time',
+  '/usage/agent-distribution',
+  '/usage/top-users',
+  '/cost/overview',
+  '/cost/trend',
+  '/cost/by-model',
+  '/cost/budget',
+  '/performance/overview',
+  '/performance/latency',
+  '/performance/throughput',
+  '/performance/errors',
+] as const;
+
+export type AnalyticsPath = (typeof ANALYTICS_PATHS)[number];
