@@ -14,6 +14,7 @@ import { KeyStore } from './auth/key-store.js';
 import type { Cache } from './cache/cache.js';
 import type { Config } from './config.js';
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from './http/db-errors.js';
+import { rootCause } from './http/errors.js';
 import { rejectDeepJson } from './http/json-depth.js';
 import { normalizeRestErrors } from './http/normalize-errors.js';
 import { rateLimits } from './http/rate-limit.js';
@@ -111,7 +112,7 @@ export function createApp(deps: AppDeps) {
       createContext,
       maxBodySize: INGEST_LIMITS.maxBodyBytes,
       onError: ({ error, path: procedurePath }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: describeError(error), path: procedurePath }, 'trpc error');
+        if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: rootCause(error, true), path: procedurePath }, 'trpc error');
       },
     }),
   );
@@ -131,7 +132,7 @@ export function createApp(deps: AppDeps) {
         return status ? { status } : {};
       },
       onError: ({ error, path: procedurePath }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: describeError(error), path: procedurePath }, 'rest error');
+        if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: rootCause(error, true), path: procedurePath }, 'rest error');
       },
     }),
   );
@@ -178,15 +179,4 @@ export function createApp(deps: AppDeps) {
   });
 
   return { app, services };
-}
-
-/**
- * What a log line keeps of a failed request: the root cause's message and code, never the
- * SQL text or its parameters (they hold customers' trace content).
- */
-function describeError(error: Error): { message: string; code?: string; stack?: string } {
-  let root: unknown = error;
-  while (root instanceof Error && root.cause instanceof Error) root = root.cause;
-  const e = root as Error & { code?: string };
-  return { message: e.message?.split('\n')[0] ?? 'unknown', code: e.code, stack: e.stack?.split('\n').slice(0, 6).join('\n') };
 }

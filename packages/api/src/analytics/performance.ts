@@ -161,11 +161,9 @@ export async function errorsByType(q: QueryContext, w: TimeWindow, limit: number
   };
 }
 
-/** int[] and float8[] arrive as arrays of numbers from both drivers; guard the literal form too. */
+/** int[] and float8[] arrive as arrays of numbers from both drivers; the literal form is parsed as text[]. */
 function numberArray(v: unknown): number[] {
-  if (Array.isArray(v)) return v.map(Number);
-  if (typeof v === 'string') return v.replace(/^\{|\}$/g, '').split(',').filter(Boolean).map(Number);
-  return [];
+  return parseTextArray((v ?? null) as string[] | string | null).map(Number);
 }
 
 /** text[] arrives as an array from both drivers, but guard the literal form too. */

@@ -37,7 +37,7 @@ function filters(scope: Scope): SQL {
   return sql.join(parts, sql` and `);
 }
 
-/** The dim of the dim-keyed rollups for a scope: the same text rollup-sql.ts's dimSql() builds. */
+/** The dim of the dim-keyed rollups for a scope: the same text rollup-sql.ts's DIM_VALUES builds. */
 function dimOf(scope: Scope): string {
   if (scope.agentId !== undefined && scope.model !== undefined) {
     // Code points, as PostgreSQL's length() counts them: the prefix makes the pair unambiguous.

@@ -1,3 +1,5 @@
+import { errorCodes } from './errors.js';
+
 /**
  * Errors that mean "the database cannot be reached right now", not "this request is
  * wrong": refused or dropped connections, connect timeouts, a server shutting down or not
@@ -30,18 +32,9 @@ export const DATABASE_UNAVAILABLE = { code: 'SERVICE_UNAVAILABLE', message: 'dat
 
 /** True when the error, or any error in its `cause` chain, is a database connection failure. */
 export function isDatabaseUnavailable(err: unknown): boolean {
-  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 10; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
+  for (const code of errorCodes(err)) {
     // Class 08: connection exceptions (08000, 08003, 08006, ...).
-    if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
+    if (UNAVAILABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) return true;
   }
   return false;
-}
-
-/** The root cause's code and first line, for a log line: never the SQL text or its parameters. */
-export function connectionFailure(err: unknown): { code?: string; message: string } {
-  let root = err;
-  while (root instanceof Error && root.cause instanceof Error) root = root.cause;
-  const e = root as { code?: unknown; message?: unknown };
-  return { code: typeof e.code === 'string' ? e.code : undefined, message: String(e.message ?? 'unknown').split('\n')[0]! };
 }

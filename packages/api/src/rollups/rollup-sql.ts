@@ -1,3 +1,4 @@
+import { timeBucket } from '@pulse/db';
 import { LATENCY_HISTOGRAM } from '@pulse/shared';
 import { type SQL, sql } from 'drizzle-orm';
 
@@ -17,10 +18,12 @@ export function latencyBinSql(column: SQL): SQL {
 export const DIM_VALUES = `(''), ('a:' || agent_id), ('m:' || model), ('am:' || length(agent_id) || ':' || agent_id || model)`;
 const DIMS = sql.raw(DIM_VALUES);
 
-/** Buckets are aligned to UTC whatever the session time zone. */
-export const UTC_ORIGIN = `timestamptz '2000-01-01T00:00:00Z'`;
-
-const DAY_OF_HOUR = sql.raw(`date_bin('1 day', hour, ${UTC_ORIGIN})`);
+/**
+ * Rollup buckets: date_bin on the UTC origin (timeBucket without TimescaleDB), the same
+ * boundaries the analytics read back whatever the session time zone.
+ */
+const HOUR_OF_TRACE = timeBucket(false, 'hour', sql`"timestamp"`);
+const DAY_OF_HOUR = timeBucket(false, 'day', sql`hour`);
 
 /**
  * CTEs that fold the traces of `taken` (rows just removed from rollup_pending) into every
@@ -34,7 +37,7 @@ const DAY_OF_HOUR = sql.raw(`date_bin('1 day', hour, ${UTC_ORIGIN})`);
 export function rollupCtes(): SQL {
   return sql`
   new_rows as (
-    select taken.*, ${latencyBinSql(sql`latency_ms`)} as bin, ${sql.raw(`date_bin('1 hour', "timestamp", ${UTC_ORIGIN})`)} as hour
+    select taken.*, ${latencyBinSql(sql`latency_ms`)} as bin, ${HOUR_OF_TRACE} as hour
     from taken),
   sh as (
     select workspace_id, hour, agent_id, model, count(*) as calls, sum(is_error) as errors, sum(input_tokens) as input_tokens,

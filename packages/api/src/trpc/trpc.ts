@@ -4,7 +4,8 @@ import { ZodError } from 'zod';
 import { bearerToken, secretsEqual } from '../auth/keys.js';
 import type { Context } from './context.js';
 import { formatZodIssues } from '../http/errors.js';
-import { connectionFailure, DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../http/db-errors.js';
+import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../http/db-errors.js';
+import { rootCause } from '../http/errors.js';
 
 const t = initTRPC
   .context<Context>()
@@ -39,7 +40,7 @@ export const router = t.router;
 const baseProcedure = t.procedure.use(async ({ ctx, next }) => {
   const result = await next();
   if (!result.ok && isDatabaseUnavailable(result.error)) {
-    ctx.logger.warn({ err: connectionFailure(result.error) }, 'database unavailable');
+    ctx.logger.warn({ err: rootCause(result.error) }, 'database unavailable');
     throw new TRPCError({ code: DATABASE_UNAVAILABLE.code, message: DATABASE_UNAVAILABLE.message, cause: result.error });
   }
   return result;

@@ -1,13 +1,14 @@
-import { type Database, resultRows } from '@pulse/db';
+import { type Database, resultRows, timeBucket } from '@pulse/db';
 import { type SQL, sql } from 'drizzle-orm';
+import { errorCodes } from '../http/errors.js';
 import { type Executor, foldIn, tryFoldLock } from '../rollups/fold.js';
-import { DIM_VALUES, latencyBinSql, UTC_ORIGIN } from '../rollups/rollup-sql.js';
+import { DIM_VALUES, latencyBinSql } from '../rollups/rollup-sql.js';
 
 /**
  * Reconciliation of the rollup tables with the raw `traces` they summarise: each rollup is
  * recomputed from scratch with plain SQL and compared row by row (full outer join on its
  * key). This is the one place that says, in SQL, what every rollup row must hold; the
- * incremental maintenance in ingest must always agree with it.
+ * folder's incremental maintenance (rollups/fold.ts) must always agree with it.
  */
 
 interface ValueColumn {
@@ -24,7 +25,7 @@ interface RollupSpec {
   keys: string[];
   values: ValueColumn[];
   /** The rollup's rows recomputed from `traces` (restricted by `where`). */
-  recompute(bucket: string, where: SQL): SQL;
+  recompute(bucket: SQL, where: SQL): SQL;
 }
 
 const DIMS = `cross join lateral (values ${DIM_VALUES}) as d(dim)`;
@@ -43,7 +44,7 @@ function specs(suffix: 'hourly' | 'daily'): RollupSpec[] {
         { name: 'latency_sum_ms', float: true },
       ],
       recompute: (bucket, where) => sql`
-        select workspace_id, ${sql.raw(bucket)} as bucket, agent_id, model, count(*) as calls, sum(is_error) as errors,
+        select workspace_id, ${bucket} as bucket, agent_id, model, count(*) as calls, sum(is_error) as errors,
                sum(input_tokens) as input_tokens, sum(output_tokens) as output_tokens, sum(cost_nanos) as cost_nanos,
                sum(latency_ms) as latency_sum_ms
         from traces where ${where} group by 1, 2, 3, 4`,
@@ -53,7 +54,7 @@ function specs(suffix: 'hourly' | 'daily'): RollupSpec[] {
       keys: ['workspace_id', 'dim', 'bucket', 'user_id'],
       values: [{ name: 'calls' }, { name: 'cost_nanos' }, { name: 'tokens' }, { name: 'last_seen' }],
       recompute: (bucket, where) => sql`
-        select workspace_id, d.dim, ${sql.raw(bucket)} as bucket, user_id, count(*) as calls, sum(cost_nanos) as cost_nanos,
+        select workspace_id, d.dim, ${bucket} as bucket, user_id, count(*) as calls, sum(cost_nanos) as cost_nanos,
                sum(input_tokens + output_tokens) as tokens, max("timestamp") as last_seen
         from traces ${sql.raw(DIMS)} where ${where} and user_id is not null group by 1, 2, 3, 4`,
     },
@@ -63,7 +64,7 @@ function specs(suffix: 'hourly' | 'daily'): RollupSpec[] {
       values: [{ name: 'bins' }, { name: 'counts' }],
       recompute: (bucket, where) => sql`
         select workspace_id, dim, bucket, array_agg(bin order by bin) as bins, array_agg(n order by bin) as counts
-        from (select workspace_id, d.dim, ${sql.raw(bucket)} as bucket, ${latencyBinSql(sql`latency_ms`)} as bin, count(*) as n
+        from (select workspace_id, d.dim, ${bucket} as bucket, ${latencyBinSql(sql`latency_ms`)} as bin, count(*) as n
               from traces ${sql.raw(DIMS)} where ${where} group by 1, 2, 3, 4) binned
         group by 1, 2, 3`,
     },
@@ -73,7 +74,7 @@ function specs(suffix: 'hourly' | 'daily'): RollupSpec[] {
       values: [{ name: 'count' }, { name: 'last_seen' }, { name: 'last_message' }],
       // The latest error's message; at equal times the greater one, a null message last.
       recompute: (bucket, where) => sql`
-        select workspace_id, ${sql.raw(bucket)} as bucket, error_type, agent_id, model, count(*) as count,
+        select workspace_id, ${bucket} as bucket, error_type, agent_id, model, count(*) as count,
                max("timestamp") as last_seen,
                (array_agg(error_message order by "timestamp" desc, error_message desc nulls last))[1] as last_message
         from traces where ${where} and is_error = 1 group by 1, 2, 3, 4, 5`,
@@ -84,9 +85,8 @@ function specs(suffix: 'hourly' | 'daily'): RollupSpec[] {
 /** Every rollup table, hourly then daily. */
 export const ROLLUP_SPECS: readonly RollupSpec[] = [...specs('hourly'), ...specs('daily')];
 
-function bucketOf(table: string): string {
-  const interval = table.endsWith('_daily') ? '1 day' : '1 hour';
-  return `date_bin('${interval}', "timestamp", ${UTC_ORIGIN})`;
+function bucketOf(table: string): SQL {
+  return timeBucket(false, table.endsWith('_daily') ? 'day' : 'hour', sql`"timestamp"`);
 }
 
 export interface DriftExample {
@@ -120,8 +120,8 @@ export interface VerifyOptions {
   /** Only this workspace's rows (default: every workspace). */
   workspaceId?: string;
   /**
-   * Runs before the comparison: whatever must happen for the rollups to be complete
-   * (e.g. folding rows still waiting to be folded) goes here.
+   * Runs before the comparison's transaction (queued traces need no step here: the
+   * comparison folds them itself, in its own snapshot).
    */
   beforeCompare?: (database: Database) => Promise<void>;
 }
@@ -206,10 +206,7 @@ class FolderBusy extends Error {}
 
 /** 40001: a concurrent fold committed first (rows of our snapshot already moved). */
 function isSerializationFailure(err: unknown): boolean {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) {
-    if ((e as { code?: string }).code === '40001') return true;
-  }
-  return false;
+  return [...errorCodes(err)].includes('40001');
 }
 
 /** A few lines per table, for people and CI logs. */
