@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededTraces } from './dataset.js';
-import { sendTraces, startTestServer, type TestServer } from './harness.js';
+import { getAnalytics, sendTraces, startTestServer, type TestServer } from './harness.js';
 import { reference, type RefWindow, round2, usd } from './reference.js';
 
 const DAY = 86_400_000;
@@ -28,15 +28,7 @@ afterAll(async () => {
   await srv?.close();
 });
 
-async function get(path: string, params: Record<string, string | number | undefined>) {
-  const qs = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined) as Array<[string, string]>);
-  const res = await fetch(`${srv.url}/api/v1${path}?${qs}`, {
-    headers: { authorization: `Bearer ${ws.api_key}`, 'x-workspace-id': ws.workspace_id },
-  });
-  const body = (await res.json()) as any;
-  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
-  return body;
-}
+const get = (path: string, params: Record<string, string | number | undefined>) => getAnalytics(srv.url, ws, path, params);
 
 function custom(w: RefWindow) {
   return { range: 'custom', from: w.from, to: w.to, agent_id: w.agent_id, model: w.model };

@@ -1,27 +1,8 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTrace, sendTraces, startTestServer, type TestServer } from './harness.js';
+import { hasRedisServer as hasRedis, privateRedis } from './private-redis.js';
 
-/** A Redis of our own on a free port, so the test can stop and restart it. */
-const hasRedis = spawnSync('sh', ['-c', 'command -v redis-server']).status === 0;
-const port = 16_379 + Math.floor(Math.random() * 1000);
-let redis: ChildProcess | undefined;
-
-async function startRedis(onPort = port) {
-  redis = spawn('redis-server', ['--port', String(onPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  for (let i = 0; i < 50; i++) {
-    if (spawnSync('redis-cli', ['-p', String(onPort), 'ping']).stdout?.toString().includes('PONG')) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('redis-server did not start');
-}
-async function stopRedis() {
-  const r = redis;
-  redis = undefined;
-  if (!r) return;
-  r.kill('SIGKILL');
-  await new Promise((res) => r.once('exit', res));
-}
+const redis = privateRedis(16_379 + Math.floor(Math.random() * 1000));
 async function waitFor(check: () => Promise<boolean>, ms = 10_000) {
   const until = Date.now() + ms;
   while (Date.now() < until) {
@@ -39,13 +20,13 @@ describe.skipIf(!hasRedis)('Redis cache faults', () => {
   const cacheState = async () => ((await (await fetch(`${srv.url}/api/ready`)).json()) as { cache: { kind: string; state: string } }).cache;
 
   beforeAll(async () => {
-    await startRedis();
-    srv = await startTestServer({ redisUrl: `redis://127.0.0.1:${port}` });
+    await redis.start();
+    srv = await startTestServer({ redisUrl: redis.url });
     ws = await srv.createWorkspace('redis');
   });
   afterAll(async () => {
     await srv?.close();
-    await stopRedis();
+    await redis.stop();
   });
 
   it('caches through Redis, answers uncached while it is down, and recovers by itself', async () => {
@@ -53,7 +34,7 @@ describe.skipIf(!hasRedis)('Redis cache faults', () => {
     await overview();
     expect((await overview()).headers.get('x-cache')).toBe('HIT');
 
-    await stopRedis();
+    await redis.stop();
     expect(await waitFor(async () => (await cacheState()).state === 'degraded')).toBe(true);
     const ready = await fetch(`${srv.url}/api/ready`);
     expect(ready.status).toBe(200);
@@ -64,7 +45,7 @@ describe.skipIf(!hasRedis)('Redis cache faults', () => {
     expect(during.headers.get('x-cache')).toBe('MISS');
     expect(((await during.json()) as { total_calls: number }).total_calls).toBe(1);
 
-    await startRedis();
+    await redis.start();
     expect(await waitFor(async () => (await cacheState()).state === 'ok')).toBe(true);
     await overview();
     const after = await overview();
@@ -87,8 +68,8 @@ describe.skipIf(!hasRedis)('Redis cache faults', () => {
   });
 
   it('starts while Redis is down and uses it once it comes up', async () => {
-    await stopRedis();
-    const laterPort = port + 1000;
+    await redis.stop();
+    const laterPort = redis.port + 1000;
     const early = await startTestServer({ redisUrl: `redis://127.0.0.1:${laterPort}` });
     try {
       const w = await early.createWorkspace('redis-later');
@@ -98,7 +79,7 @@ describe.skipIf(!hasRedis)('Redis cache faults', () => {
       expect((await get()).headers.get('x-cache')).toBe('MISS');
       expect((await get()).headers.get('x-cache')).toBe('MISS');
 
-      await startRedis(laterPort);
+      await redis.start(laterPort);
       expect(await waitFor(async () => (await state()) === 'ok')).toBe(true);
       await get();
       const hit = await get();
@@ -106,7 +87,7 @@ describe.skipIf(!hasRedis)('Redis cache faults', () => {
       expect(hit.headers.get('x-cache')).toBe('HIT');
     } finally {
       await early.close();
-      await stopRedis();
+      await redis.stop();
     }
   });
 });

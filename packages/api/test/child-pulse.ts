@@ -111,6 +111,13 @@ export async function startChildPulse(store: ScratchStore, extraEnv: Record<stri
   return { proc, url, port, exited, output: () => log };
 }
 
+/** SIGKILLs a child still running (a test's cleanup after a failure) and waits for it. */
+export async function killIfRunning(child: ChildPulse | undefined): Promise<void> {
+  if (!child || child.proc.exitCode !== null || child.proc.signalCode !== null) return;
+  child.proc.kill('SIGKILL');
+  await child.exited;
+}
+
 /** A workspace and its key through the admin API of a running Pulse. */
 export async function adminWorkspace(url: string, name: string): Promise<{ workspace_id: string; api_key: string }> {
   const res = await fetch(`${url}/api/v1/admin/workspaces`, {

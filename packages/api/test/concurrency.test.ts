@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyRollups } from '../src/verify/rollups.js';
 import { seededTraces } from './dataset.js';
-import { sendTraces, startTestServer, type TestServer } from './harness.js';
+import { getAnalytics, sendTraces, startTestServer, type TestServer } from './harness.js';
 import { reference, type RefWindow, round2, usd } from './reference.js';
 
 const DAY = 86_400_000;
@@ -27,15 +27,7 @@ afterAll(async () => {
   await srv?.close();
 });
 
-async function get(path: string, params: Record<string, string | number | undefined>) {
-  const qs = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined) as Array<[string, string]>);
-  const res = await fetch(`${srv.url}/api/v1${path}?${qs}`, {
-    headers: { authorization: `Bearer ${ws.api_key}`, 'x-workspace-id': ws.workspace_id },
-  });
-  const body = (await res.json()) as any;
-  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
-  return body;
-}
+const get = (path: string, params: Record<string, string | number | undefined>) => getAnalytics(srv.url, ws, path, params);
 
 /** The same instant written as +02:00 local time: a duplicate of the original. */
 function shifted(trace: Record<string, unknown>): Record<string, unknown> {

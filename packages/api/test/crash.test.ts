@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyRollups } from '../src/verify/rollups.js';
-import { adminWorkspace, batchCounts, type ChildPulse, createScratchStore, type ScratchStore, startChildPulse } from './child-pulse.js';
+import { adminWorkspace, batchCounts, type ChildPulse, createScratchStore, killIfRunning, type ScratchStore, startChildPulse } from './child-pulse.js';
 import { seededTraces } from './dataset.js';
 import { sendTraces } from './harness.js';
 
@@ -25,10 +25,7 @@ describe('SIGKILL during ingest', () => {
   let store: ScratchStore | undefined;
   let child: ChildPulse | undefined;
   afterAll(async () => {
-    if (child && child.proc.exitCode === null && child.proc.signalCode === null) {
-      child.proc.kill('SIGKILL');
-      await child.exited;
-    }
+    await killIfRunning(child);
     await store?.drop();
   });
 

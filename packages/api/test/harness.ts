@@ -79,6 +79,22 @@ export async function sendTraces(url: string, key: string, body: unknown, header
   return { status: res.status, body: json, headers: res.headers };
 }
 
+/** GET an analytics path with a workspace's key and header; the JSON body, or a throw naming the status. */
+export async function getAnalytics(
+  url: string,
+  ws: { workspace_id: string; api_key: string },
+  path: string,
+  params: Record<string, string | number | undefined>,
+): Promise<any> {
+  const qs = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined) as Array<[string, string]>);
+  const res = await fetch(`${url}/api/v1${path}?${qs}`, {
+    headers: { authorization: `Bearer ${ws.api_key}`, 'x-workspace-id': ws.workspace_id },
+  });
+  const body = (await res.json()) as any;
+  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
 let counter = 0;
 /** A valid trace; fields can be overridden. Timestamps default to a minute ago. */
 export function makeTrace(overrides: Record<string, unknown> = {}): Record<string, unknown> {

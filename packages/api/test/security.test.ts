@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { Database } from '@pulse/db';
@@ -13,6 +12,7 @@ import { type Config, loadConfig } from '../src/config.js';
 import { createHttpServer } from '../src/http/http-server.js';
 import { createLogger, type Logger } from '../src/logger.js';
 import { ADMIN_TOKEN, makeTrace, sendTraces, startTestServer, type TestServer } from './harness.js';
+import { hasRedisServer as hasRedis, privateRedis } from './private-redis.js';
 
 /** One more app instance over a given database (two of them share it, like two replicas). */
 async function serveApp(database: Database, overrides: Partial<Config> = {}, logger: Logger = pino({ level: 'silent' })) {
@@ -265,43 +265,22 @@ describe('per-key rate limits', () => {
   });
 });
 
-/** A Redis of our own on a free port, so the test can stop and start it. */
-const hasRedis = spawnSync('sh', ['-c', 'command -v redis-server']).status === 0;
 describe.skipIf(!hasRedis)('rate limits shared through Redis', () => {
-  const port = 17_379 + Math.floor(Math.random() * 1000);
-  let redis: ChildProcess | undefined;
+  const redis = privateRedis(17_379 + Math.floor(Math.random() * 1000));
   let database: Database;
-  const redisUrl = `redis://127.0.0.1:${port}`;
-  const redisCli = (...args: string[]) => spawnSync('redis-cli', ['-p', String(port), ...args]).stdout?.toString() ?? '';
-
-  async function startRedis() {
-    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    for (let i = 0; i < 50; i++) {
-      if (redisCli('ping').includes('PONG')) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('redis-server did not start');
-  }
-  async function stopRedis() {
-    const r = redis;
-    redis = undefined;
-    if (!r) return;
-    r.kill('SIGKILL');
-    await new Promise((res) => r.once('exit', res));
-  }
 
   beforeAll(async () => {
     database = await openTestDatabase();
   });
   afterAll(async () => {
-    await stopRedis();
+    await redis.stop();
     await database?.close();
   });
 
   it('two app instances on one Redis share each key’s counter, stored under its hash', async () => {
-    await startRedis();
-    const one = await serveApp(database, { redisUrl, rateLimitQueryPerMin: 4 });
-    const two = await serveApp(database, { redisUrl, rateLimitQueryPerMin: 4 });
+    await redis.start();
+    const one = await serveApp(database, { redisUrl: redis.url, rateLimitQueryPerMin: 4 });
+    const two = await serveApp(database, { redisUrl: redis.url, rateLimitQueryPerMin: 4 });
     try {
       const ws = await createWorkspace(one.url, 'shared');
       expect((await overview(one.url, ws)).status).toBe(200);
@@ -310,23 +289,23 @@ describe.skipIf(!hasRedis)('rate limits shared through Redis', () => {
       expect((await overview(two.url, ws)).status).toBe(200);
       expect((await overview(one.url, ws)).status).toBe(429);
       expect((await overview(two.url, ws)).status).toBe(429);
-      const keys = redisCli('--scan', '--pattern', 'pulse:rl:*').trim().split('\n');
+      const keys = redis.cli('--scan', '--pattern', 'pulse:rl:*').trim().split('\n');
       expect(keys).toEqual([`pulse:rl:query:${hashKey(ws.api_key)}`]);
-      expect(redisCli('--scan').includes(ws.api_key)).toBe(false);
+      expect(redis.cli('--scan').includes(ws.api_key)).toBe(false);
     } finally {
       await one.close();
       await two.close();
-      await stopRedis();
+      await redis.stop();
     }
   });
 
   it('while Redis is down requests pass uncounted; once it is back, counting resumes', async () => {
     // Started with Redis down: the limiter's script could not be loaded at start-up.
-    const app = await serveApp(database, { redisUrl, rateLimitQueryPerMin: 2 });
+    const app = await serveApp(database, { redisUrl: redis.url, rateLimitQueryPerMin: 2 });
     try {
       const ws = await createWorkspace(app.url, 'outage');
       for (let i = 0; i < 4; i++) expect((await overview(app.url, ws)).status).toBe(200);
-      await startRedis();
+      await redis.start();
       const until = Date.now() + 15_000;
       while (app.cache.state() !== 'ok' && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
       expect(app.cache.state()).toBe('ok');

@@ -5,7 +5,7 @@
  */
 import { request } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
-import { adminWorkspace, type ChildPulse, createScratchStore, type ScratchStore, startChildPulse } from './child-pulse.js';
+import { adminWorkspace, type ChildPulse, createScratchStore, killIfRunning, type ScratchStore, startChildPulse } from './child-pulse.js';
 import { makeTrace, sendTraces } from './harness.js';
 
 const HOUR = 3_600_000;
@@ -70,10 +70,7 @@ describe('SIGTERM', () => {
   let store: ScratchStore | undefined;
   let child: ChildPulse | undefined;
   afterAll(async () => {
-    if (child && child.proc.exitCode === null && child.proc.signalCode === null) {
-      child.proc.kill('SIGKILL');
-      await child.exited;
-    }
+    await killIfRunning(child);
     await store?.drop();
   });
 
