@@ -1,4 +1,4 @@
-/** The twelve analytics REST paths of the contract (§4), under /api/v1, in the contract's order. */
+/** The twelve analytics REST paths of docs/API_SPEC.md §4, under /api/v1, in its order. */
 export const ANALYTICS_PATHS = [
   '/usage/overview',
   '/usage/calls-over-time',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Contract §3: the query parameters every analytics GET takes. */
+/** The query parameters every analytics GET takes (docs/API_SPEC.md §3). */
 export const RANGES = ['1h', '24h', '7d', '30d', 'custom'] as const;
 export const GRANULARITIES = ['minute', 'hour', 'day'] as const;
 export type Range = (typeof RANGES)[number];
@@ -55,7 +55,6 @@ export const topUsersInputSchema = z.object({ ...windowFields, limit: limitField
 export const errorsInputSchema = z.object({ ...windowFields, limit: limitField(20) }).superRefine(checkWindow);
 
 export type WindowInput = z.infer<typeof windowInputSchema>;
-export type SeriesInput = z.infer<typeof seriesInputSchema>;
 
 const windowOut = { from: z.string(), to: z.string() };
 const seriesOut = { ...windowOut, granularity: z.enum(GRANULARITIES) };
@@ -139,7 +138,7 @@ export const budgetSchema = z.object({
 });
 /**
  * trpc-to-openapi switches plain number fields to coercion (then "200" would pass); a pipe
- * is left alone, so JSON-body numbers stay strictly numbers as the contract wants.
+ * is left alone, so JSON-body numbers stay strictly numbers (a string is a 400, docs/API_SPEC.md §4).
  */
 const jsonNumber = (schema: z.ZodNumber) => schema.pipe(z.number());
 
@@ -199,7 +198,7 @@ export const errorsSchema = z.object({
   ),
 });
 
-/** Rounds to 2 decimals for the fields the contract marks so (percentages, averages). */
+/** Rounds to 2 decimals for the fields docs/API_SPEC.md §4 marks so (percentages, averages). */
 export function round2(x: number): number {
   return Math.round((x + Number.EPSILON) * 100) / 100;
 }

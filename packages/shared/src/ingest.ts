@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { jsonDepthExceeds, MAX_METADATA_DEPTH } from './json-depth.js';
 
-/** Limits of contract §2, shared by the api (validation) and docs. */
+/** Limits of docs/API_SPEC.md §2, shared by the api (validation) and docs. */
 export const INGEST_LIMITS = {
   maxTracesPerBatch: 1000,
   maxBodyBytes: 5 * 1024 * 1024,
@@ -59,7 +59,7 @@ const tokenCount = z
   .max(INGEST_LIMITS.maxTokens, { error: `must be <= ${INGEST_LIMITS.maxTokens}` });
 
 /**
- * One trace as sent on the wire (contract §2). `timestamp` stays a string here; it is
+ * One trace as sent on the wire (docs/API_SPEC.md §2). `timestamp` stays a string here; it is
  * checked as an ISO-8601 instant with any UTC offset and against the clock at parse time.
  */
 export const traceInputSchema = z.object({
@@ -113,8 +113,6 @@ export const traceInputSchema = z.object({
     .refine((m) => !ESCAPED_LONE_SURROGATE.test(JSON.stringify(m)), notWellFormed)
     .nullish(),
 });
-export type TraceInput = z.input<typeof traceInputSchema>;
-export type ParsedTrace = z.output<typeof traceInputSchema>;
 
 /** The envelope is checked first: a bad envelope stores nothing (400). Items are checked one by one. */
 export const ingestEnvelopeSchema = z.object({
@@ -126,7 +124,7 @@ export const ingestEnvelopeSchema = z.object({
     }),
 });
 
-export const rejectedTraceSchema = z.object({
+const rejectedTraceSchema = z.object({
   index: z.number().int(),
   trace_id: z.string().nullable(),
   errors: z.array(z.string()),

@@ -2,7 +2,7 @@
  * Log-scale latency bins shared by the rollups (SQL) and the percentile code (TS).
  * Bin 0 holds latencies below MIN_MS; bin k ≥ 1 holds [MIN_MS·R^(k-1), MIN_MS·R^k).
  * Reading a bin as the harmonic mean of its edges is off by at most (R-1)/(R+1) ≈ 0.744 %,
- * inside the contract's 1 % for percentiles.
+ * inside the 1 % docs/API_SPEC.md §3 allows for percentiles.
  */
 export const LATENCY_HISTOGRAM = { minMs: 0.01, ratio: 1.015 } as const;
 

@@ -1,0 +1,114 @@
+import { MAX_BUCKETS } from '@pulse/shared';
+import { TRPCError } from '@trpc/server';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { bucketStarts, planWindow, previousWindow, resolveGranularity, resolveWindow, type TimeWindow } from './window.js';
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+const D0 = Date.UTC(2026, 10, 2);
+const at = (ms: number) => new Date(ms).toISOString();
+
+describe('resolveWindow and previousWindow', () => {
+  it('ends a preset range now and takes a custom window as sent', () => {
+    const now = D0 + 5 * HOUR + 123;
+    expect(resolveWindow({ range: '24h' }, now)).toEqual({ from: now - DAY, to: now });
+    expect(resolveWindow({ range: '7d' }, now)).toEqual({ from: now - 7 * DAY, to: now });
+    expect(resolveWindow({ range: 'custom', from: '2026-11-01T10:00:00+02:00', to: '2026-11-02T00:00:00Z' }, now)).toEqual({
+      from: Date.parse('2026-11-01T08:00:00Z'),
+      to: D0,
+    });
+  });
+
+  it('puts the previous window of equal length just before from', () => {
+    expect(previousWindow({ from: D0, to: D0 + 3 * HOUR })).toEqual({ from: D0 - 3 * HOUR, to: D0 });
+  });
+});
+
+describe('resolveGranularity', () => {
+  it.each([
+    [6 * HOUR, 'minute'],
+    [6 * HOUR + 1, 'hour'],
+    [8 * DAY, 'hour'],
+    [8 * DAY + 1, 'day'],
+    [366 * DAY, 'day'],
+  ] as const)('defaults a span of %i ms to %s', (span, expected) => {
+    expect(resolveGranularity({ from: D0, to: D0 + span })).toBe(expected);
+  });
+
+  it('keeps a requested granularity up to 1,500 buckets, counting partial edge buckets', () => {
+    expect(resolveGranularity({ from: D0, to: D0 + MAX_BUCKETS * MINUTE }, 'minute')).toBe('minute');
+    const shifted = { from: D0 + 1, to: D0 + MAX_BUCKETS * MINUTE + 1 };
+    expect(bucketStarts(shifted, 'minute')).toHaveLength(MAX_BUCKETS + 1);
+    expect(() => resolveGranularity(shifted, 'minute')).toThrow(TRPCError);
+  });
+
+  it('refuses more than 1,500 buckets with a 400 that names the granularity', () => {
+    try {
+      resolveGranularity({ from: D0, to: D0 + 2 * DAY }, 'minute');
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(TRPCError);
+      expect((err as TRPCError).code).toBe('BAD_REQUEST');
+      expect((err as TRPCError).message).toMatch(/^granularity: /);
+    }
+  });
+});
+
+describe('bucketStarts', () => {
+  it('starts at floor(from) and has one bucket per UTC-aligned step that intersects [from, to)', () => {
+    const w = { from: D0 + 10 * HOUR + 30 * MINUTE, to: D0 + 13 * HOUR };
+    expect(bucketStarts(w, 'hour').map(at)).toEqual(['2026-11-02T10:00:00.000Z', '2026-11-02T11:00:00.000Z', '2026-11-02T12:00:00.000Z']);
+    expect(bucketStarts({ from: D0 - 1, to: D0 + 1 }, 'day').map(at)).toEqual(['2026-11-01T00:00:00.000Z', '2026-11-02T00:00:00.000Z']);
+    expect(bucketStarts(w, 'minute', 5)).toHaveLength(5);
+  });
+});
+
+describe('planWindow', () => {
+  const segments = (list: TimeWindow[]) => list.map((s) => `${at(s.from)}..${at(s.to)}`);
+
+  it('reads a window of whole days from the daily rollups alone', () => {
+    expect(planWindow({ from: D0, to: D0 + 3 * DAY })).toEqual({ raw: [], hourly: [], daily: [{ from: D0, to: D0 + 3 * DAY }] });
+  });
+
+  it('reads raw edges, hourly partial days and daily whole days of an unaligned window', () => {
+    const w = { from: D0 + 22 * HOUR + 15 * MINUTE, to: D0 + 3 * DAY + 2 * HOUR + 40 * MINUTE };
+    const plan = planWindow(w);
+    expect(segments(plan.raw)).toEqual(['2026-11-02T22:15:00.000Z..2026-11-02T23:00:00.000Z', '2026-11-05T02:00:00.000Z..2026-11-05T02:40:00.000Z']);
+    expect(segments(plan.hourly)).toEqual(['2026-11-02T23:00:00.000Z..2026-11-03T00:00:00.000Z', '2026-11-05T00:00:00.000Z..2026-11-05T02:00:00.000Z']);
+    expect(segments(plan.daily)).toEqual(['2026-11-03T00:00:00.000Z..2026-11-05T00:00:00.000Z']);
+  });
+
+  it('uses no daily rollups for an hourly series and only raw rows for a minute series', () => {
+    const w = { from: D0 + 22 * HOUR + 15 * MINUTE, to: D0 + 3 * DAY + 2 * HOUR + 40 * MINUTE };
+    expect(segments(planWindow(w, 'hour').hourly)).toEqual(['2026-11-02T23:00:00.000Z..2026-11-05T02:00:00.000Z']);
+    expect(planWindow(w, 'hour').daily).toEqual([]);
+    expect(planWindow(w, 'minute')).toEqual({ raw: [w], hourly: [], daily: [] });
+  });
+
+  it('reads a window with no whole hour inside from raw rows', () => {
+    const w = { from: D0 + 10 * HOUR + 30 * MINUTE, to: D0 + 11 * HOUR + 50 * MINUTE };
+    expect(planWindow(w)).toEqual({ raw: [w], hourly: [], daily: [] });
+  });
+
+  it('covers any window exactly once, with each rollup segment aligned to its table', () => {
+    const instant = fc.integer({ min: D0 - 40 * DAY, max: D0 + 40 * DAY });
+    fc.assert(
+      fc.property(instant, instant, fc.constantFrom('any', 'day', 'hour', 'minute') as fc.Arbitrary<'any' | 'day' | 'hour' | 'minute'>, (a, b, finest) => {
+        fc.pre(a !== b);
+        const w = { from: Math.min(a, b), to: Math.max(a, b) };
+        const plan = planWindow(w, finest);
+        const all = [...plan.raw, ...plan.hourly, ...plan.daily].sort((x, y) => x.from - y.from);
+        expect(all[0]!.from).toBe(w.from);
+        expect(all.at(-1)!.to).toBe(w.to);
+        for (let i = 1; i < all.length; i++) expect(all[i]!.from).toBe(all[i - 1]!.to);
+        for (const s of plan.hourly) expect([s.from % HOUR, s.to % HOUR]).toEqual([0, 0]);
+        for (const s of plan.daily) expect([s.from % DAY, s.to % DAY]).toEqual([0, 0]);
+        if (finest === 'hour' || finest === 'minute') expect(plan.daily).toEqual([]);
+        if (finest === 'minute') expect(plan.hourly).toEqual([]);
+      }),
+      { seed: 11, numRuns: 1000 },
+    );
+  });
+});
