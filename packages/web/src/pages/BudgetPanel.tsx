@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { ErrorState, LoadingBlock } from '../components/states.js';
 import { formatUsd } from '../format.js';
+import { useRefetchInterval } from '../auto-refresh.js';
 import { useTRPC } from '../trpc.js';
 
 const STATUS_COLOR = { no_budget: 'gray', ok: 'teal', warning: 'yellow', exceeded: 'red' } as const;
@@ -10,8 +11,9 @@ const STATUS_COLOR = { no_budget: 'gray', ok: 'teal', warning: 'yellow', exceede
 /** The monthly budget: progress coloured by status, an alert past the threshold, and the form. */
 export function BudgetPanel() {
   const trpc = useTRPC();
+  const refetchInterval = useRefetchInterval();
   const queryClient = useQueryClient();
-  const budget = useQuery(trpc.cost.budget.queryOptions({}));
+  const budget = useQuery(trpc.cost.budget.queryOptions({}, { refetchInterval }));
   const [limit, setLimit] = useState<number | string>('');
   const [threshold, setThreshold] = useState<number | string>(80);
   const [formError, setFormError] = useState<string | null>(null);
