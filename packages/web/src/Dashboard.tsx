@@ -1,12 +1,13 @@
 import { ActionIcon, AppShell, Burger, Button, Group, NavLink, SegmentedControl, Select, Stack, Switch, Text, Title, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import type { Range } from '@pulse/shared';
 import { useIsFetching, useQuery, useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useState } from 'react';
 import { REFRESH_MS, RefetchIntervalContext, useLastUpdatedAt, useNow } from './auto-refresh.js';
 import { LoadingBlock } from './components/states.js';
 import type { Credentials } from './credentials.js';
 import { useTRPC } from './trpc.js';
-import { type Page, queryInput, type RangeChoice, useViewState } from './view-state.js';
+import { type Page, queryInput, RANGE_LABELS, useViewState } from './view-state.js';
 import { CustomRange } from './CustomRange.js';
 
 // One chunk per page: the first load only carries the page that is open.
@@ -86,8 +87,8 @@ export function Dashboard({ credentials, onSignOut }: { credentials: Credentials
               <SegmentedControl
                 aria-label="Time range"
                 value={view.range}
-                onChange={(r) => setView({ range: r as RangeChoice, ...(r !== 'custom' ? { from: undefined, to: undefined } : {}) })}
-                data={['1h', '24h', '7d', '30d', { label: 'Custom', value: 'custom' }]}
+                onChange={(r) => setView({ range: r as Range, ...(r !== 'custom' ? { from: undefined, to: undefined } : {}) })}
+                data={Object.entries(RANGE_LABELS).map(([value, label]) => ({ value, label }))}
               />
               {view.range === 'custom' && <CustomRange from={view.from} to={view.to} onChange={(from, to) => setView({ range: 'custom', from, to })} />}
               <Select aria-label="Agent" placeholder="All agents" clearable data={info.data?.agents ?? []} value={view.agent ?? null} onChange={(a) => setView({ agent: a ?? undefined })} w={180} />
