@@ -73,7 +73,7 @@ export function Dashboard({ credentials, onSignOut }: { credentials: Credentials
               }}
             />
           ))}
-          <Switch mt="md" label="Auto-refresh (30 s)" checked={autoRefresh} onChange={(e) => setAutoRefresh(e.currentTarget.checked)} />
+          <Switch mt="md" label={`Auto-refresh (${REFRESH_MS / 1000} s)`} checked={autoRefresh} onChange={(e) => setAutoRefresh(e.currentTarget.checked)} />
           <Button mt="md" variant="subtle" color="gray" onClick={onSignOut}>
             Sign out
           </Button>
