@@ -28,11 +28,6 @@ const LOADED_BY_TOOLS: Record<string, string> = {
   jsdom: "vitest's `environment: 'jsdom'` (vitest.config.ts)",
 };
 
-/** Declared ahead of their first import, per package: the dashboard is moving onto the shared schemas. */
-const DECLARED_AHEAD: Record<string, string[]> = {
-  '@pulse/web': ['@pulse/shared'],
-};
-
 /** Workspace directories, with the `dir/*` patterns npm accepts expanded. */
 function workspaceDirs(): string[] {
   return (rootManifest.workspaces ?? []).flatMap((pattern) => {
@@ -125,8 +120,7 @@ describe('declared dependencies', () => {
         !imported.has(name) &&
         !(name.startsWith('@types/') && [...imported].some((i) => `@types/${i.replace(/^@(.*)\//, '$1__')}` === name)) &&
         !peers.has(name) &&
-        !(name in LOADED_BY_TOOLS) &&
-        !(DECLARED_AHEAD[manifest.name] ?? []).includes(name),
+        !(name in LOADED_BY_TOOLS),
     );
     expect({ undeclared, unused }).toEqual({ undeclared: [], unused: [] });
   });

@@ -1,11 +1,13 @@
 import { ActionIcon, AppShell, Burger, Button, Group, NavLink, SegmentedControl, Select, Stack, Switch, Text, Title, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import type { Range } from '@pulse/shared';
 import { useIsFetching, useQuery, useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
+import { REFRESH_MS, RefetchIntervalContext, useLastUpdatedAt, useNow } from './auto-refresh.js';
 import { LoadingBlock } from './components/states.js';
 import type { Credentials } from './credentials.js';
 import { useTRPC } from './trpc.js';
-import { type Page, queryInput, type RangeChoice, useViewState } from './view-state.js';
+import { type Page, queryInput, RANGE_LABELS, useViewState } from './view-state.js';
 import { CustomRange } from './CustomRange.js';
 
 // One chunk per page: the first load only carries the page that is open.
@@ -15,7 +17,6 @@ const PAGES = {
   performance: lazy(() => import('./pages/PerformancePage.js')),
 };
 const TITLES: Record<Page, string> = { usage: 'Usage', cost: 'Cost', performance: 'Performance' };
-const REFRESH_MS = 30_000;
 
 export function Dashboard({ credentials, onSignOut }: { credentials: Credentials; onSignOut: () => void }) {
   const trpc = useTRPC();
@@ -23,26 +24,14 @@ export function Dashboard({ credentials, onSignOut }: { credentials: Credentials
   const [view, setView] = useViewState();
   const [navOpen, nav] = useDisclosure(false);
   const [autoRefresh, setAutoRefresh] = useState(true);
-  const [updatedAt, setUpdatedAt] = useState(Date.now());
-  const [now, setNow] = useState(Date.now());
+  const refetchInterval = autoRefresh ? REFRESH_MS : false;
   const fetching = useIsFetching();
+  const updatedAt = useLastUpdatedAt();
+  const now = useNow(1000);
   // The scheme starts from the system's ('auto'); the toggle flips what is shown.
   const { setColorScheme } = useMantineColorScheme();
   const scheme = useComputedColorScheme('light');
-  const info = useQuery(trpc.workspace.info.queryOptions());
-
-  const refresh = useCallback(() => {
-    void queryClient.invalidateQueries().then(() => setUpdatedAt(Date.now()));
-  }, [queryClient]);
-  // Auto-refresh every 30 s, paused by the switch and while the tab is hidden; the clock
-  // ticks every second for "updated N s ago".
-  useEffect(() => {
-    const timer = setInterval(() => {
-      setNow(Date.now());
-      if (autoRefresh && document.visibilityState === 'visible' && Date.now() - updatedAt >= REFRESH_MS) refresh();
-    }, 1000);
-    return () => clearInterval(timer);
-  }, [autoRefresh, updatedAt, refresh]);
+  const info = useQuery(trpc.workspace.info.queryOptions(undefined, { refetchInterval }));
 
   const CurrentPage = PAGES[view.page];
   const ago = Math.max(0, Math.round((now - updatedAt) / 1000));
@@ -60,9 +49,9 @@ export function Dashboard({ credentials, onSignOut }: { credentials: Credentials
           </Group>
           <Group gap="xs" wrap="nowrap">
             <Text size="xs" c="dimmed" visibleFrom="sm" data-testid="updated-ago">
-              {fetching ? 'updating…' : `updated ${ago} s ago`}
+              {fetching ? 'updating…' : updatedAt ? `updated ${ago} s ago` : 'not updated yet'}
             </Text>
-            <Button size="xs" variant="default" onClick={refresh} aria-label="Refresh">
+            <Button size="xs" variant="default" onClick={() => void queryClient.invalidateQueries()} aria-label="Refresh">
               Refresh
             </Button>
             <ActionIcon variant="default" onClick={() => setColorScheme(scheme === 'dark' ? 'light' : 'dark')} aria-label="Toggle light/dark theme" size="lg">
@@ -84,7 +73,7 @@ export function Dashboard({ credentials, onSignOut }: { credentials: Credentials
               }}
             />
           ))}
-          <Switch mt="md" label="Auto-refresh (30 s)" checked={autoRefresh} onChange={(e) => setAutoRefresh(e.currentTarget.checked)} />
+          <Switch mt="md" label={`Auto-refresh (${REFRESH_MS / 1000} s)`} checked={autoRefresh} onChange={(e) => setAutoRefresh(e.currentTarget.checked)} />
           <Button mt="md" variant="subtle" color="gray" onClick={onSignOut}>
             Sign out
           </Button>
@@ -98,8 +87,8 @@ export function Dashboard({ credentials, onSignOut }: { credentials: Credentials
               <SegmentedControl
                 aria-label="Time range"
                 value={view.range}
-                onChange={(r) => setView({ range: r as RangeChoice, ...(r !== 'custom' ? { from: undefined, to: undefined } : {}) })}
-                data={['1h', '24h', '7d', '30d', { label: 'Custom', value: 'custom' }]}
+                onChange={(r) => setView({ range: r as Range, ...(r !== 'custom' ? { from: undefined, to: undefined } : {}) })}
+                data={Object.entries(RANGE_LABELS).map(([value, label]) => ({ value, label }))}
               />
               {view.range === 'custom' && <CustomRange from={view.from} to={view.to} onChange={(from, to) => setView({ range: 'custom', from, to })} />}
               <Select aria-label="Agent" placeholder="All agents" clearable data={info.data?.agents ?? []} value={view.agent ?? null} onChange={(a) => setView({ agent: a ?? undefined })} w={180} />
@@ -109,9 +98,11 @@ export function Dashboard({ credentials, onSignOut }: { credentials: Credentials
           {view.range === 'custom' && !(view.from && view.to) ? (
             <Text c="dimmed">Choose a start and an end.</Text>
           ) : (
-            <Suspense fallback={<LoadingBlock height={400} />}>
-              <CurrentPage input={queryInput(view)} workspaceId={credentials.workspaceId} />
-            </Suspense>
+            <RefetchIntervalContext value={refetchInterval}>
+              <Suspense fallback={<LoadingBlock height={400} />}>
+                <CurrentPage input={queryInput(view)} workspaceId={credentials.workspaceId} />
+              </Suspense>
+            </RefetchIntervalContext>
           )}
         </Stack>
       </AppShell.Main>

@@ -1,3 +1,5 @@
+import type { Granularity } from '@pulse/shared';
+
 /** Units as a person reads them: $ with sensible precision, ms or s, thousands separators. */
 const int = new Intl.NumberFormat('en-US');
 
@@ -29,7 +31,7 @@ export function formatChange(current: number | null, previous: number | null): {
 }
 
 /** A bucket start (UTC on the wire) shown in the viewer's local time. */
-export function formatBucket(iso: string, granularity: 'minute' | 'hour' | 'day'): string {
+export function formatBucket(iso: string, granularity: Granularity): string {
   const d = new Date(iso);
   if (granularity === 'day') return d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
   return d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });

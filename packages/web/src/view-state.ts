@@ -1,32 +1,40 @@
+import type { Range } from '@pulse/shared';
 import { useCallback, useEffect, useState } from 'react';
 
 /** Page, range and filters live in the URL, so a link reproduces the view. */
-export type Page = 'usage' | 'cost' | 'performance';
-export type RangeChoice = '1h' | '24h' | '7d' | '30d' | 'custom';
+const PAGES = ['usage', 'cost', 'performance'] as const;
+export type Page = (typeof PAGES)[number];
 
-export interface ViewState {
+/**
+ * The range picker's label of every range the API takes. Typed by the shared range enum, so a
+ * range added or removed there fails to compile here; a map rather than an import of the
+ * enum's options, which would put zod into the first load of the dashboard.
+ */
+export const RANGE_LABELS: Record<Range, string> = { '1h': '1h', '24h': '24h', '7d': '7d', '30d': '30d', custom: 'Custom' };
+
+interface ViewState {
   page: Page;
-  range: RangeChoice;
+  range: Range;
   from?: string;
   to?: string;
   agent?: string;
   model?: string;
 }
 
-const PAGES: Page[] = ['usage', 'cost', 'performance'];
-const RANGES: RangeChoice[] = ['1h', '24h', '7d', '30d', 'custom'];
+const isRange = (value: string | null): value is Range => value !== null && Object.hasOwn(RANGE_LABELS, value);
 
-export function parseViewState(search: string): ViewState {
+function parseViewState(search: string): ViewState {
   const q = new URLSearchParams(search);
-  const page = PAGES.includes(q.get('page') as Page) ? (q.get('page') as Page) : 'usage';
-  let range = RANGES.includes(q.get('range') as RangeChoice) ? (q.get('range') as RangeChoice) : '24h';
+  const page = PAGES.find((p) => p === q.get('page')) ?? 'usage';
+  const asked = q.get('range');
+  let range: Range = isRange(asked) ? asked : '24h';
   const from = q.get('from') ?? undefined;
   const to = q.get('to') ?? undefined;
   if (range === 'custom' && !(from && to)) range = '24h';
   return { page, range, from: range === 'custom' ? from : undefined, to: range === 'custom' ? to : undefined, agent: q.get('agent') ?? undefined, model: q.get('model') ?? undefined };
 }
 
-export function serializeViewState(s: ViewState): string {
+function serializeViewState(s: ViewState): string {
   const q = new URLSearchParams();
   q.set('page', s.page);
   q.set('range', s.range);

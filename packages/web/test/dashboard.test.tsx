@@ -177,8 +177,48 @@ describe('cost page', () => {
     await screen.findByTestId('budget-panel');
     await userEvent.type(screen.getByLabelText('Monthly limit (USD)'), '0');
     await userEvent.click(screen.getByRole('button', { name: 'Save budget' }));
-    expect(await screen.findByText('The monthly limit must be a number above 0.')).toBeInTheDocument();
+    expect(await screen.findByRole('alert')).toHaveTextContent('Monthly limit must be > 0');
     expect(calls.some((c) => c.procedure === 'cost.setBudget')).toBe(false);
+  });
+
+  it('shows every message of the shared budget schema, one per field', async () => {
+    signIn();
+    renderApp('/?page=cost');
+    await screen.findByTestId('budget-panel');
+    await userEvent.clear(screen.getByLabelText('Alert at (% used)'));
+    await userEvent.type(screen.getByLabelText('Alert at (% used)'), '2.5');
+    await userEvent.type(screen.getByLabelText('Monthly limit (USD)'), '0');
+    await userEvent.click(screen.getByRole('button', { name: 'Save budget' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Monthly limit must be > 0 Alert threshold must be an integer');
+    expect(calls.some((c) => c.procedure === 'cost.setBudget')).toBe(false);
+  });
+
+  it('keeps a half-typed limit through an auto-refresh, and Reset brings back the saved one', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true, toFake: ['setInterval', 'clearInterval', 'Date'] });
+    try {
+      // Spend grows between refreshes, so every refetch brings a budget that differs from the last.
+      let spent = 40;
+      answer('cost.budget', () => ({ ...budgetNone, monthly_limit_usd: 100, month_to_date_usd: (spent += 1), used_pct: spent, remaining_usd: 100 - spent, status: 'ok' }));
+      signIn();
+      renderApp('/?page=cost');
+      const limit = await screen.findByLabelText('Monthly limit (USD)');
+      expect(limit).toHaveValue('$100');
+      await userEvent.clear(limit);
+      await userEvent.type(limit, '12');
+      const asked = () => calls.filter((c) => c.procedure === 'cost.budget').length;
+      const before = asked();
+      await act(async () => {
+        vi.advanceTimersByTime(31_000);
+      });
+      await waitFor(() => expect(asked()).toBeGreaterThan(before));
+      await waitFor(() => expect(screen.getByText(/\$42\.00 spent this month/)).toBeInTheDocument());
+      expect(screen.getByLabelText('Monthly limit (USD)')).toHaveValue('$12');
+      await userEvent.click(screen.getByRole('button', { name: 'Reset' }));
+      expect(screen.getByLabelText('Monthly limit (USD)')).toHaveValue('$100');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('saves a budget and shows the warning that follows', async () => {

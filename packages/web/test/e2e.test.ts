@@ -146,7 +146,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
     expect(await page.textContent('[data-testid=budget-alert]')).toContain('Budget exceeded');
     await page.getByLabel('Monthly limit (USD)').fill('-5');
     await page.getByRole('button', { name: 'Save budget' }).click();
-    await page.getByRole('alert').filter({ hasText: 'above 0' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'Monthly limit must be > 0' }).waitFor();
     await page.getByRole('button', { name: 'Remove' }).click();
     await expect.poll(() => page.textContent('[data-testid=budget-status]'), POLL).toBe('no budget');
     expect(errors).toEqual([]);

@@ -1,16 +1,14 @@
 import { Badge, Card, Group, Skeleton, Text } from '@mantine/core';
 
-export interface KpiCardProps {
+interface KpiCardProps {
   label: string;
   value: string | null;
-  /** e.g. "↑ 12.5%" against the previous period. */
+  /** e.g. "↑ 12.5%" against the previous period; shown as good news when up (more calls, users, agents). */
   change?: { text: string; up: boolean } | null;
-  /** Whether "up" is good news (more calls) or bad (more cost, more errors). */
-  upIsGood?: boolean;
   hint?: string;
 }
 
-export function KpiCard({ label, value, change, upIsGood = true, hint }: KpiCardProps) {
+export function KpiCard({ label, value, change, hint }: KpiCardProps) {
   return (
     <Card withBorder radius="md" padding="md" data-testid={`kpi-${label}`}>
       <Text size="xs" c="dimmed" tt="uppercase" fw={700}>
@@ -24,7 +22,7 @@ export function KpiCard({ label, value, change, upIsGood = true, hint }: KpiCard
             {value}
           </Text>
           {change && (
-            <Badge variant="light" color={change.up === upIsGood ? 'teal' : 'red'}>
+            <Badge variant="light" color={change.up ? 'teal' : 'red'}>
               {change.text}
             </Badge>
           )}

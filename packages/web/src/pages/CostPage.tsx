@@ -6,15 +6,17 @@ import { KpiCard } from '../components/KpiCard.js';
 import { Panel } from '../components/Panel.js';
 import { EmptyState } from '../components/states.js';
 import { formatBucket, formatUsd } from '../format.js';
+import { useRefetchInterval } from '../auto-refresh.js';
 import { useTRPC } from '../trpc.js';
 import { BudgetPanel } from './BudgetPanel.js';
 import type { PageProps } from './page-props.js';
 
 export default function CostPage({ input, workspaceId }: PageProps) {
   const trpc = useTRPC();
-  const overview = useQuery(trpc.cost.overview.queryOptions(input));
-  const trend = useQuery(trpc.cost.trend.queryOptions(input));
-  const byModel = useQuery(trpc.cost.byModel.queryOptions(input));
+  const refetchInterval = useRefetchInterval();
+  const overview = useQuery(trpc.cost.overview.queryOptions(input, { refetchInterval }));
+  const trend = useQuery(trpc.cost.trend.queryOptions(input, { refetchInterval }));
+  const byModel = useQuery(trpc.cost.byModel.queryOptions(input, { refetchInterval }));
   const o = overview.data;
 
   return (

@@ -6,15 +6,17 @@ import { KpiCard } from '../components/KpiCard.js';
 import { Panel } from '../components/Panel.js';
 import { EmptyState } from '../components/states.js';
 import { formatBucket, formatCount, formatMs, formatPct } from '../format.js';
+import { useRefetchInterval } from '../auto-refresh.js';
 import { useTRPC } from '../trpc.js';
 import type { PageProps } from './page-props.js';
 
 export default function PerformancePage({ input, workspaceId }: PageProps) {
   const trpc = useTRPC();
-  const overview = useQuery(trpc.performance.overview.queryOptions(input));
-  const latency = useQuery(trpc.performance.latency.queryOptions(input));
-  const throughput = useQuery(trpc.performance.throughput.queryOptions(input));
-  const errors = useQuery(trpc.performance.errors.queryOptions({ ...input, limit: 20 }));
+  const refetchInterval = useRefetchInterval();
+  const overview = useQuery(trpc.performance.overview.queryOptions(input, { refetchInterval }));
+  const latency = useQuery(trpc.performance.latency.queryOptions(input, { refetchInterval }));
+  const throughput = useQuery(trpc.performance.throughput.queryOptions(input, { refetchInterval }));
+  const errors = useQuery(trpc.performance.errors.queryOptions({ ...input, limit: 20 }, { refetchInterval }));
   const o = overview.data;
 
   return (

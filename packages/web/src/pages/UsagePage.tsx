@@ -6,15 +6,17 @@ import { KpiCard } from '../components/KpiCard.js';
 import { Panel } from '../components/Panel.js';
 import { EmptyState } from '../components/states.js';
 import { formatBucket, formatChange, formatCount, formatUsd } from '../format.js';
+import { useRefetchInterval } from '../auto-refresh.js';
 import { useTRPC } from '../trpc.js';
 import type { PageProps } from './page-props.js';
 
 export default function UsagePage({ input, workspaceId }: PageProps) {
   const trpc = useTRPC();
-  const overview = useQuery(trpc.usage.overview.queryOptions(input));
-  const series = useQuery(trpc.usage.callsOverTime.queryOptions(input));
-  const agents = useQuery(trpc.usage.agentDistribution.queryOptions(input));
-  const users = useQuery(trpc.usage.topUsers.queryOptions({ ...input, limit: 10 }));
+  const refetchInterval = useRefetchInterval();
+  const overview = useQuery(trpc.usage.overview.queryOptions(input, { refetchInterval }));
+  const series = useQuery(trpc.usage.callsOverTime.queryOptions(input, { refetchInterval }));
+  const agents = useQuery(trpc.usage.agentDistribution.queryOptions(input, { refetchInterval }));
+  const users = useQuery(trpc.usage.topUsers.queryOptions({ ...input, limit: 10 }, { refetchInterval }));
   const o = overview.data;
   const empty = o?.total_calls === 0;
 
