@@ -9,7 +9,7 @@ export interface TimeWindow {
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
-/** The window [from, to) of contract §3: a preset ends now; a custom one is taken as sent. */
+/** The window [from, to) of docs/API_SPEC.md §3: a preset ends now; a custom one is taken as sent. */
 export function resolveWindow(input: Pick<WindowInput, 'range' | 'from' | 'to'>, now = Date.now()): TimeWindow {
   if (input.range === 'custom') return { from: Date.parse(input.from!), to: Date.parse(input.to!) };
   return { from: now - RANGE_MS[input.range], to: now };
