@@ -4,7 +4,9 @@
  * nano-dollars converted the way the server converts them (exact); percentiles within the
  * contract's 1 % relative error. Returns the mismatches (at most a few per check).
  */
-import { usdFromNanos } from '../../packages/api/src/analytics/convert.js';
+import { usdFromNanos as usdFromBigintNanos } from '@pulse/shared';
+/** The baseline's nano-dollar sums arrive as numeric text. */
+const usdFromNanos = (nanos: unknown) => usdFromBigintNanos(BigInt(String(nanos)));
 import type { Endpoint } from './endpoints.js';
 
 type Row = Record<string, unknown>;

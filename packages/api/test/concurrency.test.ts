@@ -5,7 +5,7 @@
  * the raw rows and every rollup row equals its recomputation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyRollups } from '../src/verify/rollups.js';
+import { verifyRollups } from '@pulse/verify';
 import { seededTraces } from './dataset.js';
 import { getAnalytics, sendTraces, startTestServer, type TestServer } from './harness.js';
 import { reference, type RefWindow, round2, usd } from './reference.js';

@@ -5,7 +5,7 @@
  * raw rows.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { verifyRollups } from '../src/verify/rollups.js';
+import { verifyRollups } from '@pulse/verify';
 import { adminWorkspace, batchCounts, type ChildPulse, createScratchStore, killIfRunning, type ScratchStore, startChildPulse } from './child-pulse.js';
 import { seededTraces } from './dataset.js';
 import { sendTraces } from './harness.js';

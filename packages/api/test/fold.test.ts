@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldAll, foldPending, pendingRows } from '../src/rollups/fold.js';
-import { formatDriftReport, verifyRollups } from '../src/verify/rollups.js';
+import { formatDriftReport, verifyRollups } from '@pulse/verify';
 import { seededTraces } from './dataset.js';
 import { sendTraces, startTestServer, type TestServer } from './harness.js';
 

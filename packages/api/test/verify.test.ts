@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestTraces } from '../src/ingest/ingest-traces.js';
-import { ROLLUP_SPECS, verifyRollups } from '../src/verify/rollups.js';
+import { ROLLUP_SPECS, verifyRollups } from '@pulse/verify';
 import { createScratchStore, repoRoot, type ScratchStore } from './child-pulse.js';
 import { seededTraces } from './dataset.js';
 import { sendTraces, startTestServer, type TestServer } from './harness.js';

@@ -89,7 +89,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
  * Plain PostgreSQL (and PGlite) keep plain tables; every query works on both.
  */
 async function enableTimescale(database: Database): Promise<boolean> {
-  const { sql } = await import('drizzle-orm');
+  const { getTableName, sql } = await import('drizzle-orm');
   const available = await database.rows<{ ok: boolean }>(
     sql`select exists(select 1 from pg_available_extensions where name = 'timescaledb') as ok`,
   );
@@ -97,7 +97,8 @@ async function enableTimescale(database: Database): Promise<boolean> {
   try {
     await database.db.execute(sql`create extension if not exists timescaledb`);
     await database.db.execute(
-      sql`select create_hypertable('traces', by_range('timestamp', interval '1 day'), if_not_exists => true, migrate_data => true)`,
+      sql`select create_hypertable(${getTableName(schema.traces)}::regclass, by_range(${schema.traces.timestamp.name}::name, interval '1 day'),
+            if_not_exists => true, migrate_data => true)`,
     );
     return true;
   } catch {

@@ -1,8 +1,9 @@
 import { bigint, doublePrecision, index, integer, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
- * Rollups kept in the ingest transaction (only newly stored rows count, so duplicates never
- * count twice). Each comes as an hourly and a daily table of the same shape: a window is
+ * Rollups, folded from the traces queued in `rollup_pending` (only newly stored rows are
+ * queued, so duplicates never count twice). Each comes as an hourly and a daily table of the
+ * same shape: a window is
  * read as raw rows for its sub-hour edges, hourly rows for its partial days and daily rows
  * for the whole days in between, so every answer is exact for [from, to).
  *

@@ -1,4 +1,4 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { type AnyColumn, type SQL, sql } from 'drizzle-orm';
 
 export type BucketGranularity = 'minute' | 'hour' | 'day';
 
@@ -10,7 +10,7 @@ const INTERVALS: Record<BucketGranularity, string> = { minute: '1 minute', hour:
  * The interval is a whitelisted literal, never a parameter: a parameterized date_bin
  * cannot be matched between SELECT and GROUP BY.
  */
-export function timeBucket(timescale: boolean, granularity: BucketGranularity, column: SQL): SQL {
+export function timeBucket(timescale: boolean, granularity: BucketGranularity, column: AnyColumn | SQL): SQL {
   const interval = INTERVALS[granularity];
   return timescale
     ? sql`time_bucket(${sql.raw(`'${interval}'`)}, ${column})`

@@ -2,6 +2,7 @@ export * from './admin.js';
 export * from './errors.js';
 export * from './ingest.js';
 export * from './json-depth.js';
+export * from './money.js';
 export * from './pricing.js';
 export * from './latency-histogram.js';
 export * from './analytics.js';

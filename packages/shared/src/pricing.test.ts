@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeCostNanos, findModelPrice, nanosToUsd, PRICE_CATALOG, usdToNanos } from './pricing.js';
+import { computeCostNanos, findModelPrice, PRICE_CATALOG } from './pricing.js';
 
 describe('price catalog', () => {
   it('covers at least 25 models of the five providers, priced in whole nano-dollars per token', () => {
@@ -43,14 +43,5 @@ describe('price catalog', () => {
     // gemini-1.5-flash: $0.075 / $0.30 → 75 and 300 nano-dollars per token.
     expect(computeCostNanos('gemini-1.5-flash', 3, 7)).toEqual({ costNanos: 2325n, known: true });
     expect(computeCostNanos('unknown-model', 1000, 1000)).toEqual({ costNanos: 0n, known: false });
-  });
-
-  it('converts dollars and nano-dollars without drift', () => {
-    expect(usdToNanos(0.1)).toBe(100_000_000n);
-    expect(usdToNanos(1e-9)).toBe(1n);
-    expect(usdToNanos(123.456789012)).toBe(123_456_789_012n);
-    expect(usdToNanos(0)).toBe(0n);
-    expect(nanosToUsd(123_456_789_012n)).toBe(123.456789012);
-    expect(nanosToUsd(usdToNanos(40.2))).toBe(40.2);
   });
 });

@@ -122,14 +122,3 @@ export function computeCostNanos(model: string, inputTokens: number, outputToken
     known: true,
   };
 }
-
-/** Dollars to nano-dollars, rounded half away from zero, through the decimal text. */
-export function usdToNanos(usd: number): bigint {
-  const [intPart, frac = ''] = Math.abs(usd).toFixed(10).split('.');
-  const nanos = BigInt(intPart!) * 1_000_000_000n + BigInt(frac.slice(0, 9)) + (Number(frac[9] ?? '0') >= 5 ? 1n : 0n);
-  return usd < 0 ? -nanos : nanos;
-}
-
-export function nanosToUsd(nanos: bigint): number {
-  return Number(nanos / 1_000_000_000n) + Number(nanos % 1_000_000_000n) / 1e9;
-}

@@ -1,10 +1,27 @@
-import { schema } from '@pulse/db';
-import { nanosToUsd, round2, usdToNanos } from '@pulse/shared';
+import { type Database, schema } from '@pulse/db';
+import { round2, usdFromNanos, usdToNanos } from '@pulse/shared';
 import { eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { type QueryContext, rows } from './context.js';
-import { usdFromNanos } from './convert.js';
+import { nanos } from './decode.js';
 import { statsRows } from './sources.js';
 import { iso, planWindow } from './window.js';
+
+/**
+ * What the budget reads and writes: one workspace's month, whatever window or filters a
+ * request asked for (the month containing `now`, UTC).
+ */
+export interface BudgetContext {
+  database: Database;
+  workspaceId: string;
+  timescale: boolean;
+  now: number;
+}
+
+/** The budget's month of an analytics query: the same workspace and moment, without its filters. */
+export function monthOf(q: QueryContext): BudgetContext {
+  return { database: q.database, workspaceId: q.scope.workspaceId, timescale: q.scope.timescale, now: q.now };
+}
 
 export interface MonthToDate {
   periodStart: number;
@@ -13,34 +30,35 @@ export interface MonthToDate {
   projectedUsd: number;
 }
 
-/** Spend since the start of the current UTC month, workspace-wide whatever the filters. */
-export async function monthToDate(q: QueryContext): Promise<MonthToDate> {
-  const now = new Date(q.now);
+/** Spend since the start of the current UTC month, workspace-wide. */
+async function monthToDate(b: BudgetContext): Promise<MonthToDate> {
+  const now = new Date(b.now);
   const periodStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
   const periodEnd = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
-  const scope = { workspaceId: q.scope.workspaceId, timescale: q.scope.timescale };
-  const [r] = await rows<{ cost: unknown }>(
-    q,
-    sql`select coalesce(sum(cost_nanos), 0)::text as cost from (${statsRows(scope, planWindow({ from: periodStart, to: q.now }), null)}) s`,
+  const scope = { workspaceId: b.workspaceId, timescale: b.timescale };
+  const [r] = await rows(
+    b,
+    sql`select coalesce(sum(cost_nanos), 0)::text as cost from (${statsRows(scope, planWindow({ from: periodStart, to: b.now }), null)}) s`,
+    z.object({ cost: nanos }),
   );
-  const spentUsd = usdFromNanos(r?.cost);
-  const elapsed = (q.now - periodStart) / (periodEnd - periodStart);
+  const spentUsd = usdFromNanos(r?.cost ?? 0n);
+  const elapsed = (b.now - periodStart) / (periodEnd - periodStart);
   return { periodStart, periodEnd, spentUsd, projectedUsd: elapsed > 0 ? spentUsd / elapsed : 0 };
 }
 
 export type BudgetStatus = 'no_budget' | 'ok' | 'warning' | 'exceeded';
 
-export async function loadBudget(q: QueryContext) {
-  const [row] = await q.database.db
+async function loadBudget(b: BudgetContext) {
+  const [row] = await b.database.db
     .select({ limit: schema.budgets.monthlyLimitNanos, threshold: schema.budgets.alertThresholdPct })
     .from(schema.budgets)
-    .where(eq(schema.budgets.workspaceId, q.scope.workspaceId));
-  return row ? { limitUsd: nanosToUsd(row.limit), thresholdPct: row.threshold } : null;
+    .where(eq(schema.budgets.workspaceId, b.workspaceId));
+  return row ? { limitUsd: usdFromNanos(row.limit), thresholdPct: row.threshold } : null;
 }
 
 /** GET /cost/budget (and the answer of PUT). */
-export async function budgetView(q: QueryContext) {
-  const [mtd, budget] = await Promise.all([monthToDate(q), loadBudget(q)]);
+export async function budgetView(b: BudgetContext) {
+  const [mtd, budget] = await Promise.all([monthToDate(b), loadBudget(b)]);
   const usedPct = budget ? round2((mtd.spentUsd / budget.limitUsd) * 100) : null;
   let status: BudgetStatus = 'no_budget';
   if (budget) {
@@ -63,17 +81,17 @@ export async function budgetView(q: QueryContext) {
 
 /** a − b exactly in nano-dollars (no float drift such as 200 − 40.2 = 159.79999…). */
 export function subtractUsd(a: number, b: number): number {
-  return nanosToUsd(usdToNanos(a) - usdToNanos(b));
+  return usdFromNanos(usdToNanos(a) - usdToNanos(b));
 }
 
-export async function saveBudget(q: QueryContext, limitUsd: number | null, thresholdPct: number) {
-  const workspaceId = q.scope.workspaceId;
+export async function saveBudget(b: BudgetContext, limitUsd: number | null, thresholdPct: number) {
+  const workspaceId = b.workspaceId;
   if (limitUsd === null) {
-    await q.database.db.delete(schema.budgets).where(eq(schema.budgets.workspaceId, workspaceId));
+    await b.database.db.delete(schema.budgets).where(eq(schema.budgets.workspaceId, workspaceId));
     return;
   }
   const values = { workspaceId, monthlyLimitNanos: usdToNanos(limitUsd), alertThresholdPct: thresholdPct, updatedAt: sql`now()` };
-  await q.database.db
+  await b.database.db
     .insert(schema.budgets)
     .values(values)
     .onConflictDoUpdate({ target: schema.budgets.workspaceId, set: { monthlyLimitNanos: values.monthlyLimitNanos, alertThresholdPct: thresholdPct, updatedAt: sql`now()` } });

@@ -1,22 +1,24 @@
-import { nanosToUsd, round2, type Granularity } from '@pulse/shared';
+import { type Granularity, round2, usdFromNanos } from '@pulse/shared';
 import { sql } from 'drizzle-orm';
-import { budgetView, subtractUsd } from './budget.js';
+import { z } from 'zod';
+import { budgetView, monthOf, subtractUsd } from './budget.js';
 import { type QueryContext, rows } from './context.js';
-import { msOf, nanosOf, num, usdFromNanos } from './convert.js';
+import { num, instant, nanos } from './decode.js';
 import { statsRows } from './sources.js';
 import { bucketStarts, iso, planWindow, type TimeWindow } from './window.js';
 
 export async function costOverview(q: QueryContext, w: TimeWindow) {
   const [[r], budget] = await Promise.all([
-    rows<{ cost: unknown; calls: unknown }>(
+    rows(
       q,
       sql`select coalesce(sum(cost_nanos), 0)::text as cost, coalesce(sum(calls), 0)::float8 as calls
           from (${statsRows(q.scope, planWindow(w), null)}) s`,
+      z.object({ cost: nanos, calls: num }),
     ),
-    budgetView(q),
+    budgetView(monthOf(q)),
   ]);
-  const total = usdFromNanos(r?.cost);
-  const calls = num(r?.calls);
+  const total = usdFromNanos(r?.cost ?? 0n);
+  const calls = r?.calls ?? 0;
   return {
     from: iso(w.from),
     to: iso(w.to),
@@ -31,19 +33,18 @@ export async function costOverview(q: QueryContext, w: TimeWindow) {
 }
 
 export async function costTrend(q: QueryContext, w: TimeWindow, g: Granularity) {
-  const found = await rows<{ bucket: unknown; model: string; cost: unknown }>(
+  const found = await rows(
     q,
     sql`select bucket, model, sum(cost_nanos)::text as cost from (${statsRows(q.scope, planWindow(w, g), g)}) s group by 1, 2`,
+    z.object({ bucket: instant, model: z.string(), cost: nanos }),
   );
   // Sums stay in integer nano-dollars until they go on the wire.
   const totals = new Map<string, bigint>();
   const cells = new Map<number, Map<string, bigint>>();
   for (const r of found) {
-    const nanos = nanosOf(r.cost);
-    totals.set(r.model, (totals.get(r.model) ?? 0n) + nanos);
-    const t = msOf(r.bucket);
-    if (!cells.has(t)) cells.set(t, new Map());
-    cells.get(t)!.set(r.model, nanos);
+    totals.set(r.model, (totals.get(r.model) ?? 0n) + r.cost);
+    if (!cells.has(r.bucket)) cells.set(r.bucket, new Map());
+    cells.get(r.bucket)!.set(r.model, r.cost);
   }
   // Every model with spend in the window, by total cost descending, then name.
   const models = [...totals.entries()]
@@ -61,37 +62,37 @@ export async function costTrend(q: QueryContext, w: TimeWindow, g: Granularity) 
       let total = 0n;
       for (const m of models) {
         const nanos = cell?.get(m) ?? 0n;
-        by_model[m] = nanosToUsd(nanos);
+        by_model[m] = usdFromNanos(nanos);
         total += nanos;
       }
-      return { timestamp: iso(t), total_cost_usd: nanosToUsd(total), by_model };
+      return { timestamp: iso(t), total_cost_usd: usdFromNanos(total), by_model };
     }),
   };
 }
 
 export async function costByModel(q: QueryContext, w: TimeWindow) {
-  const found = await rows<{ model: string; cost: unknown; calls: unknown; input_tokens: unknown; output_tokens: unknown }>(
+  const found = await rows(
     q,
     sql`select model, sum(cost_nanos)::text as cost, sum(calls)::float8 as calls, sum(input_tokens)::float8 as input_tokens,
           sum(output_tokens)::float8 as output_tokens
         from (${statsRows(q.scope, planWindow(w), null)}) s group by 1 having sum(calls) > 0
         order by sum(cost_nanos) desc, model collate "C" asc`,
+    z.object({ model: z.string(), cost: nanos, calls: num, input_tokens: num, output_tokens: num }),
   );
-  const total = nanosToUsd(found.reduce((n, r) => n + nanosOf(r.cost), 0n));
+  const total = usdFromNanos(found.reduce((n, r) => n + r.cost, 0n));
   return {
     from: iso(w.from),
     to: iso(w.to),
     total_cost_usd: total,
     data: found.map((r) => {
       const cost = usdFromNanos(r.cost);
-      const calls = num(r.calls);
       return {
         model: r.model,
         cost_usd: cost,
-        calls,
-        input_tokens: num(r.input_tokens),
-        output_tokens: num(r.output_tokens),
-        avg_cost_per_call_usd: calls > 0 ? cost / calls : null,
+        calls: r.calls,
+        input_tokens: r.input_tokens,
+        output_tokens: r.output_tokens,
+        avg_cost_per_call_usd: r.calls > 0 ? cost / r.calls : null,
         percentage: total > 0 ? round2((cost / total) * 100) : 0,
       };
     }),

@@ -1,7 +1,8 @@
 import { type Granularity, histogramPercentile, round2 } from '@pulse/shared';
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { type QueryContext, rows } from './context.js';
-import { isoOf, msOf, num } from './convert.js';
+import { num, instant, numberArray, textArray } from './decode.js';
 import { errorRows, histRows, rawLatencyRows, statsRows } from './sources.js';
 import { bucketStarts, iso, planWindow, type TimeWindow, type WindowPlan } from './window.js';
 
@@ -23,27 +24,30 @@ function servedByRawOnly(plan: WindowPlan): boolean {
 async function percentiles(q: QueryContext, w: TimeWindow, plan: WindowPlan, g: Granularity | null): Promise<Map<number | null, Percentiles>> {
   const out = new Map<number | null, Percentiles>();
   if (servedByRawOnly(plan)) {
-    const found = await rows<{ bucket: unknown; p50: unknown; p95: unknown; p99: unknown }>(
+    const found = await rows(
       q,
       sql`select bucket, percentile_cont(0.5) within group (order by latency_ms) as p50,
             percentile_cont(0.95) within group (order by latency_ms) as p95,
             percentile_cont(0.99) within group (order by latency_ms) as p99
           from (${rawLatencyRows(q.scope, w, g)}) r group by 1`,
+      z.object({ bucket: instant.nullable(), p50: num, p95: num, p99: num }),
     );
     for (const r of found) {
-      out.set(g ? msOf(r.bucket) : null, { p50_ms: num(r.p50), p95_ms: num(r.p95), p99_ms: num(r.p99) });
+      out.set(g ? r.bucket : null, { p50_ms: r.p50, p95_ms: r.p95, p99_ms: r.p99 });
     }
     return out;
   }
-  const found = await rows<{ bucket: unknown; bins: unknown; counts: unknown }>(q, sql`select bucket, bins, counts from (${histRows(q.scope, plan, g)}) h`);
+  const found = await rows(
+    q,
+    sql`select bucket, bins, counts from (${histRows(q.scope, plan, g)}) h`,
+    z.object({ bucket: instant.nullable(), bins: numberArray, counts: numberArray }),
+  );
   const byBucket = new Map<number | null, Map<number, number>>();
   for (const r of found) {
-    const key = g ? msOf(r.bucket) : null;
+    const key = g ? r.bucket : null;
     let merged = byBucket.get(key);
     if (!merged) byBucket.set(key, (merged = new Map()));
-    const bins = numberArray(r.bins);
-    const counts = numberArray(r.counts);
-    bins.forEach((bin, i) => merged.set(bin, (merged.get(bin) ?? 0) + counts[i]!));
+    r.bins.forEach((bin, i) => merged.set(bin, (merged.get(bin) ?? 0) + r.counts[i]!));
   }
   for (const [key, merged] of byBucket) {
     const bins = [...merged].map(([bin, count]) => ({ bin, count })).sort((a, b) => a.bin - b.bin);
@@ -56,22 +60,23 @@ async function percentiles(q: QueryContext, w: TimeWindow, plan: WindowPlan, g: 
 export async function performanceOverview(q: QueryContext, w: TimeWindow) {
   const plan = planWindow(w);
   const [[r], pct] = await Promise.all([
-    rows<{ calls: unknown; errors: unknown; latency_sum: unknown }>(
+    rows(
       q,
       sql`select coalesce(sum(calls), 0)::float8 as calls, coalesce(sum(errors), 0)::float8 as errors,
             coalesce(sum(latency_sum), 0)::float8 as latency_sum from (${statsRows(q.scope, plan, null)}) s`,
+      z.object({ calls: num, errors: num, latency_sum: num }),
     ),
     percentiles(q, w, plan, null),
   ]);
-  const calls = num(r?.calls);
-  const errors = num(r?.errors);
+  const calls = r?.calls ?? 0;
+  const errors = r?.errors ?? 0;
   return {
     from: iso(w.from),
     to: iso(w.to),
     total_calls: calls,
     error_count: errors,
     error_rate_pct: calls > 0 ? round2((errors / calls) * 100) : null,
-    avg_latency_ms: calls > 0 ? round2(num(r?.latency_sum) / calls) : null,
+    avg_latency_ms: calls > 0 ? round2((r?.latency_sum ?? 0) / calls) : null,
     ...(calls > 0 ? (pct.get(null) ?? NO_PERCENTILES) : NO_PERCENTILES),
   };
 }
@@ -79,13 +84,14 @@ export async function performanceOverview(q: QueryContext, w: TimeWindow) {
 export async function latencySeries(q: QueryContext, w: TimeWindow, g: Granularity) {
   const plan = planWindow(w, g);
   const [found, pct] = await Promise.all([
-    rows<{ bucket: unknown; calls: unknown }>(
+    rows(
       q,
       sql`select bucket, sum(calls)::float8 as calls from (${statsRows(q.scope, plan, g)}) s group by 1`,
+      z.object({ bucket: instant, calls: num }),
     ),
     percentiles(q, w, plan, g),
   ]);
-  const calls = new Map(found.map((r) => [msOf(r.bucket), num(r.calls)]));
+  const calls = new Map(found.map((r) => [r.bucket, r.calls]));
   return {
     from: iso(w.from),
     to: iso(w.to),
@@ -99,12 +105,13 @@ export async function latencySeries(q: QueryContext, w: TimeWindow, g: Granulari
 }
 
 export async function throughput(q: QueryContext, w: TimeWindow, g: Granularity) {
-  const found = await rows<{ bucket: unknown; calls: unknown; errors: unknown }>(
+  const found = await rows(
     q,
     sql`select bucket, sum(calls)::float8 as calls, sum(errors)::float8 as errors
         from (${statsRows(q.scope, planWindow(w, g), g)}) s group by 1`,
+    z.object({ bucket: instant, calls: num, errors: num }),
   );
-  const byBucket = new Map(found.map((r) => [msOf(r.bucket), { calls: num(r.calls), errors: num(r.errors) }]));
+  const byBucket = new Map(found.map((r) => [r.bucket, { calls: r.calls, errors: r.errors }]));
   return {
     from: iso(w.from),
     to: iso(w.to),
@@ -117,15 +124,7 @@ export async function throughput(q: QueryContext, w: TimeWindow, g: Granularity)
 }
 
 export async function errorsByType(q: QueryContext, w: TimeWindow, limit: number) {
-  const found = await rows<{
-    error_type: string;
-    count: unknown;
-    last_seen: unknown;
-    last_message: string | null;
-    affected: unknown;
-    agents: string[] | string | null;
-    total: unknown;
-  }>(
+  const found = await rows(
     q,
     sql`with e as (${errorRows(q.scope, planWindow(w))}),
       per_type as (select error_type, sum(count) as count, max(last_seen) as last_seen from e group by 1),
@@ -142,33 +141,30 @@ export async function errorsByType(q: QueryContext, w: TimeWindow, limit: number
       from per_type t join latest l using (error_type)
       order by t.count desc, t.error_type collate "C" asc
       limit ${limit}`,
+    z.object({
+      error_type: z.string(),
+      count: num,
+      last_seen: instant,
+      last_message: z.string().nullable(),
+      affected: num,
+      agents: textArray,
+      total: num,
+    }),
   );
   // limit >= 1, so no row means no error at all in the window.
-  const total = found.length ? num(found[0]!.total) : 0;
+  const total = found[0]?.total ?? 0;
   return {
     from: iso(w.from),
     to: iso(w.to),
     total_errors: total,
     data: found.map((r) => ({
       error_type: r.error_type,
-      count: num(r.count),
-      percentage: total > 0 ? round2((num(r.count) / total) * 100) : 0,
-      affected_agents: num(r.affected),
-      agents: parseTextArray(r.agents),
-      last_seen: isoOf(r.last_seen),
+      count: r.count,
+      percentage: total > 0 ? round2((r.count / total) * 100) : 0,
+      affected_agents: r.affected,
+      agents: r.agents,
+      last_seen: iso(r.last_seen),
       sample_message: r.last_message,
     })),
   };
-}
-
-/** int[] and float8[] arrive as arrays of numbers from both drivers; the literal form is parsed as text[]. */
-function numberArray(v: unknown): number[] {
-  return parseTextArray((v ?? null) as string[] | string | null).map(Number);
-}
-
-/** text[] arrives as an array from both drivers, but guard the literal form too. */
-function parseTextArray(v: string[] | string | null): string[] {
-  if (v === null) return [];
-  if (Array.isArray(v)) return v;
-  return v.replace(/^\{|\}$/g, '').split(',').filter(Boolean);
 }

@@ -3,11 +3,12 @@ import type { z } from 'zod';
 import { type CacheClass, cached } from '../cache/cached.js';
 import type { Context } from '../trpc/context.js';
 import { workspaceProcedure } from '../trpc/trpc.js';
+import type { BudgetContext } from './budget.js';
 import type { QueryContext } from './context.js';
 import { resolveWindow, type TimeWindow } from './window.js';
 
 /** The query context and resolved window of an analytics request. */
-export function analyticsRequest(ctx: Context & { workspaceId: string }, input: WindowInput): { q: QueryContext; window: TimeWindow } {
+function analyticsRequest(ctx: Context & { workspaceId: string }, input: WindowInput): { q: QueryContext; window: TimeWindow } {
   const now = Date.now();
   return {
     q: {
@@ -19,10 +20,15 @@ export function analyticsRequest(ctx: Context & { workspaceId: string }, input: 
   };
 }
 
+/** The budget's context of a request: its workspace's current month, no window needed. */
+export function budgetRequest(ctx: Context & { workspaceId: string }): BudgetContext {
+  return { database: ctx.database, workspaceId: ctx.workspaceId, timescale: ctx.database.timescale, now: Date.now() };
+}
+
 interface AnalyticsDefinition<I extends z.ZodType<WindowInput>, O extends z.ZodType> {
   /** Procedure name, also the cache key's namespace. */
   name: string;
-  /** REST path under /api/v1: one of the contract's twelve (a typo does not compile). */
+  /** REST path under /api/v1: one of the twelve of docs/API_SPEC.md (a typo does not compile). */
   path: AnalyticsPath;
   summary: string;
   kind: CacheClass;

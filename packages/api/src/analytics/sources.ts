@@ -1,8 +1,15 @@
-import { timeBucket } from '@pulse/db';
+import { schema, timeBucket } from '@pulse/db';
 import type { Granularity } from '@pulse/shared';
-import { type SQL, sql } from 'drizzle-orm';
+import { type AnyColumn, type SQL, sql } from 'drizzle-orm';
+import { dimOf } from '../rollups/dims.js';
 import { latencyBinSql } from '../rollups/rollup-sql.js';
 import { iso, type TimeWindow, type WindowPlan } from './window.js';
+
+const { traces, rollupPending, statsHourly, statsDaily, userStatsHourly, userStatsDaily, latencyHistHourly, latencyHistDaily, errorStatsHourly, errorStatsDaily } =
+  schema;
+
+/** Tables of one row per trace: `traces` and the queue of traces not yet folded (same columns). */
+type TraceTable = typeof traces | typeof rollupPending;
 
 /**
  * Row sources for the analytics queries. Each returns a SELECT whose rows, summed, give
@@ -22,7 +29,7 @@ export interface Scope {
 
 const none = sql`false`;
 
-function within(column: SQL, segments: TimeWindow[]): SQL {
+function within(column: AnyColumn, segments: TimeWindow[]): SQL {
   if (segments.length === 0) return none;
   return sql.join(
     segments.map((s) => sql`(${column} >= ${iso(s.from)}::timestamptz and ${column} < ${iso(s.to)}::timestamptz)`),
@@ -30,33 +37,28 @@ function within(column: SQL, segments: TimeWindow[]): SQL {
   );
 }
 
-function filters(scope: Scope): SQL {
-  const parts: SQL[] = [sql`workspace_id = ${scope.workspaceId}::uuid`];
-  if (scope.agentId !== undefined) parts.push(sql`agent_id = ${scope.agentId}`);
-  if (scope.model !== undefined) parts.push(sql`model = ${scope.model}`);
+/** The scope's workspace and filters on a table with those columns. */
+function filters(scope: Scope, t: TraceTable | typeof statsHourly | typeof errorStatsHourly): SQL {
+  const parts: SQL[] = [sql`${t.workspaceId} = ${scope.workspaceId}::uuid`];
+  if (scope.agentId !== undefined) parts.push(sql`${t.agentId} = ${scope.agentId}`);
+  if (scope.model !== undefined) parts.push(sql`${t.model} = ${scope.model}`);
   return sql.join(parts, sql` and `);
 }
 
-/** The dim of the dim-keyed rollups for a scope: the same text rollup-sql.ts's DIM_VALUES builds. */
-function dimOf(scope: Scope): string {
-  if (scope.agentId !== undefined && scope.model !== undefined) {
-    // Code points, as PostgreSQL's length() counts them: the prefix makes the pair unambiguous.
-    return `am:${[...scope.agentId].length}:${scope.agentId}${scope.model}`;
-  }
-  if (scope.agentId !== undefined) return `a:${scope.agentId}`;
-  if (scope.model !== undefined) return `m:${scope.model}`;
-  return '';
+/** The scope on a dim-keyed rollup: its workspace and the one dim holding the filtered facts. */
+function dimFilter(scope: Scope, t: typeof userStatsHourly | typeof latencyHistHourly): SQL {
+  return sql`${t.workspaceId} = ${scope.workspaceId}::uuid and ${t.dim} = ${dimOf(scope)}`;
 }
 
 /**
  * The row-level sources of a plan: `traces` for the raw edges, and the not-yet-folded queue
  * over the segments the rollups answer (the rollups hold only folded traces).
  */
-function rawSources(plan: WindowPlan): Array<[SQL, TimeWindow[]]> {
-  const sources: Array<[SQL, TimeWindow[]]> = [];
-  if (plan.raw.length) sources.push([sql`traces`, plan.raw]);
+function rawSources(plan: WindowPlan): Array<[TraceTable, TimeWindow[]]> {
+  const sources: Array<[TraceTable, TimeWindow[]]> = [];
+  if (plan.raw.length) sources.push([traces, plan.raw]);
   const rolled = [...plan.hourly, ...plan.daily];
-  if (rolled.length) sources.push([sql`rollup_pending`, rolled]);
+  if (rolled.length) sources.push([rollupPending, rolled]);
   return sources;
 }
 
@@ -64,32 +66,35 @@ function rawSources(plan: WindowPlan): Array<[SQL, TimeWindow[]]> {
  * One [table, [segment]] per rollup segment: each becomes its own UNION ALL part, so every
  * part is a single index range scan (an OR of ranges would scan the workspace's whole dim).
  */
-function perSegment(pairs: ReadonlyArray<readonly [SQL, TimeWindow[]]>): Array<[SQL, TimeWindow[]]> {
-  return pairs.flatMap(([table, segments]) => segments.map((segment): [SQL, TimeWindow[]] => [table, [segment]]));
+function perSegment<T>(pairs: ReadonlyArray<readonly [T, TimeWindow[]]>): Array<[T, TimeWindow[]]> {
+  return pairs.flatMap(([table, segments]) => segments.map((segment): [T, TimeWindow[]] => [table, [segment]]));
 }
 
-function bucketOf(scope: Scope, g: Granularity | null, column: SQL): SQL {
+function bucketOf(scope: Scope, g: Granularity | null, column: AnyColumn): SQL {
   return g ? timeBucket(scope.timescale, g, column) : sql`null::timestamptz`;
 }
 
-const ts = sql`"timestamp"`;
-const bucketCol = sql`bucket`;
+/**
+ * The row shapes below are the sources' own (their aliases), read by the queries that
+ * aggregate them; each part reads its table through the schema's column objects.
+ */
 
 /** (bucket, agent_id, model, calls, errors, input_tokens, output_tokens, cost_nanos, latency_sum) */
 export function statsRows(scope: Scope, plan: WindowPlan, g: Granularity | null): SQL {
   const parts: SQL[] = [];
-  for (const [table, segments] of rawSources(plan)) {
-    parts.push(sql`select ${bucketOf(scope, g, ts)} as bucket, agent_id, model, count(*)::bigint as calls,
-      sum(is_error)::bigint as errors, sum(input_tokens)::bigint as input_tokens, sum(output_tokens)::bigint as output_tokens,
-      sum(cost_nanos)::bigint as cost_nanos, sum(latency_ms) as latency_sum
-      from ${table} where ${filters(scope)} and (${within(ts, segments)}) group by 1, 2, 3`);
+  for (const [t, segments] of rawSources(plan)) {
+    parts.push(sql`select ${bucketOf(scope, g, t.timestamp)} as bucket, ${t.agentId} as agent_id, ${t.model} as model, count(*)::bigint as calls,
+      sum(${t.isError})::bigint as errors, sum(${t.inputTokens})::bigint as input_tokens, sum(${t.outputTokens})::bigint as output_tokens,
+      sum(${t.costNanos})::bigint as cost_nanos, sum(${t.latencyMs}) as latency_sum
+      from ${t} where ${filters(scope, t)} and (${within(t.timestamp, segments)}) group by 1, 2, 3`);
   }
-  for (const [table, segments] of perSegment([
-    [sql`stats_hourly`, plan.hourly],
-    [sql`stats_daily`, plan.daily],
+  for (const [t, segments] of perSegment([
+    [statsHourly, plan.hourly],
+    [statsDaily, plan.daily],
   ])) {
-    parts.push(sql`select ${bucketOf(scope, g, bucketCol)} as bucket, agent_id, model, calls, errors, input_tokens, output_tokens,
-      cost_nanos, latency_sum_ms as latency_sum from ${table} where ${filters(scope)} and (${within(bucketCol, segments)})`);
+    parts.push(sql`select ${bucketOf(scope, g, t.bucket)} as bucket, ${t.agentId} as agent_id, ${t.model} as model, ${t.calls} as calls,
+      ${t.errors} as errors, ${t.inputTokens} as input_tokens, ${t.outputTokens} as output_tokens, ${t.costNanos} as cost_nanos,
+      ${t.latencySumMs} as latency_sum from ${t} where ${filters(scope, t)} and (${within(t.bucket, segments)})`);
   }
   return unionAll(parts, sql`select null::timestamptz as bucket, null::text as agent_id, null::text as model, 0::bigint as calls,
     0::bigint as errors, 0::bigint as input_tokens, 0::bigint as output_tokens, 0::bigint as cost_nanos, 0::float8 as latency_sum where false`);
@@ -97,19 +102,18 @@ export function statsRows(scope: Scope, plan: WindowPlan, g: Granularity | null)
 
 /** (user_id, calls, cost_nanos, tokens, last_seen) — named users only. */
 export function userRows(scope: Scope, plan: WindowPlan): SQL {
-  const dim = dimOf(scope);
   const parts: SQL[] = [];
-  for (const [table, segments] of rawSources(plan)) {
-    parts.push(sql`select user_id, count(*)::bigint as calls, sum(cost_nanos)::bigint as cost_nanos,
-      sum(input_tokens + output_tokens)::bigint as tokens, max("timestamp") as last_seen
-      from ${table} where ${filters(scope)} and user_id is not null and (${within(ts, segments)}) group by 1`);
+  for (const [t, segments] of rawSources(plan)) {
+    parts.push(sql`select ${t.userId} as user_id, count(*)::bigint as calls, sum(${t.costNanos})::bigint as cost_nanos,
+      sum(${t.inputTokens} + ${t.outputTokens})::bigint as tokens, max(${t.timestamp}) as last_seen
+      from ${t} where ${filters(scope, t)} and ${t.userId} is not null and (${within(t.timestamp, segments)}) group by 1`);
   }
-  for (const [table, segments] of perSegment([
-    [sql`user_stats_hourly`, plan.hourly],
-    [sql`user_stats_daily`, plan.daily],
+  for (const [t, segments] of perSegment([
+    [userStatsHourly, plan.hourly],
+    [userStatsDaily, plan.daily],
   ])) {
-    parts.push(sql`select user_id, calls, cost_nanos, tokens, last_seen from ${table}
-      where workspace_id = ${scope.workspaceId}::uuid and dim = ${dim} and (${within(bucketCol, segments)})`);
+    parts.push(sql`select ${t.userId} as user_id, ${t.calls} as calls, ${t.costNanos} as cost_nanos, ${t.tokens} as tokens,
+      ${t.lastSeen} as last_seen from ${t} where ${dimFilter(scope, t)} and (${within(t.bucket, segments)})`);
   }
   return unionAll(parts, sql`select null::text as user_id, 0::bigint as calls, 0::bigint as cost_nanos, 0::bigint as tokens,
     null::timestamptz as last_seen where false`);
@@ -121,20 +125,19 @@ export function userRows(scope: Scope, plan: WindowPlan): SQL {
  * A bucket may come in several rows: the caller merges them.
  */
 export function histRows(scope: Scope, plan: WindowPlan, g: Granularity | null): SQL {
-  const dim = dimOf(scope);
   const parts: SQL[] = [];
-  for (const [table, segments] of rawSources(plan)) {
+  for (const [t, segments] of rawSources(plan)) {
     parts.push(sql`select bucket, array_agg(bin order by bin) as bins, array_agg(n order by bin)::float8[] as counts
-      from (select ${bucketOf(scope, g, ts)} as bucket, ${latencyBinSql(sql`latency_ms`)} as bin, count(*) as n
-            from ${table} where ${filters(scope)} and (${within(ts, segments)}) group by 1, 2) binned
+      from (select ${bucketOf(scope, g, t.timestamp)} as bucket, ${latencyBinSql(t.latencyMs)} as bin, count(*) as n
+            from ${t} where ${filters(scope, t)} and (${within(t.timestamp, segments)}) group by 1, 2) binned
       group by 1`);
   }
-  for (const [table, segments] of perSegment([
-    [sql`latency_hist_hourly`, plan.hourly],
-    [sql`latency_hist_daily`, plan.daily],
+  for (const [t, segments] of perSegment([
+    [latencyHistHourly, plan.hourly],
+    [latencyHistDaily, plan.daily],
   ])) {
-    parts.push(sql`select ${bucketOf(scope, g, bucketCol)} as bucket, bins, counts::float8[] as counts from ${table}
-      where workspace_id = ${scope.workspaceId}::uuid and dim = ${dim} and (${within(bucketCol, segments)})`);
+    parts.push(sql`select ${bucketOf(scope, g, t.bucket)} as bucket, ${t.bins} as bins, ${t.counts}::float8[] as counts from ${t}
+      where ${dimFilter(scope, t)} and (${within(t.bucket, segments)})`);
   }
   return unionAll(parts, sql`select null::timestamptz as bucket, null::int[] as bins, null::float8[] as counts where false`);
 }
@@ -142,25 +145,28 @@ export function histRows(scope: Scope, plan: WindowPlan, g: Granularity | null):
 /** (error_type, agent_id, model, count, last_seen, last_message) */
 export function errorRows(scope: Scope, plan: WindowPlan): SQL {
   const parts: SQL[] = [];
-  for (const [table, segments] of rawSources(plan)) {
-    parts.push(sql`select error_type, agent_id, model, count(*)::bigint as count, max("timestamp") as last_seen,
-      (array_agg(error_message order by "timestamp" desc, error_message desc nulls last))[1] as last_message
-      from ${table} where ${filters(scope)} and is_error = 1 and (${within(ts, segments)}) group by 1, 2, 3`);
+  for (const [t, segments] of rawSources(plan)) {
+    parts.push(sql`select ${t.errorType} as error_type, ${t.agentId} as agent_id, ${t.model} as model, count(*)::bigint as count,
+      max(${t.timestamp}) as last_seen,
+      (array_agg(${t.errorMessage} order by ${t.timestamp} desc, ${t.errorMessage} desc nulls last))[1] as last_message
+      from ${t} where ${filters(scope, t)} and ${t.isError} = 1 and (${within(t.timestamp, segments)}) group by 1, 2, 3`);
   }
-  for (const [table, segments] of perSegment([
-    [sql`error_stats_hourly`, plan.hourly],
-    [sql`error_stats_daily`, plan.daily],
+  for (const [t, segments] of perSegment([
+    [errorStatsHourly, plan.hourly],
+    [errorStatsDaily, plan.daily],
   ])) {
-    parts.push(sql`select error_type, agent_id, model, count, last_seen, last_message from ${table}
-      where ${filters(scope)} and (${within(bucketCol, segments)})`);
+    parts.push(sql`select ${t.errorType} as error_type, ${t.agentId} as agent_id, ${t.model} as model, ${t.count} as count,
+      ${t.lastSeen} as last_seen, ${t.lastMessage} as last_message from ${t}
+      where ${filters(scope, t)} and (${within(t.bucket, segments)})`);
   }
   return unionAll(parts, sql`select null::text as error_type, null::text as agent_id, null::text as model, 0::bigint as count,
     null::timestamptz as last_seen, null::text as last_message where false`);
 }
 
-/** Exact percentile_cont over raw rows, for windows no rollup can serve. */
+/** (bucket, latency_ms) — exact percentile_cont over raw rows, for windows no rollup can serve. */
 export function rawLatencyRows(scope: Scope, window: TimeWindow, g: Granularity | null): SQL {
-  return sql`select ${bucketOf(scope, g, ts)} as bucket, latency_ms from traces where ${filters(scope)} and (${within(ts, [window])})`;
+  return sql`select ${bucketOf(scope, g, traces.timestamp)} as bucket, ${traces.latencyMs} as latency_ms from ${traces}
+    where ${filters(scope, traces)} and (${within(traces.timestamp, [window])})`;
 }
 
 function unionAll(parts: SQL[], empty: SQL): SQL {

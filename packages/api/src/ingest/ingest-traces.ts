@@ -1,31 +1,25 @@
-import { type Database, pgArray, resultRows, uuidv7 } from '@pulse/db';
+import { bare, bareList, columnsOf, type Database, pgArray, resultRows, schema, uuidv7 } from '@pulse/db';
 import { computeCostNanos, type IngestResponse, traceInputSchema, usdToNanos } from '@pulse/shared';
-import { sql } from 'drizzle-orm';
+import { getTableColumns, sql } from 'drizzle-orm';
 import { issuePath } from '../http/errors.js';
 
-/** A validated trace, normalised to what is stored. */
-export interface TraceRow {
-  id: string;
-  traceId: string;
-  timestampMs: number;
-  agentId: string;
-  userId: string | null;
-  model: string;
-  isError: 0 | 1;
-  latencyMs: number;
-  inputTokens: number;
-  outputTokens: number;
-  costNanos: bigint;
-  costEstimated: 0 | 1;
-  errorType: string | null;
-  errorMessage: string | null;
-  metadata: string | null;
-}
+const { traces, rollupPending } = schema;
+
+/**
+ * A validated trace, normalised to what is stored: every column of `traces` but the
+ * workspace (the API key's) and received_at (the database's clock). Metadata is JSON text.
+ */
+type StoredTrace = Required<Omit<typeof traces.$inferInsert, 'workspaceId' | 'receivedAt'>>;
+
+/** The columns a batch sets, in the schema's order. */
+const STORED_COLUMNS = Object.entries(getTableColumns(traces)).filter(([key]) => key !== 'workspaceId' && key !== 'receivedAt') as Array<
+  [keyof StoredTrace, (typeof traces)['_']['columns'][keyof StoredTrace]]
+>;
 
 type Rejected = IngestResponse['rejected'][number];
 
 interface Validated {
-  rows: TraceRow[];
+  rows: StoredTrace[];
   rejected: Rejected[];
   /** Repeats inside the batch itself: counted as duplicates, never sent to the database. */
   inBatchDuplicates: number;
@@ -33,8 +27,8 @@ interface Validated {
 }
 
 /** Validates every item on its own, so one bad trace does not sink its batch (207). */
-export function validateTraces(items: readonly unknown[]): Validated {
-  const rows: TraceRow[] = [];
+function validateTraces(items: readonly unknown[]): Validated {
+  const rows: StoredTrace[] = [];
   const rejected: Rejected[] = [];
   const seen = new Set<string>();
   const unknownModels = new Set<string>();
@@ -84,7 +78,7 @@ export function validateTraces(items: readonly unknown[]): Validated {
     rows.push({
       id: uuidv7(timestampMs),
       traceId: t.trace_id,
-      timestampMs,
+      timestamp: new Date(timestampMs),
       agentId: t.agent_id,
       userId: t.user_id ?? null,
       model: t.model,
@@ -106,42 +100,32 @@ export function validateTraces(items: readonly unknown[]): Validated {
  * Stores the rows in one statement and one transaction: either every new row is stored
  * or none is. Rows whose (trace_id, timestamp) already exist are skipped by the unique
  * index, which also settles races between concurrent batches. Exactly the new rows are
- * queued in rollup_pending for the folder (fold.ts). Returns how many were new.
+ * queued in rollup_pending for the folder (rollups/fold.ts). Returns how many were new.
  */
-export async function insertTraces(database: Database, workspaceId: string, rows: readonly TraceRow[]): Promise<number> {
+async function insertTraces(database: Database, workspaceId: string, rows: readonly StoredTrace[]): Promise<number> {
   if (rows.length === 0) return 0;
-  const col = (pick: (r: TraceRow) => string | number | bigint | null) => sql.param(pgArray(rows.map(pick)));
+  // One array parameter per column, each cast to the column's type: one parameter list whatever the batch size.
+  const arrays = STORED_COLUMNS.map(([key, column]) => {
+    const values = rows.map((r) => {
+      const v = r[key] as string | number | bigint | Date | null;
+      return v instanceof Date ? v.toISOString() : v;
+    });
+    return sql`${sql.param(pgArray(values))}::${sql.raw(column.getSQLType())}[]`;
+  });
+  const queued = columnsOf(rollupPending);
   // One statement is one transaction: no BEGIN/COMMIT round trips needed for atomicity.
   const result = await database.db.execute(sql`
       with ins as (
-      insert into traces (workspace_id, id, trace_id, "timestamp", agent_id, user_id, model, is_error,
-                          latency_ms, input_tokens, output_tokens, cost_nanos, cost_estimated,
-                          error_type, error_message, metadata)
-      select ${workspaceId}::uuid, u.id, u.trace_id, u.ts, u.agent_id, u.user_id, u.model, u.is_error,
-             u.latency_ms, u.input_tokens, u.output_tokens, u.cost_nanos, u.cost_estimated,
-             u.error_type, u.error_message, u.metadata::jsonb
-      from unnest(
-        ${col((r) => r.id)}::uuid[], ${col((r) => r.traceId)}::text[],
-        ${col((r) => new Date(r.timestampMs).toISOString())}::timestamptz[],
-        ${col((r) => r.agentId)}::text[], ${col((r) => r.userId)}::text[], ${col((r) => r.model)}::text[],
-        ${col((r) => r.isError)}::smallint[], ${col((r) => r.latencyMs)}::float8[],
-        ${col((r) => r.inputTokens)}::int[], ${col((r) => r.outputTokens)}::int[],
-        ${col((r) => r.costNanos)}::bigint[], ${col((r) => r.costEstimated)}::smallint[],
-        ${col((r) => r.errorType)}::text[], ${col((r) => r.errorMessage)}::text[], ${col((r) => r.metadata)}::text[]
-      ) as u(id, trace_id, ts, agent_id, user_id, model, is_error, latency_ms, input_tokens, output_tokens,
-             cost_nanos, cost_estimated, error_type, error_message, metadata)
-      on conflict (workspace_id, trace_id, "timestamp") do nothing
-      returning workspace_id, "timestamp", agent_id, user_id, model, is_error, latency_ms, input_tokens,
-                output_tokens, cost_nanos, error_type, error_message),
-      pending as (
-        insert into rollup_pending (workspace_id, "timestamp", agent_id, user_id, model, is_error, latency_ms,
-                                    input_tokens, output_tokens, cost_nanos, error_type, error_message)
-        select * from ins)
+      insert into ${traces} (${bare(traces.workspaceId)}, ${bareList(STORED_COLUMNS.map(([, column]) => column))})
+      select ${workspaceId}::uuid, u.* from unnest(${sql.join(arrays, sql`, `)}) as u
+      on conflict (${bareList([traces.workspaceId, traces.traceId, traces.timestamp])}) do nothing
+      returning ${bareList(queued)}),
+      pending as (insert into ${rollupPending} (${bareList(queued)}) select * from ins)
       select count(*)::int as accepted from ins`);
   return Number(resultRows<{ accepted: number }>(result)[0]?.accepted ?? 0);
 }
 
-/** Contract §2 ingest: validate, price, de-duplicate, store atomically, report per item. */
+/** Ingest (docs/API_SPEC.md §2): validate, price, de-duplicate, store atomically, report per item. */
 export async function ingestTraces(database: Database, workspaceId: string, items: readonly unknown[]): Promise<IngestResponse> {
   const { rows, rejected, inBatchDuplicates, unknownModels } = validateTraces(items);
   const accepted = await insertTraces(database, workspaceId, rows);

@@ -1,7 +1,9 @@
-import { type Database, type Db, resultRows } from '@pulse/db';
+import { bareList, columnsOf, type Database, type Db, resultRows, schema } from '@pulse/db';
 import { sql } from 'drizzle-orm';
 import type { Logger } from '../logger.js';
 import { rollupCtes } from './rollup-sql.js';
+
+const { rollupPending } = schema;
 
 /** Any constant of our own: only one folder at a time works on a database, however many replicas run. */
 const FOLD_LOCK_KEY = 7_314_001;
@@ -25,13 +27,12 @@ export async function foldIn(tx: Executor, maxRows = 100_000): Promise<number> {
   await tx.execute(sql`set local work_mem = '64MB'`);
   const result = await tx.execute(sql`
     with taken as (
-      delete from rollup_pending
+      delete from ${rollupPending}
       where ctid = any(array(
         -- Oldest first through the index: no walk over the dead rows earlier folds left, and
         -- consecutive traces of a workspace touch few rollup rows.
-        select ctid from rollup_pending order by workspace_id, "timestamp" limit ${maxRows}))
-      returning workspace_id, "timestamp", agent_id, user_id, model, is_error, latency_ms, input_tokens,
-                output_tokens, cost_nanos, error_type, error_message),
+        select ctid from ${rollupPending} order by ${rollupPending.workspaceId}, ${rollupPending.timestamp} limit ${maxRows}))
+      returning ${bareList(columnsOf(rollupPending))}),
     ${rollupCtes()}
     select count(*)::int as folded from taken`);
   return Number(resultRows<{ folded: number }>(result)[0]?.folded ?? 0);
@@ -48,7 +49,7 @@ export async function foldPending(database: Database, maxRows = 100_000): Promis
   return database.db.transaction((tx) => foldIn(tx, maxRows));
 }
 
-/** Folds until the queue is empty (verification, tests, shutdown). */
+/** Folds until the queue is empty (tests use it to reach a fully folded state). */
 export async function foldAll(database: Database): Promise<number> {
   let total = 0;
   for (;;) {
@@ -60,7 +61,7 @@ export async function foldAll(database: Database): Promise<number> {
 
 /** How many traces wait to be folded (GET /api/ready reports it). */
 export async function pendingRows(database: Database): Promise<number> {
-  const [r] = await database.rows<{ n: number }>(sql`select count(*)::int as n from rollup_pending`);
+  const [r] = await database.rows<{ n: number }>(sql`select count(*)::int as n from ${rollupPending}`);
   return Number(r?.n ?? 0);
 }
 
@@ -90,7 +91,7 @@ export function startFolder(database: Database, logger: Logger, opts: { interval
     // and the planner's statistics of the growing tables are refreshed (sampled: cheap).
     if (sinceVacuum >= 200_000) {
       sinceVacuum = 0;
-      await database.db.execute(sql`vacuum rollup_pending`);
+      await database.db.execute(sql`vacuum ${rollupPending}`);
       if (database.driver === 'pglite') await database.db.execute(sql`analyze`);
     }
   };

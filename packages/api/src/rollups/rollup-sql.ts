@@ -1,129 +1,171 @@
-import { timeBucket } from '@pulse/db';
+import { bare, bareColumnsOf, bareList, columnsOf, keyColumnsOf, schema, timeBucket, valueColumnsOf } from '@pulse/db';
 import { LATENCY_HISTOGRAM } from '@pulse/shared';
-import { type SQL, sql } from 'drizzle-orm';
+import { type AnyColumn, getTableName, type SQL, sql } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { dimValues } from './dims.js';
 
-/** The histogram bin of a latency column, as latencyBin() computes it in TS. */
-export function latencyBinSql(column: SQL): SQL {
+const { rollupPending: queued, statsHourly, statsDaily, userStatsHourly, userStatsDaily, latencyHistHourly, latencyHistDaily, errorStatsHourly, errorStatsDaily } =
+  schema;
+type StatsTable = typeof statsHourly;
+type UserStatsTable = typeof userStatsHourly;
+type LatencyHistTable = typeof latencyHistHourly;
+type ErrorStatsTable = typeof errorStatsHourly;
+
+/** The histogram bin of a latency column, as the shared LATENCY_HISTOGRAM defines it. */
+export function latencyBinSql(column: AnyColumn | SQL): SQL {
   const { minMs, ratio } = LATENCY_HISTOGRAM;
   return sql`(case when ${column} < ${sql.raw(String(minMs))} then 0
     else floor(ln(${column} / ${sql.raw(String(minMs))}) / ln(${sql.raw(String(ratio))}))::int + 1 end)`;
 }
 
 /**
- * The dims each fact of the dim-keyed rollups is kept under: all traces (''), per agent, per
- * model, and per agent and model ('am:' + the agent's length in code points + ':' + agent +
- * model: the length prefix keeps every pair distinct whatever characters the names hold).
- * sources.ts's dimOf() builds the same text for a query's filters.
+ * How a value column of a rollup combines: `merge` adds a new row into a stored one (ON
+ * CONFLICT, stored row `r`), `combine` sums a group of rows (hourly rows into a day).
  */
-export const DIM_VALUES = `(''), ('a:' || agent_id), ('m:' || model), ('am:' || length(agent_id) || ':' || agent_id || model)`;
-const DIMS = sql.raw(DIM_VALUES);
+interface Combiner {
+  merge(column: SQL): SQL;
+  combine(column: SQL): SQL;
+}
+const summed: Combiner = { merge: (c) => sql`r.${c} + excluded.${c}`, combine: (c) => sql`sum(${c})` };
+const latest: Combiner = { merge: (c) => sql`greatest(r.${c}, excluded.${c})`, combine: (c) => sql`max(${c})` };
 
 /**
- * Rollup buckets: date_bin on the UTC origin (timeBucket without TimescaleDB), the same
- * boundaries the analytics read back whatever the session time zone.
+ * The latest error's message wins; at equal times the greater message (a null message loses),
+ * the same order the analytics queries use to pick sample_message.
  */
-const HOUR_OF_TRACE = timeBucket(false, 'hour', sql`"timestamp"`);
-const DAY_OF_HOUR = timeBucket(false, 'day', sql`hour`);
+function latestMessage(t: ErrorStatsTable): Combiner {
+  const [seen, message] = [bare(t.lastSeen), bare(t.lastMessage)];
+  return {
+    merge: () => sql`case when (excluded.${seen} > r.${seen} or (excluded.${seen} = r.${seen} and excluded.${message} is not null
+      and (r.${message} is null or excluded.${message} > r.${message}))) then excluded.${message} else r.${message} end`,
+    combine: () => sql`(array_agg(${message} order by ${seen} desc, ${message} desc nulls last))[1]`,
+  };
+}
+
+/** A combiner per value column (every one: rollup() refuses a table with a column left out). */
+type Combiners<T extends PgTable> = Partial<Record<keyof T['_']['columns'], Combiner>>;
+
+const statsCombiners: Combiners<StatsTable> = {
+  calls: summed,
+  errors: summed,
+  inputTokens: summed,
+  outputTokens: summed,
+  costNanos: summed,
+  latencySumMs: summed,
+};
+const userCombiners: Combiners<UserStatsTable> = { calls: summed, costNanos: summed, tokens: summed, lastSeen: latest };
+const errorCombiners = (t: ErrorStatsTable): Combiners<ErrorStatsTable> => ({ count: summed, lastSeen: latest, lastMessage: latestMessage(t) });
 
 /**
- * CTEs that fold the traces of `taken` (rows just removed from rollup_pending) into every
- * hourly and daily rollup. The traces are grouped once per hour; the daily rollups are summed
- * from those hourly groups, not from the traces again. No ORDER BY is needed for lock order
- * (folds are serialized by an advisory lock and nothing else writes the rollups), but new
- * per-user rows are inserted in key order: a query reads one (dim, bucket) range of users, and
- * rows stored side by side are read from a few pages instead of one page each (3× faster at
- * 5,000 users on the 30-day top-users query).
+ * A rollup whose rows are (key columns, value columns) with a combiner per value column:
+ * `upsert` stores rows of its full column list, `daysOf` sums the hourly rows of a CTE with
+ * the same columns into daily rows.
+ */
+function rollup<T extends StatsTable | UserStatsTable | ErrorStatsTable>(table: T, combiners: Combiners<T>) {
+  const byColumn = new Map<PgColumn, Combiner>(
+    Object.entries(combiners).map(([key, combiner]) => [(table as unknown as Record<string, PgColumn>)[key]!, combiner as Combiner]),
+  );
+  const columns = columnsOf(table);
+  const keys = keyColumnsOf(table);
+  const uncombined = valueColumnsOf(table).filter((c) => !byColumn.has(c));
+  if (uncombined.length || keys.some((k) => byColumn.has(k))) {
+    throw new Error(`${getTableName(table)}: every value column needs one combiner, key columns none`);
+  }
+  const keyPositions = sql.raw(keys.map((k) => columns.indexOf(k) + 1).join(', '));
+  return {
+    upsert: (rows: SQL) => sql`insert into ${table} as r (${bareList(columns)})
+      ${rows}
+      on conflict (${bareList(keys)}) do update set
+      ${sql.join(
+        [...byColumn].map(([column, c]) => sql`${bare(column)} = ${c.merge(bare(column))}`),
+        sql`, `,
+      )}`,
+    daysOf: (hourly: SQL, tail: SQL = sql``) => sql`select ${sql.join(
+      columns.map((column) => {
+        const combiner = byColumn.get(column);
+        if (combiner) return combiner.combine(bare(column));
+        return column === table.bucket ? timeBucket(false, 'day', bare(column)) : bare(column);
+      }),
+      sql`, `,
+    )} from ${hourly} group by ${keyPositions} ${tail}`,
+    /** Key order: rows stored side by side are read from a few pages instead of one page each. */
+    inKeyOrder: sql`order by ${keyPositions}`,
+    columns: bareList(columns),
+  };
+}
+
+const stats = { hourly: rollup(statsHourly, statsCombiners), daily: rollup(statsDaily, statsCombiners) };
+const users = { hourly: rollup(userStatsHourly, userCombiners), daily: rollup(userStatsDaily, userCombiners) };
+const errors = { hourly: rollup(errorStatsHourly, errorCombiners(errorStatsHourly)), daily: rollup(errorStatsDaily, errorCombiners(errorStatsDaily)) };
+
+/** The columns of `taken` and `new_rows`: those of rollup_pending. */
+const q = bareColumnsOf(queued);
+
+/**
+ * CTEs that fold the traces of `taken` (rows just removed from rollup_pending, with its
+ * columns) into every hourly and daily rollup. The traces are grouped once per hour, into
+ * CTEs with the hourly tables' columns; the daily rollups are summed from those hourly
+ * groups, not from the traces again. No ORDER BY is needed for lock order (folds are
+ * serialized by an advisory lock and nothing else writes the rollups), but new per-user rows
+ * are inserted in key order: a query reads one (dim, bucket) range of users, and rows stored
+ * side by side are read from a few pages instead of one page each (3× faster at 5,000 users
+ * on the 30-day top-users query).
  */
 export function rollupCtes(): SQL {
+  const [s, u, l, e] = [statsHourly, userStatsHourly, latencyHistHourly, errorStatsHourly];
+  const dims = dimValues(q.agentId, q.model);
   return sql`
+  -- Buckets are date_bin on the UTC origin (timeBucket without TimescaleDB): the same
+  -- boundaries the analytics read back whatever the session time zone.
   new_rows as (
-    select taken.*, ${latencyBinSql(sql`latency_ms`)} as bin, ${HOUR_OF_TRACE} as hour
+    select taken.*, ${latencyBinSql(q.latencyMs)} as bin, ${timeBucket(false, 'hour', q.timestamp)} as hour
     from taken),
   sh as (
-    select workspace_id, hour, agent_id, model, count(*) as calls, sum(is_error) as errors, sum(input_tokens) as input_tokens,
-           sum(output_tokens) as output_tokens, sum(cost_nanos) as cost_nanos, sum(latency_ms) as latency_sum_ms
+    select ${q.workspaceId} as ${bare(s.workspaceId)}, hour as ${bare(s.bucket)}, ${q.agentId} as ${bare(s.agentId)},
+           ${q.model} as ${bare(s.model)}, count(*) as ${bare(s.calls)}, sum(${q.isError}) as ${bare(s.errors)},
+           sum(${q.inputTokens}) as ${bare(s.inputTokens)}, sum(${q.outputTokens}) as ${bare(s.outputTokens)},
+           sum(${q.costNanos}) as ${bare(s.costNanos)}, sum(${q.latencyMs}) as ${bare(s.latencySumMs)}
     from new_rows group by 1, 2, 3, 4),
   uh as (
-    select workspace_id, d.dim, hour, user_id, count(*) as calls, sum(cost_nanos) as cost_nanos,
-           sum(input_tokens + output_tokens) as tokens, max("timestamp") as last_seen
-    from new_rows cross join lateral (values ${DIMS}) as d(dim) where user_id is not null group by 1, 2, 3, 4),
+    select ${q.workspaceId} as ${bare(u.workspaceId)}, d.dim as ${bare(u.dim)}, hour as ${bare(u.bucket)}, ${q.userId} as ${bare(u.userId)},
+           count(*) as ${bare(u.calls)}, sum(${q.costNanos}) as ${bare(u.costNanos)},
+           sum(${q.inputTokens} + ${q.outputTokens}) as ${bare(u.tokens)}, max(${q.timestamp}) as ${bare(u.lastSeen)}
+    from new_rows cross join lateral (values ${dims}) as d(dim) where ${q.userId} is not null group by 1, 2, 3, 4),
   lh as (
-    select workspace_id, d.dim, hour, bin, count(*) as n
-    from new_rows cross join lateral (values ${DIMS}) as d(dim) group by 1, 2, 3, 4),
+    select ${q.workspaceId} as ${bare(l.workspaceId)}, d.dim as ${bare(l.dim)}, hour as ${bare(l.bucket)}, bin, count(*) as n
+    from new_rows cross join lateral (values ${dims}) as d(dim) group by 1, 2, 3, 4),
   eh as (
-    select workspace_id, hour, error_type, agent_id, model, count(*) as count, max("timestamp") as last_seen,
-           (array_agg(error_message order by "timestamp" desc, error_message desc nulls last))[1] as last_message
-    from new_rows where is_error = 1 group by 1, 2, 3, 4, 5),
-  s_hourly as (${upsertStats('stats_hourly', sql`select * from sh`)}),
-  s_daily as (${upsertStats(
-    'stats_daily',
-    sql`select workspace_id, ${DAY_OF_HOUR}, agent_id, model, sum(calls), sum(errors), sum(input_tokens), sum(output_tokens),
-               sum(cost_nanos), sum(latency_sum_ms) from sh group by 1, 2, 3, 4`,
-  )}),
-  u_hourly as (${upsertUsers('user_stats_hourly', sql`select * from uh order by 1, 2, 3, 4`)}),
-  u_daily as (${upsertUsers(
-    'user_stats_daily',
-    sql`select workspace_id, dim, ${DAY_OF_HOUR}, user_id, sum(calls), sum(cost_nanos), sum(tokens), max(last_seen) from uh
-        group by 1, 2, 3, 4 order by 1, 2, 3, 4`,
-  )}),
-  l_hourly as (${upsertHistograms('latency_hist_hourly', sql`select * from lh`)}),
+    select ${q.workspaceId} as ${bare(e.workspaceId)}, hour as ${bare(e.bucket)}, ${q.errorType} as ${bare(e.errorType)},
+           ${q.agentId} as ${bare(e.agentId)}, ${q.model} as ${bare(e.model)}, count(*) as ${bare(e.count)},
+           max(${q.timestamp}) as ${bare(e.lastSeen)},
+           (array_agg(${q.errorMessage} order by ${q.timestamp} desc, ${q.errorMessage} desc nulls last))[1] as ${bare(e.lastMessage)}
+    from new_rows where ${q.isError} = 1 group by 1, 2, 3, 4, 5),
+  s_hourly as (${stats.hourly.upsert(sql`select ${stats.hourly.columns} from sh`)}),
+  s_daily as (${stats.daily.upsert(stats.daily.daysOf(sql`sh`))}),
+  u_hourly as (${users.hourly.upsert(sql`select ${users.hourly.columns} from uh ${users.hourly.inKeyOrder}`)}),
+  u_daily as (${users.daily.upsert(users.daily.daysOf(sql`uh`, users.daily.inKeyOrder))}),
+  l_hourly as (${upsertHistograms(latencyHistHourly, sql`select * from lh`)}),
   l_daily as (${upsertHistograms(
-    'latency_hist_daily',
-    sql`select workspace_id, dim, ${DAY_OF_HOUR} as hour, bin, sum(n) as n from lh group by 1, 2, 3, 4`,
+    latencyHistDaily,
+    sql`select ${bare(l.workspaceId)}, ${bare(l.dim)}, ${timeBucket(false, 'day', bare(l.bucket))}, bin, sum(n) as n from lh group by 1, 2, 3, 4`,
   )}),
-  e_hourly as (${upsertErrors('error_stats_hourly', sql`select * from eh`)}),
-  e_daily as (${upsertErrors(
-    'error_stats_daily',
-    // The latest error of a day is the latest of its hours' latest errors (same tie-break).
-    sql`select workspace_id, ${DAY_OF_HOUR}, error_type, agent_id, model, sum(count), max(last_seen),
-               (array_agg(last_message order by last_seen desc, last_message desc nulls last))[1]
-        from eh group by 1, 2, 3, 4, 5`,
-  )})`;
-}
-
-function upsertStats(table: string, rows: SQL): SQL {
-  return sql`insert into ${sql.raw(table)} as r (workspace_id, bucket, agent_id, model, calls, errors, input_tokens, output_tokens, cost_nanos, latency_sum_ms)
-    ${rows}
-    on conflict (workspace_id, bucket, agent_id, model) do update set
-      calls = r.calls + excluded.calls, errors = r.errors + excluded.errors,
-      input_tokens = r.input_tokens + excluded.input_tokens, output_tokens = r.output_tokens + excluded.output_tokens,
-      cost_nanos = r.cost_nanos + excluded.cost_nanos, latency_sum_ms = r.latency_sum_ms + excluded.latency_sum_ms`;
-}
-
-function upsertUsers(table: string, rows: SQL): SQL {
-  return sql`insert into ${sql.raw(table)} as r (workspace_id, dim, bucket, user_id, calls, cost_nanos, tokens, last_seen)
-    ${rows}
-    on conflict (workspace_id, dim, bucket, user_id) do update set
-      calls = r.calls + excluded.calls, cost_nanos = r.cost_nanos + excluded.cost_nanos,
-      tokens = r.tokens + excluded.tokens, last_seen = greatest(r.last_seen, excluded.last_seen)`;
-}
-
-/** `rows`: (workspace_id, dim, hour, bin, n) — one row per bin, gathered into one row per bucket. */
-function upsertHistograms(table: string, rows: SQL): SQL {
-  return sql`insert into ${sql.raw(table)} as r (workspace_id, dim, bucket, bins, counts)
-    select workspace_id, dim, hour, array_agg(bin order by bin), array_agg(n order by bin) from (${rows}) h group by 1, 2, 3
-    on conflict (workspace_id, dim, bucket) do update set (bins, counts) = (
-      select array_agg(b order by b), array_agg(n order by b)
-      from (select b, sum(n)::bigint as n from (
-              select * from unnest(r.bins, r.counts) as old(b, n)
-              union all select * from unnest(excluded.bins, excluded.counts) as new(b, n)) u
-            group by b) merged)`;
-}
-
-function upsertErrors(table: string, rows: SQL): SQL {
-  return sql`insert into ${sql.raw(table)} as r (workspace_id, bucket, error_type, agent_id, model, count, last_seen, last_message)
-    ${rows}
-    on conflict (workspace_id, bucket, error_type, agent_id, model) do update set
-      count = r.count + excluded.count,
-      last_message = case when ${latestWins()} then excluded.last_message else r.last_message end,
-      last_seen = greatest(r.last_seen, excluded.last_seen)`;
+  e_hourly as (${errors.hourly.upsert(sql`select ${errors.hourly.columns} from eh`)}),
+  e_daily as (${errors.daily.upsert(errors.daily.daysOf(sql`eh`))})`;
 }
 
 /**
- * The latest error wins; at equal times the greater message (a null message loses), the
- * same order the analytics queries use to pick sample_message.
+ * `rows`: (workspace, dim, bucket, bin, n), one row per bin, gathered into one row per
+ * bucket; a stored bucket's bins are merged with the new ones.
  */
-function latestWins(): SQL {
-  return sql`(excluded.last_seen > r.last_seen or (excluded.last_seen = r.last_seen and excluded.last_message is not null
-    and (r.last_message is null or excluded.last_message > r.last_message)))`;
+function upsertHistograms(t: LatencyHistTable, rows: SQL): SQL {
+  const [bins, counts] = [bare(t.bins), bare(t.counts)];
+  return sql`insert into ${t} as r (${bareList(columnsOf(t))})
+    select ${bare(t.workspaceId)}, ${bare(t.dim)}, ${bare(t.bucket)}, array_agg(bin order by bin), array_agg(n order by bin)
+    from (${rows}) h (${bare(t.workspaceId)}, ${bare(t.dim)}, ${bare(t.bucket)}, bin, n) group by 1, 2, 3
+    on conflict (${bareList(keyColumnsOf(t))}) do update set (${bins}, ${counts}) = (
+      select array_agg(b order by b), array_agg(n order by b)
+      from (select b, sum(n)::bigint as n from (
+              select * from unnest(r.${bins}, r.${counts}) as old(b, n)
+              union all select * from unnest(excluded.${bins}, excluded.${counts}) as new(b, n)) u
+            group by b) merged)`;
 }

@@ -2,7 +2,7 @@ import { budgetInputSchema, budgetSchema, costByModelSchema, costOverviewSchema,
 import { z } from 'zod';
 import { budgetView, saveBudget } from '../analytics/budget.js';
 import { costByModel, costOverview, costTrend } from '../analytics/cost.js';
-import { analyticsQuery, analyticsRequest } from '../analytics/procedure.js';
+import { analyticsQuery, budgetRequest } from '../analytics/procedure.js';
 import { resolveGranularity } from '../analytics/window.js';
 import { cached } from '../cache/cached.js';
 import { router, workspaceProcedure } from '../trpc/trpc.js';
@@ -29,7 +29,7 @@ export const costRouter = router({
     .input(z.object({}))
     .output(budgetSchema)
     .query(({ ctx }) =>
-      cached(ctx, 'cost.budget', {}, 'overview', () => budgetView(analyticsRequest(ctx, { range: '24h' }).q)),
+      cached(ctx, 'cost.budget', {}, 'overview', () => budgetView(budgetRequest(ctx))),
     ),
 
   setBudget: workspaceProcedure
@@ -37,9 +37,9 @@ export const costRouter = router({
     .input(budgetInputSchema)
     .output(budgetSchema)
     .mutation(async ({ ctx, input }) => {
-      const { q } = analyticsRequest(ctx, { range: '24h' });
-      await saveBudget(q, input.monthly_limit_usd, input.alert_threshold_pct);
+      const budget = budgetRequest(ctx);
+      await saveBudget(budget, input.monthly_limit_usd, input.alert_threshold_pct);
       await ctx.onWorkspaceWrite(ctx.workspaceId);
-      return budgetView(q);
+      return budgetView(budget);
     }),
 });

@@ -9,11 +9,12 @@ export const workspaceRouter = router({
     const [ws] = await ctx.database.db.select({ name: schema.workspaces.name }).from(schema.workspaces).where(eq(schema.workspaces.id, ctx.workspaceId));
     // Daily rollups are small: every agent and model of the last 90 days, without a raw scan
     // (plus the few traces still queued for folding, so a new agent shows up at once).
+    const { statsDaily: daily, rollupPending: queued } = schema;
     const rows = await ctx.database.rows<{ agent_id: string; model: string }>(
-      sql`select distinct agent_id, model from stats_daily
-          where workspace_id = ${ctx.workspaceId}::uuid and bucket >= now() - interval '90 days'
+      sql`select distinct ${daily.agentId} as agent_id, ${daily.model} as model from ${daily}
+          where ${daily.workspaceId} = ${ctx.workspaceId}::uuid and ${daily.bucket} >= now() - interval '90 days'
           union
-          select distinct agent_id, model from rollup_pending where workspace_id = ${ctx.workspaceId}::uuid`,
+          select distinct ${queued.agentId}, ${queued.model} from ${queued} where ${queued.workspaceId} = ${ctx.workspaceId}::uuid`,
     );
     const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
     return {

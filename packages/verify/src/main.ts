@@ -5,7 +5,7 @@
  * first: one PGlite directory must never be open in two processes.
  */
 import { openDatabase } from '@pulse/db';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '@pulse/api';
 import { formatDriftReport, verifyRollups } from './rollups.js';
 
 const config = loadConfig(process.env);

@@ -1,93 +1,78 @@
-import { type Database, resultRows, timeBucket } from '@pulse/db';
-import { type SQL, sql } from 'drizzle-orm';
-import { errorCodes } from '../http/errors.js';
-import { type Executor, foldIn, tryFoldLock } from '../rollups/fold.js';
-import { DIM_VALUES, latencyBinSql } from '../rollups/rollup-sql.js';
+import { dimValues, errorCodes, type Executor, foldIn, latencyBinSql, tryFoldLock } from '@pulse/api';
+import { bare, bareList, columnsOf, type Database, keyColumnsOf, resultRows, schema, timeBucket, valueColumnsOf } from '@pulse/db';
+import { getTableName, type SQL, sql } from 'drizzle-orm';
 
 /**
  * Reconciliation of the rollup tables with the raw `traces` they summarise: each rollup is
  * recomputed from scratch with plain SQL and compared row by row (full outer join on its
- * key). This is the one place that says, in SQL, what every rollup row must hold; the
- * folder's incremental maintenance (rollups/fold.ts) must always agree with it.
+ * primary key, every other column compared). This is the one place that says, in SQL, what
+ * every rollup row must hold; the folder's incremental maintenance (the api's rollup fold)
+ * must always agree with it.
  */
 
-interface ValueColumn {
-  name: string;
-  /**
-   * Float sums depend on the order of addition (batches fold in arrival order, the
-   * recomputation in scan order), so they are equal only up to rounding: relative 1e-9.
-   */
-  float?: boolean;
-}
+type RollupTable = typeof schema.statsHourly | typeof schema.userStatsHourly | typeof schema.latencyHistHourly | typeof schema.errorStatsHourly;
 
 interface RollupSpec {
+  /** The rollup table's name, as reports show it. */
   table: string;
-  keys: string[];
-  values: ValueColumn[];
-  /** The rollup's rows recomputed from `traces` (restricted by `where`). */
+  source: RollupTable;
+  grain: 'hourly' | 'daily';
+  /** The rollup's rows recomputed from `traces` (restricted by `where`), with the rollup's columns. */
   recompute(bucket: SQL, where: SQL): SQL;
 }
 
-const DIMS = `cross join lateral (values ${DIM_VALUES}) as d(dim)`;
+const { traces: t } = schema;
+const dims = sql`cross join lateral (values ${dimValues(sql`${t.agentId}`, sql`${t.model}`)}) as d(dim)`;
 
-function specs(suffix: 'hourly' | 'daily'): RollupSpec[] {
+function specs(grain: 'hourly' | 'daily'): RollupSpec[] {
+  const [s, u, l, e] =
+    grain === 'hourly'
+      ? [schema.statsHourly, schema.userStatsHourly, schema.latencyHistHourly, schema.errorStatsHourly]
+      : [schema.statsDaily, schema.userStatsDaily, schema.latencyHistDaily, schema.errorStatsDaily];
+  const spec = (source: RollupTable, recompute: RollupSpec['recompute']): RollupSpec => ({ table: getTableName(source), source, grain, recompute });
   return [
-    {
-      table: `stats_${suffix}`,
-      keys: ['workspace_id', 'bucket', 'agent_id', 'model'],
-      values: [
-        { name: 'calls' },
-        { name: 'errors' },
-        { name: 'input_tokens' },
-        { name: 'output_tokens' },
-        { name: 'cost_nanos' },
-        { name: 'latency_sum_ms', float: true },
-      ],
-      recompute: (bucket, where) => sql`
-        select workspace_id, ${bucket} as bucket, agent_id, model, count(*) as calls, sum(is_error) as errors,
-               sum(input_tokens) as input_tokens, sum(output_tokens) as output_tokens, sum(cost_nanos) as cost_nanos,
-               sum(latency_ms) as latency_sum_ms
-        from traces where ${where} group by 1, 2, 3, 4`,
-    },
-    {
-      table: `user_stats_${suffix}`,
-      keys: ['workspace_id', 'dim', 'bucket', 'user_id'],
-      values: [{ name: 'calls' }, { name: 'cost_nanos' }, { name: 'tokens' }, { name: 'last_seen' }],
-      recompute: (bucket, where) => sql`
-        select workspace_id, d.dim, ${bucket} as bucket, user_id, count(*) as calls, sum(cost_nanos) as cost_nanos,
-               sum(input_tokens + output_tokens) as tokens, max("timestamp") as last_seen
-        from traces ${sql.raw(DIMS)} where ${where} and user_id is not null group by 1, 2, 3, 4`,
-    },
-    {
-      table: `latency_hist_${suffix}`,
-      keys: ['workspace_id', 'dim', 'bucket'],
-      values: [{ name: 'bins' }, { name: 'counts' }],
-      recompute: (bucket, where) => sql`
-        select workspace_id, dim, bucket, array_agg(bin order by bin) as bins, array_agg(n order by bin) as counts
-        from (select workspace_id, d.dim, ${bucket} as bucket, ${latencyBinSql(sql`latency_ms`)} as bin, count(*) as n
-              from traces ${sql.raw(DIMS)} where ${where} group by 1, 2, 3, 4) binned
+    spec(
+      s,
+      (bucket, where) => sql`
+        select ${t.workspaceId} as ${bare(s.workspaceId)}, ${bucket} as ${bare(s.bucket)}, ${t.agentId} as ${bare(s.agentId)},
+               ${t.model} as ${bare(s.model)}, count(*) as ${bare(s.calls)}, sum(${t.isError}) as ${bare(s.errors)},
+               sum(${t.inputTokens}) as ${bare(s.inputTokens)}, sum(${t.outputTokens}) as ${bare(s.outputTokens)},
+               sum(${t.costNanos}) as ${bare(s.costNanos)}, sum(${t.latencyMs}) as ${bare(s.latencySumMs)}
+        from ${t} where ${where} group by 1, 2, 3, 4`,
+    ),
+    spec(
+      u,
+      (bucket, where) => sql`
+        select ${t.workspaceId} as ${bare(u.workspaceId)}, d.dim as ${bare(u.dim)}, ${bucket} as ${bare(u.bucket)}, ${t.userId} as ${bare(u.userId)},
+               count(*) as ${bare(u.calls)}, sum(${t.costNanos}) as ${bare(u.costNanos)},
+               sum(${t.inputTokens} + ${t.outputTokens}) as ${bare(u.tokens)}, max(${t.timestamp}) as ${bare(u.lastSeen)}
+        from ${t} ${dims} where ${where} and ${t.userId} is not null group by 1, 2, 3, 4`,
+    ),
+    spec(
+      l,
+      (bucket, where) => sql`
+        select ${bare(l.workspaceId)}, ${bare(l.dim)}, ${bare(l.bucket)},
+               array_agg(bin order by bin) as ${bare(l.bins)}, array_agg(n order by bin) as ${bare(l.counts)}
+        from (select ${t.workspaceId} as ${bare(l.workspaceId)}, d.dim as ${bare(l.dim)}, ${bucket} as ${bare(l.bucket)},
+                     ${latencyBinSql(t.latencyMs)} as bin, count(*) as n
+              from ${t} ${dims} where ${where} group by 1, 2, 3, 4) binned
         group by 1, 2, 3`,
-    },
-    {
-      table: `error_stats_${suffix}`,
-      keys: ['workspace_id', 'bucket', 'error_type', 'agent_id', 'model'],
-      values: [{ name: 'count' }, { name: 'last_seen' }, { name: 'last_message' }],
+    ),
+    spec(
+      e,
       // The latest error's message; at equal times the greater one, a null message last.
-      recompute: (bucket, where) => sql`
-        select workspace_id, ${bucket} as bucket, error_type, agent_id, model, count(*) as count,
-               max("timestamp") as last_seen,
-               (array_agg(error_message order by "timestamp" desc, error_message desc nulls last))[1] as last_message
-        from traces where ${where} and is_error = 1 group by 1, 2, 3, 4, 5`,
-    },
+      (bucket, where) => sql`
+        select ${t.workspaceId} as ${bare(e.workspaceId)}, ${bucket} as ${bare(e.bucket)}, ${t.errorType} as ${bare(e.errorType)},
+               ${t.agentId} as ${bare(e.agentId)}, ${t.model} as ${bare(e.model)}, count(*) as ${bare(e.count)},
+               max(${t.timestamp}) as ${bare(e.lastSeen)},
+               (array_agg(${t.errorMessage} order by ${t.timestamp} desc, ${t.errorMessage} desc nulls last))[1] as ${bare(e.lastMessage)}
+        from ${t} where ${where} and ${t.isError} = 1 group by 1, 2, 3, 4, 5`,
+    ),
   ];
 }
 
 /** Every rollup table, hourly then daily. */
 export const ROLLUP_SPECS: readonly RollupSpec[] = [...specs('hourly'), ...specs('daily')];
-
-function bucketOf(table: string): SQL {
-  return timeBucket(false, table.endsWith('_daily') ? 'day' : 'hour', sql`"timestamp"`);
-}
 
 export interface DriftExample {
   kind: 'missing' | 'extra' | 'differs';
@@ -127,17 +112,25 @@ export interface VerifyOptions {
 }
 
 async function compareTable(tx: Executor, spec: RollupSpec, workspaceId: string | undefined): Promise<TableDrift> {
-  const where = workspaceId ? sql`workspace_id = ${workspaceId}::uuid` : sql`true`;
-  const cols = [...spec.keys, ...spec.values.map((v) => v.name)].join(', ');
-  const on = spec.keys.map((k) => `e.${k} = a.${k}`).join(' and ');
-  const differs = spec.values
-    .map((v) =>
-      v.float
-        ? `abs(e.${v.name} - a.${v.name}) > 1e-9 * greatest(abs(e.${v.name}), 1)`
-        : `e.${v.name} is distinct from a.${v.name}`,
-    )
-    .join(' or ');
-  const k0 = spec.keys[0]!;
+  const only = (column: SQL) => (workspaceId ? sql`${column} = ${workspaceId}::uuid` : sql`true`);
+  const keys = keyColumnsOf(spec.source).map(bare);
+  const on = sql.join(
+    keys.map((k) => sql`e.${k} = a.${k}`),
+    sql` and `,
+  );
+  const differs = sql.join(
+    valueColumnsOf(spec.source).map((column) => {
+      const v = bare(column);
+      // Float sums depend on the order of addition (batches fold in arrival order, the
+      // recomputation in scan order), so they are equal only up to rounding: relative 1e-9.
+      return column.columnType === 'PgDoublePrecision'
+        ? sql`abs(e.${v} - a.${v}) > 1e-9 * greatest(abs(e.${v}), 1)`
+        : sql`e.${v} is distinct from a.${v}`;
+    }),
+    sql` or `,
+  );
+  const k0 = keys[0]!;
+  const bucket = timeBucket(false, spec.grain === 'daily' ? 'day' : 'hour', t.timestamp);
   const [row] = resultRows<{
     expected_rows: number;
     actual_rows: number;
@@ -146,13 +139,13 @@ async function compareTable(tx: Executor, spec: RollupSpec, workspaceId: string 
     differing: number;
     examples: DriftExample[] | string;
   }>(await tx.execute(sql`
-    with expected as (${spec.recompute(bucketOf(spec.table), where)}),
-    actual as (select ${sql.raw(cols)} from ${sql.raw(spec.table)} where ${where}),
+    with expected as (${spec.recompute(bucket, only(sql`${t.workspaceId}`))}),
+    actual as (select ${bareList(columnsOf(spec.source))} from ${spec.source} where ${only(sql`${spec.source.workspaceId}`)}),
     diff as (
-      select case when a.${sql.raw(k0)} is null then 'missing' when e.${sql.raw(k0)} is null then 'extra' else 'differs' end as kind,
+      select case when a.${k0} is null then 'missing' when e.${k0} is null then 'extra' else 'differs' end as kind,
              to_jsonb(e) as expected, to_jsonb(a) as actual
-      from expected e full outer join actual a on ${sql.raw(on)}
-      where a.${sql.raw(k0)} is null or e.${sql.raw(k0)} is null or ${sql.raw(differs)})
+      from expected e full outer join actual a on ${on}
+      where a.${k0} is null or e.${k0} is null or ${differs})
     select (select count(*) from expected)::int as expected_rows,
            (select count(*) from actual)::int as actual_rows,
            (select count(*) from diff where kind = 'missing')::int as missing,
