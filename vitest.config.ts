@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'shared', root: 'packages/shared', environment: 'node' } },
+      { test: { name: 'demo', root: 'packages/demo', environment: 'node' } },
       { test: { name: 'db', root: 'packages/db', environment: 'node', testTimeout: 60_000, hookTimeout: 60_000 } },
       { test: { name: 'api', root: 'packages/api', environment: 'node', testTimeout: 60_000, hookTimeout: 120_000 } },
       // The dashboard's components against msw answers of the same tRPC procedures.

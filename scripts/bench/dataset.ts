@@ -8,7 +8,7 @@
  */
 import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { generateDemoBatches, type DemoTrace } from '../../packages/api/src/demo/generate.js';
+import { type DemoTrace, generateDemoBatches } from '@pulse/demo';
 import { largeWorkspaceUsers } from './options.js';
 import { every, fmt, log } from './progress.js';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createTrickle, generateDemoBatches } from './generate.js';
+import { createTrickle, generateDemoBatches } from './index.js';
 
 // Pins the generator's exact output, so moving or splitting it provably changes nothing.
 const now = new Date('2026-11-20T12:34:56.789Z');

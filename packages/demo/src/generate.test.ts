@@ -7,8 +7,9 @@ import {
   demoIncidents,
   type DemoTrace,
   generateDemoBatches,
-} from './generate.js';
-import { hash32, Prng } from './prng.js';
+  hash32,
+  Prng,
+} from './index.js';
 
 const now = new Date('2026-11-20T12:34:56.789Z');
 const NOW = now.getTime();
