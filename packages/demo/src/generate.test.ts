@@ -45,7 +45,7 @@ const ERROR_TYPES = [
 ];
 const ISO_MS_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-/** Contract §2 wire rules, checked by hand and by the ingest schema itself: the problems found. */
+/** docs/API_SPEC.md §2 wire rules, checked by hand and by the ingest schema itself: the problems found. */
 function wireProblems(t: DemoTrace, windowStart: number, windowEnd: number): string[] {
   const problems: string[] = [];
   const check = (ok: boolean, what: string) => {

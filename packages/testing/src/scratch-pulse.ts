@@ -26,7 +26,7 @@ export interface ScratchPulse {
   kill(): Promise<void>;
 }
 
-export interface ScratchPulseOptions {
+interface ScratchPulseOptions {
   /** Variables on top of the defaults (DEMO=0, LOG_LEVEL=warn, no Redis unless REDIS_URL is given). */
   env?: Record<string, string>;
   /** Let the child write to this process's stdout and stderr instead of capturing its output. */

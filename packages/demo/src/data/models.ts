@@ -1,7 +1,7 @@
 /** The models the demo calls, with the latency, error and limit profile of each. */
 export type Provider = 'openai' | 'anthropic' | 'google' | 'meta';
 
-export interface ModelProfile {
+interface ModelProfile {
   provider: Provider;
   /** Median latency (ms) of a successful call with a typical output for this model. */
   medianMs: number;
@@ -14,7 +14,7 @@ export interface ModelProfile {
   rateLimit: number;
 }
 
-export const MODELS = {
+const MODELS = {
   'gpt-4o-mini': {
     provider: 'openai',
     medianMs: 520,
