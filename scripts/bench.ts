@@ -11,6 +11,8 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createScratchDatabase } from '@pulse/db/testing';
+import { type ScratchPulse, startScratchPulse } from '@pulse/testing';
 import { pgliteRunner, pgliteVersion, postgresRunner, runBaseline, type SqlRunner } from './bench/baseline.js';
 import { analyticsHeaders, createWorkspace, putBudget, timedGet, type Workspace } from './bench/client.js';
 import { prepareDataset } from './bench/dataset.js';
@@ -21,7 +23,6 @@ import { parseOptions } from './bench/options.js';
 import { fmt, log } from './bench/progress.js';
 import { type BenchResults, renderMarkdown, resultsFile, updateBenchmarksDoc, writeResults } from './bench/report.js';
 import { checkTargets, TARGETS } from './bench/targets.js';
-import { startScratchPulse, waitHealthy } from './lib/scratch-pulse.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -33,32 +34,42 @@ log('start', `${opts.command} (${opts.db}, ${fmt(opts.traces)} traces${opts.quic
 const dataset = prepareDataset(path.join(root, 'bench-results', 'datasets'), opts.traces, opts.seed, runStart, opts.batchSize);
 const adminToken = randomBytes(18).toString('base64url');
 const bypassToken = randomBytes(18).toString('base64url');
-const pulse = await startScratchPulse(opts.db, {
-  DEMO: '0',
-  NODE_ENV: 'production',
-  ADMIN_TOKEN: adminToken,
-  PULSE_CACHE_BYPASS_TOKEN: bypassToken,
-  RATE_LIMIT_INGEST_PER_MIN: '0',
-  RATE_LIMIT_QUERY_PER_MIN: '0',
-});
+// BENCH_PG_URL names the PostgreSQL server (no database) for --db postgres.
+const pgServer = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
+const scratch = await createScratchDatabase(opts.db === 'postgres' ? `${pgServer}/postgres` : undefined);
+let pulse: ScratchPulse | undefined;
+const stopAll = async () => {
+  await pulse?.stop();
+  await scratch.drop();
+};
 const interrupted = () => {
   log('stop', 'interrupted: removing the scratch database');
-  void pulse.stop().finally(() => process.exit(130));
+  void stopAll().finally(() => process.exit(130));
 };
 process.once('SIGINT', interrupted);
 process.once('SIGTERM', interrupted);
 
 let results: BenchResults;
 try {
-  await waitHealthy(pulse);
-  log('server', `Pulse (pid ${pulse.server.pid}) on ${pulse.base}, ${opts.db}`);
+  pulse = await startScratchPulse(scratch, {
+    inheritOutput: true,
+    env: {
+      NODE_ENV: 'production',
+      ADMIN_TOKEN: adminToken,
+      PULSE_CACHE_BYPASS_TOKEN: bypassToken,
+      // Benchmarks send far more than a client's 6000 requests a minute with one key: no rate limits.
+      RATE_LIMIT_INGEST_PER_MIN: '0',
+      RATE_LIMIT_QUERY_PER_MIN: '0',
+    },
+  });
+  log('server', `Pulse (pid ${pulse.proc.pid}) on ${pulse.url}, ${opts.db}`);
   const workspaces: Workspace[] = [];
-  for (const w of dataset.meta.workspaces) workspaces.push(await createWorkspace(pulse.base, adminToken, w.name));
+  for (const w of dataset.meta.workspaces) workspaces.push(await createWorkspace(pulse.url, adminToken, w.name));
   const large = workspaces[0]!;
 
-  const ingest = await loadDataset(pulse.base, dataset.file, workspaces, dataset.meta.totalTraces, opts.concurrency);
+  const ingest = await loadDataset(pulse.url, dataset.file, workspaces, dataset.meta.totalTraces, opts.concurrency);
   if (ingest.accepted !== dataset.meta.totalTraces) throw new Error(`only ${ingest.accepted} of ${dataset.meta.totalTraces} traces were accepted`);
-  const rssAfterIngest = peakRssMB(pulse.server.pid);
+  const rssAfterIngest = peakRssMB(pulse.proc.pid);
   log('ingest', `${fmt(ingest.acknowledgedPerSecond)} traces/s acknowledged, ${fmt(ingest.foldedPerSecond)} traces/s folded; server peak RSS ${rssAfterIngest ?? '?'} MB`);
 
   // After a bulk load PostgreSQL's autovacuum would soon vacuum and analyze the new tables
@@ -68,7 +79,7 @@ try {
   let vacuumSeconds: number | null = null;
   if (opts.db === 'postgres') {
     const started = performance.now();
-    const runner = postgresRunner(pulse.databaseUrl!);
+    const runner = postgresRunner(scratch.databaseUrl!);
     try {
       await runner.query('vacuum analyze', []);
     } finally {
@@ -80,12 +91,12 @@ try {
 
   // A budget a little above the month's likely spend, so the budget figures are realistic.
   const bypass = { ...analyticsHeaders(large), 'x-pulse-cache-bypass': bypassToken };
-  const month = JSON.parse((await timedGet(`${pulse.base}/api/v1/cost/overview?range=30d`, bypass)).body) as { total_cost_usd: number; projected_month_usd: number };
+  const month = JSON.parse((await timedGet(`${pulse.url}/api/v1/cost/overview?range=30d`, bypass)).body) as { total_cost_usd: number; projected_month_usd: number };
   const budgetUsd = Math.max(1, Math.ceil(Math.max(month.total_cost_usd, month.projected_month_usd) * 1.25));
-  await putBudget(pulse.base, large, budgetUsd);
+  await putBudget(pulse.url, large, budgetUsd);
   log('budget', `monthly budget of $${fmt(budgetUsd)} set on ${large.name}`);
 
-  const settings = { base: pulse.base, workspace: large, bypassToken, requests: opts.requests, warmup: opts.warmup };
+  const settings = { base: pulse.url, workspace: large, bypassToken, requests: opts.requests, warmup: opts.warmup };
   const windows = windowsFor(new Date(dataset.meta.now));
   log('endpoints', `${opts.requests} uncached and ${opts.requests} cached requests per endpoint and window, after ${opts.warmup} warm-up requests each`);
   const measured: MeasuredEndpoint[] = [];
@@ -105,12 +116,12 @@ try {
       await runner.close();
     }
   };
-  let sql = opts.db === 'postgres' ? await baselineOn(postgresRunner(pulse.databaseUrl!)) : undefined;
-  const rssAtEnd = peakRssMB(pulse.server.pid);
-  await pulse.stopServer();
+  let sql = opts.db === 'postgres' ? await baselineOn(postgresRunner(scratch.databaseUrl!)) : undefined;
+  const rssAtEnd = peakRssMB(pulse.proc.pid);
+  await pulse.stop();
   if (opts.db === 'pglite') {
     log('baseline', 'server stopped; opening its PGlite directory in this process');
-    sql = await baselineOn(await pgliteRunner(pulse.dataDir!));
+    sql = await baselineOn(await pgliteRunner(scratch.dataDir!));
   }
   const { version, results: baselineResults } = sql!;
 
@@ -150,7 +161,7 @@ try {
     durationSeconds: Math.round((Date.now() - runStart.getTime()) / 1000),
   };
 } finally {
-  await pulse.stop();
+  await stopAll();
 }
 
 const file = resultsFile(path.join(root, 'bench-results'), results, opts.quick);

@@ -7,7 +7,7 @@
  */
 import type { Endpoint } from './endpoints.js';
 
-export interface BaselineInput {
+interface BaselineInput {
   workspaceId: string;
   /** The window Pulse answered for (ISO). */
   from: string;
@@ -18,7 +18,7 @@ export interface BaselineInput {
   monthStart: string;
 }
 
-export interface BaselineQuery {
+interface BaselineQuery {
   text: string;
   params: unknown[];
 }

@@ -2,7 +2,7 @@
  * Correctness cross-check: the baseline's key figures against Pulse's answer for the same
  * endpoint and window. Counts, sums and distinct counts must be equal; money is compared as
  * nano-dollars converted the way the server converts them (exact); percentiles within the
- * contract's 1 % relative error. Returns the mismatches (at most a few per check).
+ * 1 % relative error docs/API_SPEC.md allows. Returns the mismatches (at most a few per check).
  */
 import { usdFromNanos as usdFromBigintNanos } from '@pulse/shared';
 /** The baseline's nano-dollar sums arrive as numeric text. */
@@ -27,7 +27,7 @@ class Checker {
   money(what: string, pulseUsd: unknown, baselineNanos: unknown): void {
     this.equal(`${what} (USD from nano-dollars)`, pulseUsd, usdFromNanos(baselineNanos));
   }
-  /** percentile_cont figures: the contract allows 1 % relative error. */
+  /** percentile_cont figures: docs/API_SPEC.md allows 1 % relative error. */
   close(what: string, pulse: unknown, baseline: unknown): void {
     if (pulse === null && baseline === null) return;
     const p = Number(pulse);

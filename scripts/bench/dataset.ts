@@ -8,15 +8,15 @@
  */
 import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { generateDemoBatches, type DemoTrace } from '../../packages/api/src/demo/generate.js';
+import { type DemoTrace, generateDemoBatches } from '@pulse/demo';
 import { largeWorkspaceUsers } from './options.js';
 import { every, fmt, log } from './progress.js';
 
 const FORMAT_VERSION = 1;
-export const NOISE_WORKSPACES = 9;
-export const DAYS = 30;
+const NOISE_WORKSPACES = 9;
+const DAYS = 30;
 
-export interface WorkspaceSpec {
+interface WorkspaceSpec {
   name: string;
   seed: number;
   users: number;
@@ -40,13 +40,13 @@ export interface DatasetMeta {
   bytes: number;
 }
 
-export interface Dataset {
+interface Dataset {
   file: string;
   meta: DatasetMeta;
   reused: boolean;
 }
 
-export function workspaceSpecs(traces: number, seed: number): WorkspaceSpec[] {
+function workspaceSpecs(traces: number, seed: number): WorkspaceSpec[] {
   const large = { name: 'bench-large', seed, users: largeWorkspaceUsers(traces), targetTraces: traces, traces: 0, batches: 0 };
   const noise = Array.from({ length: NOISE_WORKSPACES }, (_, i) => ({
     name: `bench-noise-${i + 1}`,

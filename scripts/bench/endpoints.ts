@@ -1,5 +1,5 @@
 /**
- * What is measured against the running server: the twelve analytics GETs of contract §4 over
+ * What is measured against the running server: the twelve analytics GETs of docs/API_SPEC.md §4 over
  * four windows (cost/budget has none: once), uncached (the bypass header) and cached, and the
  * bursts of requests each dashboard page fires together.
  */
@@ -14,7 +14,7 @@ export type Endpoint = (typeof ENDPOINTS)[number];
 /** The one endpoint without a window. */
 export const UNWINDOWED: Endpoint = '/cost/budget';
 
-export interface WindowDef {
+interface WindowDef {
   name: string;
   query: string;
 }
@@ -58,7 +58,7 @@ export interface MeasuredEndpoint {
   answer: Record<string, unknown>;
 }
 
-export interface MeasureSettings {
+interface MeasureSettings {
   base: string;
   workspace: Workspace;
   bypassToken: string;

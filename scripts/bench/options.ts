@@ -25,7 +25,7 @@ export interface BenchOptions {
   command: string;
 }
 
-export const USAGE = `npm run bench -- [--db pglite|postgres] [--traces N] [--quick] [--seed S]
+const USAGE = `npm run bench -- [--db pglite|postgres] [--traces N] [--quick] [--seed S]
     [--requests R] [--bursts B] [--baseline-reps K] [--concurrency C] [--no-baseline]
 
   --traces N        traces of the large workspace (default 1,000,000; 9 noise workspaces get N/100 each)

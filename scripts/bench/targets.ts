@@ -1,5 +1,5 @@
 /**
- * The issue's performance targets, per database, and the ✓/✗ of a run against them. They are
+ * The performance targets of docs/BENCHMARKS.md, per database, and the ✓/✗ of a run against them. They are
  * stated for one dataset size (PostgreSQL 10 M traces, PGlite 1 M); a run of another size is
  * still checked, and the report says the verdicts are indicative then.
  */
@@ -8,7 +8,7 @@ import type { BurstMeasurement, EndpointMeasurement } from './endpoints.js';
 import type { IngestResult } from './ingest.js';
 import type { Driver } from './options.js';
 
-export interface Targets {
+interface Targets {
   traces: number;
   /** Uncached P95 bound (ms) of every endpoint, for the 30-day window only or for every window. */
   uncachedP95Ms: number;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baselineQuery } from '../../../scripts/bench/baseline-sql.js';
 import { crossCheck } from '../../../scripts/bench/crosscheck.js';
 import { type Endpoint, ENDPOINTS, UNWINDOWED, windowsFor } from '../../../scripts/bench/endpoints.js';
-import { generateDemoBatches } from '../src/demo/generate.js';
+import { generateDemoBatches } from '@pulse/demo';
 import { sendTraces, startTestServer, type TestServer } from './harness.js';
 
 /**

@@ -6,7 +6,9 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyRollups } from '@pulse/verify';
-import { adminWorkspace, batchCounts, type ChildPulse, createScratchStore, killIfRunning, type ScratchStore, startChildPulse } from './child-pulse.js';
+import { createScratchDatabase, type ScratchDatabase } from '@pulse/db/testing';
+import type { ScratchPulse } from '@pulse/testing';
+import { adminWorkspace, batchCounts, startChildPulse } from './child-pulse.js';
 import { seededTraces } from './dataset.js';
 import { sendTraces } from './harness.js';
 
@@ -22,15 +24,15 @@ function batch(b: number) {
 }
 
 describe('SIGKILL during ingest', () => {
-  let store: ScratchStore | undefined;
-  let child: ChildPulse | undefined;
+  let store: ScratchDatabase | undefined;
+  let child: ScratchPulse | undefined;
   afterAll(async () => {
-    await killIfRunning(child);
+    await child?.kill();
     await store?.drop();
   });
 
   it('loses no acknowledged batch, keeps no part of any other, and the rollups reconcile', async () => {
-    store = await createScratchStore();
+    store = await createScratchDatabase(process.env.DATABASE_URL);
     child = await startChildPulse(store);
     const ws = await adminWorkspace(child.url, 'crash');
     const victim = child;

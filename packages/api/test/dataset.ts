@@ -1,18 +1,14 @@
+import { Prng } from '@pulse/demo';
+
 /**
  * A deterministic dataset for the analytics tests: traces over three days whose
  * timestamps include UTC hour and day boundaries and 1 ms before them, with several
  * agents, models (one unknown to the catalog), named and anonymous users, and errors.
  */
 export function seededTraces(seed: number, startMs: number, count: number): Array<Record<string, unknown>> {
-  let s = seed >>> 0;
-  const rand = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const rng = new Prng(seed);
+  const rand = () => rng.next();
+  const pick = <T>(xs: readonly T[]): T => rng.pick(xs);
   const agents = ['support-bot', 'researcher', 'coder', 'Zeta-agent'];
   const models = ['gpt-4o', 'claude-3-5-haiku', 'gemini-2.0-flash', 'in-house-llm'];
   const users = Array.from({ length: 20 }, (_, i) => `user-${String(i).padStart(2, '0')}`);

@@ -4,11 +4,11 @@
  * request must end with a JSON 503 (never a 500, never a hang), and the service must
  * recover by itself once the database is back. PostgreSQL only: PGlite is in-process.
  */
-import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { createServer, type Server as NetServer, type Socket, connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { type Database, openDatabase } from '@pulse/db';
+import { createScratchDatabase, type ScratchDatabase } from '@pulse/db/testing';
 import { pino } from 'pino';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,22 +88,22 @@ async function serveApp(databaseUrl: string) {
 }
 
 describe.skipIf(!serverUrl)('PostgreSQL faults', () => {
-  const name = `pulse_dbfault_${randomBytes(6).toString('hex')}`;
+  let scratch: ScratchDatabase;
+  /** The scratch database's name, to find its sessions in pg_stat_activity. */
+  let name: string;
+  /** A connection to the server's own database, outside the faults. */
   let admin: postgres.Sql;
   let link: FaultyLink;
   /** One app connected straight to the scratch database, one through the faulty link. */
   let direct: Awaited<ReturnType<typeof serveApp>>;
   let linked: Awaited<ReturnType<typeof serveApp>>;
   let ws: { workspace_id: string; api_key: string };
-  const directUrl = () => {
-    const u = new URL(serverUrl!);
-    u.pathname = `/${name}`;
-    return u.toString();
-  };
+  const directUrl = () => scratch.databaseUrl!;
 
   beforeAll(async () => {
+    scratch = await createScratchDatabase(serverUrl);
+    name = new URL(directUrl()).pathname.slice(1);
     admin = postgres(serverUrl!, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name}`);
     const target = new URL(serverUrl!);
     link = new FaultyLink({ host: target.hostname, port: Number(target.port || 5432) });
     await link.up();
@@ -122,8 +122,8 @@ describe.skipIf(!serverUrl)('PostgreSQL faults', () => {
     await direct?.close();
     await linked?.close();
     await link?.down();
-    await admin?.unsafe(`drop database if exists ${name} with (force)`);
     await admin?.end();
+    await scratch?.drop();
   });
 
   const headers = () => ({ authorization: `Bearer ${ws.api_key}`, 'x-workspace-id': ws.workspace_id });

@@ -154,7 +154,7 @@ const item: fc.Arbitrary<Item> = fc.oneof(
       extra: fc.oneof(
         fc.constant({}),
         validMetadata.map((metadata) => ({ metadata })),
-        // Fields the contract does not know are ignored, a workspace id above all.
+        // Fields the spec does not know are ignored, a workspace id above all.
         fc.constant({ workspace_id: '00000000-0000-4000-8000-000000000000', id: 1, is_error: 1, cost_nanos: '1' }),
         fc.record({ error_message: fc.string({ unit: 'grapheme', maxLength: 50 }), error_type: validText }).map((e) => ({ status: 'error', ...e })),
       ),
@@ -186,7 +186,7 @@ async function getJson(path: string, w = ws) {
   return { status: res.status, body, text };
 }
 
-/** Every 4xx body of the contract: JSON with a code and a message. */
+/** Every 4xx body of docs/API_SPEC.md: JSON with a code and a message. */
 function expectErrorBody(body: any, context: string) {
   expect(typeof body, context).toBe('object');
   expect(typeof body.code, context).toBe('string');
@@ -386,7 +386,7 @@ describe('hostile analytics parameters', () => {
   });
 });
 
-/** The contract's rule for PUT /cost/budget, written out independently of the schema. */
+/** docs/API_SPEC.md's rule for PUT /cost/budget, written out independently of the schema. */
 function isValidBudget(v: unknown): boolean {
   if (v === null || typeof v !== 'object' || Array.isArray(v) || !('monthly_limit_usd' in v)) return false;
   // What arrives is what JSON carries: -0 is sent as 0.

@@ -12,7 +12,7 @@ export interface RefWindow {
   model?: string;
 }
 
-export function rawWhere(ws: string, w: RefWindow, extra?: SQL): SQL {
+function rawWhere(ws: string, w: RefWindow, extra?: SQL): SQL {
   const parts = [sql`workspace_id = ${ws}::uuid`, sql`"timestamp" >= ${w.from}::timestamptz`, sql`"timestamp" < ${w.to}::timestamptz`];
   if (w.agent_id) parts.push(sql`agent_id = ${w.agent_id}`);
   if (w.model) parts.push(sql`model = ${w.model}`);

@@ -5,7 +5,9 @@
  */
 import { request } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
-import { adminWorkspace, type ChildPulse, createScratchStore, killIfRunning, type ScratchStore, startChildPulse } from './child-pulse.js';
+import { createScratchDatabase, type ScratchDatabase } from '@pulse/db/testing';
+import type { ScratchPulse } from '@pulse/testing';
+import { adminWorkspace, startChildPulse } from './child-pulse.js';
 import { makeTrace, sendTraces } from './harness.js';
 
 const HOUR = 3_600_000;
@@ -67,15 +69,15 @@ function probe(url: string): Promise<string> {
 }
 
 describe('SIGTERM', () => {
-  let store: ScratchStore | undefined;
-  let child: ChildPulse | undefined;
+  let store: ScratchDatabase | undefined;
+  let child: ScratchPulse | undefined;
   afterAll(async () => {
-    await killIfRunning(child);
+    await child?.kill();
     await store?.drop();
   });
 
   it('finishes every in-flight request, refuses new connections, exits 0, and keeps what it acknowledged', async () => {
-    store = await createScratchStore();
+    store = await createScratchDatabase(process.env.DATABASE_URL);
     // A deadline far beyond what the requests need: the test must not depend on speed.
     child = await startChildPulse(store, { SHUTDOWN_TIMEOUT_MS: '300000' });
     const { url } = child;
@@ -127,7 +129,7 @@ describe('SIGTERM', () => {
   });
 
   it('stops the demo trickle before closing the database', async () => {
-    const demoStore = await createScratchStore();
+    const demoStore = await createScratchDatabase(process.env.DATABASE_URL);
     try {
       const demo = await startChildPulse(demoStore, { DEMO: '1', DEMO_TRACES: '300', DEMO_TRICKLE_RATE: '40', LOG_LEVEL: 'info' });
       // Let the trickle write a few batches.

@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createScratchDatabase, type ScratchDatabase } from '@pulse/db/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestTraces } from '../src/ingest/ingest-traces.js';
 import { ROLLUP_SPECS, verifyRollups } from '@pulse/verify';
-import { createScratchStore, repoRoot, type ScratchStore } from './child-pulse.js';
 import { seededTraces } from './dataset.js';
 import { sendTraces, startTestServer, type TestServer } from './harness.js';
 
@@ -88,6 +90,8 @@ describe('verifyRollups', () => {
   });
 });
 
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
 /** Runs `npm run verify` with the given environment; resolves with exit code and output. */
 function runVerifyCommand(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
@@ -100,9 +104,9 @@ function runVerifyCommand(env: Record<string, string>): Promise<{ code: number |
 }
 
 describe('npm run verify', () => {
-  let store: ScratchStore;
+  let store: ScratchDatabase;
   beforeAll(async () => {
-    store = await createScratchStore();
+    store = await createScratchDatabase(process.env.DATABASE_URL);
   });
   afterAll(async () => {
     await store?.drop();

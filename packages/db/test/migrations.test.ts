@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/client.js';
-import { openTestDatabase } from '../src/testing.js';
+import { createScratchDatabase, openTestDatabase } from '../src/testing.js';
 
 const TABLES = [
   'api_keys', 'budgets', 'error_stats_daily', 'error_stats_hourly', 'latency_hist_daily', 'latency_hist_hourly',
@@ -30,20 +29,17 @@ describe('migrations', () => {
   });
 
   it('apply again without change (a restart) on a PGlite data directory', async () => {
-    const { mkdtempSync, rmSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const path = await import('node:path');
-    const dir = mkdtempSync(path.join(tmpdir(), 'pulse-db-'));
+    const scratch = await createScratchDatabase(undefined);
     try {
-      const first = await openDatabase({ dataDir: dir });
+      const first = await scratch.open();
       await first.rows(sql`insert into workspaces (id, name) values ('01a210d0-4bb7-7e33-8353-ae53f57bbce2', 'kept')`);
       await first.close();
-      const second = await openDatabase({ dataDir: dir });
+      const second = await scratch.open();
       const rows = await second.rows<{ name: string }>(sql`select name from workspaces`);
       expect(rows).toEqual([{ name: 'kept' }]);
       await second.close();
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      await scratch.drop();
     }
   });
 });

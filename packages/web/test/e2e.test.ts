@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createScratchDatabase, type ScratchDatabase } from '@pulse/db/testing';
+import { type ScratchPulse, startScratchPulse } from '@pulse/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -16,31 +16,27 @@ const CHROMIUM = '/usr/bin/chromium';
 const POLL = { timeout: 20_000, interval: 100 };
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const artifacts = path.join(root, 'test-artifacts');
-const port = 4100 + Math.floor(Math.random() * 800);
 
-let server: ChildProcess;
-let dataDir: string;
+let database: ScratchDatabase | undefined;
+let server: ScratchPulse | undefined;
 let signInUrl = '';
 let browser: Browser;
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
-  dataDir = mkdtempSync(path.join(tmpdir(), 'pulse-e2e-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DEMO: '1', DEMO_TRACES: '20000', DEMO_TRICKLE_RATE: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
-  delete env.DATABASE_URL;
-  delete env.REDIS_URL;
-  server = spawn(process.execPath, ['--import', 'tsx', 'packages/api/src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
+  // Always PGlite, without Redis: the dashboard is under test here, not the database.
+  database = await createScratchDatabase(undefined);
+  const pulse = await startScratchPulse(database, { env: { DEMO: '1', DEMO_TRACES: '20000', DEMO_TRICKLE_RATE: '0' } });
+  server = pulse;
   signInUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no sign-in URL printed:\n${out}`)), 120_000);
-    server.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /Pulse is running: (\S+#key=\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!.replace('localhost:', '127.0.0.1:'));
-      }
-    });
+    const until = Date.now() + 120_000;
+    const poll = () => {
+      const m = /Pulse is running: (\S+#key=\S+)/.exec(pulse.output());
+      if (m) resolve(m[1]!.replace('localhost:', '127.0.0.1:'));
+      else if (Date.now() > until) reject(new Error(`no sign-in URL printed:\n${pulse.output()}`));
+      else setTimeout(poll, 100);
+    };
+    poll();
   });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -50,11 +46,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (server) {
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
-  }
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await server?.stop();
+  await database?.drop();
 });
 
 async function open(width: number, height: number) {
@@ -157,7 +150,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
     const { page, errors } = await open(375, 800);
     await page.goto(signInUrl, { waitUntil: 'networkidle' });
     for (const p of ['usage', 'cost', 'performance']) {
-      await page.goto(`http://127.0.0.1:${port}/?page=${p}&range=24h`, { waitUntil: 'networkidle' });
+      await page.goto(`${server!.url}/?page=${p}&range=24h`, { waitUntil: 'networkidle' });
       await expect.poll(() => chartsDrawn(page), POLL).toBeGreaterThanOrEqual(1);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(1);
@@ -171,9 +164,9 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
     const { page, errors } = await open(1440, 900);
     const outside: string[] = [];
     page.on('request', (r) => {
-      if (!r.url().startsWith(`http://127.0.0.1:${port}`) && !r.url().startsWith('data:')) outside.push(r.url());
+      if (!r.url().startsWith(server!.url) && !r.url().startsWith('data:')) outside.push(r.url());
     });
-    await page.goto(`http://127.0.0.1:${port}/api/docs`, { waitUntil: 'networkidle' });
+    await page.goto(`${server!.url}/api/docs`, { waitUntil: 'networkidle' });
     await page.getByText('Pulse API').first().waitFor();
     await page.getByText('/usage/overview').first().waitFor({ state: 'attached' });
     await page.screenshot({ path: path.join(artifacts, 'api-docs-1440.png') });

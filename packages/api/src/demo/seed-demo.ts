@@ -1,9 +1,9 @@
 import { type Database, schema } from '@pulse/db';
+import { createTrickle, generateDemoBatches } from '@pulse/demo';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { createWorkspace, issueKey } from '../admin/workspaces.js';
 import { ingestTraces } from '../ingest/ingest-traces.js';
 import type { Logger } from '../logger.js';
-import { createTrickle, generateDemoBatches } from './generate.js';
 
 export const DEMO_WORKSPACE_NAME = 'demo';
 const DEMO_KEY_NAME = 'demo-start';

@@ -7,8 +7,9 @@ import {
   demoIncidents,
   type DemoTrace,
   generateDemoBatches,
-} from './generate.js';
-import { hash32, Prng } from './prng.js';
+  hash32,
+  Prng,
+} from './index.js';
 
 const now = new Date('2026-11-20T12:34:56.789Z');
 const NOW = now.getTime();
@@ -44,7 +45,7 @@ const ERROR_TYPES = [
 ];
 const ISO_MS_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-/** Contract §2 wire rules, checked by hand and by the ingest schema itself: the problems found. */
+/** docs/API_SPEC.md §2 wire rules, checked by hand and by the ingest schema itself: the problems found. */
 function wireProblems(t: DemoTrace, windowStart: number, windowEnd: number): string[] {
   const problems: string[] = [];
   const check = (ok: boolean, what: string) => {

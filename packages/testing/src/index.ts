@@ -1,0 +1,1 @@
+export { type ScratchPulse, startScratchPulse } from './scratch-pulse.js';
