@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { errorBodySchema } from '@pulse/shared';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '../src/app.js';
@@ -154,7 +155,7 @@ const item: fc.Arbitrary<Item> = fc.oneof(
       extra: fc.oneof(
         fc.constant({}),
         validMetadata.map((metadata) => ({ metadata })),
-        // Fields the contract does not know are ignored, a workspace id above all.
+        // Fields the spec does not know are ignored, a workspace id above all.
         fc.constant({ workspace_id: '00000000-0000-4000-8000-000000000000', id: 1, is_error: 1, cost_nanos: '1' }),
         fc.record({ error_message: fc.string({ unit: 'grapheme', maxLength: 50 }), error_type: validText }).map((e) => ({ status: 'error', ...e })),
       ),
@@ -186,9 +187,11 @@ async function getJson(path: string, w = ws) {
   return { status: res.status, body, text };
 }
 
-/** Every 4xx body of the contract: JSON with a code and a message. */
-function expectErrorBody(body: any, context: string) {
+/** Every 4xx body (docs/API_SPEC.md §1): the shared error body, with issues on every 400. */
+function expectErrorBody(body: any, context: string, status?: number) {
   expect(typeof body, context).toBe('object');
+  expect(errorBodySchema.safeParse(body).success, context).toBe(true);
+  if (status === 400) expect(body.issues?.length, context).toBeGreaterThan(0);
   expect(typeof body.code, context).toBe('string');
   expect(typeof body.message, context).toBe('string');
   expect(body.message, context).not.toMatch(/\bat [\w.<>]+ \(|node_modules|select |insert into/i);
@@ -270,7 +273,7 @@ describe('hostile ingest bodies', () => {
         const res = await sendTraces(srv.url, ws.api_key, body, { 'content-type': contentType });
         const context = `${contentType} ${body.slice(0, 200)} -> ${res.status} ${JSON.stringify(res.body).slice(0, 500)}`;
         expect([400, 413, 415], context).toContain(res.status);
-        expectErrorBody(res.body, context);
+        expectErrorBody(res.body, context, res.status);
         expect(res.body.message, context).toMatch(/traces|JSON|body|content-type|nested/i);
       }),
       RUNS,
@@ -339,10 +342,8 @@ describe('hostile analytics parameters', () => {
         const context = `${path}?${qs.slice(0, 300)} -> ${res.status} ${res.text.slice(0, 500)}`;
         expect([200, 400], context).toContain(res.status);
         if (res.status === 400) {
-          expectErrorBody(res.body, context);
-          // The fields named: each issue's path, or the field the message starts with.
-          const fields: string[] = res.body.issues ? res.body.issues.map((i: { path: string }) => i.path) : [String(res.body.message).split(':')[0]];
-          expect(fields.length, context).toBeGreaterThan(0);
+          expectErrorBody(res.body, context, res.status);
+          const fields: string[] = res.body.issues.map((i: { path: string }) => i.path);
           for (const f of fields) expect(['range', 'from', 'to', 'agent_id', 'model', 'granularity', 'limit'], context).toContain(f);
           for (const f of fields) expect(res.body.message, context).toContain(f);
         } else if (path !== '/cost/budget') {
@@ -374,7 +375,10 @@ describe('hostile analytics parameters', () => {
         const context = `${name} ${JSON.stringify(value).slice(0, 300)} -> ${res.status} ${res.text.slice(0, 500)}`;
         // A URL longer than the 16 KiB header limit is node's 431, before any of our code.
         expect(url.length > 15 * 1024 ? [431] : [200, 400], context).toContain(res.status);
-        if (res.status === 400) expect(res.body.error.message, context).toMatch(/range|from|to|agent_id|model|granularity|limit|input|expected/);
+        if (res.status === 400) {
+          expect(res.body.error.message, context).toMatch(/range|from|to|agent_id|model|granularity|limit|input|expected/);
+          expect(res.body.error.data.issues.length, context).toBeGreaterThan(0);
+        }
       }),
       RUNS,
     );
@@ -386,7 +390,7 @@ describe('hostile analytics parameters', () => {
   });
 });
 
-/** The contract's rule for PUT /cost/budget, written out independently of the schema. */
+/** The spec's rule for PUT /cost/budget (docs/API_SPEC.md §4), written out independently of the schema. */
 function isValidBudget(v: unknown): boolean {
   if (v === null || typeof v !== 'object' || Array.isArray(v) || !('monthly_limit_usd' in v)) return false;
   // What arrives is what JSON carries: -0 is sent as 0.

@@ -1,33 +1,28 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
-import { ZodError } from 'zod';
 import { bearerToken, secretsEqual } from '../auth/keys.js';
-import type { Context } from './context.js';
-import { formatZodIssues } from '../http/errors.js';
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../http/db-errors.js';
 import { rootCause } from '../http/errors.js';
+import type { Context } from './context.js';
+import { InvalidInputError } from './input-error.js';
+import { trpcErrorBody } from './trpc-error-body.js';
 
 const t = initTRPC
   .context<Context>()
   .meta<OpenApiMeta>()
   .create({
+    // tRPC's envelope keeps its own fields; message, issues and stack are the error body's.
     errorFormatter({ shape, error, ctx }) {
-      const issues = error.cause instanceof ZodError ? formatZodIssues(error.cause) : undefined;
       const showStack = ctx?.config.nodeEnv === 'development';
-      // Internal errors carry driver text (SQL, parameters): never put it on the wire.
-      const internal = error.code === 'INTERNAL_SERVER_ERROR' && !showStack;
+      const body = trpcErrorBody(error, shape.data.httpStatus, showStack, shape.data.stack);
       return {
         ...shape,
-        message: issues
-          ? issues.map((i) => `${i.path}: ${i.message}`).join('; ')
-          : internal
-            ? 'Internal server error'
-            : shape.message,
+        message: body.message,
         data: {
           code: shape.data.code,
           httpStatus: shape.data.httpStatus,
           path: shape.data.path,
-          issues,
+          issues: body.issues,
           ...(showStack ? { stack: shape.data.stack } : {}),
         },
       };
@@ -36,7 +31,7 @@ const t = initTRPC
 
 export const router = t.router;
 
-/** A lost or unreachable database is a 503 the client may retry, not a 500 (contract §1 error body). */
+/** A lost or unreachable database is a 503 the client may retry, not a 500. */
 const baseProcedure = t.procedure.use(async ({ ctx, next }) => {
   const result = await next();
   if (!result.ok && isDatabaseUnavailable(result.error)) {
@@ -45,7 +40,6 @@ const baseProcedure = t.procedure.use(async ({ ctx, next }) => {
   }
   return result;
 });
-export const publicProcedure = baseProcedure;
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -62,7 +56,7 @@ async function keyOwner(ctx: Context) {
   return owner;
 }
 
-/** Ingest: the workspace is the key's; an X-Workspace-ID that disagrees is 403 (contract §2). */
+/** Ingest: the workspace is the key's; an X-Workspace-ID that disagrees is 403 (docs/API_SPEC.md §2). */
 export const keyProcedure = baseProcedure.use(async ({ ctx, next }) => {
   const owner = await keyOwner(ctx);
   const claimed = header(ctx, 'x-workspace-id');
@@ -75,9 +69,9 @@ export const keyProcedure = baseProcedure.use(async ({ ctx, next }) => {
 /** Analytics and budget: X-Workspace-ID (400), then the key (401), then ownership (403), in that order. */
 export const workspaceProcedure = baseProcedure.use(async ({ ctx, next }) => {
   const claimed = header(ctx, 'x-workspace-id');
-  if (!claimed) throw new TRPCError({ code: 'BAD_REQUEST', message: 'Missing X-Workspace-ID header' });
+  if (!claimed) throw new InvalidInputError([{ path: 'X-Workspace-ID', message: 'missing header' }], 'Missing X-Workspace-ID header');
   if (!UUID_RE.test(claimed)) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Malformed X-Workspace-ID header: expected a UUID' });
+    throw new InvalidInputError([{ path: 'X-Workspace-ID', message: 'expected a UUID' }], 'Malformed X-Workspace-ID header: expected a UUID');
   }
   const owner = await keyOwner(ctx);
   if (owner.workspaceId !== claimed.toLowerCase()) {
