@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** One offending field: `traces.3.latency_ms` style path (the whole input is `input`), and what is wrong. */
-export const fieldIssueSchema = z.object({ path: z.string(), message: z.string() });
+const fieldIssueSchema = z.object({ path: z.string(), message: z.string() });
 export type FieldIssue = z.infer<typeof fieldIssueSchema>;
 
 /**

@@ -7,7 +7,7 @@ export type CacheClass = 'overview' | 'detail';
 export type CacheOutcome = 'HIT' | 'MISS' | 'BYPASS';
 
 /** Cache lifetimes: 5 min for overviews, 2 min for series and tables, 1 min for 1h windows. */
-export function ttlFor(kind: CacheClass, input: { range?: string }): number {
+function ttlFor(kind: CacheClass, input: { range?: string }): number {
   if (input.range === '1h') return 60;
   return kind === 'overview' ? 300 : 120;
 }
@@ -21,7 +21,7 @@ function stableKey(value: unknown): string {
 }
 
 /** Whose answer is looked up, whether the caller asked to skip the cache, and who hears how it was found. */
-export interface CacheScope {
+interface CacheScope {
   cache: Cache;
   workspaceId: string;
   bypass: boolean;

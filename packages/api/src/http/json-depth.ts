@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { sendError, WHOLE_INPUT } from './error-body.js';
 
 /** A body may nest as deep as trace metadata inside its envelope, and a little more. */
-export const MAX_BODY_DEPTH = MAX_METADATA_DEPTH + 8;
+const MAX_BODY_DEPTH = MAX_METADATA_DEPTH + 8;
 
 /**
  * Refuses a parsed JSON body nested deeper than MAX_BODY_DEPTH (400). The REST adapter

@@ -11,7 +11,7 @@ import { RecoveringRedisStore } from './recovering-redis-store.js';
 
 const WINDOW_MS = 60_000;
 
-export type RateLimitConfig = Pick<Config, 'rateLimitIngestPerMin' | 'rateLimitQueryPerMin'>;
+type RateLimitConfig = Pick<Config, 'rateLimitIngestPerMin' | 'rateLimitQueryPerMin'>;
 
 function storeFor(redisCommand: RedisCommand | undefined, limitClass: LimitClass): Store | undefined {
   // With Redis every replica counts in the same keys; without it each process counts alone.

@@ -1,4 +1,4 @@
-import { type CacheClass, cached } from '../cache/cached.js';
+import { type CacheClass, type CacheOutcome, cached } from '../cache/cached.js';
 import type { Context } from './context.js';
 
 /**
@@ -12,6 +12,6 @@ export function cachedAnswer<T>(
   kind: CacheClass,
   compute: () => Promise<T>,
 ): Promise<T> {
-  const scope = { cache: ctx.cache, workspaceId: ctx.workspaceId, bypass: ctx.cacheBypass, onOutcome: (outcome: string) => ctx.res.setHeader('X-Cache', outcome) };
+  const scope = { cache: ctx.cache, workspaceId: ctx.workspaceId, bypass: ctx.cacheBypass, onOutcome: (outcome: CacheOutcome) => ctx.res.setHeader('X-Cache', outcome) };
   return cached(scope, name, input, kind, compute);
 }
