@@ -14,7 +14,7 @@ import { KeyStore } from './auth/key-store.js';
 import type { Cache } from './cache/cache.js';
 import type { Config } from './config.js';
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from './http/db-errors.js';
-import { sendError, WHOLE_INPUT } from './http/error-body.js';
+import { sendError } from './http/error-body.js';
 import { rootCause } from './http/errors.js';
 import { asksCacheBypass } from './http/cache-bypass.js';
 import { rejectDeepJson } from './http/json-depth.js';
@@ -165,7 +165,7 @@ export function createApp(deps: AppDeps) {
       return;
     }
     if (e.type === 'entity.parse.failed') {
-      sendError(res, 400, { code: 'PARSE_ERROR', message: 'Request body is not valid JSON', issues: [{ path: WHOLE_INPUT, message: 'not valid JSON' }] });
+      sendError(res, 400, { code: 'PARSE_ERROR', message: 'Request body is not valid JSON' });
       return;
     }
     if (isDatabaseUnavailable(err)) {

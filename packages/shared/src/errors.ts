@@ -5,8 +5,8 @@ const fieldIssueSchema = z.object({ path: z.string(), message: z.string() });
 export type FieldIssue = z.infer<typeof fieldIssueSchema>;
 
 /**
- * Every error body on the wire, REST and tRPC alike (docs/API_SPEC.md, introduction): a 400
- * names each offending field in `issues`; `stack` appears only with NODE_ENV=development.
+ * Every error body on the wire, REST and tRPC alike (docs/API_SPEC.md §1): a validation
+ * error names each offending field in `issues`; `stack` appears only with NODE_ENV=development.
  */
 export const errorBodySchema = z.object({
   code: z.string().min(1),

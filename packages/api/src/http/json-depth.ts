@@ -1,6 +1,6 @@
 import { jsonDepthExceeds, MAX_METADATA_DEPTH } from '@pulse/shared';
 import type { NextFunction, Request, Response } from 'express';
-import { sendError, WHOLE_INPUT } from './error-body.js';
+import { sendError } from './error-body.js';
 
 /** A body may nest as deep as trace metadata inside its envelope, and a little more. */
 const MAX_BODY_DEPTH = MAX_METADATA_DEPTH + 8;
@@ -12,11 +12,7 @@ const MAX_BODY_DEPTH = MAX_METADATA_DEPTH + 8;
  */
 export function rejectDeepJson(req: Request, res: Response, next: NextFunction) {
   if (req.body !== null && typeof req.body === 'object' && jsonDepthExceeds(req.body, MAX_BODY_DEPTH)) {
-    sendError(res, 400, {
-      code: 'BAD_REQUEST',
-      message: `Request body is nested more than ${MAX_BODY_DEPTH} levels deep`,
-      issues: [{ path: WHOLE_INPUT, message: `nested more than ${MAX_BODY_DEPTH} levels deep` }],
-    });
+    sendError(res, 400, { code: 'BAD_REQUEST', message: `Request body is nested more than ${MAX_BODY_DEPTH} levels deep` });
     return;
   }
   next();

@@ -30,7 +30,7 @@ export function normalizeRestErrors(showStack: boolean) {
           const parsed = JSON.parse(chunk) as AdapterErrorBody;
           // Bodies without the adapter's `data` were made by errorBody already.
           if (parsed.data !== undefined) {
-            chunk = JSON.stringify(restErrorBody(parsed, res.statusCode, showStack));
+            chunk = JSON.stringify(restErrorBody(parsed, showStack));
             res.setHeader('Content-Length', Buffer.byteLength(chunk as string));
           }
         } catch {
@@ -43,10 +43,10 @@ export function normalizeRestErrors(showStack: boolean) {
   };
 }
 
-function restErrorBody(body: AdapterErrorBody, status: number, showStack: boolean): ErrorBody {
+function restErrorBody(body: AdapterErrorBody, showStack: boolean): ErrorBody {
   const issues = body.data?.issues;
   const inputValidation = body.issues !== undefined && issues !== undefined && issues.length > 0;
-  return errorBody(status, {
+  return errorBody({
     code: String(body.code ?? 'ERROR'),
     message: inputValidation ? `Invalid request: ${describeIssues(issues)}` : String(body.message ?? 'Error'),
     issues,

@@ -10,10 +10,10 @@ import { InvalidInputError } from './input-error.js';
  * too; internal errors carry driver text (SQL, parameters), so outside development their
  * message never reaches the wire.
  */
-export function trpcErrorBody(error: TRPCError, status: number, showStack: boolean, stack: string | undefined): ErrorBody {
+export function trpcErrorBody(error: TRPCError, showStack: boolean, stack: string | undefined): ErrorBody {
   const zodIssues = error.cause instanceof ZodError ? formatZodIssues(error.cause) : undefined;
   const issues = zodIssues ?? (error instanceof InvalidInputError ? error.issues : undefined);
   const internal = error.code === 'INTERNAL_SERVER_ERROR' && !showStack;
   const message = zodIssues ? describeIssues(zodIssues) : internal ? 'Internal server error' : error.message;
-  return errorBody(status, { code: error.code, message, issues, ...(showStack && stack ? { stack } : {}) });
+  return errorBody({ code: error.code, message, issues, ...(showStack && stack ? { stack } : {}) });
 }

@@ -4,7 +4,6 @@ import { bearerToken, secretsEqual } from '../auth/keys.js';
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../http/db-errors.js';
 import { rootCause } from '../http/errors.js';
 import type { Context } from './context.js';
-import { InvalidInputError } from './input-error.js';
 import { trpcErrorBody } from './trpc-error-body.js';
 
 const t = initTRPC
@@ -14,7 +13,7 @@ const t = initTRPC
     // tRPC's envelope keeps its own fields; message, issues and stack are the error body's.
     errorFormatter({ shape, error, ctx }) {
       const showStack = ctx?.config.nodeEnv === 'development';
-      const body = trpcErrorBody(error, shape.data.httpStatus, showStack, shape.data.stack);
+      const body = trpcErrorBody(error, showStack, shape.data.stack);
       return {
         ...shape,
         message: body.message,
@@ -69,9 +68,9 @@ export const keyProcedure = baseProcedure.use(async ({ ctx, next }) => {
 /** Analytics and budget: X-Workspace-ID (400), then the key (401), then ownership (403), in that order. */
 export const workspaceProcedure = baseProcedure.use(async ({ ctx, next }) => {
   const claimed = header(ctx, 'x-workspace-id');
-  if (!claimed) throw new InvalidInputError([{ path: 'X-Workspace-ID', message: 'missing header' }], 'Missing X-Workspace-ID header');
+  if (!claimed) throw new TRPCError({ code: 'BAD_REQUEST', message: 'Missing X-Workspace-ID header' });
   if (!UUID_RE.test(claimed)) {
-    throw new InvalidInputError([{ path: 'X-Workspace-ID', message: 'expected a UUID' }], 'Malformed X-Workspace-ID header: expected a UUID');
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Malformed X-Workspace-ID header: expected a UUID' });
   }
   const owner = await keyOwner(ctx);
   if (owner.workspaceId !== claimed.toLowerCase()) {
