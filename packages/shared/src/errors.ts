@@ -9,8 +9,8 @@ export type FieldIssue = z.infer<typeof fieldIssueSchema>;
  * error names each offending field in `issues`; `stack` appears only with NODE_ENV=development.
  */
 export const errorBodySchema = z.object({
-  code: z.string().min(1),
-  message: z.string().min(1),
+  code: z.string(),
+  message: z.string(),
   issues: z.array(fieldIssueSchema).min(1).optional(),
   stack: z.string().optional(),
 });
