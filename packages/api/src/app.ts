@@ -14,7 +14,9 @@ import { KeyStore } from './auth/key-store.js';
 import type { Cache } from './cache/cache.js';
 import type { Config } from './config.js';
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from './http/db-errors.js';
+import { sendError } from './http/error-body.js';
 import { rootCause } from './http/errors.js';
+import { asksCacheBypass } from './http/cache-bypass.js';
 import { rejectDeepJson } from './http/json-depth.js';
 import { normalizeRestErrors } from './http/normalize-errors.js';
 import { rateLimits } from './http/rate-limit.js';
@@ -52,7 +54,7 @@ export function createApp(deps: AppDeps) {
     keys: new KeyStore(database),
     onWorkspaceWrite: (workspaceId) => cache.bumpVersion(workspaceId),
   };
-  const createContext = ({ req, res }: { req: Request; res: Response }): Context => ({ ...services, req, res });
+  const createContext = ({ req, res }: { req: Request; res: Response }): Context => ({ ...services, req, res, cacheBypass: asksCacheBypass(req, config) });
   const showStack = config.nodeEnv === 'development';
 
   const app = express();
@@ -103,7 +105,7 @@ export function createApp(deps: AppDeps) {
   // Rendered per request: its inline script carries this response's CSP nonce.
   app.use('/api/docs', (req, res, next) => apiReference({ ...reference, nonce: cspNonce(res) })(req as never, res, next));
 
-  app.use(['/api/v1', '/trpc'], rateLimits(config, cache, logger));
+  app.use(['/api/v1', '/trpc'], rateLimits(config, cache.redisCommand, logger));
 
   app.use(
     '/trpc',
@@ -138,7 +140,7 @@ export function createApp(deps: AppDeps) {
   );
 
   app.use('/api', (_req, res) => {
-    res.status(404).json({ code: 'NOT_FOUND', message: 'No such API path' });
+    sendError(res, 404, { code: 'NOT_FOUND', message: 'No such API path' });
   });
 
   if (existsSync(webDist)) {
@@ -159,23 +161,23 @@ export function createApp(deps: AppDeps) {
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const e = err as { status?: number; type?: string; message?: string; stack?: string };
     if (e.type === 'entity.too.large') {
-      res.status(413).json({ code: 'PAYLOAD_TOO_LARGE', message: `Request body is larger than ${INGEST_LIMITS.maxBodyBytes} bytes (5 MiB)` });
+      sendError(res, 413, { code: 'PAYLOAD_TOO_LARGE', message: `Request body is larger than ${INGEST_LIMITS.maxBodyBytes} bytes (5 MiB)` });
       return;
     }
     if (e.type === 'entity.parse.failed') {
-      res.status(400).json({ code: 'PARSE_ERROR', message: 'Request body is not valid JSON' });
+      sendError(res, 400, { code: 'PARSE_ERROR', message: 'Request body is not valid JSON' });
       return;
     }
     if (isDatabaseUnavailable(err)) {
-      res.status(503).json(DATABASE_UNAVAILABLE);
+      sendError(res, 503, DATABASE_UNAVAILABLE);
       return;
     }
     if (e.status && e.status >= 400 && e.status < 500) {
-      res.status(e.status).json({ code: 'BAD_REQUEST', message: e.message ?? 'Bad request' });
+      sendError(res, e.status, { code: 'BAD_REQUEST', message: e.message ?? 'Bad request' });
       return;
     }
     logger.error({ err }, 'unhandled error');
-    res.status(500).json({ code: 'INTERNAL_SERVER_ERROR', message: 'Internal error', ...(showStack ? { stack: e.stack } : {}) });
+    sendError(res, 500, { code: 'INTERNAL_SERVER_ERROR', message: 'Internal error', ...(showStack && e.stack ? { stack: e.stack } : {}) });
   });
 
   return { app, services };

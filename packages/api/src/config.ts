@@ -1,66 +1,109 @@
-/** Runtime configuration, read once from the environment (README lists every variable). */
-export interface Config {
-  port: number;
-  host: string;
-  databaseUrl: string | undefined;
-  dataDir: string;
-  redisUrl: string | undefined;
-  adminToken: string | undefined;
-  demo: boolean;
-  /** Seed of the demo generator: the same seed gives the same demo data. */
-  demoSeed: number;
-  /** How many historic traces the demo creates (about). */
-  demoTraces: number;
-  /** Traces per second of the demo's live trickle (0 turns it off). */
-  demoTrickleRate: number;
-  /** Only `development` shows stack traces in error bodies. */
-  nodeEnv: string;
-  logLevel: string;
-  /** Comma-separated origins allowed by CORS; empty means CORS is off. */
-  corsOrigins: string[];
-  /** When set, requests with X-Pulse-Cache-Bypass equal to it skip the cache (the benchmark's uncached runs). */
-  cacheBypassToken: string | undefined;
-  /** How often the background folder moves queued traces into the rollups (ms). */
-  foldIntervalMs: number;
-  /** Milliseconds SIGTERM waits for in-flight requests before closing anyway. */
-  shutdownTimeoutMs: number;
-  /** Ingest requests per minute per API key (0 turns the limit off). */
-  rateLimitIngestPerMin: number;
-  /** Analytics and budget requests per minute per API key (0 turns the limit off). */
-  rateLimitQueryPerMin: number;
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** An unset and an empty variable both mean "the default". */
+const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
+
+function optionalText() {
+  return z.preprocess(unsetIfEmpty, z.string().optional());
 }
 
-function int(value: string | undefined, fallback: number, name: string): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
-  return n;
+function text(fallback: string) {
+  return z.preprocess(unsetIfEmpty, z.string().default(fallback));
+}
+
+function wholeNumber(fallback: number, max = Number.MAX_SAFE_INTEGER) {
+  const rule = max === Number.MAX_SAFE_INTEGER ? 'must be a whole number, 0 or more' : `must be a whole number from 0 to ${max}`;
+  return z.preprocess(unsetIfEmpty, z.coerce.number({ error: rule }).int(rule).min(0, rule).max(max, rule).default(fallback));
+}
+
+function url(protocols: readonly string[]) {
+  const rule = `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`;
+  return z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol), rule)
+      .optional(),
+  );
+}
+
+function flag(fallback: '0' | '1') {
+  return z.preprocess(unsetIfEmpty, z.enum(['0', '1', 'true', 'false'], { error: 'must be 1, 0, true or false' }).default(fallback)).transform((v) => v === '1' || v === 'true');
+}
+
+/** The environment variables (README lists each with its default), and the configuration they give. */
+function configSchema(demoByDefault: boolean) {
+  return z
+    .object({
+      PORT: wholeNumber(3000, 65_535),
+      HOST: text('0.0.0.0'),
+      DATABASE_URL: url(['postgres:', 'postgresql:']),
+      DATA_DIR: text('./.data'),
+      REDIS_URL: url(['redis:', 'rediss:']),
+      ADMIN_TOKEN: optionalText(),
+      DEMO: flag(demoByDefault ? '1' : '0'),
+      DEMO_SEED: wholeNumber(42),
+      DEMO_TRACES: wholeNumber(220_000),
+      DEMO_TRICKLE_RATE: wholeNumber(3),
+      NODE_ENV: text('production'),
+      LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info')),
+      CORS_ORIGINS: text(''),
+      PULSE_CACHE_BYPASS_TOKEN: optionalText(),
+      FOLD_INTERVAL_MS: wholeNumber(500),
+      SHUTDOWN_TIMEOUT_MS: wholeNumber(10_000),
+      // 100 requests a second per key: far above a dashboard or a batching client.
+      RATE_LIMIT_INGEST_PER_MIN: wholeNumber(6000),
+      RATE_LIMIT_QUERY_PER_MIN: wholeNumber(6000),
+    })
+    .transform((env) => ({
+      port: env.PORT,
+      host: env.HOST,
+      databaseUrl: env.DATABASE_URL,
+      dataDir: env.DATA_DIR,
+      redisUrl: env.REDIS_URL,
+      adminToken: env.ADMIN_TOKEN,
+      demo: env.DEMO,
+      /** Seed of the demo generator: the same seed gives the same demo data. */
+      demoSeed: env.DEMO_SEED,
+      /** How many historic traces the demo creates (about). */
+      demoTraces: env.DEMO_TRACES,
+      /** Traces per second of the demo's live trickle (0 turns it off). */
+      demoTrickleRate: env.DEMO_TRICKLE_RATE,
+      /** Only `development` shows stack traces in error bodies. */
+      nodeEnv: env.NODE_ENV,
+      logLevel: env.LOG_LEVEL,
+      /** Origins allowed by CORS; empty means CORS is off. */
+      corsOrigins: env.CORS_ORIGINS.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      /** When set, requests with X-Pulse-Cache-Bypass equal to it skip the cache (the benchmark's uncached runs). */
+      cacheBypassToken: env.PULSE_CACHE_BYPASS_TOKEN,
+      /** How often the background folder moves queued traces into the rollups (ms; at least 10). */
+      foldIntervalMs: Math.max(10, env.FOLD_INTERVAL_MS),
+      /** Milliseconds SIGTERM waits for in-flight requests before closing anyway. */
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      /** Ingest requests per minute per API key (0 turns the limit off). */
+      rateLimitIngestPerMin: env.RATE_LIMIT_INGEST_PER_MIN,
+      /** Analytics and budget requests per minute per API key (0 turns the limit off). */
+      rateLimitQueryPerMin: env.RATE_LIMIT_QUERY_PER_MIN,
+    }));
+}
+
+/** Runtime configuration, read once from the environment; never changed afterwards. */
+export type Config = Readonly<z.output<ReturnType<typeof configSchema>>>;
+
+/** A variable with a value Pulse cannot run with; the message names each such variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { demoByDefault?: boolean } = {}): Config {
-  const demoRaw = env.DEMO ?? (opts.demoByDefault ? '1' : '0');
-  return {
-    port: int(env.PORT, 3000, 'PORT'),
-    host: env.HOST || '0.0.0.0',
-    databaseUrl: env.DATABASE_URL || undefined,
-    dataDir: env.DATA_DIR || './.data',
-    redisUrl: env.REDIS_URL || undefined,
-    adminToken: env.ADMIN_TOKEN || undefined,
-    demo: demoRaw === '1' || demoRaw === 'true',
-    demoSeed: int(env.DEMO_SEED, 42, 'DEMO_SEED'),
-    demoTraces: int(env.DEMO_TRACES, 220_000, 'DEMO_TRACES'),
-    demoTrickleRate: int(env.DEMO_TRICKLE_RATE, 3, 'DEMO_TRICKLE_RATE'),
-    nodeEnv: env.NODE_ENV || 'production',
-    logLevel: env.LOG_LEVEL || 'info',
-    corsOrigins: (env.CORS_ORIGINS ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-    cacheBypassToken: env.PULSE_CACHE_BYPASS_TOKEN || undefined,
-    foldIntervalMs: Math.max(10, int(env.FOLD_INTERVAL_MS, 500, 'FOLD_INTERVAL_MS')),
-    shutdownTimeoutMs: int(env.SHUTDOWN_TIMEOUT_MS, 10_000, 'SHUTDOWN_TIMEOUT_MS'),
-    // 100 requests a second per key: far above a dashboard or a batching client.
-    rateLimitIngestPerMin: int(env.RATE_LIMIT_INGEST_PER_MIN, 6000, 'RATE_LIMIT_INGEST_PER_MIN'),
-    rateLimitQueryPerMin: int(env.RATE_LIMIT_QUERY_PER_MIN, 6000, 'RATE_LIMIT_QUERY_PER_MIN'),
-  };
+  const parsed = configSchema(opts.demoByDefault ?? false).safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return Object.freeze(parsed.data);
 }

@@ -6,7 +6,7 @@ export type { Logger };
  * Structured logs; credentials are redacted wherever they could appear: request headers
  * (API keys and the admin token travel in Authorization), and fields of our own log calls.
  */
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-pulse-cache-bypass"]',

@@ -1,9 +1,20 @@
-import { loadConfig } from './config.js';
+import { ConfigError, type Config, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
 
-// `npm start` passes --demo-by-default: DEMO=1 unless the environment says otherwise.
-const config = loadConfig(process.env, { demoByDefault: process.argv.includes('--demo-by-default') });
+function configOrExit(): Config {
+  try {
+    // `npm start` passes --demo-by-default: DEMO=1 unless the environment says otherwise.
+    return loadConfig(process.env, { demoByDefault: process.argv.includes('--demo-by-default') });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    // Before any logger exists (LOG_LEVEL itself may be the bad variable): plain stderr.
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+}
+
+const config = configOrExit();
 const logger = createLogger(config.logLevel);
 // The banner is for the person at the terminal, not the log stream.
 const print = (line: string) => process.stdout.write(`${line}\n`);

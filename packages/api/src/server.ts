@@ -23,9 +23,10 @@ export async function startServer(config: Config, logger: Logger, print: (line: 
   logger.info({ driver: database.driver, timescale: database.timescale }, 'database ready');
   const cache = await createCache(config, logger);
   const folder = startFolder(database, logger, { intervalMs: config.foldIntervalMs });
-  if (config.demo && !config.adminToken) config.adminToken = randomBytes(24).toString('base64url');
+  // The demo prints an admin token to use; the configuration itself stays as loaded.
+  const adminToken = config.adminToken ?? (config.demo ? randomBytes(24).toString('base64url') : undefined);
 
-  const { app } = createApp({ database, cache, config, logger });
+  const { app } = createApp({ database, cache, config: { ...config, adminToken }, logger });
   const server = createHttpServer(app).listen(config.port, config.host);
   const connections = trackConnections(server);
   await new Promise<void>((resolve, reject) => {
@@ -65,7 +66,7 @@ export async function startServer(config: Config, logger: Logger, print: (line: 
     print(`  Pulse is running: ${url}/#key=${demo.apiKey}&workspace=${demo.workspaceId}`);
     print(`  Workspace id:     ${demo.workspaceId}`);
     print(`  API key:          ${demo.apiKey}`);
-    print(`  Admin token:      ${config.adminToken}`);
+    print(`  Admin token:      ${adminToken}`);
     print(`  API reference:    ${url}/api/docs`);
     print('');
   } else {

@@ -1,1 +1,1 @@
-export { type ScratchPulse, startScratchPulse } from './scratch-pulse.js';
+export { type ScratchPulse, spawnPulse, startScratchPulse } from './scratch-pulse.js';

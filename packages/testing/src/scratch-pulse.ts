@@ -41,17 +41,28 @@ export async function startScratchPulse(database: ScratchDatabase, options: Scra
   const env: NodeJS.ProcessEnv = { ...process.env, ...database.env, PORT: String(port), HOST: '127.0.0.1', DEMO: '0', LOG_LEVEL: 'warn', ...extraEnv };
   if (!database.env.DATABASE_URL) delete env.DATABASE_URL;
   if (!extraEnv.REDIS_URL) delete env.REDIS_URL;
+  const pulse = spawnPulse(env, port, options.inheritOutput ?? false);
+  // Generous by default: a loaded 2-core machine may take long to start tsx and apply migrations.
+  await waitHealthy(pulse, options.healthTimeoutMs ?? 120_000);
+  return pulse;
+}
+
+/**
+ * The server process itself with exactly `env`, not waited for: startScratchPulse's building
+ * block, and on its own for tests of a start that must fail (a bad environment).
+ */
+export function spawnPulse(env: NodeJS.ProcessEnv, port = Number(env.PORT ?? 0), inheritOutput = false): ScratchPulse {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'packages/api/src/main.ts'], {
     cwd: repoRoot,
     env,
-    stdio: options.inheritOutput ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
+    stdio: inheritOutput ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
   proc.stdout?.on('data', (d: Buffer) => (log += d.toString()));
   proc.stderr?.on('data', (d: Buffer) => (log += d.toString()));
   const exited = new Promise<number | string>((resolve) => proc.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   const running = () => proc.exitCode === null && proc.signalCode === null;
-  const pulse: ScratchPulse = {
+  return {
     proc,
     port,
     url: `http://127.0.0.1:${port}`,
@@ -66,9 +77,6 @@ export async function startScratchPulse(database: ScratchDatabase, options: Scra
       await exited;
     },
   };
-  // Generous by default: a loaded 2-core machine may take long to start tsx and apply migrations.
-  await waitHealthy(pulse, options.healthTimeoutMs ?? 120_000);
-  return pulse;
 }
 
 async function waitHealthy(pulse: ScratchPulse, timeoutMs: number): Promise<void> {

@@ -1,6 +1,7 @@
 import type { AnalyticsPath, WindowInput } from '@pulse/shared';
 import type { z } from 'zod';
-import { type CacheClass, cached } from '../cache/cached.js';
+import type { CacheClass } from '../cache/cached.js';
+import { cachedAnswer } from '../trpc/cached-answer.js';
 import type { Context } from '../trpc/context.js';
 import { workspaceProcedure } from '../trpc/trpc.js';
 import type { BudgetContext } from './budget.js';
@@ -53,7 +54,7 @@ export function analyticsQuery<I extends z.ZodType<WindowInput>, O extends z.Zod
       ({ ctx, input }) =>
         // `run` is typed against the output schema already; tRPC's generic default-value
         // type cannot be named here, and the output parser checks every answer anyway.
-        cached(ctx, def.name, input as Record<string, unknown>, def.kind, () => {
+        cachedAnswer(ctx, def.name, input as Record<string, unknown>, def.kind, () => {
           const { q, window } = analyticsRequest(ctx, input as WindowInput);
           return run(q, window, input as z.output<I>);
         }) as never,

@@ -1,5 +1,5 @@
 import { GRANULARITY_MS, type Granularity, MAX_BUCKETS, RANGE_MS, type WindowInput } from '@pulse/shared';
-import { TRPCError } from '@trpc/server';
+import { InvalidInputError } from '../trpc/input-error.js';
 
 export interface TimeWindow {
   from: number;
@@ -26,10 +26,9 @@ export function resolveGranularity(w: TimeWindow, requested?: Granularity): Gran
   const granularity = requested ?? (span <= 6 * HOUR ? 'minute' : span <= 8 * DAY ? 'hour' : 'day');
   const buckets = bucketStarts(w, granularity, MAX_BUCKETS + 1).length;
   if (buckets > MAX_BUCKETS) {
-    throw new TRPCError({
-      code: 'BAD_REQUEST',
-      message: `granularity: ${granularity} over this window gives more than ${MAX_BUCKETS} buckets; choose a coarser granularity or a shorter window`,
-    });
+    throw new InvalidInputError([
+      { path: 'granularity', message: `${granularity} over this window gives more than ${MAX_BUCKETS} buckets; choose a coarser granularity or a shorter window` },
+    ]);
   }
   return granularity;
 }

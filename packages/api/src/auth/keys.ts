@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** API keys look like `pk_<43 base64url chars>`: 256 bits of randomness. */
-export const KEY_PREFIX = 'pk_';
+const KEY_PREFIX = 'pk_';
 const VISIBLE_PREFIX_LENGTH = 10;
 
 export function generateApiKey(): { key: string; hash: string; prefix: string } {

@@ -1,3 +1,6 @@
+/** A raw command on a Redis connection; rejects at once while Redis is down. */
+export type RedisCommand = (name: string, ...args: string[]) => Promise<unknown>;
+
 /**
  * The analytics cache. Keys carry the workspace's data version, which every write bumps,
  * so an answer is never served stale after an ingest or a budget change.
@@ -16,4 +19,9 @@ export interface Cache {
   /** `ok`, or `degraded` while the backing store is unreachable. */
   state(): 'ok' | 'degraded';
   close(): Promise<void>;
+  /**
+   * The cache's Redis connection, for other state every replica must share (the rate
+   * limiter's counters); undefined for an in-process cache.
+   */
+  readonly redisCommand: RedisCommand | undefined;
 }

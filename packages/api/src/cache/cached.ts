@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { Context } from '../trpc/context.js';
+import type { Cache } from './cache.js';
 
 export type CacheClass = 'overview' | 'detail';
 
-/** TTLs of the issue: 5 min for overviews, 2 min for series and tables, 1 min for 1h windows. */
-export function ttlFor(kind: CacheClass, input: { range?: string }): number {
+/** How an answer was found: in the cache, computed, or computed because the caller asked to skip the cache. */
+export type CacheOutcome = 'HIT' | 'MISS' | 'BYPASS';
+
+/** Cache lifetimes: 5 min for overviews, 2 min for series and tables, 1 min for 1h windows. */
+function ttlFor(kind: CacheClass, input: { range?: string }): number {
   if (input.range === '1h') return 60;
   return kind === 'overview' ? 300 : 120;
 }
@@ -17,22 +20,29 @@ function stableKey(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableKey(v)}`).join(',')}}`;
 }
 
+/** Whose answer is looked up, whether the caller asked to skip the cache, and who hears how it was found. */
+interface CacheScope {
+  cache: Cache;
+  workspaceId: string;
+  bypass: boolean;
+  /** Told before an uncached answer is computed (so a failure is reported too), or once a hit or miss is known. */
+  onOutcome(outcome: CacheOutcome): void;
+}
+
 /**
- * The seed's @cached: every analytics procedure answers through this. The key holds the
- * workspace's data version, which every ingest and budget change bumps, so a cached
- * answer never outlives a write. Sets X-Cache: HIT|MISS.
+ * A workspace's answer through the cache. The key holds the workspace's data version, which
+ * every ingest and budget change bumps, so a cached answer never outlives a write.
  */
 export async function cached<T>(
-  ctx: Context & { workspaceId: string },
+  scope: CacheScope,
   name: string,
   input: Record<string, unknown>,
   kind: CacheClass,
   compute: () => Promise<T>,
 ): Promise<T> {
-  const bypass = ctx.config.cacheBypassToken && ctx.req.headers['x-pulse-cache-bypass'] === ctx.config.cacheBypassToken;
-  const version = bypass ? undefined : await ctx.cache.version(ctx.workspaceId);
+  const version = scope.bypass ? undefined : await scope.cache.version(scope.workspaceId);
   if (version === undefined) {
-    ctx.res.setHeader('X-Cache', bypass ? 'BYPASS' : 'MISS');
+    scope.onOutcome(scope.bypass ? 'BYPASS' : 'MISS');
     return compute();
   }
   // A preset window ends "now": its answer may be reused for at most a minute of clock
@@ -40,14 +50,14 @@ export async function cached<T>(
   const ttl = ttlFor(kind, input);
   const epoch = input.range && input.range !== 'custom' ? Math.floor(Date.now() / (Math.min(ttl, 60) * 1000)) : 0;
   const digest = createHash('sha1').update(`${epoch}|${stableKey(input)}`).digest('base64url');
-  const key = `pulse:q:${ctx.workspaceId}:${version}:${name}:${digest}`;
-  const hit = await ctx.cache.get(key);
+  const key = `pulse:q:${scope.workspaceId}:${version}:${name}:${digest}`;
+  const hit = await scope.cache.get(key);
   if (hit !== undefined) {
-    ctx.res.setHeader('X-Cache', 'HIT');
+    scope.onOutcome('HIT');
     return JSON.parse(hit) as T;
   }
   const value = await compute();
-  ctx.res.setHeader('X-Cache', 'MISS');
-  await ctx.cache.set(key, JSON.stringify(value), ttl);
+  scope.onOutcome('MISS');
+  await scope.cache.set(key, JSON.stringify(value), ttl);
   return value;
 }

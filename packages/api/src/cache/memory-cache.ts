@@ -4,6 +4,7 @@ import type { Cache } from './cache.js';
 /** In-process LRU, used when REDIS_URL is unset (one process: the embedded default). */
 export class MemoryCache implements Cache {
   readonly kind = 'memory' as const;
+  readonly redisCommand = undefined;
   private readonly entries: LRUCache<string, string>;
   private readonly versions = new Map<string, number>();
 

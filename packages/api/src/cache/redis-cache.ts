@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
-import type { Cache } from './cache.js';
+import type { Cache, RedisCommand } from './cache.js';
 
 const EPOCH_KEY = 'pulse:cache:epoch';
 
@@ -16,6 +16,8 @@ export class RedisCache implements Cache {
   private healthy = false;
   private everConnected = false;
   private outageLogged = false;
+  /** The shared connection (no offline queue: fails at once while Redis is down). */
+  readonly redisCommand: RedisCommand = (name, ...args) => this.redis.call(name, ...args);
 
   constructor(url: string, private readonly logger: Logger) {
     this.redis = new Redis(url, {
@@ -93,11 +95,6 @@ export class RedisCache implements Cache {
       // Redis is down: nothing is served from it now, and the epoch bump on reconnect
       // retires whatever it held from before.
     }
-  }
-
-  /** A raw command on the shared connection (the rate limiter's Redis store); fails at once while Redis is down. */
-  command(name: string, ...args: string[]): Promise<unknown> {
-    return this.redis.call(name, ...args);
   }
 
   state(): 'ok' | 'degraded' {

@@ -1,9 +1,5 @@
+import type { FieldIssue } from '@pulse/shared';
 import type { ZodError } from 'zod';
-
-export interface FieldIssue {
-  path: string;
-  message: string;
-}
 
 /** `traces.3.latency_ms` style paths; the root is named `input`. */
 export function issuePath(path: readonly PropertyKey[]): string {

@@ -1,8 +1,9 @@
 import { jsonDepthExceeds, MAX_METADATA_DEPTH } from '@pulse/shared';
 import type { NextFunction, Request, Response } from 'express';
+import { sendError } from './error-body.js';
 
 /** A body may nest as deep as trace metadata inside its envelope, and a little more. */
-export const MAX_BODY_DEPTH = MAX_METADATA_DEPTH + 8;
+const MAX_BODY_DEPTH = MAX_METADATA_DEPTH + 8;
 
 /**
  * Refuses a parsed JSON body nested deeper than MAX_BODY_DEPTH (400). The REST adapter
@@ -11,7 +12,7 @@ export const MAX_BODY_DEPTH = MAX_METADATA_DEPTH + 8;
  */
 export function rejectDeepJson(req: Request, res: Response, next: NextFunction) {
   if (req.body !== null && typeof req.body === 'object' && jsonDepthExceeds(req.body, MAX_BODY_DEPTH)) {
-    res.status(400).json({ code: 'BAD_REQUEST', message: `Request body is nested more than ${MAX_BODY_DEPTH} levels deep` });
+    sendError(res, 400, { code: 'BAD_REQUEST', message: `Request body is nested more than ${MAX_BODY_DEPTH} levels deep` });
     return;
   }
   next();

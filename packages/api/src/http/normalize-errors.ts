@@ -1,18 +1,25 @@
+import type { ErrorBody, FieldIssue } from '@pulse/shared';
 import type { NextFunction, Request, Response } from 'express';
-import type { FieldIssue } from './errors.js';
-import { issuePath } from './errors.js';
+import { describeIssues, errorBody } from './error-body.js';
 
+/**
+ * The body trpc-to-openapi writes: our error formatter's shape (its `data` holds the issues
+ * already formatted), with `message`, `code` and raw zod `issues` written over it.
+ */
 interface AdapterErrorBody {
-  code?: unknown;
-  message?: unknown;
-  issues?: Array<{ path?: PropertyKey[]; message?: string }>;
-  data?: { stack?: string };
+  code?: string;
+  message?: string;
+  /** Present only for input validation errors (raw zod issues). */
+  issues?: unknown[];
+  data?: { issues?: FieldIssue[]; stack?: string };
 }
 
 /**
- * trpc-to-openapi writes its own error bodies (a generic "Input validation failed", raw
- * zod issues, tRPC's shape). This rewrites every REST error into the contract's
- * `{ code, message, issues? }`, naming each offending field in the message too.
+ * Rewrites every REST error body of trpc-to-openapi into our error body. The adapter offers no
+ * hook for its error body (it overwrites what tRPC's errorFormatter returns and says "Input
+ * validation failed" with raw zod issues: https://github.com/mcampa/trpc-to-openapi/issues/168,
+ * first reported as https://github.com/trpc/trpc-openapi/issues/440), so the body is rewritten
+ * on its way out through `res.end`, the workaround given there.
  */
 export function normalizeRestErrors(showStack: boolean) {
   return (_req: Request, res: Response, next: NextFunction) => {
@@ -20,8 +27,12 @@ export function normalizeRestErrors(showStack: boolean) {
     res.end = ((chunk?: unknown, ...rest: unknown[]) => {
       if (res.statusCode >= 400 && typeof chunk === 'string' && chunk.startsWith('{')) {
         try {
-          chunk = JSON.stringify(toContractError(JSON.parse(chunk) as AdapterErrorBody, showStack));
-          res.setHeader('Content-Length', Buffer.byteLength(chunk as string));
+          const parsed = JSON.parse(chunk) as AdapterErrorBody;
+          // Bodies without the adapter's `data` were made by errorBody already.
+          if (parsed.data !== undefined) {
+            chunk = JSON.stringify(restErrorBody(parsed, showStack));
+            res.setHeader('Content-Length', Buffer.byteLength(chunk as string));
+          }
         } catch {
           // Not JSON after all: leave it untouched.
         }
@@ -32,19 +43,13 @@ export function normalizeRestErrors(showStack: boolean) {
   };
 }
 
-function toContractError(body: AdapterErrorBody, showStack: boolean) {
-  const issues: FieldIssue[] | undefined = body.issues?.map((i) => ({
-    path: issuePath(i.path ?? []),
-    message: i.message ?? 'invalid',
-  }));
-  const message =
-    issues && issues.length
-      ? `Invalid request: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`
-      : String(body.message ?? 'Error');
-  return {
+function restErrorBody(body: AdapterErrorBody, showStack: boolean): ErrorBody {
+  const issues = body.data?.issues;
+  const inputValidation = body.issues !== undefined && issues !== undefined && issues.length > 0;
+  return errorBody({
     code: String(body.code ?? 'ERROR'),
-    message,
-    ...(issues ? { issues } : {}),
+    message: inputValidation ? `Invalid request: ${describeIssues(issues)}` : String(body.message ?? 'Error'),
+    issues,
     ...(showStack && body.data?.stack ? { stack: body.data.stack } : {}),
-  };
+  });
 }

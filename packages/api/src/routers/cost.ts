@@ -4,7 +4,7 @@ import { budgetView, saveBudget } from '../analytics/budget.js';
 import { costByModel, costOverview, costTrend } from '../analytics/cost.js';
 import { analyticsQuery, budgetRequest } from '../analytics/procedure.js';
 import { resolveGranularity } from '../analytics/window.js';
-import { cached } from '../cache/cached.js';
+import { cachedAnswer } from '../trpc/cached-answer.js';
 import { router, workspaceProcedure } from '../trpc/trpc.js';
 
 const tags = ['cost'];
@@ -29,7 +29,7 @@ export const costRouter = router({
     .input(z.object({}))
     .output(budgetSchema)
     .query(({ ctx }) =>
-      cached(ctx, 'cost.budget', {}, 'overview', () => budgetView(budgetRequest(ctx))),
+      cachedAnswer(ctx, 'cost.budget', {}, 'overview', () => budgetView(budgetRequest(ctx))),
     ),
 
   setBudget: workspaceProcedure

@@ -22,7 +22,7 @@ export const ingestRouter = router({
     .mutation(async ({ ctx, input }) => {
       const result = await ingestTraces(ctx.database, ctx.workspaceId, input.traces);
       if (result.accepted > 0) await ctx.onWorkspaceWrite(ctx.workspaceId);
-      // Some items rejected, the rest stored: 207 Multi-Status (contract §2).
+      // Some items rejected, the rest stored: 207 Multi-Status (docs/API_SPEC.md §2).
       if (result.rejected.length > 0) setStatus(ctx, 207);
       return result;
     }),

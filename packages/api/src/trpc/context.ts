@@ -19,6 +19,8 @@ export interface AppServices {
 export interface Context extends AppServices {
   req: Request;
   res: Response;
+  /** The request asked to skip the cache with the configured bypass token (benchmarks' uncached runs). */
+  cacheBypass: boolean;
 }
 
 /** A success status other than 200 for the REST response (tRPC answers 200 regardless). */

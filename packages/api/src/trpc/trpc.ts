@@ -1,33 +1,27 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
-import { ZodError } from 'zod';
 import { bearerToken, secretsEqual } from '../auth/keys.js';
-import type { Context } from './context.js';
-import { formatZodIssues } from '../http/errors.js';
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../http/db-errors.js';
 import { rootCause } from '../http/errors.js';
+import type { Context } from './context.js';
+import { trpcErrorBody } from './trpc-error-body.js';
 
 const t = initTRPC
   .context<Context>()
   .meta<OpenApiMeta>()
   .create({
+    // tRPC's envelope keeps its own fields; message, issues and stack are the error body's.
     errorFormatter({ shape, error, ctx }) {
-      const issues = error.cause instanceof ZodError ? formatZodIssues(error.cause) : undefined;
       const showStack = ctx?.config.nodeEnv === 'development';
-      // Internal errors carry driver text (SQL, parameters): never put it on the wire.
-      const internal = error.code === 'INTERNAL_SERVER_ERROR' && !showStack;
+      const body = trpcErrorBody(error, showStack, shape.data.stack);
       return {
         ...shape,
-        message: issues
-          ? issues.map((i) => `${i.path}: ${i.message}`).join('; ')
-          : internal
-            ? 'Internal server error'
-            : shape.message,
+        message: body.message,
         data: {
           code: shape.data.code,
           httpStatus: shape.data.httpStatus,
           path: shape.data.path,
-          issues,
+          issues: body.issues,
           ...(showStack ? { stack: shape.data.stack } : {}),
         },
       };
@@ -36,7 +30,7 @@ const t = initTRPC
 
 export const router = t.router;
 
-/** A lost or unreachable database is a 503 the client may retry, not a 500 (contract §1 error body). */
+/** A lost or unreachable database is a 503 the client may retry, not a 500. */
 const baseProcedure = t.procedure.use(async ({ ctx, next }) => {
   const result = await next();
   if (!result.ok && isDatabaseUnavailable(result.error)) {
@@ -45,7 +39,6 @@ const baseProcedure = t.procedure.use(async ({ ctx, next }) => {
   }
   return result;
 });
-export const publicProcedure = baseProcedure;
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -62,7 +55,7 @@ async function keyOwner(ctx: Context) {
   return owner;
 }
 
-/** Ingest: the workspace is the key's; an X-Workspace-ID that disagrees is 403 (contract §2). */
+/** Ingest: the workspace is the key's; an X-Workspace-ID that disagrees is 403 (docs/API_SPEC.md §2). */
 export const keyProcedure = baseProcedure.use(async ({ ctx, next }) => {
   const owner = await keyOwner(ctx);
   const claimed = header(ctx, 'x-workspace-id');

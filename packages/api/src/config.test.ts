@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      databaseUrl: undefined,
+      dataDir: './.data',
+      redisUrl: undefined,
+      adminToken: undefined,
+      demo: false,
+      demoSeed: 42,
+      demoTraces: 220_000,
+      demoTrickleRate: 3,
+      nodeEnv: 'production',
+      logLevel: 'info',
+      corsOrigins: [],
+      cacheBypassToken: undefined,
+      foldIntervalMs: 500,
+      shutdownTimeoutMs: 10_000,
+      rateLimitIngestPerMin: 6000,
+      rateLimitQueryPerMin: 6000,
+    });
+  });
+
+  it('treats empty variables as unset and DEMO as 1 under --demo-by-default', () => {
+    const config = loadConfig({ PORT: '', DEMO: '', ADMIN_TOKEN: '', REDIS_URL: '' }, { demoByDefault: true });
+    expect(config).toMatchObject({ port: 3000, demo: true, adminToken: undefined, redisUrl: undefined });
+    expect(loadConfig({ DEMO: '0' }, { demoByDefault: true }).demo).toBe(false);
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      DATABASE_URL: 'postgresql://u:p@db:5432/pulse',
+      REDIS_URL: 'rediss://cache:6380/2',
+      DEMO: 'true',
+      CORS_ORIGINS: ' https://a.example , ,https://b.example',
+      FOLD_INTERVAL_MS: '3',
+      LOG_LEVEL: 'debug',
+      RATE_LIMIT_QUERY_PER_MIN: '0',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      databaseUrl: 'postgresql://u:p@db:5432/pulse',
+      redisUrl: 'rediss://cache:6380/2',
+      demo: true,
+      corsOrigins: ['https://a.example', 'https://b.example'],
+      foldIntervalMs: 10,
+      logLevel: 'debug',
+      rateLimitQueryPerMin: 0,
+    });
+  });
+
+  it('refuses bad values, naming every bad variable and never echoing its value', () => {
+    const bad = { PORT: '70000', DATABASE_URL: 'mysql://secret@db/x', REDIS_URL: 'not-a-url', DEMO: 'yes', LOG_LEVEL: 'loud', SHUTDOWN_TIMEOUT_MS: '1.5', RATE_LIMIT_INGEST_PER_MIN: '-1' };
+    let error: unknown;
+    try {
+      loadConfig(bad);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    for (const name of Object.keys(bad)) expect(message).toMatch(new RegExp(`^  ${name}: `, 'm'));
+    expect(message).not.toContain('secret');
+  });
+
+  it('is frozen: nothing changes it after start', () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(() => Object.assign(config, { adminToken: 'x' })).toThrow(TypeError);
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { limitClasses } from './limit-classes.js';
+
+const rest = (path: string) => limitClasses({ baseUrl: '/api/v1', path });
+const trpc = (path: string) => limitClasses({ baseUrl: '/trpc', path });
+
+describe('limitClasses', () => {
+  it('counts REST ingest against the ingest limit and every other key request against the query limit', () => {
+    expect(rest('/traces')).toEqual(['ingest']);
+    expect(rest('/usage/overview')).toEqual(['query']);
+    expect(rest('/cost/budget')).toEqual(['query']);
+    expect(rest('/performance/latency')).toEqual(['query']);
+    // A path no procedure has yet is still limited: new procedures need no change here.
+    expect(rest('/something/new')).toEqual(['query']);
+  });
+
+  it('leaves the REST admin API (token, not key) unlimited', () => {
+    expect(rest('/admin')).toEqual([]);
+    expect(rest('/admin/workspaces')).toEqual([]);
+    expect(rest('/admin/workspaces/w/keys/k')).toEqual([]);
+    expect(rest('/administrator')).toEqual(['query']);
+  });
+
+  it('classifies tRPC procedures by their router', () => {
+    expect(trpc('/ingest.traces')).toEqual(['ingest']);
+    expect(trpc('/usage.overview')).toEqual(['query']);
+    expect(trpc('/admin.createWorkspace')).toEqual([]);
+  });
+
+  it('draws a tRPC batch on every class one of its procedures belongs to, once each', () => {
+    expect(trpc('/usage.overview,cost.overview')).toEqual(['query']);
+    expect(trpc('/ingest.traces,usage.overview,admin.createKey').sort()).toEqual(['ingest', 'query']);
+    expect(trpc('/admin.createKey,admin.revokeKey')).toEqual([]);
+    expect(trpc('/usage.overview%2Cingest.traces').sort()).toEqual(['ingest', 'query']);
+  });
+
+  it('treats a malformed escape as a plain name', () => {
+    expect(trpc('/usage.%E0%A4%A')).toEqual(['query']);
+  });
+});
