@@ -113,7 +113,8 @@ describe('SIGTERM', () => {
     for (const a of slowAnswers) expect(a).toMatchObject({ status: 200, body: { accepted: 1000, duplicates: 0 } });
     for (const a of await Promise.all(ingests.map((r) => r.answer))) expect(a).toMatchObject({ status: 200, body: { accepted: 1000, duplicates: 0 } });
     for (const r of await Promise.all(reads.map((r) => r.answer))) {
-      expect(r.status).toBe(200);
+      // On failure the message carries the body and the server's last words: a 5xx here is a bug to find.
+      expect(r.status, `${JSON.stringify(r.body)}\n${child.output().slice(-4000)}`).toBe(200);
       expect(r.body.from).toEqual(expect.any(String));
     }
     expect(await child.exited).toBe(0);
