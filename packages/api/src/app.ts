@@ -22,7 +22,7 @@ import { normalizeRestErrors } from './http/normalize-errors.js';
 import { rateLimits } from './http/rate-limit.js';
 import { corsFor, cspNonce, securityHeaders } from './http/security.js';
 import type { Logger } from './logger.js';
-import { pendingRows } from './rollups/fold.js';
+import { foldBacklog } from './rollups/fold.js';
 import { appRouter } from './routers/app-router.js';
 import { type AppServices, type Context, statusOf } from './trpc/context.js';
 
@@ -83,9 +83,15 @@ export function createApp(deps: AppDeps) {
   app.get('/api/ready', async (_req, res) => {
     const cacheState = { kind: cache.kind, state: cache.state() };
     try {
-      // The fold backlog: traces stored but not yet in the rollups (answers count them either way).
-      const pending = await pendingRows(database);
-      res.json({ status: 'ok', database: { driver: database.driver, state: 'ok' }, cache: cacheState, rollups: { pending_rows: pending } });
+      // The fold backlog: traces stored but not yet in the rollups (answers count them either way),
+      // and those set aside because they cannot be folded (docs/API_SPEC.md §5).
+      const backlog = await foldBacklog(database);
+      res.json({
+        status: 'ok',
+        database: { driver: database.driver, state: 'ok' },
+        cache: cacheState,
+        rollups: { pending_rows: backlog.pending, quarantined_rows: backlog.quarantined },
+      });
     } catch (err) {
       logger.error({ err }, 'readiness check: database unavailable');
       res.status(503).json({ status: 'unavailable', database: { driver: database.driver, state: 'down' }, cache: cacheState });

@@ -66,7 +66,7 @@ describe('asynchronous rollup folding', () => {
     const unfolded = await snapshot();
 
     // Part of the queue folded: rollups and queue each hold some of the traces.
-    expect(await foldPending(srv.database, 1234)).toBe(1234);
+    expect(await foldPending(srv.database, { maxRows: 1234 })).toBe(1234);
     expect(await pendingRows(srv.database)).toBe(3000 - 1234);
     expect(await snapshot()).toEqual(unfolded);
 

@@ -49,14 +49,14 @@ export function reference(db: Database, ws: string) {
       ),
     users: async (w: RefWindow, limit: number) =>
       q<{ user_id: string; calls: number; cost: string; tokens: number; last_seen: string }>(
-        sql`select user_id, count(*)::int as calls, sum(cost_nanos)::text as cost, sum(input_tokens + output_tokens)::int as tokens,
+        sql`select user_id, count(*)::int as calls, sum(cost_nanos)::text as cost, sum(input_tokens::bigint + output_tokens)::float8 as tokens,
               to_char(max("timestamp") at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as last_seen
             from traces where ${rawWhere(ws, w, sql`user_id is not null`)} group by 1 order by 2 desc, user_id collate "C" limit ${limit}`,
       ),
     models: async (w: RefWindow) =>
       q<{ model: string; cost: string; calls: number; input_tokens: number; output_tokens: number }>(
-        sql`select model, sum(cost_nanos)::text as cost, count(*)::int as calls, sum(input_tokens)::int as input_tokens,
-              sum(output_tokens)::int as output_tokens
+        sql`select model, sum(cost_nanos)::text as cost, count(*)::int as calls, sum(input_tokens)::float8 as input_tokens,
+              sum(output_tokens)::float8 as output_tokens
             from traces where ${rawWhere(ws, w)} group by 1 order by sum(cost_nanos) desc, model collate "C"`,
       ),
     performance: async (w: RefWindow) => {
@@ -91,10 +91,10 @@ export function reference(db: Database, ws: string) {
   };
 }
 
-/** Exact sum of nano-dollars as the wire's dollars. */
+/** Exact sum of nano-dollars as the wire's dollars: the double nearest the exact decimal. */
 export function usd(nanosText: string | null | undefined): number {
-  const n = BigInt(nanosText ?? '0');
-  return Number(n / 1_000_000_000n) + Number(n % 1_000_000_000n) / 1e9;
+  const digits = BigInt(nanosText ?? '0').toString().padStart(10, '0');
+  return Number(`${digits.slice(0, -9)}.${digits.slice(-9)}`);
 }
 
 export function round2(x: number): number {

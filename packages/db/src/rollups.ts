@@ -1,4 +1,4 @@
-import { bigint, doublePrecision, index, integer, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, doublePrecision, index, integer, numeric, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * Rollups, folded from the traces queued in `rollup_pending` (only newly stored rows are
@@ -13,8 +13,20 @@ import { bigint, doublePrecision, index, integer, pgTable, primaryKey, smallint,
  * to raw rows.
  */
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
+/**
+ * A count of traces: bigint cannot overflow, as a table (a TimescaleDB chunk included) holds at
+ * most 2^32 pages of at most 291 rows, about 1.25e12 rows, far below 9.2e18 (docs/API_SPEC.md §2).
+ */
 const count = (name: string) => bigint(name, { mode: 'number' }).notNull();
+/** One trace's nano-dollars: at most 1e15 (cost_usd ≤ 1,000,000, docs/API_SPEC.md §2), a bigint. */
 const nanos = (name: string) => bigint(name, { mode: 'bigint' }).notNull();
+/**
+ * A sum over any number of traces (nano-dollars, tokens): numeric, which has no overflow. A
+ * bigint would overflow at 9,224 traces of the largest cost_usd (1e15 nanos each) or 2.3e9
+ * traces of the largest token counts in one row, and no input limit bounds how many traces
+ * one bucket receives (docs/API_SPEC.md §2).
+ */
+const sum = (name: string) => numeric(name, { mode: 'bigint' }).notNull();
 
 /** Calls, errors, tokens, cost and latency sum per (bucket, agent, model). */
 function statsTable(name: string) {
@@ -27,9 +39,9 @@ function statsTable(name: string) {
       model: text('model').notNull(),
       calls: count('calls'),
       errors: count('errors'),
-      inputTokens: count('input_tokens'),
-      outputTokens: count('output_tokens'),
-      costNanos: nanos('cost_nanos'),
+      inputTokens: sum('input_tokens'),
+      outputTokens: sum('output_tokens'),
+      costNanos: sum('cost_nanos'),
       latencySumMs: doublePrecision('latency_sum_ms').notNull(),
     },
     (t) => [primaryKey({ name: `${name}_pkey`, columns: [t.workspaceId, t.bucket, t.agentId, t.model] })],
@@ -46,8 +58,8 @@ function userStatsTable(name: string) {
       bucket: ts('bucket').notNull(),
       userId: text('user_id').notNull(),
       calls: count('calls'),
-      costNanos: nanos('cost_nanos'),
-      tokens: count('tokens'),
+      costNanos: sum('cost_nanos'),
+      tokens: sum('tokens'),
       lastSeen: ts('last_seen').notNull(),
     },
     (t) => [primaryKey({ name: `${name}_pkey`, columns: [t.workspaceId, t.dim, t.bucket, t.userId] })],
@@ -126,4 +138,30 @@ export const rollupPending = pgTable(
     errorMessage: text('error_message'),
   },
   (t) => [index('rollup_pending_ws_ts_idx').on(t.workspaceId, t.timestamp)],
+);
+
+/**
+ * Queued traces the folder could not fold (a row whose fold fails alone, after bisection): kept
+ * here with the database's reason instead of blocking every later fold. Answers omit them from
+ * the rollup segments until an operator fixes and re-queues them (docs/API_SPEC.md §5).
+ */
+export const rollupQuarantine = pgTable(
+  'rollup_quarantine',
+  {
+    workspaceId: uuid('workspace_id').notNull(),
+    timestamp: ts('timestamp').notNull(),
+    agentId: text('agent_id').notNull(),
+    userId: text('user_id'),
+    model: text('model').notNull(),
+    isError: smallint('is_error').notNull(),
+    latencyMs: doublePrecision('latency_ms').notNull(),
+    inputTokens: integer('input_tokens').notNull(),
+    outputTokens: integer('output_tokens').notNull(),
+    costNanos: nanos('cost_nanos'),
+    errorType: text('error_type'),
+    errorMessage: text('error_message'),
+    reason: text('reason').notNull(),
+    quarantinedAt: ts('quarantined_at').notNull().defaultNow(),
+  },
+  (t) => [index('rollup_quarantine_ws_ts_idx').on(t.workspaceId, t.timestamp)],
 );

@@ -4,7 +4,7 @@ import { createScratchDatabase, openTestDatabase } from '../src/testing.js';
 
 const TABLES = [
   'api_keys', 'budgets', 'error_stats_daily', 'error_stats_hourly', 'latency_hist_daily', 'latency_hist_hourly',
-  'rollup_pending', 'stats_daily', 'stats_hourly', 'traces', 'user_stats_daily', 'user_stats_hourly', 'workspaces',
+  'rollup_pending', 'rollup_quarantine', 'stats_daily', 'stats_hourly', 'traces', 'user_stats_daily', 'user_stats_hourly', 'workspaces',
 ];
 
 describe('migrations', () => {

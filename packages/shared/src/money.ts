@@ -7,7 +7,14 @@ export function usdToNanos(usd: number): bigint {
   return usd < 0 ? -nanos : nanos;
 }
 
-/** Nano-dollars to dollars: whole dollars and the fraction converted apart, so no digit is lost below 2^53 dollars. */
+/**
+ * Nano-dollars to dollars: the exact decimal text parsed once, so the answer is the double
+ * nearest the exact sum, for any size (adding whole dollars and the fraction as two doubles
+ * would round twice). That double is within half a micro-dollar of the exact figure up to
+ * 2^33 dollars (8.6e9) and within a micro-dollar up to 2^34 (1.7e10): docs/API_SPEC.md §2.
+ */
 export function usdFromNanos(nanos: bigint): number {
-  return Number(nanos / 1_000_000_000n) + Number(nanos % 1_000_000_000n) / 1e9;
+  const magnitude = nanos < 0n ? -nanos : nanos;
+  const text = `${magnitude / 1_000_000_000n}.${String(magnitude % 1_000_000_000n).padStart(9, '0')}`;
+  return nanos < 0n ? -Number(text) : Number(text);
 }

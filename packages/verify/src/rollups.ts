@@ -45,7 +45,7 @@ function specs(grain: 'hourly' | 'daily'): RollupSpec[] {
       (bucket, where) => sql`
         select ${t.workspaceId} as ${bare(u.workspaceId)}, d.dim as ${bare(u.dim)}, ${bucket} as ${bare(u.bucket)}, ${t.userId} as ${bare(u.userId)},
                count(*) as ${bare(u.calls)}, sum(${t.costNanos}) as ${bare(u.costNanos)},
-               sum(${t.inputTokens} + ${t.outputTokens}) as ${bare(u.tokens)}, max(${t.timestamp}) as ${bare(u.lastSeen)}
+               sum(${t.inputTokens}::bigint + ${t.outputTokens}) as ${bare(u.tokens)}, max(${t.timestamp}) as ${bare(u.lastSeen)}
         from ${t} ${dims} where ${where} and ${t.userId} is not null group by 1, 2, 3, 4`,
     ),
     spec(

@@ -26,6 +26,7 @@ export function monthOf(q: QueryContext): BudgetContext {
 export interface MonthToDate {
   periodStart: number;
   periodEnd: number;
+  spentNanos: bigint;
   spentUsd: number;
   projectedUsd: number;
 }
@@ -41,9 +42,10 @@ async function monthToDate(b: BudgetContext): Promise<MonthToDate> {
     sql`select coalesce(sum(cost_nanos), 0)::text as cost from (${statsRows(scope, planWindow({ from: periodStart, to: b.now }), null)}) s`,
     z.object({ cost: nanos }),
   );
-  const spentUsd = usdFromNanos(r?.cost ?? 0n);
+  const spentNanos = r?.cost ?? 0n;
+  const spentUsd = usdFromNanos(spentNanos);
   const elapsed = (b.now - periodStart) / (periodEnd - periodStart);
-  return { periodStart, periodEnd, spentUsd, projectedUsd: elapsed > 0 ? spentUsd / elapsed : 0 };
+  return { periodStart, periodEnd, spentNanos, spentUsd, projectedUsd: elapsed > 0 ? spentUsd / elapsed : 0 };
 }
 
 export type BudgetStatus = 'no_budget' | 'ok' | 'warning' | 'exceeded';
@@ -53,7 +55,7 @@ async function loadBudget(b: BudgetContext) {
     .select({ limit: schema.budgets.monthlyLimitNanos, threshold: schema.budgets.alertThresholdPct })
     .from(schema.budgets)
     .where(eq(schema.budgets.workspaceId, b.workspaceId));
-  return row ? { limitUsd: usdFromNanos(row.limit), thresholdPct: row.threshold } : null;
+  return row ? { limitNanos: row.limit, limitUsd: usdFromNanos(row.limit), thresholdPct: row.threshold } : null;
 }
 
 /** GET /cost/budget (and the answer of PUT). */
@@ -62,7 +64,8 @@ export async function budgetView(b: BudgetContext) {
   const usedPct = budget ? round2((mtd.spentUsd / budget.limitUsd) * 100) : null;
   let status: BudgetStatus = 'no_budget';
   if (budget) {
-    if (mtd.spentUsd >= budget.limitUsd) status = 'exceeded';
+    // Compared in nano-dollars: exact whatever the size of the spend.
+    if (mtd.spentNanos >= budget.limitNanos) status = 'exceeded';
     else if ((mtd.spentUsd / budget.limitUsd) * 100 >= budget.thresholdPct) status = 'warning';
     else status = 'ok';
   }
@@ -73,15 +76,11 @@ export async function budgetView(b: BudgetContext) {
     period_end: iso(mtd.periodEnd),
     month_to_date_usd: mtd.spentUsd,
     used_pct: usedPct,
-    remaining_usd: budget ? subtractUsd(budget.limitUsd, mtd.spentUsd) : null,
+    // Subtracted in nano-dollars (no float drift such as 200 − 40.2 = 159.79999…).
+    remaining_usd: budget ? usdFromNanos(budget.limitNanos - mtd.spentNanos) : null,
     projected_month_usd: mtd.projectedUsd,
     status,
   };
-}
-
-/** a − b exactly in nano-dollars (no float drift such as 200 − 40.2 = 159.79999…). */
-export function subtractUsd(a: number, b: number): number {
-  return usdFromNanos(usdToNanos(a) - usdToNanos(b));
 }
 
 export async function saveBudget(b: BudgetContext, limitUsd: number | null, thresholdPct: number) {

@@ -1,7 +1,7 @@
 import { type Granularity, round2, usdFromNanos } from '@pulse/shared';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { budgetView, monthOf, subtractUsd } from './budget.js';
+import { budgetView, monthOf } from './budget.js';
 import { type QueryContext, rows } from './context.js';
 import { num, instant, nanos } from './decode.js';
 import { statsRows } from './sources.js';
@@ -27,7 +27,7 @@ export async function costOverview(q: QueryContext, w: TimeWindow) {
     month_to_date_usd: budget.month_to_date_usd,
     projected_month_usd: budget.projected_month_usd,
     budget_usd: budget.monthly_limit_usd,
-    budget_remaining_usd: budget.monthly_limit_usd === null ? null : subtractUsd(budget.monthly_limit_usd, budget.month_to_date_usd),
+    budget_remaining_usd: budget.remaining_usd,
     budget_status: budget.status,
   };
 }

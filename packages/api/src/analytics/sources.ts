@@ -17,8 +17,9 @@ type TraceTable = typeof traces | typeof rollupPending;
  * rollups for the rest, plus the queued traces not yet folded into those rollups
  * (rollup_pending, read like raw rows over the rollup segments). Callers aggregate them in
  * one statement: one snapshot, in which a fold has either happened entirely or not at all.
- * Nano-dollars stay bigint in every part (an hour's or a backlog's spend is far below
- * 9.2e18 nanos); the callers' sum() over them is exact (numeric).
+ * Sums of tokens and nano-dollars are numeric in every part, as in the rollups: no count of
+ * traces at the largest values overflows them (docs/API_SPEC.md §2); the callers' sum() over
+ * them is exact.
  */
 export interface Scope {
   workspaceId: string;
@@ -84,8 +85,8 @@ export function statsRows(scope: Scope, plan: WindowPlan, g: Granularity | null)
   const parts: SQL[] = [];
   for (const [t, segments] of rawSources(plan)) {
     parts.push(sql`select ${bucketOf(scope, g, t.timestamp)} as bucket, ${t.agentId} as agent_id, ${t.model} as model, count(*)::bigint as calls,
-      sum(${t.isError})::bigint as errors, sum(${t.inputTokens})::bigint as input_tokens, sum(${t.outputTokens})::bigint as output_tokens,
-      sum(${t.costNanos})::bigint as cost_nanos, sum(${t.latencyMs}) as latency_sum
+      sum(${t.isError})::bigint as errors, sum(${t.inputTokens})::numeric as input_tokens, sum(${t.outputTokens})::numeric as output_tokens,
+      sum(${t.costNanos}) as cost_nanos, sum(${t.latencyMs}) as latency_sum
       from ${t} where ${filters(scope, t)} and (${within(t.timestamp, segments)}) group by 1, 2, 3`);
   }
   for (const [t, segments] of perSegment([
@@ -97,15 +98,15 @@ export function statsRows(scope: Scope, plan: WindowPlan, g: Granularity | null)
       ${t.latencySumMs} as latency_sum from ${t} where ${filters(scope, t)} and (${within(t.bucket, segments)})`);
   }
   return unionAll(parts, sql`select null::timestamptz as bucket, null::text as agent_id, null::text as model, 0::bigint as calls,
-    0::bigint as errors, 0::bigint as input_tokens, 0::bigint as output_tokens, 0::bigint as cost_nanos, 0::float8 as latency_sum where false`);
+    0::bigint as errors, 0::numeric as input_tokens, 0::numeric as output_tokens, 0::numeric as cost_nanos, 0::float8 as latency_sum where false`);
 }
 
 /** (user_id, calls, cost_nanos, tokens, last_seen) — named users only. */
 export function userRows(scope: Scope, plan: WindowPlan): SQL {
   const parts: SQL[] = [];
   for (const [t, segments] of rawSources(plan)) {
-    parts.push(sql`select ${t.userId} as user_id, count(*)::bigint as calls, sum(${t.costNanos})::bigint as cost_nanos,
-      sum(${t.inputTokens} + ${t.outputTokens})::bigint as tokens, max(${t.timestamp}) as last_seen
+    parts.push(sql`select ${t.userId} as user_id, count(*)::bigint as calls, sum(${t.costNanos}) as cost_nanos,
+      sum(${t.inputTokens}::bigint + ${t.outputTokens}) as tokens, max(${t.timestamp}) as last_seen
       from ${t} where ${filters(scope, t)} and ${t.userId} is not null and (${within(t.timestamp, segments)}) group by 1`);
   }
   for (const [t, segments] of perSegment([
@@ -115,7 +116,7 @@ export function userRows(scope: Scope, plan: WindowPlan): SQL {
     parts.push(sql`select ${t.userId} as user_id, ${t.calls} as calls, ${t.costNanos} as cost_nanos, ${t.tokens} as tokens,
       ${t.lastSeen} as last_seen from ${t} where ${dimFilter(scope, t)} and (${within(t.bucket, segments)})`);
   }
-  return unionAll(parts, sql`select null::text as user_id, 0::bigint as calls, 0::bigint as cost_nanos, 0::bigint as tokens,
+  return unionAll(parts, sql`select null::text as user_id, 0::bigint as calls, 0::numeric as cost_nanos, 0::numeric as tokens,
     null::timestamptz as last_seen where false`);
 }
 

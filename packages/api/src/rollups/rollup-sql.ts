@@ -129,7 +129,7 @@ export function rollupCtes(): SQL {
   uh as (
     select ${q.workspaceId} as ${bare(u.workspaceId)}, d.dim as ${bare(u.dim)}, hour as ${bare(u.bucket)}, ${q.userId} as ${bare(u.userId)},
            count(*) as ${bare(u.calls)}, sum(${q.costNanos}) as ${bare(u.costNanos)},
-           sum(${q.inputTokens} + ${q.outputTokens}) as ${bare(u.tokens)}, max(${q.timestamp}) as ${bare(u.lastSeen)}
+           sum(${q.inputTokens}::bigint + ${q.outputTokens}) as ${bare(u.tokens)}, max(${q.timestamp}) as ${bare(u.lastSeen)}
     from new_rows cross join lateral (values ${dims}) as d(dim) where ${q.userId} is not null group by 1, 2, 3, 4),
   lh as (
     select ${q.workspaceId} as ${bare(l.workspaceId)}, d.dim as ${bare(l.dim)}, hour as ${bare(l.bucket)}, bin, count(*) as n
