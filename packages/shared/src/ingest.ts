@@ -146,19 +146,23 @@ export const traceInputSchema = z.object({
   ttft_ms: nonNegativeNumber.optional(),
   input: text(INGEST_LIMITS.maxTextLength).nullish(),
   output: text(INGEST_LIMITS.maxTextLength).nullish(),
-}).superRefine((t, ctx) => {
+}).check((ctx) => {
+  // Only over fields valid on their own: a bad input_tokens is reported once, as itself.
+  if (ctx.issues.length > 0) return;
+  const t = ctx.value;
   const inputTokens = t.input_tokens ?? 0;
   const cacheRead = t.cache_read_tokens ?? 0;
   const cacheWrite = t.cache_write_tokens ?? 0;
   if (cacheRead + cacheWrite > inputTokens) {
-    ctx.addIssue({
+    ctx.issues.push({
       code: 'custom',
+      input: t,
       path: [cacheRead > inputTokens ? 'cache_read_tokens' : 'cache_write_tokens'],
       message: `cache_read_tokens + cache_write_tokens must not exceed input_tokens (${inputTokens})`,
     });
   }
   if (t.ttft_ms !== undefined && t.ttft_ms > t.latency_ms) {
-    ctx.addIssue({ code: 'custom', path: ['ttft_ms'], message: `must be <= latency_ms (${t.latency_ms})` });
+    ctx.issues.push({ code: 'custom', input: t, path: ['ttft_ms'], message: `must be <= latency_ms (${t.latency_ms})` });
   }
 });
 
