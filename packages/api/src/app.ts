@@ -23,6 +23,8 @@ import { rateLimits } from './http/rate-limit.js';
 import { corsFor, cspNonce, securityHeaders } from './http/security.js';
 import type { Logger } from './logger.js';
 import { foldBacklog } from './rollups/fold.js';
+import { OTLP_PATH, OTLP_ROOT_PATH } from './otlp/otlp-paths.js';
+import { otlpTracesHandler } from './otlp/otlp-route.js';
 import { appRouter } from './routers/app-router.js';
 import { type AppServices, type Context, statusOf } from './trpc/context.js';
 
@@ -111,7 +113,10 @@ export function createApp(deps: AppDeps) {
   // Rendered per request: its inline script carries this response's CSP nonce.
   app.use('/api/docs', (req, res, next) => apiReference({ ...reference, nonce: cspNonce(res) })(req as never, res, next));
 
-  app.use(['/api/v1', '/trpc'], rateLimits(config, cache.redisCommand, logger));
+  app.use(['/api/v1', '/trpc', OTLP_ROOT_PATH], rateLimits(config, cache.redisCommand, logger));
+
+  // OTLP reads its own body (protobuf or JSON, maybe gzip): before the JSON parser of /api/v1.
+  app.post([OTLP_PATH, OTLP_ROOT_PATH], otlpTracesHandler(services));
 
   app.use(
     '/trpc',

@@ -73,6 +73,21 @@ export const traces = pgTable(
     errorType: text('error_type'),
     errorMessage: text('error_message'),
     metadata: jsonb('metadata'),
+    /** The conversation or task the call belongs to (docs/API_SPEC.md §2). */
+    sessionId: text('session_id'),
+    /**
+     * Distinct tags in the order sent. jsonb rather than text[]: a batch is inserted through
+     * one unnest() of per-column arrays, and ragged text[][] arrays cannot be passed that way.
+     */
+    tags: jsonb('tags').notNull().default(sql`'[]'::jsonb`),
+    /** Part of input_tokens: their sum never exceeds it. */
+    cacheReadTokens: integer('cache_read_tokens').notNull().default(0),
+    cacheWriteTokens: integer('cache_write_tokens').notNull().default(0),
+    /** Time to first token; null when the client did not measure it. */
+    ttftMs: doublePrecision('ttft_ms'),
+    /** The prompt and the completion text, as sent. */
+    input: text('input'),
+    output: text('output'),
     receivedAt: ts('received_at').notNull().defaultNow(),
   },
   (t) => [

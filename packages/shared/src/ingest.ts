@@ -12,6 +12,10 @@ export const INGEST_LIMITS = {
   maxMetadataBytes: 16 * 1024,
   /** Tokens are stored as 32-bit integers; a bigger count is a client bug, not a trace. */
   maxTokens: 2_000_000_000,
+  maxTags: 20,
+  maxTagLength: 64,
+  /** The prompt (`input`) and the completion (`output`), each. */
+  maxTextLength: 32_768,
   /** Traces older than this are refused as absurd rather than silently stored. */
   minTimestamp: '2000-01-01T00:00:00.000Z',
 } as const;
@@ -58,9 +62,32 @@ const tokenCount = z
   .min(0, { error: 'must be >= 0' })
   .max(INGEST_LIMITS.maxTokens, { error: `must be <= ${INGEST_LIMITS.maxTokens}` });
 
+/** Free text of at most `max` characters, storable as PostgreSQL text. */
+const text = (max: number) =>
+  z
+    .string({ error: 'must be a string' })
+    .max(max, { error: `must be at most ${max} characters` })
+    .regex(NO_NUL, noNul)
+    .refine(wellFormed, notWellFormed);
+
+const tag = z
+  .string({ error: 'must be a string' })
+  .min(1, { error: 'must not be empty' })
+  .max(INGEST_LIMITS.maxTagLength, { error: `must be at most ${INGEST_LIMITS.maxTagLength} characters` })
+  .regex(NO_NUL, noNul)
+  .refine(wellFormed, notWellFormed);
+
+/** Repeated tags count once: the limit applies to distinct tags, which are kept in the order sent. */
+const tags = z
+  .array(tag, { error: 'must be an array of strings' })
+  .transform((list) => [...new Set(list)])
+  .refine((list) => list.length <= INGEST_LIMITS.maxTags, { error: `must hold at most ${INGEST_LIMITS.maxTags} distinct tags` });
+
 /**
  * One trace as sent on the wire (docs/API_SPEC.md §2). `timestamp` stays a string here; it is
  * checked as an ISO-8601 instant with any UTC offset and against the clock at parse time.
+ * Rules that relate two fields (cache tokens within input_tokens, ttft_ms within latency_ms)
+ * run once every field is valid on its own, and name the field that breaks them.
  */
 export const traceInputSchema = z.object({
   trace_id: id(),
@@ -112,12 +139,41 @@ export const traceInputSchema = z.object({
     .refine((m) => !ESCAPED_NUL.test(JSON.stringify(m)), noNul)
     .refine((m) => !ESCAPED_LONE_SURROGATE.test(JSON.stringify(m)), notWellFormed)
     .nullish(),
+  session_id: id().nullish(),
+  tags: tags.optional(),
+  cache_read_tokens: tokenCount.optional(),
+  cache_write_tokens: tokenCount.optional(),
+  ttft_ms: nonNegativeNumber.optional(),
+  input: text(INGEST_LIMITS.maxTextLength).nullish(),
+  output: text(INGEST_LIMITS.maxTextLength).nullish(),
+}).check((ctx) => {
+  // Only over fields valid on their own: a bad input_tokens is reported once, as itself.
+  if (ctx.issues.length > 0) return;
+  const t = ctx.value;
+  const inputTokens = t.input_tokens ?? 0;
+  const cacheRead = t.cache_read_tokens ?? 0;
+  const cacheWrite = t.cache_write_tokens ?? 0;
+  if (cacheRead + cacheWrite > inputTokens) {
+    ctx.issues.push({
+      code: 'custom',
+      input: t,
+      path: [cacheRead > inputTokens ? 'cache_read_tokens' : 'cache_write_tokens'],
+      message: `cache_read_tokens + cache_write_tokens must not exceed input_tokens (${inputTokens})`,
+    });
+  }
+  if (t.ttft_ms !== undefined && t.ttft_ms > t.latency_ms) {
+    ctx.issues.push({ code: 'custom', input: t, path: ['ttft_ms'], message: `must be <= latency_ms (${t.latency_ms})` });
+  }
 });
 
 /** The envelope is checked first: a bad envelope stores nothing (400). Items are checked one by one. */
 export const ingestEnvelopeSchema = z.object({
   traces: z
-    .array(z.unknown(), { error: 'traces must be an array' })
+    // Items are parsed one by one in the handler (a bad one is rejected, not the batch), yet
+    // documented in the OpenAPI document as the trace they must be.
+    .array(z.unknown().meta({ ...z.toJSONSchema(traceInputSchema, { io: 'input', unrepresentable: 'any' }) }), {
+      error: 'traces must be an array',
+    })
     .min(1, { error: 'traces must hold at least 1 trace' })
     .max(INGEST_LIMITS.maxTracesPerBatch, {
       error: `traces must hold at most ${INGEST_LIMITS.maxTracesPerBatch} traces`,

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { OTLP_ROOT_PATH } from '../otlp/otlp-paths.js';
 
 /** Which per-key budget a request draws on; the admin API (token, not key) draws on none. */
 export type LimitClass = 'ingest' | 'query';
@@ -27,6 +28,7 @@ export function limitClasses(req: Pick<Request, 'baseUrl' | 'path'>): LimitClass
     }
     return [...classes];
   }
+  if (req.baseUrl === OTLP_ROOT_PATH) return ['ingest'];
   if (path.startsWith('/admin/') || path === '/admin') return [];
-  return [path === '/traces' ? 'ingest' : 'query'];
+  return [path === '/traces' || path.startsWith('/otlp/') ? 'ingest' : 'query'];
 }

@@ -91,6 +91,13 @@ function validateTraces(items: readonly unknown[]): Validated {
       errorType: isError ? (t.error_type ?? 'unknown') : (t.error_type ?? null),
       errorMessage: t.error_message ?? null,
       metadata: t.metadata == null ? null : JSON.stringify(t.metadata),
+      sessionId: t.session_id ?? null,
+      tags: JSON.stringify(t.tags ?? []),
+      cacheReadTokens: t.cache_read_tokens ?? 0,
+      cacheWriteTokens: t.cache_write_tokens ?? 0,
+      ttftMs: t.ttft_ms ?? null,
+      input: t.input ?? null,
+      output: t.output ?? null,
     });
   });
   return { rows, rejected, inBatchDuplicates, unknownModels };

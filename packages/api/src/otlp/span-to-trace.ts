@@ -1,0 +1,137 @@
+import type { traceInputSchema } from '@pulse/shared';
+import type { z } from 'zod';
+import type { ExportTraceRequest, OtlpAttributes, OtlpSpan } from './otlp-request.js';
+
+/**
+ * A trace as sent to POST /traces, before validation: the OTLP mapping feeds the same checks
+ * and storage, so an attribute of the wrong type is rejected there, naming the trace field.
+ */
+export type UncheckedTrace = { [K in keyof z.input<typeof traceInputSchema>]?: unknown };
+
+/** A span taken as an LLM call, with where it came from (for partialSuccess reasons). */
+export interface MappedSpan {
+  spanId: string;
+  trace: UncheckedTrace;
+}
+
+const LLM_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content', 'embeddings']);
+const ERROR_STATUS = 2;
+
+type AttributeValue = string | number | boolean;
+
+/** Scalar attributes by key; an int64 sent as a decimal string becomes a number. */
+function attributeMap(attributes: OtlpAttributes): Map<string, AttributeValue> {
+  const map = new Map<string, AttributeValue>();
+  for (const { key, value } of attributes ?? []) {
+    if (!value) continue;
+    if (value.stringValue !== undefined) map.set(key, value.stringValue);
+    else if (value.intValue !== undefined) map.set(key, Number(value.intValue));
+    else if (value.doubleValue !== undefined) map.set(key, Number(value.doubleValue));
+    else if (value.boolValue !== undefined) map.set(key, value.boolValue);
+  }
+  return map;
+}
+
+/** The first of `keys` present, from the first map that has one. */
+function first(keys: readonly string[], ...maps: Array<Map<string, AttributeValue>>): AttributeValue | undefined {
+  for (const map of maps) {
+    for (const key of keys) {
+      const v = map.get(key);
+      if (v !== undefined) return v;
+    }
+  }
+  return undefined;
+}
+
+/** A text attribute; a non-text value is passed on so §2's validation names the field. */
+const asText = (v: AttributeValue | undefined) => (typeof v === 'number' || typeof v === 'boolean' ? String(v) : v);
+
+function isLlmCall(attrs: Map<string, AttributeValue>): boolean {
+  const operation = attrs.get('gen_ai.operation.name');
+  if (operation !== undefined) return LLM_OPERATIONS.has(String(operation));
+  return attrs.has('gen_ai.request.model') || attrs.has('gen_ai.response.model');
+}
+
+interface SpanContext {
+  span: OtlpSpan;
+  attrs: Map<string, AttributeValue>;
+  resource: Map<string, AttributeValue>;
+}
+
+/** gen_ai.agent.name, else gen_ai.agent.id, of the span or its nearest ancestor sent in the same request. */
+function agentOf(ctx: SpanContext, bySpanKey: Map<string, SpanContext>): string | undefined {
+  const visited = new Set<SpanContext>();
+  for (let at: SpanContext | undefined = ctx; at && !visited.has(at);) {
+    visited.add(at);
+    const agent = first(['gen_ai.agent.name', 'gen_ai.agent.id'], at.attrs);
+    if (agent !== undefined) return String(agent);
+    const parent: string | undefined = at.span.parentSpanId;
+    at = parent ? bySpanKey.get(`${at.span.traceId}-${parent}`) : undefined;
+  }
+  return undefined;
+}
+
+/** Milliseconds since the epoch of a nanosecond time, truncated to the millisecond. */
+const isoOfNanos = (nanos: bigint) => new Date(Number(nanos / 1_000_000n)).toISOString();
+
+function toTrace(ctx: SpanContext, bySpanKey: Map<string, SpanContext>): UncheckedTrace {
+  const { span, attrs, resource } = ctx;
+  const exception = span.events?.find((e) => e.name === 'exception');
+  const exceptionAttrs = attributeMap(exception?.attributes);
+  const errorType = attrs.get('error.type');
+  const statusCode = span.status?.code;
+  const isError = statusCode === ERROR_STATUS || statusCode === 'STATUS_CODE_ERROR' || errorType !== undefined;
+  const serviceName = asText(resource.get('service.name'));
+  const ttftSeconds = attrs.get('gen_ai.response.time_to_first_chunk');
+  const cost = attrs.get('gen_ai.usage.cost');
+  const provider = first(['gen_ai.provider.name', 'gen_ai.system'], attrs);
+  const operation = attrs.get('gen_ai.operation.name');
+
+  const metadata: Record<string, string> = {};
+  if (provider !== undefined) metadata.provider = String(provider);
+  if (operation !== undefined) metadata.operation = String(operation);
+  if (serviceName !== undefined) metadata.service_name = serviceName;
+  if (span.name) metadata.span_name = span.name;
+
+  return {
+    trace_id: `${span.traceId}-${span.spanId}`,
+    timestamp: isoOfNanos(span.startTimeUnixNano),
+    latency_ms: Number(span.endTimeUnixNano - span.startTimeUnixNano) / 1e6,
+    model: asText(first(['gen_ai.response.model', 'gen_ai.request.model'], attrs)),
+    agent_id: agentOf(ctx, bySpanKey) ?? serviceName ?? 'unknown_service',
+    user_id: asText(first(['user.id', 'enduser.id'], attrs) ?? first(['user.id', 'enduser.id'], resource)) ?? null,
+    session_id: asText(first(['gen_ai.conversation.id', 'session.id'], attrs)) ?? null,
+    input_tokens: first(['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens'], attrs) ?? 0,
+    output_tokens: first(['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens'], attrs) ?? 0,
+    cache_read_tokens: attrs.get('gen_ai.usage.cache_read.input_tokens') ?? 0,
+    cache_write_tokens:
+      first(['gen_ai.usage.cache_creation.input_tokens', 'gen_ai.usage.cache_write.input_tokens'], attrs) ?? 0,
+    ...(ttftSeconds !== undefined
+      ? { ttft_ms: typeof ttftSeconds === 'number' ? ttftSeconds * 1000 : ttftSeconds }
+      : {}),
+    ...(cost !== undefined ? { cost_usd: cost } : {}),
+    status: isError ? 'error' : 'success',
+    error_type: isError ? (asText(errorType) ?? asText(exceptionAttrs.get('exception.type')) ?? 'unknown') : null,
+    error_message: isError ? span.status?.message || asText(exceptionAttrs.get('exception.message')) || null : null,
+    metadata,
+  };
+}
+
+/**
+ * The LLM calls of a request, each as a Pulse trace (docs/API_SPEC.md §7). Other spans
+ * (agents, tools, HTTP) are only read: they lend their agent name to the calls below them.
+ */
+export function spansToTraces(request: ExportTraceRequest): MappedSpan[] {
+  const contexts: SpanContext[] = [];
+  for (const resourceSpans of request.resourceSpans) {
+    const resource = attributeMap(resourceSpans.resource?.attributes);
+    for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
+      for (const span of scopeSpans.spans ?? [])
+        contexts.push({ span, attrs: attributeMap(span.attributes), resource });
+    }
+  }
+  const bySpanKey = new Map(contexts.map((c) => [`${c.span.traceId}-${c.span.spanId}`, c]));
+  return contexts
+    .filter((c) => isLlmCall(c.attrs))
+    .map((c) => ({ spanId: c.span.spanId, trace: toTrace(c, bySpanKey) }));
+}
