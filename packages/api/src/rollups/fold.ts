@@ -25,6 +25,9 @@ export async function foldIn(tx: Executor, maxRows = 100_000): Promise<number> {
   await tx.execute(sql`set local synchronous_commit = off`);
   // The fold's groupings hash a few hundred thousand rows: in memory, not on disk.
   await tx.execute(sql`set local work_mem = '64MB'`);
+  // Background work, its size bounded by maxRows: the statement timeout meant for requests
+  // would fail a large fold again on every tick. Lock waits stay bounded by lock_timeout.
+  await tx.execute(sql`set local statement_timeout = 0`);
   const result = await tx.execute(sql`
     with taken as (
       delete from ${rollupPending}
