@@ -25,7 +25,7 @@ export function noteWorkspace(res: Response, workspaceId: string): void {
 /**
  * One compact line per request when its response ends: method, route (the path without the
  * query string, which may carry user ids), status, duration in ms, request id and, when
- * known, the workspace; at error level for a 5xx. The request and response headers (several
+ * known, the workspace; at warn level for a 503, error for any other 5xx. The request and response headers (several
  * KB with the security headers) only at debug, credentials redacted by the logger.
  * Health probes are not logged: they would drown everything else.
  */
@@ -53,8 +53,9 @@ export function requestLog(logger: Logger, quiet: (req: Request) => boolean = (r
         ...(res.writableFinished ? {} : { aborted: true }),
       };
       const message = `${req.method} ${route} ${res.statusCode} ${durationMs} ms`;
-      if (res.statusCode >= 500) logger.error(line, message);
-      else logger.info(line, message);
+      // A 503 is the database's state, logged with its cause already; any other 5xx is a defect.
+      const level = res.statusCode === 503 ? 'warn' : res.statusCode >= 500 ? 'error' : 'info';
+      logger[level](line, message);
       if (logger.isLevelEnabled('debug')) {
         logger.debug({ request_id: requestId, req: { headers: req.headers }, res: { headers: res.getHeaders() } }, 'request headers');
       }

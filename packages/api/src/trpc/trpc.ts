@@ -3,7 +3,7 @@ import type { OpenApiMeta } from 'trpc-to-openapi';
 import { bearerToken, secretsEqual } from '../auth/keys.js';
 import { databaseUnavailableAnswer } from '../http/db-errors.js';
 import { rootCause } from '../http/errors.js';
-import { noteWorkspace } from '../http/request-log.js';
+import { noteWorkspace, requestIdOf } from '../http/request-log.js';
 import type { Context } from './context.js';
 import { trpcErrorBody } from './trpc-error-body.js';
 
@@ -36,7 +36,7 @@ const baseProcedure = t.procedure.use(async ({ ctx, next }) => {
   const result = await next();
   const unavailable = result.ok ? undefined : databaseUnavailableAnswer(result.error, ctx.res);
   if (!result.ok && unavailable) {
-    ctx.logger.warn({ err: rootCause(result.error) }, unavailable.message);
+    ctx.logger.warn({ err: rootCause(result.error), request_id: requestIdOf(ctx.res) }, unavailable.message);
     throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: unavailable.message, cause: result.error });
   }
   return result;
