@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,16 +7,16 @@ import { apiReference } from '@scalar/express-api-reference';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import compression from 'compression';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { pinoHttp } from 'pino-http';
 import { createOpenApiExpressMiddleware, generateOpenApiDocument } from 'trpc-to-openapi';
 import { KeyStore } from './auth/key-store.js';
 import type { Cache } from './cache/cache.js';
 import type { Config } from './config.js';
-import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from './http/db-errors.js';
+import { databaseUnavailableAnswer } from './http/db-errors.js';
 import { sendError } from './http/error-body.js';
 import { rootCause } from './http/errors.js';
 import { asksCacheBypass } from './http/cache-bypass.js';
 import { rejectDeepJson } from './http/json-depth.js';
+import { requestIdOf, requestLog } from './http/request-log.js';
 import { normalizeRestErrors } from './http/normalize-errors.js';
 import { rateLimits } from './http/rate-limit.js';
 import { corsFor, cspNonce, securityHeaders } from './http/security.js';
@@ -62,18 +61,7 @@ export function createApp(deps: AppDeps) {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
-        res.setHeader('X-Request-ID', id);
-        return id;
-      },
-      autoLogging: { ignore: (req) => req.url === '/api/health' },
-    }),
-  );
+  app.use(requestLog(logger));
   app.use(securityHeaders());
   const corsHandler = corsFor(config);
   if (corsHandler) app.use(['/api', '/trpc'], corsHandler);
@@ -124,8 +112,10 @@ export function createApp(deps: AppDeps) {
       router: appRouter,
       createContext,
       maxBodySize: INGEST_LIMITS.maxBodyBytes,
-      onError: ({ error, path: procedurePath }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: rootCause(error, true), path: procedurePath }, 'trpc error');
+      onError: ({ error, path: procedurePath, req }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') {
+          logger.error({ err: rootCause(error, true), path: procedurePath, request_id: req.res && requestIdOf(req.res) }, 'trpc error');
+        }
       },
     }),
   );
@@ -144,8 +134,10 @@ export function createApp(deps: AppDeps) {
         const status = errors.length === 0 ? statusOf(ctx) : undefined;
         return status ? { status } : {};
       },
-      onError: ({ error, path: procedurePath }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: rootCause(error, true), path: procedurePath }, 'rest error');
+      onError: ({ error, path: procedurePath, req }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') {
+          logger.error({ err: rootCause(error, true), path: procedurePath, request_id: req.res && requestIdOf(req.res) }, 'rest error');
+        }
       },
     }),
   );
@@ -170,6 +162,7 @@ export function createApp(deps: AppDeps) {
   }
 
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const unavailable = databaseUnavailableAnswer(err, res);
     const e = err as { status?: number; type?: string; message?: string; stack?: string };
     if (e.type === 'entity.too.large') {
       sendError(res, 413, { code: 'PAYLOAD_TOO_LARGE', message: `Request body is larger than ${INGEST_LIMITS.maxBodyBytes} bytes (5 MiB)` });
@@ -179,15 +172,15 @@ export function createApp(deps: AppDeps) {
       sendError(res, 400, { code: 'PARSE_ERROR', message: 'Request body is not valid JSON' });
       return;
     }
-    if (isDatabaseUnavailable(err)) {
-      sendError(res, 503, DATABASE_UNAVAILABLE);
+    if (unavailable) {
+      sendError(res, 503, unavailable);
       return;
     }
     if (e.status && e.status >= 400 && e.status < 500) {
       sendError(res, e.status, { code: 'BAD_REQUEST', message: e.message ?? 'Bad request' });
       return;
     }
-    logger.error({ err }, 'unhandled error');
+    logger.error({ err, request_id: requestIdOf(res) }, 'unhandled error');
     sendError(res, 500, { code: 'INTERNAL_SERVER_ERROR', message: 'Internal error', ...(showStack && e.stack ? { stack: e.stack } : {}) });
   });
 

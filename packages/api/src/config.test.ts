@@ -20,6 +20,8 @@ describe('loadConfig', () => {
       cacheBypassToken: undefined,
       foldIntervalMs: 500,
       shutdownTimeoutMs: 10_000,
+      statementTimeoutMs: 15_000,
+      lockTimeoutMs: 5_000,
       rateLimitIngestPerMin: 6000,
       rateLimitQueryPerMin: 6000,
     });
@@ -41,6 +43,8 @@ describe('loadConfig', () => {
       FOLD_INTERVAL_MS: '3',
       LOG_LEVEL: 'debug',
       RATE_LIMIT_QUERY_PER_MIN: '0',
+      STATEMENT_TIMEOUT_MS: '2500',
+      LOCK_TIMEOUT_MS: '0',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -51,11 +55,13 @@ describe('loadConfig', () => {
       foldIntervalMs: 10,
       logLevel: 'debug',
       rateLimitQueryPerMin: 0,
+      statementTimeoutMs: 2500,
+      lockTimeoutMs: 0,
     });
   });
 
   it('refuses bad values, naming every bad variable and never echoing its value', () => {
-    const bad = { PORT: '70000', DATABASE_URL: 'mysql://secret@db/x', REDIS_URL: 'not-a-url', DEMO: 'yes', LOG_LEVEL: 'loud', SHUTDOWN_TIMEOUT_MS: '1.5', RATE_LIMIT_INGEST_PER_MIN: '-1' };
+    const bad = { PORT: '70000', DATABASE_URL: 'mysql://secret@db/x', REDIS_URL: 'not-a-url', DEMO: 'yes', LOG_LEVEL: 'loud', SHUTDOWN_TIMEOUT_MS: '1.5', STATEMENT_TIMEOUT_MS: '15s', RATE_LIMIT_INGEST_PER_MIN: '-1' };
     let error: unknown;
     try {
       loadConfig(bad);

@@ -53,6 +53,8 @@ function configSchema(demoByDefault: boolean) {
       PULSE_CACHE_BYPASS_TOKEN: optionalText(),
       FOLD_INTERVAL_MS: wholeNumber(500),
       SHUTDOWN_TIMEOUT_MS: wholeNumber(10_000),
+      STATEMENT_TIMEOUT_MS: wholeNumber(15_000),
+      LOCK_TIMEOUT_MS: wholeNumber(5_000),
       // 100 requests a second per key: far above a dashboard or a batching client.
       RATE_LIMIT_INGEST_PER_MIN: wholeNumber(6000),
       RATE_LIMIT_QUERY_PER_MIN: wholeNumber(6000),
@@ -84,6 +86,10 @@ function configSchema(demoByDefault: boolean) {
       foldIntervalMs: Math.max(10, env.FOLD_INTERVAL_MS),
       /** Milliseconds SIGTERM waits for in-flight requests before closing anyway. */
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      /** PostgreSQL: how long one statement may run, lock waits included (ms; 0: no limit). */
+      statementTimeoutMs: env.STATEMENT_TIMEOUT_MS,
+      /** PostgreSQL: how long a statement may wait for one lock (ms; 0: only the statement timeout bounds it). */
+      lockTimeoutMs: env.LOCK_TIMEOUT_MS,
       /** Ingest requests per minute per API key (0 turns the limit off). */
       rateLimitIngestPerMin: env.RATE_LIMIT_INGEST_PER_MIN,
       /** Analytics and budget requests per minute per API key (0 turns the limit off). */

@@ -19,7 +19,12 @@ export interface RunningServer {
 
 /** Opens the database and cache, serves the app, and seeds the demo when asked. */
 export async function startServer(config: Config, logger: Logger, print: (line: string) => void): Promise<RunningServer> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    statementTimeoutMs: config.statementTimeoutMs,
+    lockTimeoutMs: config.lockTimeoutMs,
+  });
   logger.info({ driver: database.driver, timescale: database.timescale }, 'database ready');
   const cache = await createCache(config, logger);
   const folder = startFolder(database, logger, { intervalMs: config.foldIntervalMs });

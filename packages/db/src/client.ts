@@ -32,6 +32,13 @@ export interface DatabaseConfig {
   maxConnections?: number;
   /** Fail fast instead of hanging when the server is unreachable (seconds). */
   connectTimeoutSeconds?: number;
+  /**
+   * PostgreSQL's statement_timeout and lock_timeout (ms; 0 or unset: none) for every pooled
+   * connection. PGlite has neither: its WebAssembly build runs no timers, and its one
+   * connection leaves no other session to wait for.
+   */
+  statementTimeoutMs?: number;
+  lockTimeoutMs?: number;
 }
 
 export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../migrations');
@@ -49,26 +56,40 @@ export function resultRows<T>(result: unknown): T[] {
  */
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   if (config.databaseUrl) {
+    const connectTimeout = config.connectTimeoutSeconds ?? 5;
+    // Migrations (and turning traces into a hypertable) may rewrite large tables: they run on
+    // a connection of their own, without the timeouts meant for requests.
+    const setup = postgres(config.databaseUrl, { max: 1, connect_timeout: connectTimeout, onnotice: () => {} });
+    let timescale: boolean;
+    try {
+      const setupDb = drizzlePostgres(setup, { schema }) as unknown as Db;
+      await migratePostgres(setupDb as never, { migrationsFolder });
+      timescale = await enableTimescale(setupDb);
+    } finally {
+      await setup.end({ timeout: 5 });
+    }
     const client = postgres(config.databaseUrl, {
       max: config.maxConnections ?? 10,
-      connect_timeout: config.connectTimeoutSeconds ?? 5,
+      connect_timeout: connectTimeout,
       idle_timeout: 30,
       onnotice: () => {},
-      // Session settings for short analytical reads on SSD-backed servers: no JIT compile
-      // (tens of ms of start-up for a query that runs in a few), index scans priced as on SSD.
-      connection: { jit: 'off', random_page_cost: '1.1' },
+      connection: {
+        // Session settings for short analytical reads on SSD-backed servers: no JIT compile
+        // (tens of ms of start-up for a query that runs in a few), index scans priced as on SSD.
+        jit: 'off',
+        random_page_cost: '1.1',
+        statement_timeout: config.statementTimeoutMs ?? 0,
+        lock_timeout: config.lockTimeoutMs ?? 0,
+      },
     });
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
-    await migratePostgres(db as never, { migrationsFolder });
-    const database: Database = {
+    return {
       db,
       driver: 'postgres',
-      timescale: false,
+      timescale,
       rows: async (query) => resultRows(await db.execute(query)),
       close: () => client.end({ timeout: 5 }),
     };
-    database.timescale = await enableTimescale(database);
-    return database;
   }
   const dataDir = config.dataDir ?? './.data';
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
@@ -88,15 +109,15 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
  * Turns `traces` into a hypertable when the TimescaleDB extension can be loaded.
  * Plain PostgreSQL (and PGlite) keep plain tables; every query works on both.
  */
-async function enableTimescale(database: Database): Promise<boolean> {
+async function enableTimescale(db: Db): Promise<boolean> {
   const { getTableName, sql } = await import('drizzle-orm');
-  const available = await database.rows<{ ok: boolean }>(
-    sql`select exists(select 1 from pg_available_extensions where name = 'timescaledb') as ok`,
+  const available = resultRows<{ ok: boolean }>(
+    await db.execute(sql`select exists(select 1 from pg_available_extensions where name = 'timescaledb') as ok`),
   );
   if (!available[0]?.ok) return false;
   try {
-    await database.db.execute(sql`create extension if not exists timescaledb`);
-    await database.db.execute(
+    await db.execute(sql`create extension if not exists timescaledb`);
+    await db.execute(
       sql`select create_hypertable(${getTableName(schema.traces)}::regclass, by_range(${schema.traces.timestamp.name}::name, interval '1 day'),
             if_not_exists => true, migrate_data => true)`,
     );

@@ -1,6 +1,7 @@
 import { bare, bareList, columnsOf, type Database, pgArray, resultRows, schema, uuidv7 } from '@pulse/db';
 import { computeCostNanos, type IngestResponse, traceInputSchema, usdToNanos } from '@pulse/shared';
 import { getTableColumns, sql } from 'drizzle-orm';
+import { retryOnConflict } from '../db/retry-transaction.js';
 import { issuePath } from '../http/errors.js';
 
 const { traces, rollupPending } = schema;
@@ -15,6 +16,11 @@ type StoredTrace = Required<Omit<typeof traces.$inferInsert, 'workspaceId' | 're
 const STORED_COLUMNS = Object.entries(getTableColumns(traces)).filter(([key]) => key !== 'workspaceId' && key !== 'receivedAt') as Array<
   [keyof StoredTrace, (typeof traces)['_']['columns'][keyof StoredTrace]]
 >;
+
+/** The unique index that makes ingest idempotent; the workspace comes first. */
+const IDEMPOTENCY_KEY = [traces.workspaceId, traces.traceId, traces.timestamp];
+/** The columns of rollup_pending's index (the queue has no unique key). */
+const PENDING_ORDER = [rollupPending.workspaceId, rollupPending.timestamp];
 
 type Rejected = IngestResponse['rejected'][number];
 
@@ -108,6 +114,10 @@ function validateTraces(items: readonly unknown[]): Validated {
  * or none is. Rows whose (trace_id, timestamp) already exist are skipped by the unique
  * index, which also settles races between concurrent batches. Exactly the new rows are
  * queued in rollup_pending for the folder (rollups/fold.ts). Returns how many were new.
+ *
+ * Rows are inserted in the order of the unique key, and queued in the order of the queue's
+ * index: two batches that share traces then wait for each other's keys in the same order,
+ * never in a cycle, so they cannot deadlock (docs/API_SPEC.md §2).
  */
 async function insertTraces(database: Database, workspaceId: string, rows: readonly StoredTrace[]): Promise<number> {
   if (rows.length === 0) return 0;
@@ -124,10 +134,11 @@ async function insertTraces(database: Database, workspaceId: string, rows: reado
   const result = await database.db.execute(sql`
       with ins as (
       insert into ${traces} (${bare(traces.workspaceId)}, ${bareList(STORED_COLUMNS.map(([, column]) => column))})
-      select ${workspaceId}::uuid, u.* from unnest(${sql.join(arrays, sql`, `)}) as u
-      on conflict (${bareList([traces.workspaceId, traces.traceId, traces.timestamp])}) do nothing
+      select ${workspaceId}::uuid, u.* from unnest(${sql.join(arrays, sql`, `)}) as u (${bareList(STORED_COLUMNS.map(([, column]) => column))})
+      order by ${bareList(IDEMPOTENCY_KEY.slice(1))}
+      on conflict (${bareList(IDEMPOTENCY_KEY)}) do nothing
       returning ${bareList(queued)}),
-      pending as (insert into ${rollupPending} (${bareList(queued)}) select * from ins)
+      pending as (insert into ${rollupPending} (${bareList(queued)}) select * from ins order by ${bareList(PENDING_ORDER)})
       select count(*)::int as accepted from ins`);
   return Number(resultRows<{ accepted: number }>(result)[0]?.accepted ?? 0);
 }
@@ -135,7 +146,9 @@ async function insertTraces(database: Database, workspaceId: string, rows: reado
 /** Ingest (docs/API_SPEC.md §2): validate, price, de-duplicate, store atomically, report per item. */
 export async function ingestTraces(database: Database, workspaceId: string, items: readonly unknown[]): Promise<IngestResponse> {
   const { rows, rejected, inBatchDuplicates, unknownModels } = validateTraces(items);
-  const accepted = await insertTraces(database, workspaceId, rows);
+  // One statement is one transaction: a retry re-runs all of it, and `accepted` is the count
+  // of the run that committed, so duplicates are counted as if no conflict had happened.
+  const accepted = await retryOnConflict(() => insertTraces(database, workspaceId, rows));
   return {
     accepted,
     duplicates: inBatchDuplicates + (rows.length - accepted),

@@ -48,6 +48,9 @@ export async function foldIn(tx: Executor, options: FoldOptions = {}): Promise<n
   await tx.execute(sql`set local synchronous_commit = off`);
   // The fold's groupings hash a few hundred thousand rows: in memory, not on disk.
   await tx.execute(sql`set local work_mem = '64MB'`);
+  // Background work, its size bounded by maxRows: the statement timeout meant for requests
+  // would fail a large fold again on every tick. Lock waits stay bounded by lock_timeout.
+  await tx.execute(sql`set local statement_timeout = 0`);
   // Oldest first through the index: no walk over the dead rows earlier folds left, and
   // consecutive traces of a workspace touch few rollup rows.
   const oldest = sql`select ctid from ${rollupPending} order by ${rollupPending.workspaceId}, ${rollupPending.timestamp} limit ${maxRows}`;

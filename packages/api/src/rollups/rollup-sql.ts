@@ -58,8 +58,8 @@ const errorCombiners = (t: ErrorStatsTable): Combiners<ErrorStatsTable> => ({ co
 
 /**
  * A rollup whose rows are (key columns, value columns) with a combiner per value column:
- * `upsert` stores rows of its full column list, `daysOf` sums the hourly rows of a CTE with
- * the same columns into daily rows.
+ * `upsert` stores rows of its full column list in key order, `daysOf` sums the hourly rows of
+ * a CTE with the same columns into daily rows.
  */
 function rollup<T extends StatsTable | UserStatsTable | ErrorStatsTable>(table: T, combiners: Combiners<T>) {
   const byColumn = new Map<PgColumn, Combiner>(
@@ -74,22 +74,20 @@ function rollup<T extends StatsTable | UserStatsTable | ErrorStatsTable>(table: 
   const keyPositions = sql.raw(keys.map((k) => columns.indexOf(k) + 1).join(', '));
   return {
     upsert: (rows: SQL) => sql`insert into ${table} as r (${bareList(columns)})
-      ${rows}
+      select * from (${rows}) as incoming ${inKeyOrder(keyPositions)}
       on conflict (${bareList(keys)}) do update set
       ${sql.join(
         [...byColumn].map(([column, c]) => sql`${bare(column)} = ${c.merge(bare(column))}`),
         sql`, `,
       )}`,
-    daysOf: (hourly: SQL, tail: SQL = sql``) => sql`select ${sql.join(
+    daysOf: (hourly: SQL) => sql`select ${sql.join(
       columns.map((column) => {
         const combiner = byColumn.get(column);
         if (combiner) return combiner.combine(bare(column));
         return column === table.bucket ? timeBucket(false, 'day', bare(column)) : bare(column);
       }),
       sql`, `,
-    )} from ${hourly} group by ${keyPositions} ${tail}`,
-    /** Key order: rows stored side by side are read from a few pages instead of one page each. */
-    inKeyOrder: sql`order by ${keyPositions}`,
+    )} from ${hourly} group by ${keyPositions}`,
     columns: bareList(columns),
   };
 }
@@ -98,6 +96,17 @@ const stats = { hourly: rollup(statsHourly, statsCombiners), daily: rollup(stats
 const users = { hourly: rollup(userStatsHourly, userCombiners), daily: rollup(userStatsDaily, userCombiners) };
 const errors = { hourly: rollup(errorStatsHourly, errorCombiners(errorStatsHourly)), daily: rollup(errorStatsDaily, errorCombiners(errorStatsDaily)) };
 
+/**
+ * Rows are upserted in the order of the rollup's key. Two writers of one rollup then lock its
+ * rows in the same order and cannot deadlock, should anything ever write it beside the fold
+ * (serialized by an advisory lock today). And rows stored side by side are read from a few
+ * pages instead of one page each: a query reads one (dim, bucket) range of users, 3× faster
+ * at 5,000 users on the 30-day top-users query.
+ */
+function inKeyOrder(keyPositions: SQL): SQL {
+  return sql`order by ${keyPositions}`;
+}
+
 /** The columns of `taken` and `new_rows`: those of rollup_pending. */
 const q = bareColumnsOf(queued);
 
@@ -105,11 +114,8 @@ const q = bareColumnsOf(queued);
  * CTEs that fold the traces of `taken` (rows just removed from rollup_pending, with its
  * columns) into every hourly and daily rollup. The traces are grouped once per hour, into
  * CTEs with the hourly tables' columns; the daily rollups are summed from those hourly
- * groups, not from the traces again. No ORDER BY is needed for lock order (folds are
- * serialized by an advisory lock and nothing else writes the rollups), but new per-user rows
- * are inserted in key order: a query reads one (dim, bucket) range of users, and rows stored
- * side by side are read from a few pages instead of one page each (3× faster at 5,000 users
- * on the 30-day top-users query).
+ * groups, not from the traces again. Every upsert writes its rows in key order (see
+ * inKeyOrder).
  */
 export function rollupCtes(): SQL {
   const [s, u, l, e] = [statsHourly, userStatsHourly, latencyHistHourly, errorStatsHourly];
@@ -142,8 +148,8 @@ export function rollupCtes(): SQL {
     from new_rows where ${q.isError} = 1 group by 1, 2, 3, 4, 5),
   s_hourly as (${stats.hourly.upsert(sql`select ${stats.hourly.columns} from sh`)}),
   s_daily as (${stats.daily.upsert(stats.daily.daysOf(sql`sh`))}),
-  u_hourly as (${users.hourly.upsert(sql`select ${users.hourly.columns} from uh ${users.hourly.inKeyOrder}`)}),
-  u_daily as (${users.daily.upsert(users.daily.daysOf(sql`uh`, users.daily.inKeyOrder))}),
+  u_hourly as (${users.hourly.upsert(sql`select ${users.hourly.columns} from uh`)}),
+  u_daily as (${users.daily.upsert(users.daily.daysOf(sql`uh`))}),
   l_hourly as (${upsertHistograms(latencyHistHourly, sql`select * from lh`)}),
   l_daily as (${upsertHistograms(
     latencyHistDaily,
@@ -161,7 +167,7 @@ function upsertHistograms(t: LatencyHistTable, rows: SQL): SQL {
   const [bins, counts] = [bare(t.bins), bare(t.counts)];
   return sql`insert into ${t} as r (${bareList(columnsOf(t))})
     select ${bare(t.workspaceId)}, ${bare(t.dim)}, ${bare(t.bucket)}, array_agg(bin order by bin), array_agg(n order by bin)
-    from (${rows}) h (${bare(t.workspaceId)}, ${bare(t.dim)}, ${bare(t.bucket)}, bin, n) group by 1, 2, 3
+    from (${rows}) h (${bare(t.workspaceId)}, ${bare(t.dim)}, ${bare(t.bucket)}, bin, n) group by 1, 2, 3 ${inKeyOrder(sql`1, 2, 3`)}
     on conflict (${bareList(keyColumnsOf(t))}) do update set (${bins}, ${counts}) = (
       select array_agg(b order by b), array_agg(n order by b)
       from (select b, sum(n)::bigint as n from (

@@ -1,8 +1,9 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { bearerToken, secretsEqual } from '../auth/keys.js';
-import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../http/db-errors.js';
+import { databaseUnavailableAnswer } from '../http/db-errors.js';
 import { rootCause } from '../http/errors.js';
+import { noteWorkspace, requestIdOf } from '../http/request-log.js';
 import type { Context } from './context.js';
 import { trpcErrorBody } from './trpc-error-body.js';
 
@@ -30,12 +31,13 @@ const t = initTRPC
 
 export const router = t.router;
 
-/** A lost or unreachable database is a 503 the client may retry, not a 500. */
+/** A lost, unreachable or busy (timed out) database is a 503 the client may retry, not a 500. */
 const baseProcedure = t.procedure.use(async ({ ctx, next }) => {
   const result = await next();
-  if (!result.ok && isDatabaseUnavailable(result.error)) {
-    ctx.logger.warn({ err: rootCause(result.error) }, 'database unavailable');
-    throw new TRPCError({ code: DATABASE_UNAVAILABLE.code, message: DATABASE_UNAVAILABLE.message, cause: result.error });
+  const unavailable = result.ok ? undefined : databaseUnavailableAnswer(result.error, ctx.res);
+  if (!result.ok && unavailable) {
+    ctx.logger.warn({ err: rootCause(result.error), request_id: requestIdOf(ctx.res) }, unavailable.message);
+    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: unavailable.message, cause: result.error });
   }
   return result;
 });
@@ -62,6 +64,7 @@ export const keyProcedure = baseProcedure.use(async ({ ctx, next }) => {
   if (claimed !== undefined && claimed.toLowerCase() !== owner.workspaceId) {
     throw new TRPCError({ code: 'FORBIDDEN', message: 'The API key does not belong to the workspace in X-Workspace-ID' });
   }
+  noteWorkspace(ctx.res, owner.workspaceId);
   return next({ ctx: { ...ctx, workspaceId: owner.workspaceId } });
 });
 
@@ -76,6 +79,7 @@ export const workspaceProcedure = baseProcedure.use(async ({ ctx, next }) => {
   if (owner.workspaceId !== claimed.toLowerCase()) {
     throw new TRPCError({ code: 'FORBIDDEN', message: 'The API key does not belong to the workspace in X-Workspace-ID' });
   }
+  noteWorkspace(ctx.res, owner.workspaceId);
   return next({ ctx: { ...ctx, workspaceId: owner.workspaceId } });
 });
 
