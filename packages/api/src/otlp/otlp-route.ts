@@ -8,6 +8,7 @@ import { decodeProtobufRequest, encodeProtobufResponse, type PartialSuccess } fr
 import { exportTraceRequestSchema } from './otlp-request.js';
 import { BodyError, readBody } from './read-body.js';
 import { spansToTraces } from './span-to-trace.js';
+import { noteWorkspace } from '../http/request-log.js';
 
 type Encoding = 'protobuf' | 'json';
 
@@ -60,6 +61,7 @@ export function otlpTracesHandler(services: AppServices): RequestHandler {
         return;
       }
       const claimed = req.headers['x-workspace-id'];
+      noteWorkspace(res, owner.workspaceId);
       if (typeof claimed === 'string' && claimed.toLowerCase() !== owner.workspaceId) {
         req.resume();
         sendError(res, 403, {
@@ -98,15 +100,6 @@ export function otlpTracesHandler(services: AppServices): RequestHandler {
         calls.map((c) => c.trace),
       );
       if (result.accepted > 0) await services.onWorkspaceWrite(owner.workspaceId);
-      req.log?.info(
-        {
-          spans: calls.length,
-          accepted: result.accepted,
-          duplicates: result.duplicates,
-          rejected: result.rejected.length,
-        },
-        'otlp ingest',
-      );
       const partialSuccess = result.rejected.length
         ? {
             rejectedSpans: result.rejected.length,
