@@ -7,16 +7,18 @@ import { apiReference } from '@scalar/express-api-reference';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import compression from 'compression';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { createOpenApiExpressMiddleware, generateOpenApiDocument } from 'trpc-to-openapi';
+import { createOpenApiExpressMiddleware } from 'trpc-to-openapi';
 import { KeyStore } from './auth/key-store.js';
 import type { Cache } from './cache/cache.js';
 import type { Config } from './config.js';
 import { databaseUnavailableAnswer } from './http/db-errors.js';
 import { sendError } from './http/error-body.js';
 import { rootCause } from './http/errors.js';
+import { acceptBodylessRequests } from './http/bodyless-requests.js';
 import { asksCacheBypass } from './http/cache-bypass.js';
 import { rejectDeepJson } from './http/json-depth.js';
 import { requestIdOf, requestLog } from './http/request-log.js';
+import { noContentWithoutType } from './http/no-content.js';
 import { normalizeRestErrors } from './http/normalize-errors.js';
 import { rateLimits } from './http/rate-limit.js';
 import { corsFor, cspNonce, securityHeaders } from './http/security.js';
@@ -24,6 +26,7 @@ import type { Logger } from './logger.js';
 import { foldBacklog } from './rollups/fold.js';
 import { OTLP_PATH, OTLP_ROOT_PATH } from './otlp/otlp-paths.js';
 import { otlpTracesHandler } from './otlp/otlp-route.js';
+import { buildOpenApiDocument } from './openapi/document.js';
 import { appRouter } from './routers/app-router.js';
 import { type AppServices, type Context, statusOf } from './trpc/context.js';
 
@@ -36,16 +39,6 @@ export interface AppDeps {
 
 const scalarBundle = fileURLToPath(import.meta.resolve('@scalar/api-reference/browser/standalone.js'));
 const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
-
-export function buildOpenApiDocument() {
-  return generateOpenApiDocument(appRouter, {
-    title: 'Pulse API',
-    description: 'Usage, cost and performance analytics for AI agents. See docs/API_SPEC.md.',
-    version: '1.0.0',
-    baseUrl: '/api/v1',
-    securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } },
-  });
-}
 
 /** The express app, built from its dependencies so tests run it in-process. */
 export function createApp(deps: AppDeps) {
@@ -122,8 +115,10 @@ export function createApp(deps: AppDeps) {
 
   app.use(
     '/api/v1',
+    acceptBodylessRequests(openApiDocument),
     express.json({ limit: INGEST_LIMITS.maxBodyBytes }),
     rejectDeepJson,
+    noContentWithoutType,
     normalizeRestErrors(showStack),
     createOpenApiExpressMiddleware({
       router: appRouter,

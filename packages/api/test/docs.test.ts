@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { buildOpenApiDocument } from '../src/app.js';
+import { buildOpenApiDocument } from '../src/openapi/document.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const spec = readFileSync(path.join(root, 'docs/API_SPEC.md'), 'utf8');

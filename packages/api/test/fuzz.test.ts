@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { errorBodySchema } from '@pulse/shared';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildOpenApiDocument } from '../src/app.js';
+import { buildOpenApiDocument } from '../src/openapi/document.js';
 import { makeTrace, sendTraces, startTestServer, type TestServer } from './harness.js';
 import { reference, usd } from './reference.js';
 

@@ -2,7 +2,7 @@ import type { AnyProcedure } from '@trpc/server';
 import { sql } from 'drizzle-orm';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildOpenApiDocument } from '../src/app.js';
+import { buildOpenApiDocument } from '../src/openapi/document.js';
 import { appRouter } from '../src/routers/app-router.js';
 import { makeTrace, sendTraces, startTestServer, type TestServer } from './harness.js';
 

@@ -56,7 +56,11 @@ export const errorsInputSchema = z.object({ ...windowFields, limit: limitField(2
 
 export type WindowInput = z.infer<typeof windowInputSchema>;
 
-const windowOut = { from: z.string(), to: z.string() };
+/** An instant on the wire: UTC ISO-8601 with `Z` (docs/API_SPEC.md, introduction). */
+const instant = z.iso.datetime();
+/** Counts are never negative; the bound also keeps the document free of placeholder minimums. */
+const count = z.number().int().nonnegative();
+const windowOut = { from: instant, to: instant };
 const seriesOut = { ...windowOut, granularity: z.enum(GRANULARITIES) };
 const money = z.number();
 const nullableNumber = z.number().nullable();
@@ -64,30 +68,30 @@ const nullableNumber = z.number().nullable();
 // ---- usage
 
 const usageFigures = {
-  total_calls: z.number().int(),
-  unique_users: z.number().int(),
-  active_agents: z.number().int(),
+  total_calls: count,
+  unique_users: count,
+  active_agents: count,
   avg_calls_per_user: nullableNumber,
 };
 export const usageOverviewSchema = z.object({ ...windowOut, ...usageFigures, previous: z.object(usageFigures) });
 export const callsOverTimeSchema = z.object({
   ...seriesOut,
-  data: z.array(z.object({ timestamp: z.string(), calls: z.number().int() })),
+  data: z.array(z.object({ timestamp: instant, calls: count })),
 });
 export const agentDistributionSchema = z.object({
   ...windowOut,
-  total_calls: z.number().int(),
-  data: z.array(z.object({ agent_id: z.string(), calls: z.number().int(), percentage: z.number() })),
+  total_calls: count,
+  data: z.array(z.object({ agent_id: z.string(), calls: count, percentage: z.number() })),
 });
 export const topUsersSchema = z.object({
   ...windowOut,
   data: z.array(
     z.object({
       user_id: z.string(),
-      calls: z.number().int(),
+      calls: count,
       cost_usd: money,
-      total_tokens: z.number().int(),
-      last_seen: z.string(),
+      total_tokens: count,
+      last_seen: instant,
     }),
   ),
 });
@@ -108,7 +112,7 @@ export const costOverviewSchema = z.object({
 export const costTrendSchema = z.object({
   ...seriesOut,
   models: z.array(z.string()),
-  data: z.array(z.object({ timestamp: z.string(), total_cost_usd: money, by_model: z.record(z.string(), money) })),
+  data: z.array(z.object({ timestamp: instant, total_cost_usd: money, by_model: z.record(z.string(), money) })),
 });
 export const costByModelSchema = z.object({
   ...windowOut,
@@ -117,9 +121,9 @@ export const costByModelSchema = z.object({
     z.object({
       model: z.string(),
       cost_usd: money,
-      calls: z.number().int(),
-      input_tokens: z.number().int(),
-      output_tokens: z.number().int(),
+      calls: count,
+      input_tokens: count,
+      output_tokens: count,
       avg_cost_per_call_usd: nullableNumber,
       percentage: z.number(),
     }),
@@ -127,9 +131,9 @@ export const costByModelSchema = z.object({
 });
 export const budgetSchema = z.object({
   monthly_limit_usd: nullableNumber,
-  alert_threshold_pct: z.number().int(),
-  period_start: z.string(),
-  period_end: z.string(),
+  alert_threshold_pct: z.number().int().min(1).max(100),
+  period_start: instant,
+  period_end: instant,
   month_to_date_usd: money,
   used_pct: nullableNumber,
   remaining_usd: nullableNumber,
@@ -164,8 +168,8 @@ export const budgetInputSchema = z.object({
 
 export const performanceOverviewSchema = z.object({
   ...windowOut,
-  total_calls: z.number().int(),
-  error_count: z.number().int(),
+  total_calls: count,
+  error_count: count,
   error_rate_pct: nullableNumber,
   avg_latency_ms: nullableNumber,
   p50_ms: nullableNumber,
@@ -175,24 +179,24 @@ export const performanceOverviewSchema = z.object({
 export const latencySeriesSchema = z.object({
   ...seriesOut,
   data: z.array(
-    z.object({ timestamp: z.string(), calls: z.number().int(), p50_ms: nullableNumber, p95_ms: nullableNumber, p99_ms: nullableNumber }),
+    z.object({ timestamp: instant, calls: count, p50_ms: nullableNumber, p95_ms: nullableNumber, p99_ms: nullableNumber }),
   ),
 });
 export const throughputSchema = z.object({
   ...seriesOut,
-  data: z.array(z.object({ timestamp: z.string(), success: z.number().int(), error: z.number().int(), total: z.number().int() })),
+  data: z.array(z.object({ timestamp: instant, success: count, error: count, total: count })),
 });
 export const errorsSchema = z.object({
   ...windowOut,
-  total_errors: z.number().int(),
+  total_errors: count,
   data: z.array(
     z.object({
       error_type: z.string(),
-      count: z.number().int(),
+      count,
       percentage: z.number(),
-      affected_agents: z.number().int(),
+      affected_agents: count,
       agents: z.array(z.string()),
-      last_seen: z.string(),
+      last_seen: instant,
       sample_message: z.string().nullable(),
     }),
   ),

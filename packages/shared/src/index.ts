@@ -1,5 +1,6 @@
 export * from './admin.js';
 export * from './errors.js';
+export * from './headers.js';
 export * from './ingest.js';
 export * from './json-depth.js';
 export * from './money.js';

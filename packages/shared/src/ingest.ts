@@ -51,10 +51,12 @@ const id = () =>
     .regex(NO_NUL, noNul)
     .refine(wellFormed, notWellFormed);
 
-const nonNegativeNumber = z
-  .number({ error: expected('a number') })
-  .refine(Number.isFinite, { error: 'must be a finite number' })
-  .refine((v) => v >= 0, { error: 'must be >= 0' });
+/** Bounds as min/max checks (not refinements), so the document states them too. */
+const boundedNumber = (max: number) =>
+  z
+    .number({ error: expected('a number') })
+    .min(0, { error: 'must be >= 0' })
+    .max(max, { error: `must be <= ${max}` });
 
 const tokenCount = z
   .number({ error: expected('an integer') })
@@ -99,7 +101,9 @@ export const traceInputSchema = z.object({
     })
     .refine((s) => Date.parse(s) <= Date.now() + INGEST_LIMITS.maxFutureSkewMs, {
       error: 'must not be more than 5 minutes in the future',
-    }),
+    })
+    // The document states the format; the pipe above checks it.
+    .meta({ format: 'date-time' }),
   agent_id: id(),
   user_id: z
     .string({ error: 'must be a string or null' })
@@ -109,12 +113,10 @@ export const traceInputSchema = z.object({
     .nullish(),
   model: id(),
   status: z.enum(['success', 'error'], { error: expected('"success" or "error"') }),
-  latency_ms: nonNegativeNumber.refine((v) => v <= INGEST_LIMITS.maxLatencyMs, {
-    error: `must be <= ${INGEST_LIMITS.maxLatencyMs}`,
-  }),
+  latency_ms: boundedNumber(INGEST_LIMITS.maxLatencyMs),
   input_tokens: tokenCount.optional(),
   output_tokens: tokenCount.optional(),
-  cost_usd: nonNegativeNumber.refine((v) => v <= 1_000_000, { error: 'must be <= 1000000' }).optional(),
+  cost_usd: boundedNumber(1_000_000).optional(),
   error_type: z
     .string({ error: 'must be a string' })
     .max(INGEST_LIMITS.maxIdLength, { error: `must be at most ${INGEST_LIMITS.maxIdLength} characters` })
@@ -143,7 +145,7 @@ export const traceInputSchema = z.object({
   tags: tags.optional(),
   cache_read_tokens: tokenCount.optional(),
   cache_write_tokens: tokenCount.optional(),
-  ttft_ms: nonNegativeNumber.optional(),
+  ttft_ms: boundedNumber(INGEST_LIMITS.maxLatencyMs).optional(),
   input: text(INGEST_LIMITS.maxTextLength).nullish(),
   output: text(INGEST_LIMITS.maxTextLength).nullish(),
 }).check((ctx) => {
@@ -180,15 +182,17 @@ export const ingestEnvelopeSchema = z.object({
     }),
 });
 
+const count = z.number().int().nonnegative();
+
 const rejectedTraceSchema = z.object({
-  index: z.number().int(),
+  index: count,
   trace_id: z.string().nullable(),
   errors: z.array(z.string()),
 });
 
 export const ingestResponseSchema = z.object({
-  accepted: z.number().int(),
-  duplicates: z.number().int(),
+  accepted: count,
+  duplicates: count,
   rejected: z.array(rejectedTraceSchema),
   /** Models priced at $0 because the catalog does not know them and no cost_usd was sent. */
   unknown_models: z.array(z.string()),

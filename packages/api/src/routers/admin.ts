@@ -1,5 +1,11 @@
 import { schema } from '@pulse/db';
-import { createKeyResponseSchema, createWorkspaceInputSchema, createWorkspaceResponseSchema, keyPathSchema, workspacePathSchema } from '@pulse/shared';
+import {
+  createKeyResponseSchema,
+  createWorkspaceInputSchema,
+  createWorkspaceResponseSchema,
+  keyPathSchema,
+  workspacePathSchema,
+} from '@pulse/shared';
 import { TRPCError } from '@trpc/server';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -11,7 +17,17 @@ const tags = ['admin'];
 
 export const adminRouter = router({
   createWorkspace: adminProcedure
-    .meta({ openapi: { method: 'POST', path: '/admin/workspaces', tags, summary: 'Create a workspace and its first API key', successDescription: 'Created; the key is shown only this once', protect: true } })
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/admin/workspaces',
+        tags,
+        summary: 'Create a workspace and its first API key',
+        successDescription: 'Created; the key is shown only this once',
+        protect: true,
+      },
+      answers: { success: 201 },
+    })
     .input(createWorkspaceInputSchema)
     .output(createWorkspaceResponseSchema)
     .mutation(async ({ ctx, input }) => {
@@ -20,28 +36,70 @@ export const adminRouter = router({
     }),
 
   createKey: adminProcedure
-    .meta({ openapi: { method: 'POST', path: '/admin/workspaces/{workspace_id}/keys', tags, summary: 'Issue another API key for a workspace', protect: true } })
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/admin/workspaces/{workspace_id}/keys',
+        tags,
+        summary: 'Issue another API key for a workspace',
+        description: 'Takes no body: send none, with or without a Content-Type.',
+        successDescription: 'Created; the key is shown only this once',
+        protect: true,
+      },
+      answers: {
+        success: 201,
+        notFound: { when: 'No such workspace', message: 'Workspace 0194f1c2-7a1e-7c3b-9f00-2d5e8a9b1c01 not found' },
+      },
+    })
     .input(workspacePathSchema)
     .output(createKeyResponseSchema)
     .mutation(async ({ ctx, input }) => {
-      const [ws] = await ctx.database.db.select({ id: schema.workspaces.id }).from(schema.workspaces).where(eq(schema.workspaces.id, input.workspace_id));
+      const [ws] = await ctx.database.db
+        .select({ id: schema.workspaces.id })
+        .from(schema.workspaces)
+        .where(eq(schema.workspaces.id, input.workspace_id));
       if (!ws) throw new TRPCError({ code: 'NOT_FOUND', message: `Workspace ${input.workspace_id} not found` });
       setStatus(ctx, 201);
       return issueKey(ctx.database.db, input.workspace_id);
     }),
 
   revokeKey: adminProcedure
-    .meta({ openapi: { method: 'DELETE', path: '/admin/workspaces/{workspace_id}/keys/{key_id}', tags, summary: 'Revoke an API key', protect: true } })
+    .meta({
+      openapi: {
+        method: 'DELETE',
+        path: '/admin/workspaces/{workspace_id}/keys/{key_id}',
+        tags,
+        summary: 'Revoke an API key',
+        protect: true,
+      },
+      answers: {
+        success: 204,
+        notFound: {
+          when: 'The workspace has no active key with that id',
+          message:
+            'No active key 0194f1c2-7b40-7d15-8e21-5f3a1c9d0e42 in workspace 0194f1c2-7a1e-7c3b-9f00-2d5e8a9b1c01',
+        },
+      },
+    })
     .input(keyPathSchema)
     .output(z.void())
     .mutation(async ({ ctx, input }) => {
       const revoked = await ctx.database.db
         .update(schema.apiKeys)
         .set({ revokedAt: sql`now()` })
-        .where(and(eq(schema.apiKeys.id, input.key_id), eq(schema.apiKeys.workspaceId, input.workspace_id), isNull(schema.apiKeys.revokedAt)))
+        .where(
+          and(
+            eq(schema.apiKeys.id, input.key_id),
+            eq(schema.apiKeys.workspaceId, input.workspace_id),
+            isNull(schema.apiKeys.revokedAt),
+          ),
+        )
         .returning({ id: schema.apiKeys.id });
       if (revoked.length === 0) {
-        throw new TRPCError({ code: 'NOT_FOUND', message: `No active key ${input.key_id} in workspace ${input.workspace_id}` });
+        throw new TRPCError({
+          code: 'NOT_FOUND',
+          message: `No active key ${input.key_id} in workspace ${input.workspace_id}`,
+        });
       }
       setStatus(ctx, 204);
     }),

@@ -16,6 +16,7 @@ export const ingestRouter = router({
           'A trace re-sent with the same trace_id and timestamp counts as a duplicate and is not stored again.',
         protect: true,
       },
+      answers: { partial: true },
     })
     .input(ingestEnvelopeSchema)
     .output(ingestResponseSchema)

@@ -1,3 +1,4 @@
+import { workspaceIdSchema } from '@pulse/shared';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { bearerToken, secretsEqual } from '../auth/keys.js';
@@ -5,11 +6,12 @@ import { databaseUnavailableAnswer } from '../http/db-errors.js';
 import { rootCause } from '../http/errors.js';
 import { noteWorkspace, requestIdOf } from '../http/request-log.js';
 import type { Context } from './context.js';
+import type { PulseMeta } from './meta.js';
 import { trpcErrorBody } from './trpc-error-body.js';
 
 const t = initTRPC
   .context<Context>()
-  .meta<OpenApiMeta>()
+  .meta<OpenApiMeta<PulseMeta>>()
   .create({
     // tRPC's envelope keeps its own fields; message, issues and stack are the error body's.
     errorFormatter({ shape, error, ctx }) {
@@ -42,8 +44,6 @@ const baseProcedure = t.procedure.use(async ({ ctx, next }) => {
   return result;
 });
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function header(ctx: Context, name: string): string | undefined {
   const v = ctx.req.headers[name];
   return Array.isArray(v) ? v[0] : v;
@@ -58,7 +58,7 @@ async function keyOwner(ctx: Context) {
 }
 
 /** Ingest: the workspace is the key's; an X-Workspace-ID that disagrees is 403 (docs/API_SPEC.md §2). */
-export const keyProcedure = baseProcedure.use(async ({ ctx, next }) => {
+export const keyProcedure = baseProcedure.meta({ auth: 'key' }).use(async ({ ctx, next }) => {
   const owner = await keyOwner(ctx);
   const claimed = header(ctx, 'x-workspace-id');
   if (claimed !== undefined && claimed.toLowerCase() !== owner.workspaceId) {
@@ -69,10 +69,10 @@ export const keyProcedure = baseProcedure.use(async ({ ctx, next }) => {
 });
 
 /** Analytics and budget: X-Workspace-ID (400), then the key (401), then ownership (403), in that order. */
-export const workspaceProcedure = baseProcedure.use(async ({ ctx, next }) => {
+export const workspaceProcedure = baseProcedure.meta({ auth: 'workspace' }).use(async ({ ctx, next }) => {
   const claimed = header(ctx, 'x-workspace-id');
   if (!claimed) throw new TRPCError({ code: 'BAD_REQUEST', message: 'Missing X-Workspace-ID header' });
-  if (!UUID_RE.test(claimed)) {
+  if (!workspaceIdSchema.safeParse(claimed).success) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: 'Malformed X-Workspace-ID header: expected a UUID' });
   }
   const owner = await keyOwner(ctx);
@@ -84,7 +84,7 @@ export const workspaceProcedure = baseProcedure.use(async ({ ctx, next }) => {
 });
 
 /** Admin API: 403 to everyone without ADMIN_TOKEN; otherwise the bearer must equal it (401). */
-export const adminProcedure = baseProcedure.use(async ({ ctx, next }) => {
+export const adminProcedure = baseProcedure.meta({ auth: 'admin' }).use(async ({ ctx, next }) => {
   const configured = ctx.config.adminToken;
   if (!configured) throw new TRPCError({ code: 'FORBIDDEN', message: 'The admin API is disabled: ADMIN_TOKEN is not set' });
   const token = bearerToken(ctx.req.headers.authorization);

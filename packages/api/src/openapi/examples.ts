@@ -1,0 +1,230 @@
+import type {
+  agentDistributionSchema,
+  budgetInputSchema,
+  budgetSchema,
+  callsOverTimeSchema,
+  costByModelSchema,
+  costOverviewSchema,
+  costTrendSchema,
+  createKeyResponseSchema,
+  createWorkspaceInputSchema,
+  createWorkspaceResponseSchema,
+  errorsSchema,
+  ingestResponseSchema,
+  latencySeriesSchema,
+  performanceOverviewSchema,
+  throughputSchema,
+  topUsersSchema,
+  traceInputSchema,
+  usageOverviewSchema,
+} from '@pulse/shared';
+import type { z } from 'zod';
+
+/**
+ * Realistic examples of every operation, shaped like demo-workspace answers and typed by the
+ * same schemas the server parses and answers with (a stale field does not compile); the
+ * document test and `redocly lint` check them against the document too.
+ */
+interface OperationExample<Req, Res> {
+  request?: Req;
+  response?: Res;
+  /** The 207 answer, for operations that can reject some items. */
+  partial?: Res;
+}
+type Example<I extends z.ZodType | undefined, O extends z.ZodType | undefined> = OperationExample<
+  I extends z.ZodType ? z.input<I> : never,
+  O extends z.ZodType ? z.input<O> : never
+>;
+
+const WORKSPACE = '0194f1c2-7a1e-7c3b-9f00-2d5e8a9b1c01';
+const KEY_ID = '0194f1c2-7b40-7d15-8e21-5f3a1c9d0e42';
+const from = '2026-11-24T10:00:00.000Z';
+const to = '2026-11-25T10:00:00.000Z';
+const hours = ['2026-11-24T10:00:00.000Z', '2026-11-24T11:00:00.000Z', '2026-11-24T12:00:00.000Z'];
+
+const trace: z.input<typeof traceInputSchema> = {
+  trace_id: 't-1',
+  timestamp: '2026-11-25T10:00:00Z',
+  agent_id: 'support-bot',
+  user_id: 'u-42',
+  model: 'gpt-4o',
+  status: 'success',
+  latency_ms: 812,
+  input_tokens: 1200,
+  output_tokens: 300,
+};
+
+/** Query and path parameter examples, by name: what the reference page's "Test Request" starts from. */
+export const PARAMETER_EXAMPLES: Record<string, string | number> = {
+  range: '7d',
+  from: '2026-11-18T00:00:00Z',
+  to: '2026-11-25T00:00:00Z',
+  agent_id: 'support-bot',
+  model: 'gpt-4o',
+  granularity: 'hour',
+  limit: 10,
+  workspace_id: WORKSPACE,
+  key_id: KEY_ID,
+};
+
+export const OPERATION_EXAMPLES: Record<string, OperationExample<unknown, unknown>> = {
+  'ingest-traces': {
+    request: {
+      traces: [
+        trace,
+        { ...trace, trace_id: 't-2', timestamp: '2026-11-25T10:00:02Z', user_id: null, model: 'gpt-4o-mini', status: 'error', error_type: 'rate_limit', error_message: '429 Too Many Requests', latency_ms: 95 },
+      ],
+    },
+    response: { accepted: 2, duplicates: 0, rejected: [], unknown_models: [] },
+    partial: { accepted: 1, duplicates: 0, rejected: [{ index: 1, trace_id: 't-2', errors: ['latency_ms: must be >= 0'] }], unknown_models: [] },
+  } satisfies Example<z.ZodType<{ traces: Array<z.input<typeof traceInputSchema>> }>, typeof ingestResponseSchema>,
+  'admin-createWorkspace': {
+    request: { name: 'acme' },
+    response: { workspace_id: WORKSPACE, name: 'acme', key_id: KEY_ID, api_key: 'pk_3xQ9v1bNf8sYh2LmKc0Tg7RwZpUd4Ae6' },
+  } satisfies Example<typeof createWorkspaceInputSchema, typeof createWorkspaceResponseSchema>,
+  'admin-createKey': {
+    response: { key_id: KEY_ID, api_key: 'pk_7Hc2Wq5Zr1Jm9Xb4Nt6Ve8Ks0Ly3Pf2Ga' },
+  } satisfies Example<undefined, typeof createKeyResponseSchema>,
+  'admin-revokeKey': {} satisfies Example<undefined, undefined>,
+  'usage-overview': {
+    response: {
+      from,
+      to,
+      total_calls: 10339,
+      unique_users: 180,
+      active_agents: 7,
+      avg_calls_per_user: 57.44,
+      previous: { total_calls: 9836, unique_users: 150, active_agents: 7, avg_calls_per_user: 65.57 },
+    },
+  } satisfies Example<undefined, typeof usageOverviewSchema>,
+  'usage-callsOverTime': {
+    response: { from, to, granularity: 'hour', data: [159, 199, 231].map((calls, i) => ({ timestamp: hours[i]!, calls })) },
+  } satisfies Example<undefined, typeof callsOverTimeSchema>,
+  'usage-agentDistribution': {
+    response: {
+      from,
+      to,
+      total_calls: 10339,
+      data: [
+        { agent_id: 'support-bot', calls: 3105, percentage: 30.03 },
+        { agent_id: 'code-reviewer', calls: 1423, percentage: 13.76 },
+      ],
+    },
+  } satisfies Example<undefined, typeof agentDistributionSchema>,
+  'usage-topUsers': {
+    response: {
+      from,
+      to,
+      data: [
+        { user_id: 'u-42', calls: 7019, cost_usd: 95.25104106, total_tokens: 30571767, last_seen: '2026-11-25T09:49:35.379Z' },
+        { user_id: 'u-7', calls: 3805, cost_usd: 51.94643939, total_tokens: 16762175, last_seen: '2026-11-25T09:49:35.658Z' },
+      ],
+    },
+  } satisfies Example<undefined, typeof topUsersSchema>,
+  'cost-overview': {
+    response: {
+      from,
+      to,
+      total_cost_usd: 141.03881925,
+      avg_cost_per_call_usd: 0.01364144,
+      month_to_date_usd: 3354.1292611,
+      projected_month_usd: 4166.68,
+      budget_usd: 5000,
+      budget_remaining_usd: 1645.8707389,
+      budget_status: 'ok',
+    },
+  } satisfies Example<undefined, typeof costOverviewSchema>,
+  'cost-trend': {
+    response: {
+      from,
+      to,
+      granularity: 'hour',
+      models: ['gpt-4o', 'claude-3-5-haiku'],
+      data: [
+        { timestamp: hours[0]!, total_cost_usd: 5.8125, by_model: { 'gpt-4o': 5.5, 'claude-3-5-haiku': 0.3125 } },
+        { timestamp: hours[1]!, total_cost_usd: 6.0405, by_model: { 'gpt-4o': 5.73, 'claude-3-5-haiku': 0.3105 } },
+      ],
+    },
+  } satisfies Example<undefined, typeof costTrendSchema>,
+  'cost-byModel': {
+    response: {
+      from,
+      to,
+      total_cost_usd: 12.5,
+      data: [
+        { model: 'gpt-4o', cost_usd: 9.1, calls: 300, input_tokens: 90000, output_tokens: 30000, avg_cost_per_call_usd: 0.03033333, percentage: 72.8 },
+        { model: 'claude-3-5-haiku', cost_usd: 3.4, calls: 900, input_tokens: 450000, output_tokens: 120000, avg_cost_per_call_usd: 0.00377778, percentage: 27.2 },
+      ],
+    },
+  } satisfies Example<undefined, typeof costByModelSchema>,
+  'cost-budget': {
+    response: {
+      monthly_limit_usd: 5000,
+      alert_threshold_pct: 80,
+      period_start: '2026-11-01T00:00:00.000Z',
+      period_end: '2026-12-01T00:00:00.000Z',
+      month_to_date_usd: 3354.1292611,
+      used_pct: 67.08,
+      remaining_usd: 1645.8707389,
+      projected_month_usd: 4166.68,
+      status: 'ok',
+    },
+  } satisfies Example<undefined, typeof budgetSchema>,
+  'cost-setBudget': {
+    request: { monthly_limit_usd: 5000, alert_threshold_pct: 80 },
+    response: {
+      monthly_limit_usd: 5000,
+      alert_threshold_pct: 80,
+      period_start: '2026-11-01T00:00:00.000Z',
+      period_end: '2026-12-01T00:00:00.000Z',
+      month_to_date_usd: 3354.1292611,
+      used_pct: 67.08,
+      remaining_usd: 1645.8707389,
+      projected_month_usd: 4166.68,
+      status: 'ok',
+    },
+  } satisfies Example<typeof budgetInputSchema, typeof budgetSchema>,
+  'performance-overview': {
+    response: { from, to, total_calls: 10339, error_count: 312, error_rate_pct: 3.02, avg_latency_ms: 1207.35, p50_ms: 842.5, p95_ms: 3120.8, p99_ms: 6480.1 },
+  } satisfies Example<undefined, typeof performanceOverviewSchema>,
+  'performance-latency': {
+    response: {
+      from,
+      to,
+      granularity: 'hour',
+      data: [
+        { timestamp: hours[0]!, calls: 159, p50_ms: 812.4, p95_ms: 2950.2, p99_ms: 6021.7 },
+        { timestamp: hours[1]!, calls: 0, p50_ms: null, p95_ms: null, p99_ms: null },
+      ],
+    },
+  } satisfies Example<undefined, typeof latencySeriesSchema>,
+  'performance-throughput': {
+    response: {
+      from,
+      to,
+      granularity: 'hour',
+      data: [
+        { timestamp: hours[0]!, success: 154, error: 5, total: 159 },
+        { timestamp: hours[1]!, success: 195, error: 4, total: 199 },
+      ],
+    },
+  } satisfies Example<undefined, typeof throughputSchema>,
+  'performance-errors': {
+    response: {
+      from,
+      to,
+      total_errors: 36,
+      data: [
+        {
+          error_type: 'rate_limit',
+          count: 20,
+          percentage: 55.56,
+          affected_agents: 3,
+          agents: ['support-bot', 'researcher', 'coder'],
+          last_seen: '2026-11-25T09:58:12.004Z',
+          sample_message: '429 Too Many Requests',
+        },
+      ],
+    },
+  } satisfies Example<undefined, typeof errorsSchema>,
+};

@@ -1,0 +1,96 @@
+/**
+ * Every operation of the API through a client generated from the served document
+ * (openapi-typescript types, openapi-fetch calls), successes and error cases. openapi-client.test.ts
+ * copies this file next to the types it generates (`./api-types.js`), type-checks both with
+ * tsc and then runs it: a document that types a call wrongly fails to compile here, and each
+ * `@ts-expect-error` proves the types refuse what the server refuses.
+ */
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { paths } from './api-types.js';
+import type { RecordedAnswer, Target } from './recorded.js';
+
+const UNKNOWN_ID = '0194f1c2-0000-7000-8000-000000000000';
+
+export async function callEveryOperation(target: Target): Promise<RecordedAnswer[]> {
+  const answers: RecordedAnswer[] = [];
+  const recorder: Middleware = {
+    async onResponse({ request, response, schemaPath }) {
+      answers.push({
+        method: request.method.toLowerCase(),
+        path: schemaPath,
+        status: response.status,
+        contentType: response.headers.get('content-type'),
+        retryAfter: response.headers.get('retry-after'),
+        text: await response.clone().text(),
+      });
+    },
+  };
+  const client = (token: string) => {
+    const c = createClient<paths>({ baseUrl: `${target.baseUrl}/api/v1`, headers: { Authorization: `Bearer ${token}` } });
+    c.use(recorder);
+    return c;
+  };
+
+  // Admin: a workspace (201), another key without a body or Content-Type (201), errors.
+  const admin = client(target.adminToken);
+  const created = await admin.POST('/admin/workspaces', { body: { name: 'typed client' } });
+  if (!created.data) throw new Error(`createWorkspace: ${created.response.status}`);
+  const { workspace_id, api_key } = created.data;
+  const second = await admin.POST('/admin/workspaces/{workspace_id}/keys', { params: { path: { workspace_id } } });
+  if (!second.data) throw new Error(`createKey: ${second.response.status}`);
+  await admin.POST('/admin/workspaces/{workspace_id}/keys', { params: { path: { workspace_id: UNKNOWN_ID } } });
+  await admin.POST('/admin/workspaces/{workspace_id}/keys', { params: { path: { workspace_id: 'not-a-uuid' } } });
+  await admin.POST('/admin/workspaces', { body: { name: '' } });
+  await client('wrong-admin-token').POST('/admin/workspaces', { body: { name: 'nope' } });
+  await admin.DELETE('/admin/workspaces/{workspace_id}/keys/{key_id}', { params: { path: { workspace_id, key_id: second.data.key_id } } });
+  await admin.DELETE('/admin/workspaces/{workspace_id}/keys/{key_id}', { params: { path: { workspace_id, key_id: second.data.key_id } } });
+
+  // Ingest: 200, 207, 400, 403, 413, 415.
+  const api = client(api_key);
+  const now = new Date(Date.now() - 60_000).toISOString();
+  const trace = { trace_id: 't-1', timestamp: now, agent_id: 'support-bot', user_id: 'u-1', model: 'gpt-4o', status: 'success' as const, latency_ms: 812, input_tokens: 1000, output_tokens: 200 };
+  await api.POST('/traces', { body: { traces: [trace, { ...trace, trace_id: 't-2', status: 'error', error_type: 'timeout' }] } });
+  await api.POST('/traces', { body: { traces: [{ ...trace, trace_id: 't-3' }, { ...trace, trace_id: 't-4', latency_ms: -1 }] } });
+  // @ts-expect-error a misspelt field and a number for a string do not compile (issue: `{traces:[{trase_id:1}]}`).
+  await api.POST('/traces', { body: { traces: [{ trase_id: 1 }] } });
+  await api.POST('/traces', { body: { traces: [] } });
+  await api.POST('/traces', { params: { header: { 'X-Workspace-ID': UNKNOWN_ID } }, body: { traces: [trace] } });
+  await api.POST('/traces', { body: { traces: [trace] }, bodySerializer: () => JSON.stringify({ traces: [{ ...trace, error_message: 'x'.repeat(6 * 1024 * 1024) }] }) });
+  await api.POST('/traces', { body: { traces: [trace] }, headers: { 'Content-Type': 'text/plain' } });
+
+  // Every analytics GET and the budget, with the header and the document's parameters.
+  const header = { 'X-Workspace-ID': workspace_id };
+  const window = { range: '7d', agent_id: 'support-bot' } as const;
+  await api.GET('/usage/overview', { params: { header, query: window } });
+  await api.GET('/usage/calls-over-time', { params: { header, query: { ...window, granularity: 'hour' } } });
+  await api.GET('/usage/agent-distribution', { params: { header, query: { range: '24h' } } });
+  await api.GET('/usage/top-users', { params: { header, query: { ...window, limit: 5 } } });
+  await api.GET('/cost/overview', { params: { header, query: { range: 'custom', from: '2026-01-01T00:00:00Z', to: '2026-01-08T00:00:00Z' } } });
+  await api.GET('/cost/trend', { params: { header, query: { range: '30d', granularity: 'day', model: 'gpt-4o' } } });
+  await api.GET('/cost/by-model', { params: { header, query: { range: '1h' } } });
+  await api.GET('/cost/budget', { params: { header } });
+  await api.PUT('/cost/budget', { params: { header }, body: { monthly_limit_usd: 200, alert_threshold_pct: 80 } });
+  await api.PUT('/cost/budget', { params: { header }, body: { monthly_limit_usd: null } });
+  await api.GET('/performance/overview', { params: { header, query: window } });
+  await api.GET('/performance/latency', { params: { header, query: { range: '24h', granularity: 'minute' } } });
+  await api.GET('/performance/throughput', { params: { header, query: window } });
+  await api.GET('/performance/errors', { params: { header, query: { ...window, limit: 3 } } });
+
+  // Their errors: 400 (bad value, missing header, bucket count), 401, 403, 431.
+  // @ts-expect-error the range is an enum.
+  await api.GET('/usage/overview', { params: { header, query: { range: '2d' } } });
+  // @ts-expect-error X-Workspace-ID is required.
+  await api.GET('/usage/overview', { params: { query: window } });
+  await api.GET('/usage/calls-over-time', { params: { header, query: { range: '30d', granularity: 'minute' } } });
+  await api.PUT('/cost/budget', { params: { header }, body: { monthly_limit_usd: -5 } });
+  await client('pk_unknown').GET('/cost/budget', { params: { header } });
+  await api.GET('/cost/budget', { params: { header: { 'X-Workspace-ID': UNKNOWN_ID } } });
+  await api.GET('/performance/overview', { params: { header, query: window }, headers: { 'X-Padding': 'x'.repeat(20 * 1024) } });
+
+  // Last, as it spends the key's query budget: 429 with Retry-After.
+  for (let i = 0; i <= target.queryLimit; i++) {
+    const { response } = await api.GET('/cost/budget', { params: { header } });
+    if (response.status === 429) break;
+  }
+  return answers;
+}
