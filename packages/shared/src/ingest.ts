@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { jsonDepthExceeds, MAX_METADATA_DEPTH } from './json-depth.js';
+import { NO_NUL_MESSAGE, storableText, WELL_FORMED_MESSAGE } from './text.js';
 
 /** Limits of docs/API_SPEC.md §2, shared by the api (validation) and docs. */
 export const INGEST_LIMITS = {
@@ -20,32 +21,20 @@ export const INGEST_LIMITS = {
 const expected = (what: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? 'is required' : `must be ${what}`;
 
-/** PostgreSQL text cannot hold NUL; refuse it here rather than fail the whole batch there. */
-// eslint-disable-next-line no-control-regex -- NUL is exactly what this pattern is about
-const NO_NUL = /^[^\u0000]*$/;
-const noNul = { error: 'must not contain NUL (\\u0000) characters' };
-
-/**
- * An unpaired UTF-16 surrogate cannot be stored as UTF-8 text (PostgreSQL refuses it in
- * jsonb and the drivers would silently turn it into U+FFFD in text): refuse it here.
- */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /**
  * Escapes in JSON.stringify output: NUL is `\u0000` and a lone surrogate the only \uD800–\uDFFF
  * escape, each after an odd number of backslashes (an even number is the text "\u…" itself).
  */
 const ESCAPED_NUL = /(?<!\\)(?:\\\\)*\\u0000/;
 const ESCAPED_LONE_SURROGATE = /(?<!\\)(?:\\\\)*\\u[dD][89a-fA-F][0-9a-fA-F]{2}/;
-const wellFormed = (s: string) => !LONE_SURROGATE.test(s);
-const notWellFormed = { error: 'must be valid Unicode text (no unpaired surrogate code unit)' };
 
 const id = () =>
-  z
-    .string({ error: expected('a string') })
-    .min(1, { error: 'must not be empty' })
-    .max(INGEST_LIMITS.maxIdLength, { error: `must be at most ${INGEST_LIMITS.maxIdLength} characters` })
-    .regex(NO_NUL, noNul)
-    .refine(wellFormed, notWellFormed);
+  storableText(
+    z
+      .string({ error: expected('a string') })
+      .min(1, { error: 'must not be empty' })
+      .max(INGEST_LIMITS.maxIdLength, { error: `must be at most ${INGEST_LIMITS.maxIdLength} characters` }),
+  );
 
 const nonNegativeNumber = z
   .number({ error: expected('a number') })
@@ -57,6 +46,39 @@ const tokenCount = z
   .int({ error: 'must be an integer' })
   .min(0, { error: 'must be >= 0' })
   .max(INGEST_LIMITS.maxTokens, { error: `must be <= ${INGEST_LIMITS.maxTokens}` });
+
+/** Where in a parsed JSON value the first non-finite number is (JSON.parse reads `1e400` as Infinity). */
+function nonFiniteNumberPath(value: unknown): PropertyKey[] | undefined {
+  const stack: Array<[unknown, PropertyKey[]]> = [[value, []]];
+  while (stack.length > 0) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'number' && !Number.isFinite(v)) return path;
+    if (v !== null && typeof v === 'object') for (const [key, child] of Object.entries(v)) stack.push([child, [...path, Array.isArray(v) ? Number(key) : key]]);
+  }
+  return undefined;
+}
+
+/**
+ * Trace metadata: a JSON object stored exactly as sent. It is checked as it is, not copied
+ * the way `z.record` copies (by assignment, which drops an own `__proto__` key); checks stop
+ * at the first failure, since the later ones serialise the value. What passes is an object:
+ * typed so for its users.
+ */
+const metadataSchema = z
+  .unknown()
+  .superRefine((m, ctx) => {
+    const fail = (message: string, path: PropertyKey[] = []) => ctx.addIssue({ code: 'custom', message, path });
+    if (m === null || typeof m !== 'object' || Array.isArray(m)) return fail('must be an object');
+    // First: the checks after it walk and serialise the value.
+    if (jsonDepthExceeds(m, MAX_METADATA_DEPTH)) return fail(`must nest at most ${MAX_METADATA_DEPTH} levels deep`);
+    const infinite = nonFiniteNumberPath(m);
+    if (infinite) return fail('must be a finite number (JSON numbers such as 1e400 are out of range)', infinite);
+    const json = JSON.stringify(m);
+    if (Buffer.byteLength(json, 'utf8') > INGEST_LIMITS.maxMetadataBytes) return fail(`must be at most ${INGEST_LIMITS.maxMetadataBytes} bytes as JSON`);
+    if (ESCAPED_NUL.test(json)) return fail(NO_NUL_MESSAGE);
+    if (ESCAPED_LONE_SURROGATE.test(json)) return fail(WELL_FORMED_MESSAGE);
+  })
+  .meta({ type: 'object', description: `A JSON object of at most ${INGEST_LIMITS.maxMetadataBytes} bytes, nested at most ${MAX_METADATA_DEPTH} levels` }) as z.ZodType<Record<string, unknown>, Record<string, unknown>>;
 
 /**
  * One trace as sent on the wire (docs/API_SPEC.md §2). `timestamp` stays a string here; it is
@@ -74,12 +96,9 @@ export const traceInputSchema = z.object({
       error: 'must not be more than 5 minutes in the future',
     }),
   agent_id: id(),
-  user_id: z
-    .string({ error: 'must be a string or null' })
-    .max(INGEST_LIMITS.maxIdLength, { error: `must be at most ${INGEST_LIMITS.maxIdLength} characters` })
-    .regex(NO_NUL, noNul)
-    .refine(wellFormed, notWellFormed)
-    .nullish(),
+  user_id: storableText(
+    z.string({ error: 'must be a string or null' }).max(INGEST_LIMITS.maxIdLength, { error: `must be at most ${INGEST_LIMITS.maxIdLength} characters` }),
+  ).nullish(),
   model: id(),
   status: z.enum(['success', 'error'], { error: expected('"success" or "error"') }),
   latency_ms: nonNegativeNumber.refine((v) => v <= INGEST_LIMITS.maxLatencyMs, {
@@ -88,30 +107,15 @@ export const traceInputSchema = z.object({
   input_tokens: tokenCount.optional(),
   output_tokens: tokenCount.optional(),
   cost_usd: nonNegativeNumber.refine((v) => v <= 1_000_000, { error: 'must be <= 1000000' }).optional(),
-  error_type: z
-    .string({ error: 'must be a string' })
-    .max(INGEST_LIMITS.maxIdLength, { error: `must be at most ${INGEST_LIMITS.maxIdLength} characters` })
-    .regex(NO_NUL, noNul)
-    .refine(wellFormed, notWellFormed)
-    .nullish(),
-  error_message: z
-    .string({ error: 'must be a string' })
-    .max(INGEST_LIMITS.maxErrorMessageLength, {
+  error_type: storableText(
+    z.string({ error: 'must be a string' }).max(INGEST_LIMITS.maxIdLength, { error: `must be at most ${INGEST_LIMITS.maxIdLength} characters` }),
+  ).nullish(),
+  error_message: storableText(
+    z.string({ error: 'must be a string' }).max(INGEST_LIMITS.maxErrorMessageLength, {
       error: `must be at most ${INGEST_LIMITS.maxErrorMessageLength} characters`,
-    })
-    .regex(NO_NUL, noNul)
-    .refine(wellFormed, notWellFormed)
-    .nullish(),
-  metadata: z
-    .record(z.string(), z.unknown(), { error: 'must be an object' })
-    // First, and stopping there: the checks after it serialise the value.
-    .refine((m) => !jsonDepthExceeds(m, MAX_METADATA_DEPTH), { error: `must nest at most ${MAX_METADATA_DEPTH} levels deep`, abort: true })
-    .refine((m) => Buffer.byteLength(JSON.stringify(m), 'utf8') <= INGEST_LIMITS.maxMetadataBytes, {
-      error: `must be at most ${INGEST_LIMITS.maxMetadataBytes} bytes as JSON`,
-    })
-    .refine((m) => !ESCAPED_NUL.test(JSON.stringify(m)), noNul)
-    .refine((m) => !ESCAPED_LONE_SURROGATE.test(JSON.stringify(m)), notWellFormed)
-    .nullish(),
+    }),
+  ).nullish(),
+  metadata: metadataSchema.nullish(),
 });
 
 /** The envelope is checked first: a bad envelope stores nothing (400). Items are checked one by one. */

@@ -4,6 +4,7 @@ import { bearerToken, secretsEqual } from '../auth/keys.js';
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../http/db-errors.js';
 import { rootCause } from '../http/errors.js';
 import type { Context } from './context.js';
+import { InvalidInputError } from './input-error.js';
 import { trpcErrorBody } from './trpc-error-body.js';
 
 const t = initTRPC
@@ -68,15 +69,26 @@ export const keyProcedure = baseProcedure.use(async ({ ctx, next }) => {
 /** Analytics and budget: X-Workspace-ID (400), then the key (401), then ownership (403), in that order. */
 export const workspaceProcedure = baseProcedure.use(async ({ ctx, next }) => {
   const claimed = header(ctx, 'x-workspace-id');
-  if (!claimed) throw new TRPCError({ code: 'BAD_REQUEST', message: 'Missing X-Workspace-ID header' });
+  if (!claimed) throw new InvalidInputError([{ path: 'X-Workspace-ID', message: 'is required' }], 'Missing X-Workspace-ID header');
   if (!UUID_RE.test(claimed)) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Malformed X-Workspace-ID header: expected a UUID' });
+    throw new InvalidInputError([{ path: 'X-Workspace-ID', message: 'must be a UUID' }], 'Malformed X-Workspace-ID header: expected a UUID');
   }
   const owner = await keyOwner(ctx);
   if (owner.workspaceId !== claimed.toLowerCase()) {
     throw new TRPCError({ code: 'FORBIDDEN', message: 'The API key does not belong to the workspace in X-Workspace-ID' });
   }
   return next({ ctx: { ...ctx, workspaceId: owner.workspaceId } });
+});
+
+/**
+ * Analytics and budget reads: over REST a query parameter the adapter would drop silently (an
+ * empty one such as `agent_id=`) is a 400 naming it rather than taken as absent
+ * (docs/API_SPEC.md §3); checked after authentication, as every other parameter is.
+ */
+export const workspaceQueryProcedure = workspaceProcedure.use(({ ctx, next }) => {
+  const [first, ...rest] = ctx.queryParamIssues;
+  if (first) throw new InvalidInputError([first, ...rest]);
+  return next();
 });
 
 /** Admin API: 403 to everyone without ADMIN_TOKEN; otherwise the bearer must equal it (401). */
