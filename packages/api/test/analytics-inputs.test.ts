@@ -32,6 +32,8 @@ it.each([
   ['/usage/overview?range=custom&from=&to=2026-01-01T00:00:00Z', ['from']],
   ['/usage/top-users?limit=', ['limit']],
   ['/usage/overview?agnet_id=x', ['agnet_id']],
+  ['/usage/overview?workspace_id=00000000-0000-4000-8000-000000000000', ['workspace_id']],
+  ['/usage/overview?__proto__=x', ['__proto__']],
   ['/cost/budget?range=7d', ['range']],
 ])('GET %s is a 400 naming %j', async (pathAndQuery, fields) => {
   expect(await restIssues(pathAndQuery)).toEqual({ status: 400, fields });
