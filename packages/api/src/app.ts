@@ -16,6 +16,7 @@ import { sendError } from './http/error-body.js';
 import { rootCause } from './http/errors.js';
 import { acceptBodylessRequests } from './http/bodyless-requests.js';
 import { asksCacheBypass } from './http/cache-bypass.js';
+import { queryParamIssues } from './http/query-param-issues.js';
 import { rejectDeepJson } from './http/json-depth.js';
 import { requestIdOf, requestLog } from './http/request-log.js';
 import { noContentWithoutType } from './http/no-content.js';
@@ -48,7 +49,15 @@ export function createApp(deps: AppDeps) {
     keys: new KeyStore(database),
     onWorkspaceWrite: (workspaceId) => cache.bumpVersion(workspaceId),
   };
-  const createContext = ({ req, res }: { req: Request; res: Response }): Context => ({ ...services, req, res, cacheBypass: asksCacheBypass(req, config) });
+  const createContext = ({ req, res }: { req: Request; res: Response }): Context => ({
+    ...services,
+    req,
+    res,
+    cacheBypass: asksCacheBypass(req, config),
+    queryParamIssues: [],
+  });
+  // The REST adapter drops empty query values as if absent; the procedures refuse them instead.
+  const createRestContext = ({ req, res }: { req: Request; res: Response }): Context => ({ ...createContext({ req, res }), queryParamIssues: queryParamIssues(req) });
   const showStack = config.nodeEnv === 'development';
 
   const app = express();
@@ -122,7 +131,7 @@ export function createApp(deps: AppDeps) {
     normalizeRestErrors(showStack),
     createOpenApiExpressMiddleware({
       router: appRouter,
-      createContext,
+      createContext: createRestContext,
       maxBodySize: INGEST_LIMITS.maxBodyBytes,
       // Procedures choose non-200 success codes (201, 204, 207) through setStatus().
       responseMeta: ({ ctx, errors }) => {
@@ -164,7 +173,7 @@ export function createApp(deps: AppDeps) {
       return;
     }
     if (e.type === 'entity.parse.failed') {
-      sendError(res, 400, { code: 'PARSE_ERROR', message: 'Request body is not valid JSON' });
+      sendError(res, 400, { code: 'PARSE_ERROR', message: 'Request body is not valid JSON', issues: [{ path: 'body', message: 'is not valid JSON' }] });
       return;
     }
     if (unavailable) {
@@ -172,7 +181,9 @@ export function createApp(deps: AppDeps) {
       return;
     }
     if (e.status && e.status >= 400 && e.status < 500) {
-      sendError(res, e.status, { code: 'BAD_REQUEST', message: e.message ?? 'Bad request' });
+      // Every other 4xx of the body parser is about the body (docs/API_SPEC.md §1: a 400 names its field).
+      const message = e.message ?? 'Bad request';
+      sendError(res, e.status, { code: 'BAD_REQUEST', message, ...(e.status === 400 ? { issues: [{ path: 'body', message }] } : {}) });
       return;
     }
     logger.error({ err, request_id: requestIdOf(res) }, 'unhandled error');

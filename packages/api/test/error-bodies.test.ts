@@ -44,14 +44,28 @@ describe('400 bodies', () => {
     expect(body.message).toMatch(/^Invalid request: /);
   });
 
-  it('a missing X-Workspace-ID, a body that is not JSON or one nested too deep: code and message', async () => {
+  it('a missing or malformed X-Workspace-ID, a body that is not JSON or one nested too deep: issues name the header or the body', async () => {
     const missing = await rest('/api/v1/usage/overview', { headers: { authorization: `Bearer ${ws.api_key}` } });
-    expect(missing).toEqual({ status: 400, body: { code: 'BAD_REQUEST', message: 'Missing X-Workspace-ID header' } });
+    expect(missing).toEqual({
+      status: 400,
+      body: { code: 'BAD_REQUEST', message: 'Missing X-Workspace-ID header', issues: [{ path: 'X-Workspace-ID', message: 'is required' }] },
+    });
+    const malformed = await rest('/api/v1/usage/overview', { headers: { authorization: `Bearer ${ws.api_key}`, 'x-workspace-id': 'nope' } });
+    expect(malformed.body.issues).toEqual([{ path: 'X-Workspace-ID', message: 'must be a UUID' }]);
+    const overTrpc = await fetch(`${srv.url}/trpc/usage.overview?input=${encodeURIComponent('{}')}`, { headers: { authorization: `Bearer ${ws.api_key}` } });
+    expect(((await overTrpc.json()) as { error: { data: { issues: unknown } } }).error.data.issues).toEqual([{ path: 'X-Workspace-ID', message: 'is required' }]);
+
     const headers = { authorization: `Bearer ${ws.api_key}`, 'content-type': 'application/json' };
     const notJson = await rest('/api/v1/traces', { method: 'POST', headers, body: '{"traces": [' });
-    expect(notJson).toEqual({ status: 400, body: { code: 'PARSE_ERROR', message: 'Request body is not valid JSON' } });
+    expect(notJson).toEqual({
+      status: 400,
+      body: { code: 'PARSE_ERROR', message: 'Request body is not valid JSON', issues: [{ path: 'body', message: 'is not valid JSON' }] },
+    });
     const deep = await rest('/api/v1/traces', { method: 'POST', headers, body: `{"traces": ${'['.repeat(200)}${']'.repeat(200)}}` });
-    expect(deep).toEqual({ status: 400, body: { code: 'BAD_REQUEST', message: 'Request body is nested more than 72 levels deep' } });
+    expect(deep).toEqual({
+      status: 400,
+      body: { code: 'BAD_REQUEST', message: 'Request body is nested more than 72 levels deep', issues: [{ path: 'body', message: 'must nest at most 72 levels deep' }] },
+    });
   });
 });
 

@@ -313,12 +313,43 @@ const analyticsGets = Object.entries(doc.paths ?? {})
   .filter(([p, ops]) => ops?.get && !p.startsWith('/admin'))
   .map(([p, ops]) => ({ path: p, params: ((ops!.get!.parameters ?? []) as Array<{ name: string; in: string }>).filter((x) => x.in === 'query').map((x) => x.name) }));
 
+/** Any instant an ISO-8601 string with an offset can spell, year 0000 to 9999, edges included. */
+const anyIsoDate = fc.oneof(
+  fc.constantFrom(
+    '0000-01-01T00:00:00Z',
+    '0000-12-31T23:59:59.999Z',
+    '0001-01-01T00:00:00.000Z',
+    '0001-01-01T00:00:00+14:00',
+    '0001-01-02T00:00:00.000Z',
+    '1969-12-31T23:59:59.999Z',
+    '1999-12-31T23:59:59.999Z',
+    '2000-01-01T00:00:00Z',
+    '2100-01-01T00:00:00Z',
+    '2100-01-01T00:00:00.001Z',
+    '9999-12-31T23:59:59.999Z',
+    '9999-12-31T23:59:59-14:00',
+  ),
+  fc
+    .record({
+      date: fc.date({ min: new Date('0000-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }),
+      offsetMinutes: fc.integer({ min: -23 * 60 - 59, max: 23 * 60 + 59 }),
+    })
+    .map(({ date, offsetMinutes }) => {
+      const sign = offsetMinutes < 0 ? '-' : '+';
+      const abs = Math.abs(offsetMinutes);
+      const offset = offsetMinutes === 0 ? 'Z' : `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+      return date.toISOString().replace('Z', offset);
+    }),
+);
+
 const paramValue = fc.oneof(
   fc.constantFrom('1h', '24h', '7d', '30d', 'custom', 'minute', 'hour', 'day', '10', '1', '100'),
   fc.constantFrom('', ' ', '0', '-1', '101', '1.5', '1e3', '0x10', 'NaN', 'Infinity', '-Infinity', 'null', 'true', '[]', '{}', '24H', '1d', 'custom ', 'hourly'),
   fc.constantFrom(...SQL_LOOKING),
   absurdDates.filter((d): d is string => typeof d === 'string'),
   fc.date({ min: new Date('2026-01-01T00:00:00Z'), max: new Date('2026-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString()),
+  anyIsoDate,
+  fc.constantFrom('\u0000', 'a\u0000b', '\uD800', 'x\uDFFF'),
   fc.string({ unit: 'grapheme', maxLength: 30 }),
   fc.string({ unit: 'binary', maxLength: 30 }),
   fc.string({ minLength: 129, maxLength: 2000 }),
@@ -340,12 +371,16 @@ describe('hostile analytics parameters', () => {
         const res = await getJson(`/api/v1${path}${qs ? `?${qs}` : ''}`);
         const context = `${path}?${qs.slice(0, 300)} -> ${res.status} ${res.text.slice(0, 500)}`;
         expect([200, 400], context).toContain(res.status);
+        // An unknown or empty parameter is never taken as absent.
+        if (params.some(([name, value]) => !analyticsGets[op]!.params.includes(name) || value === '')) expect(res.status, context).toBe(400);
         if (res.status === 400) {
           expectErrorBody(res.body, context);
-          // Every invalid parameter is named in issues, the bucket count's granularity too.
+          // Every invalid parameter is named in issues (the bucket count's granularity too), and
+          // only parameters: a known one or one that was sent.
           const fields: string[] = res.body.issues.map((i: { path: string }) => i.path);
           expect(fields.length, context).toBeGreaterThan(0);
-          for (const f of fields) expect(['range', 'from', 'to', 'agent_id', 'model', 'granularity', 'limit'], context).toContain(f);
+          const sent = params.map(([name]) => name);
+          for (const f of fields) expect(['range', 'from', 'to', 'agent_id', 'model', 'granularity', 'limit', ...sent], context).toContain(f);
           for (const f of fields) expect(res.body.message, context).toContain(f);
         } else if (path !== '/cost/budget') {
           expect(Date.parse(res.body.from), context).toBeLessThan(Date.parse(res.body.to));
@@ -374,11 +409,52 @@ describe('hostile analytics parameters', () => {
         const url = `/trpc/${name}?input=${encodeURIComponent(json)}`;
         const res = await getJson(url);
         const context = `${name} ${JSON.stringify(value).slice(0, 300)} -> ${res.status} ${res.text.slice(0, 500)}`;
-        // A URL longer than the 16 KiB header limit is node's 431, before any of our code.
-        expect(url.length > 15 * 1024 ? [431] : [200, 400], context).toContain(res.status);
+        // A URL longer than the 16 KiB header limit is node's 431, before any of our code (near
+        // the limit the other headers decide).
+        expect(url.length > 16 * 1024 ? [431] : url.length > 15 * 1024 ? [200, 400, 431] : [200, 400], context).toContain(res.status);
         if (res.status === 400) {
-          expect(res.body.error.message, context).toMatch(/range|from|to|agent_id|model|granularity|limit|input|expected/);
+          expect(res.body.error.message, context).toMatch(/range|from|to|agent_id|model|granularity|limit|input|expected|is not a known parameter/);
           expect(res.body.error.data.issues.length, context).toBeGreaterThan(0);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('custom windows anywhere from year 0000 to 9999, any offset: a 200 or a 400 naming from or to; never a 5xx', async () => {
+    const operations = [
+      ['usage.overview', '/usage/overview'],
+      ['usage.callsOverTime', '/usage/calls-over-time'],
+      ['usage.agentDistribution', '/usage/agent-distribution'],
+      ['usage.topUsers', '/usage/top-users'],
+      ['cost.overview', '/cost/overview'],
+      ['cost.trend', '/cost/trend'],
+      ['cost.byModel', '/cost/by-model'],
+      ['performance.overview', '/performance/overview'],
+      ['performance.latency', '/performance/latency'],
+      ['performance.throughput', '/performance/throughput'],
+      ['performance.errors', '/performance/errors'],
+    ] as const;
+    const windowArb = fc.oneof(
+      fc.record({ from: anyIsoDate, to: anyIsoDate }),
+      // Short windows near the edges, so that many are in order and small enough for a series.
+      fc.record({ from: anyIsoDate, spanMinutes: fc.integer({ min: 1, max: 24 * 60 }) }).map(({ from, spanMinutes }) => ({
+        from,
+        to: new Date(Date.parse(from) + spanMinutes * 60_000).toISOString(),
+      })),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...operations), windowArb, fc.boolean(), async ([name, path], { from, to }, viaTrpc) => {
+        const series = ['/usage/calls-over-time', '/cost/trend', '/performance/latency', '/performance/throughput'].includes(path);
+        const url = viaTrpc
+          ? `/trpc/${name}?input=${encodeURIComponent(JSON.stringify({ range: 'custom', from, to }))}`
+          : `/api/v1${path}?${new URLSearchParams({ range: 'custom', from, to, ...(series ? { granularity: 'day' } : {}) })}`;
+        const res = await getJson(url);
+        const context = `${url} -> ${res.status} ${res.text.slice(0, 500)}`;
+        expect([200, 400], context).toContain(res.status);
+        if (res.status === 400) {
+          const issues: Array<{ path: string }> = viaTrpc ? res.body.error.data.issues : res.body.issues;
+          for (const i of issues) expect(['from', 'to', 'granularity'], context).toContain(i.path);
         }
       }),
       RUNS,

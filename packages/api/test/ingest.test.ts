@@ -245,7 +245,7 @@ describe('POST /api/v1/traces', () => {
     it('400 for a body that is not JSON', async () => {
       const res = await sendTraces(srv.url, ws.api_key, '{"traces": [');
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ code: 'PARSE_ERROR', message: 'Request body is not valid JSON' });
+      expect(res.body).toEqual({ code: 'PARSE_ERROR', message: 'Request body is not valid JSON', issues: [{ path: 'body', message: 'is not valid JSON' }] });
     });
 
     it('accepts 1000 traces', async () => {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { storableText } from './text.js';
 
 export const createWorkspaceInputSchema = z.object({
-  name: z.string({ error: 'name is required' }).trim().min(1, { error: 'must not be empty' }).max(128, { error: 'must be at most 128 characters' }),
+  name: storableText(z.string({ error: 'name is required' }).trim().min(1, { error: 'must not be empty' }).max(128, { error: 'must be at most 128 characters' })),
 });
 export const createWorkspaceResponseSchema = z.object({
   workspace_id: z.uuid(),

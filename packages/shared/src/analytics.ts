@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableText } from './text.js';
 
 /** The query parameters every analytics GET takes (docs/API_SPEC.md §3). */
 export const RANGES = ['1h', '24h', '7d', '30d', 'custom'] as const;
@@ -16,14 +17,29 @@ export const GRANULARITY_MS: Record<Granularity, number> = { minute: 60_000, hou
 export const MAX_BUCKETS = 1500;
 export const MAX_CUSTOM_WINDOW_MS = 366 * 86_400_000;
 
-const isoInstant = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with Z or an offset' });
+/**
+ * The instants a window may start and end at (docs/API_SPEC.md §3): every trace lies between
+ * them (ingest refuses traces before 2000, or in the future), and PostgreSQL and the window
+ * arithmetic (the previous window, bucket edges) stay far inside their own ranges.
+ */
+export const WINDOW_BOUNDS = { min: '2000-01-01T00:00:00.000Z', max: '2100-01-01T00:00:00.000Z' } as const;
+
+const isoInstant = z.iso
+  .datetime({ offset: true, error: 'must be an ISO-8601 date-time with Z or an offset' })
+  .refine((s) => Date.parse(s) >= Date.parse(WINDOW_BOUNDS.min) && Date.parse(s) <= Date.parse(WINDOW_BOUNDS.max), {
+    error: `must be between ${WINDOW_BOUNDS.min} and ${WINDOW_BOUNDS.max}`,
+  })
+  .meta({ description: `An instant from ${WINDOW_BOUNDS.min} to ${WINDOW_BOUNDS.max}, with Z or an offset` });
+
+/** An exact agent or model name: what ingest can store, so NUL and lone surrogates are a 400. */
+const nameFilter = () => storableText(z.string().min(1, { error: 'must not be empty' }).max(128, { error: 'must be at most 128 characters' })).optional();
 
 const windowFields = {
   range: z.enum(RANGES, { error: `must be one of ${RANGES.join(', ')}` }).default('24h'),
   from: isoInstant.optional(),
   to: isoInstant.optional(),
-  agent_id: z.string().min(1, { error: 'must not be empty' }).max(128).optional(),
-  model: z.string().min(1, { error: 'must not be empty' }).max(128).optional(),
+  agent_id: nameFilter(),
+  model: nameFilter(),
 };
 
 type WindowShape = { range: Range; from?: string | undefined; to?: string | undefined };
@@ -45,14 +61,17 @@ function checkWindow(v: WindowShape, ctx: z.RefinementCtx) {
   else if (span > MAX_CUSTOM_WINDOW_MS) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be at most 366 days after from' });
 }
 
-export const windowInputSchema = z.object(windowFields).superRefine(checkWindow);
+// Strict: a misspelt parameter (`agnet_id`) is a 400 naming it, not an unfiltered answer.
+export const windowInputSchema = z.strictObject(windowFields).superRefine(checkWindow);
 export const seriesInputSchema = z
-  .object({ ...windowFields, granularity: z.enum(GRANULARITIES, { error: 'must be minute, hour or day' }).optional() })
+  .strictObject({ ...windowFields, granularity: z.enum(GRANULARITIES, { error: 'must be minute, hour or day' }).optional() })
   .superRefine(checkWindow);
 const limitField = (fallback: number) =>
   z.number({ error: 'must be an integer' }).int({ error: 'must be an integer' }).min(1, { error: 'must be >= 1' }).max(100, { error: 'must be <= 100' }).default(fallback);
-export const topUsersInputSchema = z.object({ ...windowFields, limit: limitField(10) }).superRefine(checkWindow);
-export const errorsInputSchema = z.object({ ...windowFields, limit: limitField(20) }).superRefine(checkWindow);
+export const topUsersInputSchema = z.strictObject({ ...windowFields, limit: limitField(10) }).superRefine(checkWindow);
+export const errorsInputSchema = z.strictObject({ ...windowFields, limit: limitField(20) }).superRefine(checkWindow);
+/** `GET /cost/budget` takes no parameters; any sent is a 400 naming it. */
+export const budgetQueryInputSchema = z.strictObject({});
 
 export type WindowInput = z.infer<typeof windowInputSchema>;
 

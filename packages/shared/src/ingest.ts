@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { jsonDepthExceeds, MAX_METADATA_DEPTH } from './json-depth.js';
+import { NO_NUL_MESSAGE, storableText, WELL_FORMED_MESSAGE } from './text.js';
 
 /** Limits of docs/API_SPEC.md §2, shared by the api (validation) and docs. */
 export const INGEST_LIMITS = {
@@ -24,32 +25,20 @@ export const INGEST_LIMITS = {
 const expected = (what: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? 'is required' : `must be ${what}`;
 
-/** PostgreSQL text cannot hold NUL; refuse it here rather than fail the whole batch there. */
-// eslint-disable-next-line no-control-regex -- NUL is exactly what this pattern is about
-const NO_NUL = /^[^\u0000]*$/;
-const noNul = { error: 'must not contain NUL (\\u0000) characters' };
-
-/**
- * An unpaired UTF-16 surrogate cannot be stored as UTF-8 text (PostgreSQL refuses it in
- * jsonb and the drivers would silently turn it into U+FFFD in text): refuse it here.
- */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /**
  * Escapes in JSON.stringify output: NUL is `\u0000` and a lone surrogate the only \uD800–\uDFFF
  * escape, each after an odd number of backslashes (an even number is the text "\u…" itself).
  */
 const ESCAPED_NUL = /(?<!\\)(?:\\\\)*\\u0000/;
 const ESCAPED_LONE_SURROGATE = /(?<!\\)(?:\\\\)*\\u[dD][89a-fA-F][0-9a-fA-F]{2}/;
-const wellFormed = (s: string) => !LONE_SURROGATE.test(s);
-const notWellFormed = { error: 'must be valid Unicode text (no unpaired surrogate code unit)' };
 
 const id = () =>
-  z
-    .string({ error: expected('a string') })
-    .min(1, { error: 'must not be empty' })
-    .max(INGEST_LIMITS.maxIdLength, { error: `must be at most ${INGEST_LIMITS.maxIdLength} characters` })
-    .regex(NO_NUL, noNul)
-    .refine(wellFormed, notWellFormed);
+  storableText(
+    z
+      .string({ error: expected('a string') })
+      .min(1, { error: 'must not be empty' })
+      .max(INGEST_LIMITS.maxIdLength, { error: `must be at most ${INGEST_LIMITS.maxIdLength} characters` }),
+  );
 
 /** Bounds as min/max checks (not refinements), so the document states them too. */
 const boundedNumber = (max: number) =>
@@ -65,25 +54,53 @@ const tokenCount = z
   .max(INGEST_LIMITS.maxTokens, { error: `must be <= ${INGEST_LIMITS.maxTokens}` });
 
 /** Free text of at most `max` characters, storable as PostgreSQL text. */
-const text = (max: number) =>
+const text = (max: number) => storableText(z.string({ error: 'must be a string' }).max(max, { error: `must be at most ${max} characters` }));
+
+const tag = storableText(
   z
     .string({ error: 'must be a string' })
-    .max(max, { error: `must be at most ${max} characters` })
-    .regex(NO_NUL, noNul)
-    .refine(wellFormed, notWellFormed);
-
-const tag = z
-  .string({ error: 'must be a string' })
-  .min(1, { error: 'must not be empty' })
-  .max(INGEST_LIMITS.maxTagLength, { error: `must be at most ${INGEST_LIMITS.maxTagLength} characters` })
-  .regex(NO_NUL, noNul)
-  .refine(wellFormed, notWellFormed);
+    .min(1, { error: 'must not be empty' })
+    .max(INGEST_LIMITS.maxTagLength, { error: `must be at most ${INGEST_LIMITS.maxTagLength} characters` }),
+);
 
 /** Repeated tags count once: the limit applies to distinct tags, which are kept in the order sent. */
 const tags = z
   .array(tag, { error: 'must be an array of strings' })
   .transform((list) => [...new Set(list)])
   .refine((list) => list.length <= INGEST_LIMITS.maxTags, { error: `must hold at most ${INGEST_LIMITS.maxTags} distinct tags` });
+
+/** Where in a parsed JSON value the first non-finite number is (JSON.parse reads `1e400` as Infinity). */
+function nonFiniteNumberPath(value: unknown): PropertyKey[] | undefined {
+  const stack: Array<[unknown, PropertyKey[]]> = [[value, []]];
+  while (stack.length > 0) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'number' && !Number.isFinite(v)) return path;
+    if (v !== null && typeof v === 'object') for (const [key, child] of Object.entries(v)) stack.push([child, [...path, Array.isArray(v) ? Number(key) : key]]);
+  }
+  return undefined;
+}
+
+/**
+ * Trace metadata: a JSON object stored exactly as sent. It is checked as it is, not copied
+ * the way `z.record` copies (by assignment, which drops an own `__proto__` key); checks stop
+ * at the first failure, since the later ones serialise the value. What passes is an object:
+ * typed so for its users.
+ */
+const metadataSchema = z
+  .unknown()
+  .superRefine((m, ctx) => {
+    const fail = (message: string, path: PropertyKey[] = []) => ctx.addIssue({ code: 'custom', message, path });
+    if (m === null || typeof m !== 'object' || Array.isArray(m)) return fail('must be an object');
+    // First: the checks after it walk and serialise the value.
+    if (jsonDepthExceeds(m, MAX_METADATA_DEPTH)) return fail(`must nest at most ${MAX_METADATA_DEPTH} levels deep`);
+    const infinite = nonFiniteNumberPath(m);
+    if (infinite) return fail('must be a finite number (JSON numbers such as 1e400 are out of range)', infinite);
+    const json = JSON.stringify(m);
+    if (Buffer.byteLength(json, 'utf8') > INGEST_LIMITS.maxMetadataBytes) return fail(`must be at most ${INGEST_LIMITS.maxMetadataBytes} bytes as JSON`);
+    if (ESCAPED_NUL.test(json)) return fail(NO_NUL_MESSAGE);
+    if (ESCAPED_LONE_SURROGATE.test(json)) return fail(WELL_FORMED_MESSAGE);
+  })
+  .meta({ type: 'object', description: `A JSON object of at most ${INGEST_LIMITS.maxMetadataBytes} bytes, nested at most ${MAX_METADATA_DEPTH} levels` }) as z.ZodType<Record<string, unknown>, Record<string, unknown>>;
 
 /**
  * One trace as sent on the wire (docs/API_SPEC.md §2). `timestamp` stays a string here; it is
@@ -105,42 +122,24 @@ export const traceInputSchema = z.object({
     // The document states the format; the pipe above checks it.
     .meta({ format: 'date-time' }),
   agent_id: id(),
-  user_id: z
-    .string({ error: 'must be a string or null' })
-    .max(INGEST_LIMITS.maxIdLength, { error: `must be at most ${INGEST_LIMITS.maxIdLength} characters` })
-    .regex(NO_NUL, noNul)
-    .refine(wellFormed, notWellFormed)
-    .nullish(),
+  user_id: storableText(
+    z.string({ error: 'must be a string or null' }).max(INGEST_LIMITS.maxIdLength, { error: `must be at most ${INGEST_LIMITS.maxIdLength} characters` }),
+  ).nullish(),
   model: id(),
   status: z.enum(['success', 'error'], { error: expected('"success" or "error"') }),
   latency_ms: boundedNumber(INGEST_LIMITS.maxLatencyMs),
   input_tokens: tokenCount.optional(),
   output_tokens: tokenCount.optional(),
   cost_usd: boundedNumber(1_000_000).optional(),
-  error_type: z
-    .string({ error: 'must be a string' })
-    .max(INGEST_LIMITS.maxIdLength, { error: `must be at most ${INGEST_LIMITS.maxIdLength} characters` })
-    .regex(NO_NUL, noNul)
-    .refine(wellFormed, notWellFormed)
-    .nullish(),
-  error_message: z
-    .string({ error: 'must be a string' })
-    .max(INGEST_LIMITS.maxErrorMessageLength, {
+  error_type: storableText(
+    z.string({ error: 'must be a string' }).max(INGEST_LIMITS.maxIdLength, { error: `must be at most ${INGEST_LIMITS.maxIdLength} characters` }),
+  ).nullish(),
+  error_message: storableText(
+    z.string({ error: 'must be a string' }).max(INGEST_LIMITS.maxErrorMessageLength, {
       error: `must be at most ${INGEST_LIMITS.maxErrorMessageLength} characters`,
-    })
-    .regex(NO_NUL, noNul)
-    .refine(wellFormed, notWellFormed)
-    .nullish(),
-  metadata: z
-    .record(z.string(), z.unknown(), { error: 'must be an object' })
-    // First, and stopping there: the checks after it serialise the value.
-    .refine((m) => !jsonDepthExceeds(m, MAX_METADATA_DEPTH), { error: `must nest at most ${MAX_METADATA_DEPTH} levels deep`, abort: true })
-    .refine((m) => Buffer.byteLength(JSON.stringify(m), 'utf8') <= INGEST_LIMITS.maxMetadataBytes, {
-      error: `must be at most ${INGEST_LIMITS.maxMetadataBytes} bytes as JSON`,
-    })
-    .refine((m) => !ESCAPED_NUL.test(JSON.stringify(m)), noNul)
-    .refine((m) => !ESCAPED_LONE_SURROGATE.test(JSON.stringify(m)), notWellFormed)
-    .nullish(),
+    }),
+  ).nullish(),
+  metadata: metadataSchema.nullish(),
   session_id: id().nullish(),
   tags: tags.optional(),
   cache_read_tokens: tokenCount.optional(),

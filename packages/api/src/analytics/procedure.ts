@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { CacheClass } from '../cache/cached.js';
 import { cachedAnswer } from '../trpc/cached-answer.js';
 import type { Context } from '../trpc/context.js';
-import { workspaceProcedure } from '../trpc/trpc.js';
+import { workspaceQueryProcedure } from '../trpc/trpc.js';
 import type { BudgetContext } from './budget.js';
 import type { QueryContext } from './context.js';
 import { resolveWindow, type TimeWindow } from './window.js';
@@ -46,7 +46,7 @@ export function analyticsQuery<I extends z.ZodType<WindowInput>, O extends z.Zod
   run: (q: QueryContext, window: TimeWindow, input: z.output<I>) => Promise<z.input<O>>,
 ) {
   const tag = def.name.split('.')[0]!;
-  return workspaceProcedure
+  return workspaceQueryProcedure
     .meta({ openapi: { method: 'GET', path: def.path, tags: [tag], protect: true, summary: def.summary } })
     .input(def.input)
     .output(def.output)
@@ -54,7 +54,7 @@ export function analyticsQuery<I extends z.ZodType<WindowInput>, O extends z.Zod
       ({ ctx, input }) =>
         // `run` is typed against the output schema already; tRPC's generic default-value
         // type cannot be named here, and the output parser checks every answer anyway.
-        cachedAnswer(ctx, def.name, input as Record<string, unknown>, def.kind, () => {
+        cachedAnswer(ctx, def.name, input as Record<string, unknown>, def.kind, def.output, () => {
           const { q, window } = analyticsRequest(ctx, input as WindowInput);
           return run(q, window, input as z.output<I>);
         }) as never,

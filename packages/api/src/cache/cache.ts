@@ -10,6 +10,8 @@ export interface Cache {
   /** A cached value, or undefined on a miss or when the cache is unavailable. */
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  /** Drops an entry (one that turned out unreadable); a failure only costs another recompute. */
+  delete(key: string): Promise<void>;
   /**
    * The workspace's data version, to put in keys; undefined when the cache cannot tell
    * (then the caller must not cache).

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { z } from 'zod';
+import type { Logger } from '../logger.js';
 import type { Cache } from './cache.js';
 
 export type CacheClass = 'overview' | 'detail';
@@ -23,6 +25,7 @@ function stableKey(value: unknown): string {
 /** Whose answer is looked up, whether the caller asked to skip the cache, and who hears how it was found. */
 interface CacheScope {
   cache: Cache;
+  logger: Logger;
   workspaceId: string;
   bypass: boolean;
   /** Told before an uncached answer is computed (so a failure is reported too), or once a hit or miss is known. */
@@ -30,16 +33,38 @@ interface CacheScope {
 }
 
 /**
+ * A cached answer, if it is still one: the entry parses as JSON and fits the answer's schema.
+ * Anything else (a truncated write, another version's shape, a foreign value under our key) is
+ * evicted and logged once, and the answer is recomputed: a bad entry never reaches the client.
+ */
+async function readEntry<S extends z.ZodType>(scope: CacheScope, key: string, name: string, schema: S): Promise<z.output<S> | undefined> {
+  const hit = await scope.cache.get(key);
+  if (hit === undefined) return undefined;
+  let reason: string;
+  try {
+    const parsed = schema.safeParse(JSON.parse(hit));
+    if (parsed.success) return parsed.data;
+    reason = `does not fit the answer's schema at ${parsed.error.issues[0]?.path.join('.') || 'the root'}`;
+  } catch {
+    reason = 'is not JSON';
+  }
+  scope.logger.warn({ workspaceId: scope.workspaceId, procedure: name, reason }, 'cache entry unreadable; evicted and recomputed');
+  await scope.cache.delete(key);
+  return undefined;
+}
+
+/**
  * A workspace's answer through the cache. The key holds the workspace's data version, which
  * every ingest and budget change bumps, so a cached answer never outlives a write.
  */
-export async function cached<T>(
+export async function cached<S extends z.ZodType>(
   scope: CacheScope,
   name: string,
   input: Record<string, unknown>,
   kind: CacheClass,
-  compute: () => Promise<T>,
-): Promise<T> {
+  schema: S,
+  compute: () => Promise<z.input<S>>,
+): Promise<z.input<S>> {
   const version = scope.bypass ? undefined : await scope.cache.version(scope.workspaceId);
   if (version === undefined) {
     scope.onOutcome(scope.bypass ? 'BYPASS' : 'MISS');
@@ -51,10 +76,10 @@ export async function cached<T>(
   const epoch = input.range && input.range !== 'custom' ? Math.floor(Date.now() / (Math.min(ttl, 60) * 1000)) : 0;
   const digest = createHash('sha1').update(`${epoch}|${stableKey(input)}`).digest('base64url');
   const key = `pulse:q:${scope.workspaceId}:${version}:${name}:${digest}`;
-  const hit = await scope.cache.get(key);
+  const hit = await readEntry(scope, key, name, schema);
   if (hit !== undefined) {
     scope.onOutcome('HIT');
-    return JSON.parse(hit) as T;
+    return hit as z.input<S>;
   }
   const value = await compute();
   scope.onOutcome('MISS');

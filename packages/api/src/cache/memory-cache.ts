@@ -20,6 +20,10 @@ export class MemoryCache implements Cache {
     this.entries.set(key, value, { ttl: ttlSeconds * 1000 });
   }
 
+  async delete(key: string): Promise<void> {
+    this.entries.delete(key);
+  }
+
   async version(workspaceId: string): Promise<string> {
     return String(this.versions.get(workspaceId) ?? 0);
   }

@@ -1,8 +1,11 @@
-import { Redis } from 'ioredis';
+import { Redis, ReplyError } from 'ioredis';
 import type { Logger } from '../logger.js';
 import type { Cache, RedisCommand } from './cache.js';
 
 const EPOCH_KEY = 'pulse:cache:epoch';
+const versionKey = (workspaceId: string) => `pulse:ver:${workspaceId}`;
+/** What INCR can count from: a signed 64-bit integer, kept well below its limit. */
+const COUNTER = /^(0|[1-9]\d{0,17})$/;
 
 /**
  * Redis cache shared by every api replica. While Redis is unreachable every call answers
@@ -78,11 +81,20 @@ export class RedisCache implements Cache {
     }
   }
 
+  async delete(key: string): Promise<void> {
+    if (!this.healthy) return;
+    try {
+      await this.redis.del(key);
+    } catch {
+      // Left in place it is refused again on the next read, and expires with its TTL.
+    }
+  }
+
   async version(workspaceId: string): Promise<string | undefined> {
     if (!this.healthy) return undefined;
     try {
-      const [epoch, version] = await this.redis.mget(EPOCH_KEY, `pulse:ver:${workspaceId}`);
-      return `${epoch ?? 0}.${version ?? 0}`;
+      const [epoch, version] = await Promise.all([this.counter(EPOCH_KEY), this.counter(versionKey(workspaceId))]);
+      return `${epoch}.${version}`;
     } catch {
       return undefined;
     }
@@ -90,11 +102,43 @@ export class RedisCache implements Cache {
 
   async bumpVersion(workspaceId: string): Promise<void> {
     try {
-      await this.redis.incr(`pulse:ver:${workspaceId}`);
-    } catch {
+      await this.redis.incr(versionKey(workspaceId));
+    } catch (err) {
       // Redis is down: nothing is served from it now, and the epoch bump on reconnect
-      // retires whatever it held from before.
+      // retires whatever it held from before. Redis answered but could not count (the key
+      // holds something else): replace it, so the bump still happens.
+      if (err instanceof ReplyError) await this.replaceCounter(versionKey(workspaceId), (err as Error).message).catch(() => undefined);
     }
+  }
+
+  /**
+   * A counter of the cache keys (epoch or a workspace's version): 0 while unset. One that holds
+   * anything but an integer INCR can count on (written by hand, by another program, or a wrong
+   * type) is replaced by a fresh value, which retires every entry keyed with the old one: a bad
+   * counter is a bump, never a version stuck while the data changes.
+   */
+  private async counter(key: string): Promise<string> {
+    let value: string | null;
+    try {
+      value = await this.redis.get(key);
+    } catch (err) {
+      if (!(err instanceof ReplyError)) throw err;
+      return this.replaceCounter(key, (err as Error).message);
+    }
+    if (value === null) return '0';
+    if (COUNTER.test(value)) return value;
+    return this.replaceCounter(key, 'not an integer');
+  }
+
+  /**
+   * A value no earlier counter of this key can have held: counters start at 0 and grow by one per
+   * write, so the clock in microseconds lies far above any of them.
+   */
+  private async replaceCounter(key: string, reason: string): Promise<string> {
+    const fresh = String(Date.now() * 1000 + Math.floor(Math.random() * 1000));
+    this.logger.warn({ key, reason }, 'cache counter unreadable; replaced (every entry keyed with it is retired)');
+    await this.redis.set(key, fresh);
+    return fresh;
   }
 
   state(): 'ok' | 'degraded' {

@@ -30,6 +30,11 @@ export function rootCause(err: unknown, withStack = false): { code?: string; mes
   };
 }
 
+/** One issue per offending field: an unknown key of a strict object is named itself, not its object. */
 export function formatZodIssues(error: ZodError): FieldIssue[] {
-  return error.issues.map((i) => ({ path: issuePath(i.path), message: i.message }));
+  return error.issues.flatMap((i) =>
+    i.code === 'unrecognized_keys'
+      ? i.keys.map((key) => ({ path: issuePath([...i.path, key]), message: 'is not a known parameter' }))
+      : [{ path: issuePath(i.path), message: i.message }],
+  );
 }

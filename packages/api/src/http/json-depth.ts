@@ -12,7 +12,11 @@ const MAX_BODY_DEPTH = MAX_METADATA_DEPTH + 8;
  */
 export function rejectDeepJson(req: Request, res: Response, next: NextFunction) {
   if (req.body !== null && typeof req.body === 'object' && jsonDepthExceeds(req.body, MAX_BODY_DEPTH)) {
-    sendError(res, 400, { code: 'BAD_REQUEST', message: `Request body is nested more than ${MAX_BODY_DEPTH} levels deep` });
+    sendError(res, 400, {
+      code: 'BAD_REQUEST',
+      message: `Request body is nested more than ${MAX_BODY_DEPTH} levels deep`,
+      issues: [{ path: 'body', message: `must nest at most ${MAX_BODY_DEPTH} levels deep` }],
+    });
     return;
   }
   next();

@@ -1,11 +1,10 @@
-import { budgetInputSchema, budgetSchema, costByModelSchema, costOverviewSchema, costTrendSchema, seriesInputSchema, windowInputSchema } from '@pulse/shared';
-import { z } from 'zod';
+import { budgetInputSchema, budgetQueryInputSchema, budgetSchema, costByModelSchema, costOverviewSchema, costTrendSchema, seriesInputSchema, windowInputSchema } from '@pulse/shared';
 import { budgetView, saveBudget } from '../analytics/budget.js';
 import { costByModel, costOverview, costTrend } from '../analytics/cost.js';
 import { analyticsQuery, budgetRequest } from '../analytics/procedure.js';
 import { resolveGranularity } from '../analytics/window.js';
 import { cachedAnswer } from '../trpc/cached-answer.js';
-import { router, workspaceProcedure } from '../trpc/trpc.js';
+import { router, workspaceProcedure, workspaceQueryProcedure } from '../trpc/trpc.js';
 
 const tags = ['cost'];
 const protect = true;
@@ -24,12 +23,12 @@ export const costRouter = router({
     (q, window) => costByModel(q, window),
   ),
 
-  budget: workspaceProcedure
+  budget: workspaceQueryProcedure
     .meta({ openapi: { method: 'GET', path: '/cost/budget', tags, protect, summary: 'The monthly budget and its status' } })
-    .input(z.object({}))
+    .input(budgetQueryInputSchema)
     .output(budgetSchema)
     .query(({ ctx }) =>
-      cachedAnswer(ctx, 'cost.budget', {}, 'overview', () => budgetView(budgetRequest(ctx))),
+      cachedAnswer(ctx, 'cost.budget', {}, 'overview', budgetSchema, () => budgetView(budgetRequest(ctx))),
     ),
 
   setBudget: workspaceProcedure

@@ -1,4 +1,5 @@
 import type { Database } from '@pulse/db';
+import type { FieldIssue } from '@pulse/shared';
 import type { Request, Response } from 'express';
 import type { KeyStore } from '../auth/key-store.js';
 import type { Cache } from '../cache/cache.js';
@@ -21,6 +22,8 @@ export interface Context extends AppServices {
   res: Response;
   /** The request asked to skip the cache with the configured bypass token (benchmarks' uncached runs). */
   cacheBypass: boolean;
+  /** REST query parameters the adapter would drop silently (`agent_id=`): a 400 naming them. Empty over tRPC. */
+  queryParamIssues: readonly FieldIssue[];
 }
 
 /** A success status other than 200 for the REST response (tRPC answers 200 regardless). */

@@ -6,6 +6,7 @@ import { databaseUnavailableAnswer } from '../http/db-errors.js';
 import { rootCause } from '../http/errors.js';
 import { noteWorkspace, requestIdOf } from '../http/request-log.js';
 import type { Context } from './context.js';
+import { InvalidInputError } from './input-error.js';
 import type { PulseMeta } from './meta.js';
 import { trpcErrorBody } from './trpc-error-body.js';
 
@@ -71,9 +72,9 @@ export const keyProcedure = baseProcedure.meta({ auth: 'key' }).use(async ({ ctx
 /** Analytics and budget: X-Workspace-ID (400), then the key (401), then ownership (403), in that order. */
 export const workspaceProcedure = baseProcedure.meta({ auth: 'workspace' }).use(async ({ ctx, next }) => {
   const claimed = header(ctx, 'x-workspace-id');
-  if (!claimed) throw new TRPCError({ code: 'BAD_REQUEST', message: 'Missing X-Workspace-ID header' });
+  if (!claimed) throw new InvalidInputError([{ path: 'X-Workspace-ID', message: 'is required' }], 'Missing X-Workspace-ID header');
   if (!workspaceIdSchema.safeParse(claimed).success) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Malformed X-Workspace-ID header: expected a UUID' });
+    throw new InvalidInputError([{ path: 'X-Workspace-ID', message: 'must be a UUID' }], 'Malformed X-Workspace-ID header: expected a UUID');
   }
   const owner = await keyOwner(ctx);
   if (owner.workspaceId !== claimed.toLowerCase()) {
@@ -81,6 +82,17 @@ export const workspaceProcedure = baseProcedure.meta({ auth: 'workspace' }).use(
   }
   noteWorkspace(ctx.res, owner.workspaceId);
   return next({ ctx: { ...ctx, workspaceId: owner.workspaceId } });
+});
+
+/**
+ * Analytics and budget reads: over REST a query parameter the adapter would drop silently (an
+ * empty one such as `agent_id=`) is a 400 naming it rather than taken as absent
+ * (docs/API_SPEC.md §3); checked after authentication, as every other parameter is.
+ */
+export const workspaceQueryProcedure = workspaceProcedure.use(({ ctx, next }) => {
+  const [first, ...rest] = ctx.queryParamIssues;
+  if (first) throw new InvalidInputError([first, ...rest]);
+  return next();
 });
 
 /** Admin API: 403 to everyone without ADMIN_TOKEN; otherwise the bearer must equal it (401). */
