@@ -10,12 +10,15 @@ import compression from 'compression';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { pinoHttp } from 'pino-http';
 import { createOpenApiExpressMiddleware, generateOpenApiDocument } from 'trpc-to-openapi';
+import { FailureThrottle } from './auth/failure-throttle.js';
 import { KeyStore } from './auth/key-store.js';
 import type { Cache } from './cache/cache.js';
+import { KeyedSemaphore } from './concurrency/keyed-semaphore.js';
 import type { Config } from './config.js';
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from './http/db-errors.js';
 import { sendError } from './http/error-body.js';
 import { rootCause } from './http/errors.js';
+import { rejectOversizedBatch } from './http/batch-cap.js';
 import { asksCacheBypass } from './http/cache-bypass.js';
 import { rejectDeepJson } from './http/json-depth.js';
 import { normalizeRestErrors } from './http/normalize-errors.js';
@@ -46,12 +49,17 @@ export function buildOpenApiDocument() {
   });
 }
 
+/** Failed admin authentications one client may make per minute (docs/API_SPEC.md §6). */
+const ADMIN_AUTH_FAILURES_PER_MIN = 20;
+
 /** The express app, built from its dependencies so tests run it in-process. */
 export function createApp(deps: AppDeps) {
   const { database, cache, config, logger } = deps;
   const services: AppServices = {
     ...deps,
     keys: new KeyStore(database),
+    keyGate: new KeyedSemaphore(config.dbConcurrencyPerKey),
+    adminThrottle: new FailureThrottle(ADMIN_AUTH_FAILURES_PER_MIN, 60_000),
     onWorkspaceWrite: (workspaceId) => cache.bumpVersion(workspaceId),
   };
   const createContext = ({ req, res }: { req: Request; res: Response }): Context => ({ ...services, req, res, cacheBypass: asksCacheBypass(req, config) });
@@ -105,6 +113,7 @@ export function createApp(deps: AppDeps) {
   // Rendered per request: its inline script carries this response's CSP nonce.
   app.use('/api/docs', (req, res, next) => apiReference({ ...reference, nonce: cspNonce(res) })(req as never, res, next));
 
+  app.use('/trpc', rejectOversizedBatch);
   app.use(['/api/v1', '/trpc'], rateLimits(config, cache.redisCommand, logger));
 
   app.use(

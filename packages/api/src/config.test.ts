@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       shutdownTimeoutMs: 10_000,
       rateLimitIngestPerMin: 6000,
       rateLimitQueryPerMin: 6000,
+      dbConcurrencyPerKey: 1,
     });
   });
 
@@ -41,6 +42,7 @@ describe('loadConfig', () => {
       FOLD_INTERVAL_MS: '3',
       LOG_LEVEL: 'debug',
       RATE_LIMIT_QUERY_PER_MIN: '0',
+      DB_CONCURRENCY_PER_KEY: '3',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -51,11 +53,13 @@ describe('loadConfig', () => {
       foldIntervalMs: 10,
       logLevel: 'debug',
       rateLimitQueryPerMin: 0,
+      dbConcurrencyPerKey: 3,
     });
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/pulse' }).dbConcurrencyPerKey).toBe(2);
   });
 
   it('refuses bad values, naming every bad variable and never echoing its value', () => {
-    const bad = { PORT: '70000', DATABASE_URL: 'mysql://secret@db/x', REDIS_URL: 'not-a-url', DEMO: 'yes', LOG_LEVEL: 'loud', SHUTDOWN_TIMEOUT_MS: '1.5', RATE_LIMIT_INGEST_PER_MIN: '-1' };
+    const bad = { PORT: '70000', DATABASE_URL: 'mysql://secret@db/x', REDIS_URL: 'not-a-url', DEMO: 'yes', LOG_LEVEL: 'loud', SHUTDOWN_TIMEOUT_MS: '1.5', RATE_LIMIT_INGEST_PER_MIN: '-1', DB_CONCURRENCY_PER_KEY: '0' };
     let error: unknown;
     try {
       loadConfig(bad);

@@ -7,3 +7,4 @@ export * from './pricing.js';
 export * from './latency-histogram.js';
 export * from './analytics.js';
 export * from './analytics-paths.js';
+export * from './trpc-batch.js';

@@ -1,7 +1,9 @@
 import type { Database } from '@pulse/db';
 import type { Request, Response } from 'express';
+import type { FailureThrottle } from '../auth/failure-throttle.js';
 import type { KeyStore } from '../auth/key-store.js';
 import type { Cache } from '../cache/cache.js';
+import type { KeyedSemaphore } from '../concurrency/keyed-semaphore.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 
@@ -12,6 +14,10 @@ export interface AppServices {
   config: Config;
   logger: Logger;
   keys: KeyStore;
+  /** Bounds the procedure calls one API key runs at once (by the key's hash). */
+  keyGate: KeyedSemaphore;
+  /** Failed admin authentications per client address. */
+  adminThrottle: FailureThrottle;
   /** Called after every committed write to a workspace (ingest, budget). */
   onWorkspaceWrite(workspaceId: string): Promise<void>;
 }

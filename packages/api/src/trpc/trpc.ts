@@ -1,6 +1,6 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
-import { bearerToken, secretsEqual } from '../auth/keys.js';
+import { bearerToken, hashKey, secretsEqual } from '../auth/keys.js';
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../http/db-errors.js';
 import { rootCause } from '../http/errors.js';
 import type { Context } from './context.js';
@@ -40,6 +40,16 @@ const baseProcedure = t.procedure.use(async ({ ctx, next }) => {
   return result;
 });
 
+/**
+ * One API key runs at most DB_CONCURRENCY_PER_KEY procedure calls at once, the lookup of the
+ * key included; its other calls (a batch's, or other requests') wait their turn, so one
+ * tenant cannot take every database connection (docs/API_SPEC.md §5).
+ */
+const perKeyProcedure = baseProcedure.use(({ ctx, next }) => {
+  const key = bearerToken(ctx.req.headers.authorization);
+  return key === undefined ? next() : ctx.keyGate.run(hashKey(key), () => next());
+});
+
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function header(ctx: Context, name: string): string | undefined {
@@ -56,7 +66,7 @@ async function keyOwner(ctx: Context) {
 }
 
 /** Ingest: the workspace is the key's; an X-Workspace-ID that disagrees is 403 (docs/API_SPEC.md §2). */
-export const keyProcedure = baseProcedure.use(async ({ ctx, next }) => {
+export const keyProcedure = perKeyProcedure.use(async ({ ctx, next }) => {
   const owner = await keyOwner(ctx);
   const claimed = header(ctx, 'x-workspace-id');
   if (claimed !== undefined && claimed.toLowerCase() !== owner.workspaceId) {
@@ -66,7 +76,7 @@ export const keyProcedure = baseProcedure.use(async ({ ctx, next }) => {
 });
 
 /** Analytics and budget: X-Workspace-ID (400), then the key (401), then ownership (403), in that order. */
-export const workspaceProcedure = baseProcedure.use(async ({ ctx, next }) => {
+export const workspaceProcedure = perKeyProcedure.use(async ({ ctx, next }) => {
   const claimed = header(ctx, 'x-workspace-id');
   if (!claimed) throw new TRPCError({ code: 'BAD_REQUEST', message: 'Missing X-Workspace-ID header' });
   if (!UUID_RE.test(claimed)) {
@@ -79,12 +89,26 @@ export const workspaceProcedure = baseProcedure.use(async ({ ctx, next }) => {
   return next({ ctx: { ...ctx, workspaceId: owner.workspaceId } });
 });
 
-/** Admin API: 403 to everyone without ADMIN_TOKEN; otherwise the bearer must equal it (401). */
+/**
+ * Admin API: 403 to everyone without ADMIN_TOKEN; otherwise the bearer must equal it (401).
+ * A client with too many failed attempts is refused with 429 before its token is compared
+ * (docs/API_SPEC.md §6); the check, the comparison and the count run without a pause between.
+ */
 export const adminProcedure = baseProcedure.use(async ({ ctx, next }) => {
   const configured = ctx.config.adminToken;
   if (!configured) throw new TRPCError({ code: 'FORBIDDEN', message: 'The admin API is disabled: ADMIN_TOKEN is not set' });
+  const client = ctx.req.socket.remoteAddress ?? '';
+  const retryAfter = ctx.adminThrottle.retryAfterSeconds(client);
+  if (retryAfter > 0) {
+    ctx.res.setHeader('Retry-After', String(retryAfter));
+    throw new TRPCError({
+      code: 'TOO_MANY_REQUESTS',
+      message: `Too many failed admin authentications: at most ${ctx.adminThrottle.limit} per minute per client; retry after ${retryAfter} s`,
+    });
+  }
   const token = bearerToken(ctx.req.headers.authorization);
   if (!token || !secretsEqual(token, configured)) {
+    ctx.adminThrottle.recordFailure(client);
     throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Missing or wrong admin token' });
   }
   return next();
