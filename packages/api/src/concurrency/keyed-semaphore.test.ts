@@ -29,7 +29,9 @@ describe('KeyedSemaphore', () => {
 
     blockers[1]!.resolve();
     await tasks[1];
-    await Promise.resolve();
+    // The next task starts on a later turn of the event loop, so waiting I/O gets in first.
+    expect(started).toEqual(['a0', 'a1', 'b0']);
+    await new Promise((r) => setImmediate(r));
     expect(started).toEqual(['a0', 'a1', 'b0', 'a2']);
     blockers[0]!.resolve();
     blockers[2]!.resolve();

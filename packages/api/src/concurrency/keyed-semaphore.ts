@@ -4,7 +4,8 @@ interface Slots {
 }
 
 /**
- * At most `permits` tasks run at once per key; the others wait in arrival order. A key's
+ * At most `permits` tasks run at once per key; the others wait in arrival order, each started
+ * on a later turn of the event loop than the task it follows ended. A key's
  * entry lives only while it has tasks running or waiting, so idle keys cost no memory.
  */
 export class KeyedSemaphore {
@@ -47,7 +48,10 @@ export class KeyedSemaphore {
   private release(key: string): void {
     const s = this.slots.get(key)!;
     const next = s.waiting.shift();
-    if (next) return next();
+    // Handed over on the next turn of the event loop, not in this microtask chain: the embedded
+    // database runs statements on this thread, and a key's queue of calls passed on from promise
+    // to promise would keep every other request's I/O waiting until the whole queue is done.
+    if (next) return void setImmediate(next);
     s.running--;
     if (s.running === 0) this.slots.delete(key);
   }
