@@ -53,6 +53,10 @@ const limitField = (fallback: number) =>
   z.number({ error: 'must be an integer' }).int({ error: 'must be an integer' }).min(1, { error: 'must be >= 1' }).max(100, { error: 'must be <= 100' }).default(fallback);
 export const topUsersInputSchema = z.object({ ...windowFields, limit: limitField(10) }).superRefine(checkWindow);
 export const errorsInputSchema = z.object({ ...windowFields, limit: limitField(20) }).superRefine(checkWindow);
+/** A series plus how many models `/cost/trend` names (docs/API_SPEC.md §4); the rest is "other". */
+export const costTrendInputSchema = z
+  .object({ ...windowFields, granularity: z.enum(GRANULARITIES, { error: 'must be minute, hour or day' }).optional(), limit: limitField(10) })
+  .superRefine(checkWindow);
 
 export type WindowInput = z.infer<typeof windowInputSchema>;
 
@@ -108,7 +112,7 @@ export const costOverviewSchema = z.object({
 export const costTrendSchema = z.object({
   ...seriesOut,
   models: z.array(z.string()),
-  data: z.array(z.object({ timestamp: z.string(), total_cost_usd: money, by_model: z.record(z.string(), money) })),
+  data: z.array(z.object({ timestamp: z.string(), total_cost_usd: money, by_model: z.record(z.string(), money), other_cost_usd: money })),
 });
 export const costByModelSchema = z.object({
   ...windowOut,
