@@ -8,13 +8,16 @@ import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import compression from 'compression';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createOpenApiExpressMiddleware } from 'trpc-to-openapi';
+import { FailureThrottle } from './auth/failure-throttle.js';
 import { KeyStore } from './auth/key-store.js';
 import type { Cache } from './cache/cache.js';
+import { KeyedSemaphore } from './concurrency/keyed-semaphore.js';
 import type { Config } from './config.js';
 import { databaseUnavailableAnswer } from './http/db-errors.js';
 import { sendError } from './http/error-body.js';
 import { rootCause } from './http/errors.js';
 import { acceptBodylessRequests } from './http/bodyless-requests.js';
+import { rejectOversizedBatch } from './http/batch-cap.js';
 import { asksCacheBypass } from './http/cache-bypass.js';
 import { queryParamIssues } from './http/query-param-issues.js';
 import { rejectDeepJson } from './http/json-depth.js';
@@ -41,12 +44,17 @@ export interface AppDeps {
 const scalarBundle = fileURLToPath(import.meta.resolve('@scalar/api-reference/browser/standalone.js'));
 const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
+/** Failed admin authentications one client may make per minute (docs/API_SPEC.md §6). */
+const ADMIN_AUTH_FAILURES_PER_MIN = 20;
+
 /** The express app, built from its dependencies so tests run it in-process. */
 export function createApp(deps: AppDeps) {
   const { database, cache, config, logger } = deps;
   const services: AppServices = {
     ...deps,
     keys: new KeyStore(database),
+    keyGate: new KeyedSemaphore(config.dbConcurrencyPerKey),
+    adminThrottle: new FailureThrottle(ADMIN_AUTH_FAILURES_PER_MIN, 60_000),
     onWorkspaceWrite: (workspaceId) => cache.bumpVersion(workspaceId),
   };
   const createContext = ({ req, res }: { req: Request; res: Response }): Context => ({
@@ -103,6 +111,7 @@ export function createApp(deps: AppDeps) {
   // Rendered per request: its inline script carries this response's CSP nonce.
   app.use('/api/docs', (req, res, next) => apiReference({ ...reference, nonce: cspNonce(res) })(req as never, res, next));
 
+  app.use('/trpc', rejectOversizedBatch);
   app.use(['/api/v1', '/trpc', OTLP_ROOT_PATH], rateLimits(config, cache.redisCommand, logger));
 
   // OTLP reads its own body (protobuf or JSON, maybe gzip): before the JSON parser of /api/v1.

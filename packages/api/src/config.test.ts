@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       lockTimeoutMs: 5_000,
       rateLimitIngestPerMin: 6000,
       rateLimitQueryPerMin: 6000,
+      dbConcurrencyPerKey: 1,
     });
   });
 
@@ -45,6 +46,7 @@ describe('loadConfig', () => {
       RATE_LIMIT_QUERY_PER_MIN: '0',
       STATEMENT_TIMEOUT_MS: '2500',
       LOCK_TIMEOUT_MS: '0',
+      DB_CONCURRENCY_PER_KEY: '3',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -57,11 +59,13 @@ describe('loadConfig', () => {
       rateLimitQueryPerMin: 0,
       statementTimeoutMs: 2500,
       lockTimeoutMs: 0,
+      dbConcurrencyPerKey: 3,
     });
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/pulse' }).dbConcurrencyPerKey).toBe(4);
   });
 
   it('refuses bad values, naming every bad variable and never echoing its value', () => {
-    const bad = { PORT: '70000', DATABASE_URL: 'mysql://secret@db/x', REDIS_URL: 'not-a-url', DEMO: 'yes', LOG_LEVEL: 'loud', SHUTDOWN_TIMEOUT_MS: '1.5', STATEMENT_TIMEOUT_MS: '15s', RATE_LIMIT_INGEST_PER_MIN: '-1' };
+    const bad = { PORT: '70000', DATABASE_URL: 'mysql://secret@db/x', REDIS_URL: 'not-a-url', DEMO: 'yes', LOG_LEVEL: 'loud', SHUTDOWN_TIMEOUT_MS: '1.5', STATEMENT_TIMEOUT_MS: '15s', RATE_LIMIT_INGEST_PER_MIN: '-1', DB_CONCURRENCY_PER_KEY: '0' };
     let error: unknown;
     try {
       loadConfig(bad);

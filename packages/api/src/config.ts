@@ -18,6 +18,12 @@ function wholeNumber(fallback: number, max = Number.MAX_SAFE_INTEGER) {
   return z.preprocess(unsetIfEmpty, z.coerce.number({ error: rule }).int(rule).min(0, rule).max(max, rule).default(fallback));
 }
 
+/** A whole number from 1 to `max`; unset means the default chosen in the transform. */
+function positiveWholeNumber(max: number) {
+  const rule = `must be a whole number from 1 to ${max}`;
+  return z.preprocess(unsetIfEmpty, z.coerce.number({ error: rule }).int(rule).min(1, rule).max(max, rule).optional());
+}
+
 function url(protocols: readonly string[]) {
   const rule = `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`;
   return z.preprocess(
@@ -58,6 +64,7 @@ function configSchema(demoByDefault: boolean) {
       // 100 requests a second per key: far above a dashboard or a batching client.
       RATE_LIMIT_INGEST_PER_MIN: wholeNumber(6000),
       RATE_LIMIT_QUERY_PER_MIN: wholeNumber(6000),
+      DB_CONCURRENCY_PER_KEY: positiveWholeNumber(1000),
     })
     .transform((env) => ({
       port: env.PORT,
@@ -94,6 +101,12 @@ function configSchema(demoByDefault: boolean) {
       rateLimitIngestPerMin: env.RATE_LIMIT_INGEST_PER_MIN,
       /** Analytics and budget requests per minute per API key (0 turns the limit off). */
       rateLimitQueryPerMin: env.RATE_LIMIT_QUERY_PER_MIN,
+      /**
+       * Procedure calls of one API key that run at once; the key's other calls wait their turn
+       * (docs/API_SPEC.md §5). The embedded database runs one statement at a time, so 1 costs a
+       * key nothing there; PostgreSQL's pool of 10 leaves each key 2 connections.
+       */
+      dbConcurrencyPerKey: env.DB_CONCURRENCY_PER_KEY ?? (env.DATABASE_URL ? 4 : 1),
     }));
 }
 

@@ -99,23 +99,28 @@ export async function checkEveryEndpoint(get: Get, ref: Reference, w: RefWindow,
   expect(co.total_cost_usd).toBe(total);
   expect(co.avg_cost_per_call_usd).toBe(r.calls ? total / r.calls : null);
 
-  // cost/trend
+  // cost/trend: the `limit` models with most spend (default 10), every other model's spend in other_cost_usd
   const cells = await ref.costSeries(w, g);
-  const trend = await get('/cost/trend', { ...params, granularity: g });
   const spend = models.filter((m) => BigInt(m.cost) > 0n);
-  expect(trend.models).toEqual(spend.map((m) => m.model));
-  expect(trend.data).toEqual(
-    buckets(w, g).map((t) => {
-      const by_model: Record<string, number> = {};
-      let sum = 0n;
-      for (const m of spend) {
-        const c = cells.find((x) => x.bucket === t && x.model === m.model)?.cost ?? '0';
-        by_model[m.model] = usd(c);
-        sum += BigInt(c);
-      }
-      return { timestamp: t, total_cost_usd: usd(sum.toString()), by_model };
-    }),
-  );
+  for (const limit of [undefined, 2, 1]) {
+    const trend = await get('/cost/trend', { ...params, granularity: g, limit });
+    const top = spend.slice(0, limit ?? 10);
+    expect(trend.models).toEqual(top.map((m) => m.model));
+    expect(trend.data).toEqual(
+      buckets(w, g).map((t) => {
+        const by_model: Record<string, number> = {};
+        let all = 0n;
+        let named = 0n;
+        for (const c of cells.filter((x) => x.bucket === t)) all += BigInt(c.cost);
+        for (const m of top) {
+          const c = cells.find((x) => x.bucket === t && x.model === m.model)?.cost ?? '0';
+          by_model[m.model] = usd(c);
+          named += BigInt(c);
+        }
+        return { timestamp: t, total_cost_usd: usd(all.toString()), by_model, other_cost_usd: usd((all - named).toString()) };
+      }),
+    );
+  }
 
   // performance/overview
   const p = await ref.performance(w);

@@ -71,7 +71,8 @@ class FaultyLink {
 async function serveApp(databaseUrl: string) {
   // A short connect timeout: an unreachable database must not hold requests for long.
   const database: Database = await openDatabase({ databaseUrl, connectTimeoutSeconds: 2, maxConnections: 10 });
-  const config = { ...loadConfig({ DEMO: '0' }), adminToken: ADMIN_TOKEN };
+  // Three requests of one key must be inside PostgreSQL at once when its backends are killed.
+  const config = { ...loadConfig({ DEMO: '0' }), adminToken: ADMIN_TOKEN, dbConcurrencyPerKey: 3 };
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const { app } = createApp({ database, cache: new MemoryCache(), config, logger });
   const server: Server = await new Promise((resolve) => {

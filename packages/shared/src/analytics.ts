@@ -72,6 +72,10 @@ export const topUsersInputSchema = z.strictObject({ ...windowFields, limit: limi
 export const errorsInputSchema = z.strictObject({ ...windowFields, limit: limitField(20) }).superRefine(checkWindow);
 /** `GET /cost/budget` takes no parameters; any sent is a 400 naming it. */
 export const budgetQueryInputSchema = z.strictObject({});
+/** A series plus how many models `/cost/trend` names (docs/API_SPEC.md §4); the rest is "other". */
+export const costTrendInputSchema = z
+  .strictObject({ ...windowFields, granularity: z.enum(GRANULARITIES, { error: 'must be minute, hour or day' }).optional(), limit: limitField(10) })
+  .superRefine(checkWindow);
 
 export type WindowInput = z.infer<typeof windowInputSchema>;
 
@@ -131,7 +135,7 @@ export const costOverviewSchema = z.object({
 export const costTrendSchema = z.object({
   ...seriesOut,
   models: z.array(z.string()),
-  data: z.array(z.object({ timestamp: instant, total_cost_usd: money, by_model: z.record(z.string(), money) })),
+  data: z.array(z.object({ timestamp: instant, total_cost_usd: money, by_model: z.record(z.string(), money), other_cost_usd: money })),
 });
 export const costByModelSchema = z.object({
   ...windowOut,

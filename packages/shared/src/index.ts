@@ -9,3 +9,4 @@ export * from './latency-histogram.js';
 export * from './analytics.js';
 export * from './analytics-paths.js';
 export * from './text.js';
+export * from './trpc-batch.js';

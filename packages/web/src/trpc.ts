@@ -1,4 +1,5 @@
 import type { AppRouter } from '@pulse/api';
+import { MAX_TRPC_BATCH_CALLS } from '@pulse/shared';
 import { QueryClient } from '@tanstack/react-query';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
@@ -13,6 +14,8 @@ export function createClient(credentials: Credentials) {
       httpBatchLink({
         // Absolute, so the same client works in the browser and under test (jsdom + msw).
         url: `${window.location.origin}/trpc`,
+        // The server refuses bigger batches (docs/API_SPEC.md §5); a page asks for far fewer anyway.
+        maxItems: MAX_TRPC_BATCH_CALLS,
         headers: () => ({ authorization: `Bearer ${credentials.apiKey}`, 'x-workspace-id': credentials.workspaceId }),
       }),
     ],

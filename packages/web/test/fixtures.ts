@@ -39,7 +39,13 @@ export const fixtures: Record<string, (input: unknown) => unknown> = {
   'cost.overview': () =>
     ({ from, to, total_cost_usd: 12.5, avg_cost_per_call_usd: 0.0104, month_to_date_usd: 40.2, projected_month_usd: 50.25, budget_usd: null, budget_remaining_usd: null, budget_status: 'no_budget' }) satisfies Out['cost']['overview'],
   'cost.trend': () =>
-    ({ from, to, granularity: 'hour', models: ['gpt-4o', 'claude-3-5-haiku'], data: hours(24).map((t) => ({ timestamp: t, total_cost_usd: 0.5, by_model: { 'gpt-4o': 0.4, 'claude-3-5-haiku': 0.1 } })) }) satisfies Out['cost']['trend'],
+    ({
+      from,
+      to,
+      granularity: 'hour',
+      models: ['gpt-4o', 'claude-3-5-haiku'],
+      data: hours(24).map((t) => ({ timestamp: t, total_cost_usd: 0.55, by_model: { 'gpt-4o': 0.4, 'claude-3-5-haiku': 0.1 }, other_cost_usd: 0.05 })),
+    }) satisfies Out['cost']['trend'],
   'cost.byModel': () =>
     ({
       from, to, total_cost_usd: 12.5,

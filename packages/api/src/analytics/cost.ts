@@ -32,23 +32,35 @@ export async function costOverview(q: QueryContext, w: TimeWindow) {
   };
 }
 
-export async function costTrend(q: QueryContext, w: TimeWindow, g: Granularity) {
+/**
+ * Spend per bucket of the `limit` models with most spend in the window (total desc, then name)
+ * and of all others together (docs/API_SPEC.md §4): the answer stays bounded however many
+ * models a workspace has. The top models are chosen in the database, so only their cells and
+ * one "other" cell per bucket come back.
+ */
+export async function costTrend(q: QueryContext, w: TimeWindow, g: Granularity, limit: number) {
   const found = await rows(
     q,
-    sql`select bucket, model, sum(cost_nanos)::text as cost from (${statsRows(q.scope, planWindow(w, g), g)}) s group by 1, 2`,
-    z.object({ bucket: instant, model: z.string(), cost: nanos }),
+    sql`with cells as (
+          select bucket, model, sum(cost_nanos) as cost from (${statsRows(q.scope, planWindow(w, g), g)}) s group by 1, 2
+        ), top as (
+          select model, sum(cost) as total from cells group by 1 having sum(cost) > 0
+          order by 2 desc, model collate "C" asc limit ${limit}
+        )
+        select c.bucket, t.model, t.total::text as total, sum(c.cost)::text as cost
+        from cells c left join top t on t.model = c.model
+        group by 1, 2, 3`,
+    z.object({ bucket: instant, model: z.string().nullable(), total: nanos.nullable(), cost: nanos }),
   );
   // Sums stay in integer nano-dollars until they go on the wire.
   const totals = new Map<string, bigint>();
-  const cells = new Map<number, Map<string, bigint>>();
+  const cells = new Map<number, Map<string | null, bigint>>();
   for (const r of found) {
-    totals.set(r.model, (totals.get(r.model) ?? 0n) + r.cost);
+    if (r.model !== null && r.total !== null) totals.set(r.model, r.total);
     if (!cells.has(r.bucket)) cells.set(r.bucket, new Map());
     cells.get(r.bucket)!.set(r.model, r.cost);
   }
-  // Every model with spend in the window, by total cost descending, then name.
   const models = [...totals.entries()]
-    .filter(([, nanos]) => nanos > 0n)
     .sort((a, b) => (a[1] === b[1] ? (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0) : a[1] > b[1] ? -1 : 1))
     .map(([m]) => m);
   return {
@@ -59,13 +71,14 @@ export async function costTrend(q: QueryContext, w: TimeWindow, g: Granularity) 
     data: bucketStarts(w, g).map((t) => {
       const cell = cells.get(t);
       const by_model: Record<string, number> = {};
-      let total = 0n;
+      const other = cell?.get(null) ?? 0n;
+      let total = other;
       for (const m of models) {
         const nanos = cell?.get(m) ?? 0n;
         by_model[m] = usdFromNanos(nanos);
         total += nanos;
       }
-      return { timestamp: iso(t), total_cost_usd: usdFromNanos(total), by_model };
+      return { timestamp: iso(t), total_cost_usd: usdFromNanos(total), by_model, other_cost_usd: usdFromNanos(other) };
     }),
   };
 }

@@ -141,8 +141,8 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample<unknown, unknow
       granularity: 'hour',
       models: ['gpt-4o', 'claude-3-5-haiku'],
       data: [
-        { timestamp: hours[0]!, total_cost_usd: 5.8125, by_model: { 'gpt-4o': 5.5, 'claude-3-5-haiku': 0.3125 } },
-        { timestamp: hours[1]!, total_cost_usd: 6.0405, by_model: { 'gpt-4o': 5.73, 'claude-3-5-haiku': 0.3105 } },
+        { timestamp: hours[0]!, total_cost_usd: 5.8925, by_model: { 'gpt-4o': 5.5, 'claude-3-5-haiku': 0.3125 }, other_cost_usd: 0.08 },
+        { timestamp: hours[1]!, total_cost_usd: 6.0405, by_model: { 'gpt-4o': 5.73, 'claude-3-5-haiku': 0.3105 }, other_cost_usd: 0 },
       ],
     },
   } satisfies Example<undefined, typeof costTrendSchema>,

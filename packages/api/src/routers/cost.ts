@@ -1,4 +1,4 @@
-import { budgetInputSchema, budgetQueryInputSchema, budgetSchema, costByModelSchema, costOverviewSchema, costTrendSchema, seriesInputSchema, windowInputSchema } from '@pulse/shared';
+import { budgetInputSchema, budgetQueryInputSchema, budgetSchema, costByModelSchema, costOverviewSchema, costTrendInputSchema, costTrendSchema, windowInputSchema } from '@pulse/shared';
 import { budgetView, saveBudget } from '../analytics/budget.js';
 import { costByModel, costOverview, costTrend } from '../analytics/cost.js';
 import { analyticsQuery, budgetRequest } from '../analytics/procedure.js';
@@ -15,8 +15,8 @@ export const costRouter = router({
     (q, window) => costOverview(q, window),
   ),
   trend: analyticsQuery(
-    { name: 'cost.trend', path: '/cost/trend', summary: 'Cost per time bucket, by model', kind: 'detail', input: seriesInputSchema, output: costTrendSchema },
-    (q, window, input) => costTrend(q, window, resolveGranularity(window, input.granularity)),
+    { name: 'cost.trend', path: '/cost/trend', summary: 'Cost per time bucket, by top model and all others', kind: 'detail', input: costTrendInputSchema, output: costTrendSchema },
+    (q, window, input) => costTrend(q, window, resolveGranularity(window, input.granularity), input.limit),
   ),
   byModel: analyticsQuery(
     { name: 'cost.byModel', path: '/cost/by-model', summary: 'Cost, calls and tokens per model', kind: 'detail', input: windowInputSchema, output: costByModelSchema },

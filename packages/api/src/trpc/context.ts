@@ -1,8 +1,10 @@
 import type { Database } from '@pulse/db';
 import type { FieldIssue } from '@pulse/shared';
 import type { Request, Response } from 'express';
+import type { FailureThrottle } from '../auth/failure-throttle.js';
 import type { KeyStore } from '../auth/key-store.js';
 import type { Cache } from '../cache/cache.js';
+import type { KeyedSemaphore } from '../concurrency/keyed-semaphore.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 
@@ -13,6 +15,10 @@ export interface AppServices {
   config: Config;
   logger: Logger;
   keys: KeyStore;
+  /** Bounds the procedure calls one API key runs at once (by the key's hash). */
+  keyGate: KeyedSemaphore;
+  /** Failed admin authentications per client address. */
+  adminThrottle: FailureThrottle;
   /** Called after every committed write to a workspace (ingest, budget). */
   onWorkspaceWrite(workspaceId: string): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import { workspaceIdSchema } from '@pulse/shared';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
-import { bearerToken, secretsEqual } from '../auth/keys.js';
+import { bearerToken, hashKey, secretsEqual } from '../auth/keys.js';
 import { databaseUnavailableAnswer } from '../http/db-errors.js';
 import { rootCause } from '../http/errors.js';
 import { noteWorkspace, requestIdOf } from '../http/request-log.js';
@@ -45,6 +45,16 @@ const baseProcedure = t.procedure.use(async ({ ctx, next }) => {
   return result;
 });
 
+/**
+ * One API key runs at most DB_CONCURRENCY_PER_KEY procedure calls at once, the lookup of the
+ * key included; its other calls (a batch's, or other requests') wait their turn, so one
+ * tenant cannot take every database connection (docs/API_SPEC.md §5).
+ */
+const perKeyProcedure = baseProcedure.use(({ ctx, next }) => {
+  const key = bearerToken(ctx.req.headers.authorization);
+  return key === undefined ? next() : ctx.keyGate.run(hashKey(key), () => next());
+});
+
 function header(ctx: Context, name: string): string | undefined {
   const v = ctx.req.headers[name];
   return Array.isArray(v) ? v[0] : v;
@@ -59,7 +69,7 @@ async function keyOwner(ctx: Context) {
 }
 
 /** Ingest: the workspace is the key's; an X-Workspace-ID that disagrees is 403 (docs/API_SPEC.md §2). */
-export const keyProcedure = baseProcedure.meta({ auth: 'key' }).use(async ({ ctx, next }) => {
+export const keyProcedure = perKeyProcedure.meta({ auth: 'key' }).use(async ({ ctx, next }) => {
   const owner = await keyOwner(ctx);
   const claimed = header(ctx, 'x-workspace-id');
   if (claimed !== undefined && claimed.toLowerCase() !== owner.workspaceId) {
@@ -70,7 +80,7 @@ export const keyProcedure = baseProcedure.meta({ auth: 'key' }).use(async ({ ctx
 });
 
 /** Analytics and budget: X-Workspace-ID (400), then the key (401), then ownership (403), in that order. */
-export const workspaceProcedure = baseProcedure.meta({ auth: 'workspace' }).use(async ({ ctx, next }) => {
+export const workspaceProcedure = perKeyProcedure.meta({ auth: 'workspace' }).use(async ({ ctx, next }) => {
   const claimed = header(ctx, 'x-workspace-id');
   if (!claimed) throw new InvalidInputError([{ path: 'X-Workspace-ID', message: 'is required' }], 'Missing X-Workspace-ID header');
   if (!workspaceIdSchema.safeParse(claimed).success) {
@@ -95,12 +105,26 @@ export const workspaceQueryProcedure = workspaceProcedure.use(({ ctx, next }) =>
   return next();
 });
 
-/** Admin API: 403 to everyone without ADMIN_TOKEN; otherwise the bearer must equal it (401). */
+/**
+ * Admin API: 403 to everyone without ADMIN_TOKEN; otherwise the bearer must equal it (401).
+ * A client with too many failed attempts is refused with 429 before its token is compared
+ * (docs/API_SPEC.md §6); the check, the comparison and the count run without a pause between.
+ */
 export const adminProcedure = baseProcedure.meta({ auth: 'admin' }).use(async ({ ctx, next }) => {
   const configured = ctx.config.adminToken;
   if (!configured) throw new TRPCError({ code: 'FORBIDDEN', message: 'The admin API is disabled: ADMIN_TOKEN is not set' });
+  const client = ctx.req.socket.remoteAddress ?? '';
+  const retryAfter = ctx.adminThrottle.retryAfterSeconds(client);
+  if (retryAfter > 0) {
+    ctx.res.setHeader('Retry-After', String(retryAfter));
+    throw new TRPCError({
+      code: 'TOO_MANY_REQUESTS',
+      message: `Too many failed admin authentications: at most ${ctx.adminThrottle.limit} per minute per client; retry after ${retryAfter} s`,
+    });
+  }
   const token = bearerToken(ctx.req.headers.authorization);
   if (!token || !secretsEqual(token, configured)) {
+    ctx.adminThrottle.recordFailure(client);
     throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Missing or wrong admin token' });
   }
   return next();

@@ -9,6 +9,7 @@ import { formatBucket, formatUsd } from '../format.js';
 import { useRefetchInterval } from '../auto-refresh.js';
 import { useTRPC } from '../trpc.js';
 import { BudgetPanel } from './BudgetPanel.js';
+import { trendSeries } from './cost-trend.js';
 import type { PageProps } from './page-props.js';
 
 export default function CostPage({ input, workspaceId }: PageProps) {
@@ -37,9 +38,8 @@ export default function CostPage({ input, workspaceId }: PageProps) {
           <Line
             data={{
               labels: trend.data.data.map((d) => formatBucket(d.timestamp, trend.data.granularity)),
-              datasets: trend.data.models.map((m, i) => ({
-                label: m,
-                data: trend.data.data.map((d) => d.by_model[m] ?? 0),
+              datasets: trendSeries(trend.data).map((series, i) => ({
+                ...series,
                 borderColor: color(i),
                 backgroundColor: `${color(i)}88`,
                 fill: true,
