@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ERROR_KINDS } from './data/error-kinds.js';
 import { findModelPrice, PRICE_CATALOG, traceInputSchema } from '@pulse/shared';
 import {
   createTrickle,
@@ -34,15 +35,7 @@ const WIRE_KEYS = new Set([
   'error_message',
   'metadata',
 ]);
-const ERROR_TYPES = [
-  'rate_limit',
-  'timeout',
-  'context_length_exceeded',
-  'invalid_request',
-  'server_error',
-  'content_filter',
-  'tool_error',
-];
+const ERROR_TYPES: readonly string[] = ERROR_KINDS;
 const ISO_MS_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** docs/API_SPEC.md §2 wire rules, checked by hand and by the ingest schema itself: the problems found. */
