@@ -3,7 +3,7 @@ import { cumulative, hash32, hex8, zipfCumulative } from './prng.js';
 
 export const REGION_CUM = cumulative(REGION_WEIGHTS);
 
-/** What follows from the seed alone: the users, their regions and the provider account ids. */
+/** What the seed value (DEMO_SEED) alone determines: the users, their regions and the provider account ids. */
 export interface SeedContext {
   seedHash: number;
   users: string[];
