@@ -113,17 +113,9 @@ export const latencyHistDaily = latencyHistTable('latency_hist_daily');
 export const errorStatsHourly = errorStatsTable('error_stats_hourly');
 export const errorStatsDaily = errorStatsTable('error_stats_daily');
 
-/**
- * Traces stored but not yet folded into the rollups. Ingest appends its new rows here in the
- * same transaction that stores them in `traces`; a background folder moves them into the
- * rollups in large groups (one upsert per rollup row per fold instead of per batch), and
- * readers add these rows to the rollup rows of the same segments, so answers stay exact
- * whether a trace has been folded yet or not (the design of TimescaleDB's real-time
- * continuous aggregates). Narrow and nearly empty: only the columns the rollups need.
- */
-export const rollupPending = pgTable(
-  'rollup_pending',
-  {
+/** The columns of a queued trace: the fold's input, kept alike in the queue and in quarantine. */
+function queuedTraceColumns() {
+  return {
     workspaceId: uuid('workspace_id').notNull(),
     timestamp: ts('timestamp').notNull(),
     agentId: text('agent_id').notNull(),
@@ -136,7 +128,20 @@ export const rollupPending = pgTable(
     costNanos: nanos('cost_nanos'),
     errorType: text('error_type'),
     errorMessage: text('error_message'),
-  },
+  };
+}
+
+/**
+ * Traces stored but not yet folded into the rollups. Ingest appends its new rows here in the
+ * same transaction that stores them in `traces`; a background folder moves them into the
+ * rollups in large groups (one upsert per rollup row per fold instead of per batch), and
+ * readers add these rows to the rollup rows of the same segments, so answers stay exact
+ * whether a trace has been folded yet or not (the design of TimescaleDB's real-time
+ * continuous aggregates). Narrow and nearly empty: only the columns the rollups need.
+ */
+export const rollupPending = pgTable(
+  'rollup_pending',
+  queuedTraceColumns(),
   (t) => [index('rollup_pending_ws_ts_idx').on(t.workspaceId, t.timestamp)],
 );
 
@@ -148,18 +153,7 @@ export const rollupPending = pgTable(
 export const rollupQuarantine = pgTable(
   'rollup_quarantine',
   {
-    workspaceId: uuid('workspace_id').notNull(),
-    timestamp: ts('timestamp').notNull(),
-    agentId: text('agent_id').notNull(),
-    userId: text('user_id'),
-    model: text('model').notNull(),
-    isError: smallint('is_error').notNull(),
-    latencyMs: doublePrecision('latency_ms').notNull(),
-    inputTokens: integer('input_tokens').notNull(),
-    outputTokens: integer('output_tokens').notNull(),
-    costNanos: nanos('cost_nanos'),
-    errorType: text('error_type'),
-    errorMessage: text('error_message'),
+    ...queuedTraceColumns(),
     reason: text('reason').notNull(),
     quarantinedAt: ts('quarantined_at').notNull().defaultNow(),
   },

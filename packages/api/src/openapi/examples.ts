@@ -55,6 +55,19 @@ const trace: z.input<typeof traceInputSchema> = {
 };
 
 /** Query and path parameter examples, by name: what the reference page's "Test Request" starts from. */
+/** The budget as GET /cost/budget answers it, and PUT after setting it. */
+const budgetAnswer: z.input<typeof budgetSchema> = {
+  monthly_limit_usd: 5000,
+  alert_threshold_pct: 80,
+  period_start: '2026-11-01T00:00:00.000Z',
+  period_end: '2026-12-01T00:00:00.000Z',
+  month_to_date_usd: 3354.1292611,
+  used_pct: 67.08,
+  remaining_usd: 1645.8707389,
+  projected_month_usd: 4166.68,
+  status: 'ok',
+};
+
 export const PARAMETER_EXAMPLES: Record<string, string | number> = {
   range: '7d',
   from: '2026-11-18T00:00:00Z',
@@ -158,31 +171,11 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample<unknown, unknow
     },
   } satisfies Example<undefined, typeof costByModelSchema>,
   'cost-budget': {
-    response: {
-      monthly_limit_usd: 5000,
-      alert_threshold_pct: 80,
-      period_start: '2026-11-01T00:00:00.000Z',
-      period_end: '2026-12-01T00:00:00.000Z',
-      month_to_date_usd: 3354.1292611,
-      used_pct: 67.08,
-      remaining_usd: 1645.8707389,
-      projected_month_usd: 4166.68,
-      status: 'ok',
-    },
+    response: budgetAnswer,
   } satisfies Example<undefined, typeof budgetSchema>,
   'cost-setBudget': {
     request: { monthly_limit_usd: 5000, alert_threshold_pct: 80 },
-    response: {
-      monthly_limit_usd: 5000,
-      alert_threshold_pct: 80,
-      period_start: '2026-11-01T00:00:00.000Z',
-      period_end: '2026-12-01T00:00:00.000Z',
-      month_to_date_usd: 3354.1292611,
-      used_pct: 67.08,
-      remaining_usd: 1645.8707389,
-      projected_month_usd: 4166.68,
-      status: 'ok',
-    },
+    response: budgetAnswer,
   } satisfies Example<typeof budgetInputSchema, typeof budgetSchema>,
   'performance-overview': {
     response: { from, to, total_calls: 10339, error_count: 312, error_rate_pct: 3.02, avg_latency_ms: 1207.35, p50_ms: 842.5, p95_ms: 3120.8, p99_ms: 6480.1 },
