@@ -1,3 +1,4 @@
+import { COST_SOURCES } from '@pulse/shared';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -68,8 +69,12 @@ export const traces = pgTable(
     inputTokens: integer('input_tokens').notNull().default(0),
     outputTokens: integer('output_tokens').notNull().default(0),
     costNanos: bigint('cost_nanos', { mode: 'bigint' }).notNull(),
-    /** true when cost came from the price catalog rather than the client's cost_usd. */
-    costEstimated: smallint('cost_estimated').notNull().default(0),
+    /**
+     * Where cost_nanos came from: the client's cost_usd ('provided'), the built-in catalog
+     * ('catalog'), the workspace's price override ('override'), or no price ('unpriced', cost 0)
+     * (docs/API_SPEC.md §2).
+     */
+    costSource: text('cost_source', { enum: COST_SOURCES }).notNull(),
     errorType: text('error_type'),
     errorMessage: text('error_message'),
     metadata: jsonb('metadata'),
@@ -88,6 +93,8 @@ export const traces = pgTable(
     /** The prompt and the completion text, as sent. */
     input: text('input'),
     output: text('output'),
+    /** Safety detector types found in input and output, sorted, once each. */
+    safetyFlags: jsonb('safety_flags').notNull().default(sql`'[]'::jsonb`),
     receivedAt: ts('received_at').notNull().defaultNow(),
   },
   (t) => [
@@ -109,3 +116,5 @@ export const budgets = pgTable('budgets', {
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
 export * from './rollups.js';
+export * from './scores.js';
+export * from './settings.js';

@@ -9,4 +9,5 @@ export * from './latency-histogram.js';
 export * from './analytics.js';
 export * from './analytics-paths.js';
 export * from './text.js';
+export * from './cost-source.js';
 export * from './trpc-batch.js';

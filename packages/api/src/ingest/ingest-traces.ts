@@ -1,5 +1,5 @@
 import { bare, bareList, columnsOf, type Database, pgArray, resultRows, schema, uuidv7 } from '@pulse/db';
-import { computeCostNanos, type IngestResponse, traceInputSchema, usdToNanos } from '@pulse/shared';
+import { computeCostNanos, type CostSource, type IngestResponse, traceInputSchema, usdToNanos } from '@pulse/shared';
 import { getTableColumns, sql } from 'drizzle-orm';
 import { retryOnConflict } from '../db/retry-transaction.js';
 import { issuePath } from '../http/errors.js';
@@ -71,13 +71,13 @@ function validateTraces(items: readonly unknown[]): Validated {
     const inputTokens = t.input_tokens ?? 0;
     const outputTokens = t.output_tokens ?? 0;
     let costNanos: bigint;
-    let costEstimated: 0 | 1 = 0;
+    let costSource: CostSource = 'provided';
     if (t.cost_usd !== undefined) {
       costNanos = usdToNanos(t.cost_usd);
     } else {
       const priced = computeCostNanos(t.model, inputTokens, outputTokens);
       costNanos = priced.costNanos;
-      costEstimated = 1;
+      costSource = priced.known ? 'catalog' : 'unpriced';
       if (!priced.known) unknownModels.add(t.model);
     }
     const isError = t.status === 'error' ? 1 : 0;
@@ -93,7 +93,8 @@ function validateTraces(items: readonly unknown[]): Validated {
       inputTokens,
       outputTokens,
       costNanos,
-      costEstimated,
+      costSource,
+      safetyFlags: '[]',
       errorType: isError ? (t.error_type ?? 'unknown') : (t.error_type ?? null),
       errorMessage: t.error_message ?? null,
       metadata: t.metadata == null ? null : JSON.stringify(t.metadata),
