@@ -57,6 +57,7 @@ function configSchema(demoByDefault: boolean) {
       LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info')),
       CORS_ORIGINS: text(''),
       PULSE_CACHE_BYPASS_TOKEN: optionalText(),
+      PULSE_SECRET_KEY: optionalText(),
       FOLD_INTERVAL_MS: wholeNumber(500),
       SHUTDOWN_TIMEOUT_MS: wholeNumber(10_000),
       STATEMENT_TIMEOUT_MS: wholeNumber(15_000),
@@ -89,6 +90,8 @@ function configSchema(demoByDefault: boolean) {
         .filter(Boolean),
       /** When set, requests with X-Pulse-Cache-Bypass equal to it skip the cache (the benchmark's uncached runs). */
       cacheBypassToken: env.PULSE_CACHE_BYPASS_TOKEN,
+      /** Encrypts stored secrets (webhook secrets, provider keys); replicas must share it (secrets/secret-box.ts). */
+      secretKey: env.PULSE_SECRET_KEY,
       /** How often the background folder moves queued traces into the rollups (ms; at least 10). */
       foldIntervalMs: Math.max(10, env.FOLD_INTERVAL_MS),
       /** Milliseconds SIGTERM waits for in-flight requests before closing anyway. */

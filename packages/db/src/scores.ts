@@ -3,7 +3,7 @@ import { doublePrecision, index, pgTable, primaryKey, text, timestamp, uuid } fr
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
 
 /**
- * Scores of calls (docs/API_SPEC.md §10): one per (trace, name, source); the same three again
+ * Scores of calls: one per (trace, name, source); the same three again
  * replace the value. The trace's time, agent and model are copied here so quality figures
  * for a window and a filter read this table alone; tags are read from the trace.
  */

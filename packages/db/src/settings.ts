@@ -1,7 +1,7 @@
 import { boolean, integer, pgTable, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { workspaces } from './schema.js';
 
-/** A workspace's settings (docs/API_SPEC.md §12); a workspace without a row has the defaults. */
+/** A workspace's settings; a workspace without a row has the defaults. */
 export const workspaceSettings = pgTable('workspace_settings', {
   workspaceId: uuid('workspace_id')
     .primaryKey()

@@ -32,7 +32,7 @@ const isoInstant = z.iso
   .meta({ description: `An instant from ${WINDOW_BOUNDS.min} to ${WINDOW_BOUNDS.max}, with Z or an offset` });
 
 /** An exact agent or model name: what ingest can store, so NUL and lone surrogates are a 400. */
-const nameFilter = () => storableText(z.string().min(1, { error: 'must not be empty' }).max(128, { error: 'must be at most 128 characters' })).optional();
+const nameFilter = (max = 128) => storableText(z.string().min(1, { error: 'must not be empty' }).max(max, { error: `must be at most ${max} characters` })).optional();
 
 const windowFields = {
   range: z.enum(RANGES, { error: `must be one of ${RANGES.join(', ')}` }).default('24h'),
@@ -40,6 +40,8 @@ const windowFields = {
   to: isoInstant.optional(),
   agent_id: nameFilter(),
   model: nameFilter(),
+  /** Calls carrying this tag (tags are at most 64 characters, docs/API_SPEC.md §2). */
+  tag: nameFilter(64),
 };
 
 type WindowShape = { range: Range; from?: string | undefined; to?: string | undefined };

@@ -1,5 +1,5 @@
 /**
- * Where a call's cost came from (docs/API_SPEC.md §2, §9): the client's `cost_usd`, the
+ * Where a call's cost came from (docs/API_SPEC.md §2): the client's `cost_usd`, the
  * built-in catalog, the workspace's price override, or nothing (`unpriced`: cost 0, reported).
  */
 export const COST_SOURCES = ['provided', 'catalog', 'override', 'unpriced'] as const;

@@ -15,7 +15,7 @@ function analyticsRequest(ctx: Context & { workspaceId: string }, input: WindowI
     q: {
       database: ctx.database,
       now,
-      scope: { workspaceId: ctx.workspaceId, agentId: input.agent_id, model: input.model, timescale: ctx.database.timescale },
+      scope: { workspaceId: ctx.workspaceId, agentId: input.agent_id, model: input.model, tag: input.tag, timescale: ctx.database.timescale },
     },
     window: resolveWindow(input, now),
   };

@@ -25,6 +25,8 @@ export interface Scope {
   workspaceId: string;
   agentId?: string | undefined;
   model?: string | undefined;
+  /** Calls carrying this tag. The rollups have no tag dimension: a tagged scope reads raw rows. */
+  tag?: string | undefined;
   timescale: boolean;
 }
 
@@ -43,7 +45,27 @@ function filters(scope: Scope, t: TraceTable | typeof statsHourly | typeof error
   const parts: SQL[] = [sql`${t.workspaceId} = ${scope.workspaceId}::uuid`];
   if (scope.agentId !== undefined) parts.push(sql`${t.agentId} = ${scope.agentId}`);
   if (scope.model !== undefined) parts.push(sql`${t.model} = ${scope.model}`);
+  if (scope.tag !== undefined) {
+    // Only `traces` holds tags; servedPlan() reads nothing else for a tagged scope.
+    if (t !== traces) throw new Error('a tag filter reads raw traces only');
+    parts.push(sql`${traces.tags} @> ${JSON.stringify([scope.tag])}::jsonb`);
+  }
   return sql.join(parts, sql` and `);
+}
+
+/**
+ * The plan a scope is served by: as planned, or, for a tag filter (which no rollup can
+ * answer), the whole window from raw traces (the queue's rows are in `traces` too).
+ */
+export function servedPlan(scope: Scope, plan: WindowPlan): WindowPlan {
+  if (scope.tag === undefined) return plan;
+  const segments = [...plan.raw, ...plan.hourly, ...plan.daily];
+  if (segments.length === 0) return plan;
+  return {
+    raw: [{ from: Math.min(...segments.map((s) => s.from)), to: Math.max(...segments.map((s) => s.to)) }],
+    hourly: [],
+    daily: [],
+  };
 }
 
 /** The scope on a dim-keyed rollup: its workspace and the one dim holding the filtered facts. */
@@ -81,7 +103,8 @@ function bucketOf(scope: Scope, g: Granularity | null, column: AnyColumn): SQL {
  */
 
 /** (bucket, agent_id, model, calls, errors, input_tokens, output_tokens, cost_nanos, latency_sum) */
-export function statsRows(scope: Scope, plan: WindowPlan, g: Granularity | null): SQL {
+export function statsRows(scope: Scope, planned: WindowPlan, g: Granularity | null): SQL {
+  const plan = servedPlan(scope, planned);
   const parts: SQL[] = [];
   for (const [t, segments] of rawSources(plan)) {
     parts.push(sql`select ${bucketOf(scope, g, t.timestamp)} as bucket, ${t.agentId} as agent_id, ${t.model} as model, count(*)::bigint as calls,
@@ -102,7 +125,8 @@ export function statsRows(scope: Scope, plan: WindowPlan, g: Granularity | null)
 }
 
 /** (user_id, calls, cost_nanos, tokens, last_seen) — named users only. */
-export function userRows(scope: Scope, plan: WindowPlan): SQL {
+export function userRows(scope: Scope, planned: WindowPlan): SQL {
+  const plan = servedPlan(scope, planned);
   const parts: SQL[] = [];
   for (const [t, segments] of rawSources(plan)) {
     parts.push(sql`select ${t.userId} as user_id, count(*)::bigint as calls, sum(${t.costNanos}) as cost_nanos,
@@ -125,7 +149,8 @@ export function userRows(scope: Scope, plan: WindowPlan): SQL {
  * rollup bucket; the raw edges and queued traces are binned on the fly into the same shape.
  * A bucket may come in several rows: the caller merges them.
  */
-export function histRows(scope: Scope, plan: WindowPlan, g: Granularity | null): SQL {
+export function histRows(scope: Scope, planned: WindowPlan, g: Granularity | null): SQL {
+  const plan = servedPlan(scope, planned);
   const parts: SQL[] = [];
   for (const [t, segments] of rawSources(plan)) {
     parts.push(sql`select bucket, array_agg(bin order by bin) as bins, array_agg(n order by bin)::float8[] as counts
@@ -144,7 +169,8 @@ export function histRows(scope: Scope, plan: WindowPlan, g: Granularity | null):
 }
 
 /** (error_type, agent_id, model, count, last_seen, last_message) */
-export function errorRows(scope: Scope, plan: WindowPlan): SQL {
+export function errorRows(scope: Scope, planned: WindowPlan): SQL {
+  const plan = servedPlan(scope, planned);
   const parts: SQL[] = [];
   for (const [t, segments] of rawSources(plan)) {
     parts.push(sql`select ${t.errorType} as error_type, ${t.agentId} as agent_id, ${t.model} as model, count(*)::bigint as count,
