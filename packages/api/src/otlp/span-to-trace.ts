@@ -72,6 +72,17 @@ function agentOf(ctx: SpanContext, bySpanKey: Map<string, SpanContext>): string 
 }
 
 /** Milliseconds since the epoch of a nanosecond time, truncated to the millisecond. */
+/**
+ * Time to first token in milliseconds: the GenAI conventions' seconds, else the Vercel AI SDK's
+ * own `ai.response.msToFirstChunk` (milliseconds), which its streaming spans carry instead.
+ * A non-number is passed on so §2's validation names `ttft_ms`.
+ */
+function timeToFirstTokenMs(attrs: Map<string, AttributeValue>): AttributeValue | undefined {
+  const seconds = attrs.get('gen_ai.response.time_to_first_chunk');
+  if (seconds !== undefined) return typeof seconds === 'number' ? seconds * 1000 : seconds;
+  return attrs.get('ai.response.msToFirstChunk');
+}
+
 const isoOfNanos = (nanos: bigint) => new Date(Number(nanos / 1_000_000n)).toISOString();
 
 function toTrace(ctx: SpanContext, bySpanKey: Map<string, SpanContext>): UncheckedTrace {
@@ -82,7 +93,7 @@ function toTrace(ctx: SpanContext, bySpanKey: Map<string, SpanContext>): Uncheck
   const statusCode = span.status?.code;
   const isError = statusCode === ERROR_STATUS || statusCode === 'STATUS_CODE_ERROR' || errorType !== undefined;
   const serviceName = asText(resource.get('service.name'));
-  const ttftSeconds = attrs.get('gen_ai.response.time_to_first_chunk');
+  const ttftMs = timeToFirstTokenMs(attrs);
   const cost = attrs.get('gen_ai.usage.cost');
   const provider = first(['gen_ai.provider.name', 'gen_ai.system'], attrs);
   const operation = attrs.get('gen_ai.operation.name');
@@ -106,9 +117,7 @@ function toTrace(ctx: SpanContext, bySpanKey: Map<string, SpanContext>): Uncheck
     cache_read_tokens: attrs.get('gen_ai.usage.cache_read.input_tokens') ?? 0,
     cache_write_tokens:
       first(['gen_ai.usage.cache_creation.input_tokens', 'gen_ai.usage.cache_write.input_tokens'], attrs) ?? 0,
-    ...(ttftSeconds !== undefined
-      ? { ttft_ms: typeof ttftSeconds === 'number' ? ttftSeconds * 1000 : ttftSeconds }
-      : {}),
+    ...(ttftMs !== undefined ? { ttft_ms: ttftMs } : {}),
     ...(cost !== undefined ? { cost_usd: cost } : {}),
     status: isError ? 'error' : 'success',
     error_type: isError ? (asText(errorType) ?? asText(exceptionAttrs.get('exception.type')) ?? 'unknown') : null,
