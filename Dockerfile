@@ -1,14 +1,10 @@
+# Pulse: API, dashboard and workers in one image (docker-compose.yml, deploy/k8s).
 FROM node:20-bookworm-slim
 WORKDIR /app
-COPY package.json package-lock.json ./
-COPY packages/shared/package.json packages/shared/
-COPY packages/db/package.json packages/db/
-COPY packages/api/package.json packages/api/
-COPY packages/web/package.json packages/web/
-COPY scripts/patch-postgres.mjs scripts/
-RUN npm ci --no-audit --no-fund
+# The whole workspace: npm ci needs every workspace's package.json, and the build its sources.
 COPY . .
-RUN npm run build
+RUN npm ci --no-audit --no-fund && npm run build && chown -R node:node /app
+USER node
 ENV NODE_ENV=production PORT=3000
 EXPOSE 3000
 CMD ["npx", "tsx", "packages/api/src/main.ts"]
