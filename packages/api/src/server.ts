@@ -8,6 +8,7 @@ import { createHttpServer } from './http/http-server.js';
 import { ensureDemoWorkspace, startTrickle } from './demo/seed-demo.js';
 import { trackConnections } from './http/graceful-close.js';
 import type { Logger } from './logger.js';
+import { startRetention } from './retention/retention.js';
 import { startFolder } from './rollups/fold.js';
 
 export interface RunningServer {
@@ -28,6 +29,10 @@ export async function startServer(config: Config, logger: Logger, print: (line: 
   logger.info({ driver: database.driver, timescale: database.timescale }, 'database ready');
   const cache = await createCache(config, logger);
   const folder = startFolder(database, logger, { intervalMs: config.foldIntervalMs });
+  const retention = startRetention(database, logger, {
+    intervalMs: config.retentionIntervalMs,
+    onWorkspaceChanged: (workspaceId) => cache.bumpVersion(workspaceId),
+  });
   // The demo prints an admin token to use; the configuration itself stays as loaded.
   const adminToken = config.adminToken ?? (config.demo ? randomBytes(24).toString('base64url') : undefined);
 
@@ -86,6 +91,7 @@ export async function startServer(config: Config, logger: Logger, print: (line: 
       const drained = connections.close(config.shutdownTimeoutMs);
       await stopTrickle();
       if (!(await drained)) logger.warn({ deadlineMs: config.shutdownTimeoutMs }, 'shutdown deadline reached: open requests were cut off');
+      await retention.stop();
       await folder.stop();
       await cache.close();
       await database.close();

@@ -175,3 +175,63 @@ function upsertHistograms(t: LatencyHistTable, rows: SQL): SQL {
               union all select * from unnest(excluded.${bins}, excluded.${counts}) as new(b, n)) u
             group by b) merged)`;
 }
+
+/**
+ * Statements, run in order in one transaction under the fold lock, that take every trace of
+ * `workspaceId` before `cutoff` out of the rollups once retention deleted it from `traces`
+ * (docs/API_SPEC.md §6). Whole hours and days before the cutoff lose their rows. The hour and
+ * the day holding the cutoff are rebuilt exactly: the hour from the raw traces it keeps (its
+ * queued ones leave the queue, folded now), the day from its remaining hourly rows, with the
+ * rebuilt hour folded in last. No trace is counted twice or left out.
+ */
+export function expireRollupsSql(workspaceId: string, cutoff: Date): SQL[] {
+  const HOUR = 3_600_000;
+  const DAY = 24 * HOUR;
+  const hour = new Date(Math.floor(cutoff.getTime() / HOUR) * HOUR);
+  const hourEnd = new Date(hour.getTime() + HOUR);
+  const day = new Date(Math.floor(cutoff.getTime() / DAY) * DAY);
+  const dayEnd = new Date(day.getTime() + DAY);
+  const partialHour = cutoff.getTime() > hour.getTime();
+  const partialDay = cutoff.getTime() > day.getTime();
+  const ws = sql`${workspaceId}::uuid`;
+  const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+  const pairs = [
+    [statsHourly, statsDaily],
+    [userStatsHourly, userStatsDaily],
+    [latencyHistHourly, latencyHistDaily],
+    [errorStatsHourly, errorStatsDaily],
+  ] as const;
+  const statements: SQL[] = [
+    // Queued traces before the cutoff are gone; those of the cutoff's hour are folded below.
+    sql`delete from ${queued} where ${queued.workspaceId} = ${ws} and ${queued.timestamp} < ${at(partialHour ? hourEnd : hour)}`,
+  ];
+  for (const [hourly, daily] of pairs) {
+    statements.push(sql`delete from ${hourly} where ${hourly.workspaceId} = ${ws} and ${hourly.bucket} < ${at(partialHour ? hourEnd : hour)}`);
+    statements.push(sql`delete from ${daily} where ${daily.workspaceId} = ${ws} and ${daily.bucket} < ${at(partialDay ? dayEnd : day)}`);
+  }
+  if (partialDay) {
+    const hoursOf = (t: PgTable & { workspaceId: AnyColumn; bucket: AnyColumn }) =>
+      sql`(select * from ${t} where ${t.workspaceId} = ${ws} and ${t.bucket} >= ${at(day)} and ${t.bucket} < ${at(dayEnd)}) h`;
+    statements.push(stats.daily.upsert(stats.daily.daysOf(hoursOf(statsHourly))));
+    statements.push(users.daily.upsert(users.daily.daysOf(hoursOf(userStatsHourly))));
+    statements.push(errors.daily.upsert(errors.daily.daysOf(hoursOf(errorStatsHourly))));
+    const l = latencyHistHourly;
+    statements.push(
+      upsertHistograms(
+        latencyHistDaily,
+        sql`select ${bare(l.workspaceId)}, ${bare(l.dim)}, ${timeBucket(false, 'day', bare(l.bucket))}, bin, sum(n) as n
+            from ${hoursOf(l)} cross join lateral unnest(${bare(l.bins)}, ${bare(l.counts)}) as u(bin, n) group by 1, 2, 3, 4`,
+      ),
+    );
+  }
+  if (partialHour) {
+    const { traces } = schema;
+    const kept = columnsOf(queued).map((c) => bare(c));
+    statements.push(sql`with taken as (
+        select ${sql.join(kept, sql`, `)} from ${traces}
+        where ${traces.workspaceId} = ${ws} and ${traces.timestamp} >= ${at(cutoff)} and ${traces.timestamp} < ${at(hourEnd)}),
+      ${rollupCtes()}
+      select count(*)::int as folded from taken`);
+  }
+  return statements;
+}

@@ -1,0 +1,109 @@
+import { type Database, schema } from '@pulse/db';
+import { and, eq, isNotNull, lt, type SQL, sql } from 'drizzle-orm';
+import type { Logger } from '../logger.js';
+import { expireRollupsSql } from '../rollups/rollup-sql.js';
+import { takeFoldLock } from '../rollups/fold.js';
+import { throttledWarn } from '../throttled-log.js';
+
+const { traces, scores, workspaceSettings, rollupQuarantine } = schema;
+const DAY = 86_400_000;
+
+export interface RetentionOptions {
+  /** Rows one DELETE removes at most: short statements, short locks, ingest keeps going. */
+  batchRows?: number;
+  /** Called for each workspace whose calls were deleted (its cached answers are stale). */
+  onWorkspaceChanged?: (workspaceId: string) => Promise<void> | void;
+}
+
+/** Runs a DELETE of at most `limit` rows (answering `n`, the rows deleted) until one deletes fewer; the total. */
+async function deleteInBatches(database: Database, batch: (limit: number) => SQL, batchRows: number): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const [row] = await database.rows<{ n: number }>(batch(batchRows));
+    const n = Number(row?.n ?? 0);
+    total += n;
+    if (n < batchRows) return total;
+  }
+}
+
+/**
+ * Retention for one workspace (docs/API_SPEC.md §6): deletes its calls before `cutoff` and
+ * their scores in batches, then, in one transaction under the fold lock, takes them out of the
+ * rollups (expireRollupsSql). Until that commit the rollups still count the deleted calls;
+ * afterwards every figure equals plain SQL over the calls kept. Returns the calls deleted.
+ */
+export async function expireWorkspace(database: Database, workspaceId: string, cutoff: Date, options: RetentionOptions = {}): Promise<number> {
+  const batchRows = options.batchRows ?? 10_000;
+  const ws = sql`${workspaceId}::uuid`;
+  const before = sql`${cutoff.toISOString()}::timestamptz`;
+  await deleteInBatches(
+    database,
+    (limit) => sql`with gone as (delete from ${scores} where (${scores.workspaceId}, ${scores.traceRowId}) in (
+        select ${scores.workspaceId}, ${scores.traceRowId} from ${scores}
+        where ${scores.workspaceId} = ${ws} and ${scores.traceTimestamp} < ${before} limit ${limit}) returning 1)
+      select count(*)::int as n from gone`,
+    batchRows,
+  );
+  // By primary key, oldest first: a hypertable's ctid is not unique across its chunks.
+  const deleted = await deleteInBatches(
+    database,
+    (limit) => sql`with gone as (delete from ${traces} where (${traces.workspaceId}, ${traces.timestamp}, ${traces.id}) in (
+        select ${traces.workspaceId}, ${traces.timestamp}, ${traces.id} from ${traces}
+        where ${traces.workspaceId} = ${ws} and ${traces.timestamp} < ${before}
+        order by ${traces.timestamp} limit ${limit}) returning 1)
+      select count(*)::int as n from gone`,
+    batchRows,
+  );
+  await database.db.transaction(async (tx) => {
+    await takeFoldLock(tx);
+    for (const statement of expireRollupsSql(workspaceId, cutoff)) await tx.execute(statement);
+    await tx.delete(rollupQuarantine).where(and(eq(rollupQuarantine.workspaceId, workspaceId), lt(rollupQuarantine.timestamp, cutoff)));
+  });
+  await options.onWorkspaceChanged?.(workspaceId);
+  return deleted;
+}
+
+/** One pass over every workspace with `retention_days` set: the calls older than that go. */
+export async function retentionPass(database: Database, now = Date.now(), options: RetentionOptions = {}): Promise<Map<string, number>> {
+  const settings = await database.db
+    .select({ workspaceId: workspaceSettings.workspaceId, days: workspaceSettings.retentionDays })
+    .from(workspaceSettings)
+    .where(isNotNull(workspaceSettings.retentionDays));
+  const deleted = new Map<string, number>();
+  for (const { workspaceId, days } of settings) {
+    deleted.set(workspaceId, await expireWorkspace(database, workspaceId, new Date(now - days! * DAY), options));
+  }
+  return deleted;
+}
+
+export interface RetentionWorker {
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs a retention pass every `intervalMs` (well under an hour, so an expired call is gone
+ * within the hour). Replicas may overlap: deletes are idempotent and the rollup step takes the
+ * fold lock, which only one holder has at a time.
+ */
+export function startRetention(database: Database, logger: Logger, opts: RetentionOptions & { intervalMs: number }): RetentionWorker {
+  const warn = throttledWarn(logger, { intervalMs: 60_000 });
+  let running: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    running ??= retentionPass(database, Date.now(), opts)
+      .then((deleted) => {
+        const total = [...deleted.values()].reduce((a, b) => a + b, 0);
+        if (total > 0) logger.info({ deleted: total, workspaces: deleted.size }, 'retention: expired calls deleted');
+      })
+      .catch((err: unknown) => warn('retention', { err }, 'retention pass failed; retrying'))
+      .finally(() => {
+        running = undefined;
+      });
+  }, opts.intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

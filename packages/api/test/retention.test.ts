@@ -1,0 +1,98 @@
+import { schema } from '@pulse/db';
+import { verifyRollups } from '@pulse/verify';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { retentionPass } from '../src/retention/retention.js';
+import { foldAll } from '../src/rollups/fold.js';
+import { checkEveryEndpoint } from './check-every-endpoint.js';
+import { seededTraces } from './dataset.js';
+import { getAnalytics, sendTraces, startTestServer, type TestServer } from './harness.js';
+import { reference } from './reference.js';
+
+// Retention (docs/API_SPEC.md §6): calls older than retention_days go, with their scores and
+// their share of every rollup; every figure then equals plain SQL over the calls kept.
+
+const DAY = 86_400_000;
+const H = 3_600_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+const start = Math.floor(Date.now() / DAY) * DAY - 3 * DAY;
+
+let srv: TestServer;
+let ws: { workspace_id: string; api_key: string };
+let other: { workspace_id: string; api_key: string };
+
+async function send(key: string, traces: Array<Record<string, unknown>>) {
+  for (let i = 0; i < traces.length; i += 1000) {
+    expect((await sendTraces(srv.url, key, { traces: traces.slice(i, i + 1000) })).status).toBe(200);
+  }
+}
+
+async function scoreAll(workspaceId: string) {
+  // Scores of every call, straight into their table (their API has its own tests).
+  await srv.database.rows(sql`insert into ${schema.scores}
+      (workspace_id, trace_row_id, trace_id, trace_timestamp, agent_id, model, name, source, type, numeric_value)
+    select workspace_id, id, trace_id, timestamp, agent_id, model, 'helpfulness', 'api', 'numeric', 0.5
+    from ${schema.traces} where workspace_id = ${workspaceId}::uuid`);
+}
+
+const count = async (table: typeof schema.traces | typeof schema.scores, workspaceId: string, before?: number) => {
+  const time = table === schema.traces ? schema.traces.timestamp : schema.scores.traceTimestamp;
+  const [row] = await srv.database.rows<{ n: number }>(
+    sql`select count(*)::int as n from ${table} where ${table.workspaceId} = ${workspaceId}::uuid
+        ${before === undefined ? sql`` : sql`and ${time} < ${iso(before)}::timestamptz`}`,
+  );
+  return row!.n;
+};
+
+beforeAll(async () => {
+  srv = await startTestServer();
+  ws = await srv.createWorkspace('retention');
+  other = await srv.createWorkspace('retention-other');
+  await send(ws.api_key, seededTraces(31, start, 3000));
+  await send(other.api_key, seededTraces(32, start, 600));
+  await scoreAll(ws.workspace_id);
+  await scoreAll(other.workspace_id);
+});
+afterAll(async () => {
+  await srv?.close();
+});
+
+describe('retention', () => {
+  it('deletes the calls and scores past retention_days, in batches, and every figure follows', async () => {
+    // A cutoff inside an hour inside a day: whole hours and days go, the cutoff's hour and day are rebuilt.
+    const now = start + 2 * DAY + 13 * H + 1_234_567;
+    const cutoff = now - 2 * DAY;
+    await srv.database.rows(sql`insert into ${schema.workspaceSettings} (workspace_id, retention_days) values (${ws.workspace_id}::uuid, 2)`);
+    // Calls of the cutoff's hour not folded yet, and some folded: both must come out right.
+    await foldAll(srv.database);
+    await send(ws.api_key, seededTraces(33, start, 400));
+    const before = await count(schema.traces, ws.workspace_id, cutoff);
+    const otherBefore = await count(schema.traces, other.workspace_id);
+    expect(before).toBeGreaterThan(100);
+
+    const deleted = await retentionPass(srv.database, now, { batchRows: 97, onWorkspaceChanged: (id) => srv.cache.bumpVersion(id) });
+    expect(deleted).toEqual(new Map([[ws.workspace_id, before]]));
+    expect(await count(schema.traces, ws.workspace_id, cutoff)).toBe(0);
+    expect(await count(schema.scores, ws.workspace_id, cutoff)).toBe(0);
+    expect(await count(schema.scores, ws.workspace_id)).toBeGreaterThan(0);
+    // Another workspace without retention keeps everything.
+    expect(await count(schema.traces, other.workspace_id)).toBe(otherBefore);
+
+    const ref = reference(srv.database, ws.workspace_id);
+    const get = (path: string, params: Record<string, string | number | undefined>) => getAnalytics(srv.url, ws, path, params);
+    const windows: Array<[number, number, string]> = [
+      [start, start + 3 * DAY, 'day'],
+      [start + DAY + 5 * H + 17, start + 3 * DAY - 1, 'hour'],
+      [cutoff - 30 * 60_000, cutoff + 30 * 60_000, 'minute'],
+    ];
+    for (const [from, to, g] of windows) await checkEveryEndpoint(get, ref, { from: iso(from), to: iso(to) }, g);
+    await foldAll(srv.database);
+    for (const [from, to, g] of windows) await checkEveryEndpoint(get, ref, { from: iso(from), to: iso(to) }, g);
+    const report = await verifyRollups(srv.database);
+    expect(report.tables.filter((t) => t.missing + t.extra + t.differing > 0)).toEqual([]);
+
+    // A second pass with nothing new to expire changes nothing.
+    expect(await retentionPass(srv.database, now)).toEqual(new Map([[ws.workspace_id, 0]]));
+    expect((await verifyRollups(srv.database)).tables.every((t) => t.missing + t.extra + t.differing === 0)).toBe(true);
+  });
+});
