@@ -33,12 +33,15 @@ import { otlpTracesHandler } from './otlp/otlp-route.js';
 import { buildOpenApiDocument } from './openapi/document.js';
 import { appRouter } from './routers/app-router.js';
 import { type AppServices, type Context, statusOf } from './trpc/context.js';
+import { createLiveBus, type LiveBus } from './live/live-bus.js';
 
 export interface AppDeps {
   database: Database;
   cache: Cache;
   config: Config;
   logger: Logger;
+  /** Where writes are announced to live dashboards; in-process when not given. */
+  live?: LiveBus;
 }
 
 const scalarBundle = fileURLToPath(import.meta.resolve('@scalar/api-reference/browser/standalone.js'));
@@ -50,12 +53,17 @@ const ADMIN_AUTH_FAILURES_PER_MIN = 20;
 /** The express app, built from its dependencies so tests run it in-process. */
 export function createApp(deps: AppDeps) {
   const { database, cache, config, logger } = deps;
+  const live = deps.live ?? createLiveBus(undefined, logger);
   const services: AppServices = {
     ...deps,
+    live,
     keys: new KeyStore(database),
     keyGate: new KeyedSemaphore(config.dbConcurrencyPerKey),
     adminThrottle: new FailureThrottle(ADMIN_AUTH_FAILURES_PER_MIN, 60_000),
-    onWorkspaceWrite: (workspaceId) => cache.bumpVersion(workspaceId),
+    onWorkspaceWrite: async (workspaceId) => {
+      await cache.bumpVersion(workspaceId);
+      live.publish(workspaceId);
+    },
   };
   const createContext = ({ req, res }: { req: Request; res: Response }): Context => ({
     ...services,

@@ -8,6 +8,8 @@ import { createHttpServer } from './http/http-server.js';
 import { ensureDemoWorkspace, startTrickle } from './demo/seed-demo.js';
 import { trackConnections } from './http/graceful-close.js';
 import type { Logger } from './logger.js';
+import { createLiveBus } from './live/live-bus.js';
+import { attachLiveSockets } from './live/live-sockets.js';
 import { startRetention } from './retention/retention.js';
 import { startFolder } from './rollups/fold.js';
 
@@ -28,16 +30,15 @@ export async function startServer(config: Config, logger: Logger, print: (line: 
   });
   logger.info({ driver: database.driver, timescale: database.timescale }, 'database ready');
   const cache = await createCache(config, logger);
+  const live = createLiveBus(config.redisUrl, logger);
   const folder = startFolder(database, logger, { intervalMs: config.foldIntervalMs });
-  const retention = startRetention(database, logger, {
-    intervalMs: config.retentionIntervalMs,
-    onWorkspaceChanged: (workspaceId) => cache.bumpVersion(workspaceId),
-  });
   // The demo prints an admin token to use; the configuration itself stays as loaded.
   const adminToken = config.adminToken ?? (config.demo ? randomBytes(24).toString('base64url') : undefined);
 
-  const { app } = createApp({ database, cache, config: { ...config, adminToken }, logger });
+  const { app, services } = createApp({ database, cache, config: { ...config, adminToken }, logger, live });
+  const retention = startRetention(database, logger, { intervalMs: config.retentionIntervalMs, onWorkspaceChanged: services.onWorkspaceWrite });
   const server = createHttpServer(app).listen(config.port, config.host);
+  const sockets = attachLiveSockets(server, services);
   const connections = trackConnections(server);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -63,13 +64,13 @@ export async function startServer(config: Config, logger: Logger, print: (line: 
       },
     });
     if (demo.seeded) print(`Demo data: ${demo.seeded.toLocaleString('en-US')} traces in ${(demo.seedMs / 1000).toFixed(1)} s`);
-    await cache.bumpVersion(demo.workspaceId);
+    await services.onWorkspaceWrite(demo.workspaceId);
     if (config.demoTrickleRate > 0) {
       stopTrickle = startTrickle(database, demo.workspaceId, {
         seed: config.demoSeed,
         perSecond: config.demoTrickleRate,
         logger,
-        onWrite: () => cache.bumpVersion(demo.workspaceId),
+        onWrite: () => services.onWorkspaceWrite(demo.workspaceId),
       });
     }
     print('');
@@ -89,10 +90,12 @@ export async function startServer(config: Config, logger: Logger, print: (line: 
       logger.info('shutting down');
       // Stop accepting at once; requests already received finish (up to the deadline).
       const drained = connections.close(config.shutdownTimeoutMs);
+      await sockets.close();
       await stopTrickle();
       if (!(await drained)) logger.warn({ deadlineMs: config.shutdownTimeoutMs }, 'shutdown deadline reached: open requests were cut off');
       await retention.stop();
       await folder.stop();
+      await live.close();
       await cache.close();
       await database.close();
       logger.info('shut down cleanly');

@@ -9,6 +9,8 @@ import type { Cache } from '../src/cache/cache.js';
 import { createCache } from '../src/cache/create-cache.js';
 import { type Config, loadConfig } from '../src/config.js';
 import { createHttpServer } from '../src/http/http-server.js';
+import { createLiveBus } from '../src/live/live-bus.js';
+import { attachLiveSockets } from '../src/live/live-sockets.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -31,12 +33,14 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
   const config: Config = { ...loadConfig({ ...process.env, DEMO: '0' }), adminToken: ADMIN_TOKEN, ...overrides };
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const cache = await createCache(config, logger);
-  const { app } = createApp({ database, cache, config, logger });
+  const live = createLiveBus(config.redisUrl, logger);
+  const { app, services } = createApp({ database, cache, config, logger, live });
   // Folding runs as in production, but often: tests see answers with traces folded and not yet folded.
   const folder = startFolder(database, logger, { intervalMs: overrides.foldIntervalMs ?? 30 });
   const server: Server = await new Promise((resolve) => {
     const s = createHttpServer(app).listen(0, '127.0.0.1', () => resolve(s));
   });
+  const sockets = attachLiveSockets(server, services);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
@@ -53,9 +57,11 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
       return (await res.json()) as { workspace_id: string; api_key: string; key_id: string };
     },
     async close() {
+      await sockets.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await folder.stop();
+      await live.close();
       await cache.close();
       await database.close();
     },

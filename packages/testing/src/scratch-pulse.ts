@@ -36,8 +36,9 @@ interface ScratchPulseOptions {
 
 /** Starts Pulse on `database` and resolves once GET /api/health answers 200. */
 export async function startScratchPulse(database: ScratchDatabase, options: ScratchPulseOptions = {}): Promise<ScratchPulse> {
-  const port = await freePort();
   const extraEnv = options.env ?? {};
+  // A PORT given restarts Pulse where clients already point (a restart test); else any free one.
+  const port = extraEnv.PORT ? Number(extraEnv.PORT) : await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, ...database.env, PORT: String(port), HOST: '127.0.0.1', DEMO: '0', LOG_LEVEL: 'warn', ...extraEnv };
   if (!database.env.DATABASE_URL) delete env.DATABASE_URL;
   if (!extraEnv.REDIS_URL) delete env.REDIS_URL;

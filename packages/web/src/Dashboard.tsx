@@ -1,9 +1,9 @@
-import { ActionIcon, AppShell, Burger, Button, Group, NavLink, SegmentedControl, Select, Stack, Switch, Text, Title, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
+import { ActionIcon, AppShell, Badge, Burger, Button, Group, NavLink, SegmentedControl, Select, Stack, Switch, Text, Title, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import type { Range } from '@pulse/shared';
 import { useIsFetching, useQuery, useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useState } from 'react';
-import { REFRESH_MS, RefetchIntervalContext, useLastUpdatedAt, useNow } from './auto-refresh.js';
+import { REFRESH_MS, RefetchIntervalContext, useLastUpdatedAt, useLiveUpdates, useNow } from './auto-refresh.js';
 import { LoadingBlock } from './components/states.js';
 import type { Credentials } from './credentials.js';
 import { useTRPC } from './trpc.js';
@@ -24,7 +24,9 @@ export function Dashboard({ credentials, onSignOut }: { credentials: Credentials
   const [view, setView] = useViewState();
   const [navOpen, nav] = useDisclosure(false);
   const [autoRefresh, setAutoRefresh] = useState(true);
-  const refetchInterval = autoRefresh ? REFRESH_MS : false;
+  const live = useLiveUpdates(autoRefresh);
+  // Polling is the fallback while the live socket is not connected.
+  const refetchInterval = autoRefresh && !live ? REFRESH_MS : false;
   const fetching = useIsFetching();
   const updatedAt = useLastUpdatedAt();
   const now = useNow(1000);
@@ -48,6 +50,11 @@ export function Dashboard({ credentials, onSignOut }: { credentials: Credentials
             </Text>
           </Group>
           <Group gap="xs" wrap="nowrap">
+            {live && (
+              <Badge color="green" variant="dot" data-testid="live-badge" title="New calls appear as they arrive">
+                Live
+              </Badge>
+            )}
             <Text size="xs" c="dimmed" visibleFrom="sm" data-testid="updated-ago">
               {fetching ? 'updating…' : updatedAt ? `updated ${ago} s ago` : 'not updated yet'}
             </Text>
@@ -73,7 +80,7 @@ export function Dashboard({ credentials, onSignOut }: { credentials: Credentials
               }}
             />
           ))}
-          <Switch mt="md" label={`Auto-refresh (${REFRESH_MS / 1000} s)`} checked={autoRefresh} onChange={(e) => setAutoRefresh(e.currentTarget.checked)} />
+          <Switch mt="md" label={live ? 'Live updates' : `Auto-refresh (${REFRESH_MS / 1000} s)`} checked={autoRefresh} onChange={(e) => setAutoRefresh(e.currentTarget.checked)} />
           <Button mt="md" variant="subtle" color="gray" onClick={onSignOut}>
             Sign out
           </Button>

@@ -1,5 +1,7 @@
-import { type QueryCache, useQueryClient } from '@tanstack/react-query';
+import { type QueryCache, type QueryClient, useQueryClient } from '@tanstack/react-query';
+import { useSubscription } from '@trpc/tanstack-react-query';
 import { createContext, useCallback, useContext, useEffect, useState, useSyncExternalStore } from 'react';
+import { useTRPC } from './trpc.js';
 
 export const REFRESH_MS = 30_000;
 
@@ -33,4 +35,42 @@ export function useNow(everyMs: number): number {
     return () => clearInterval(timer);
   }, [everyMs]);
   return now;
+}
+
+/** At most one refetch of the page per this many ms, however many changes arrive. */
+const LIVE_REFETCH_GAP_MS = 1_000;
+
+/** Refetches every query on request, at most once per LIVE_REFETCH_GAP_MS (later requests join the next one). */
+function throttledRefetch(queryClient: QueryClient) {
+  let last = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return {
+    request() {
+      if (timer) return;
+      timer = setTimeout(
+        () => {
+          timer = undefined;
+          last = Date.now();
+          void queryClient.invalidateQueries();
+        },
+        Math.max(0, last + LIVE_REFETCH_GAP_MS - Date.now()),
+      );
+    },
+    cancel: () => clearTimeout(timer),
+  };
+}
+
+/**
+ * Live updates: while `enabled`, a WebSocket subscription tells of each new call in the
+ * workspace and the page's queries are refetched at once (at most once a second). Returns
+ * whether the socket is live; while it is not (connecting, refused by a proxy, the server
+ * restarting), the caller keeps polling every REFRESH_MS instead.
+ */
+export function useLiveUpdates(enabled: boolean): boolean {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [refetch] = useState(() => throttledRefetch(queryClient));
+  useEffect(() => refetch.cancel, [refetch]);
+  const subscription = useSubscription(trpc.live.changes.subscriptionOptions(undefined, { enabled, onData: refetch.request }));
+  return enabled && subscription.status === 'pending';
 }

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../src/App.js';
 import { saveCredentials } from '../src/credentials.js';
 import { budgetNone, emptyUsageOverview, WORKSPACE_ID } from './fixtures.js';
-import { answer, calls, fail, resetMsw } from './msw.js';
+import { answer, calls, fail, pushLiveChange, refuseLiveSockets, resetMsw } from './msw.js';
 
 function renderApp(path = '/') {
   window.history.replaceState(null, '', path);
@@ -57,6 +57,8 @@ describe('sign-in', () => {
 
 describe('shell', () => {
   it('refreshes every 30 s, says how long ago, and stops when paused', async () => {
+    // Polling is what a dashboard without its live socket does.
+    refuseLiveSockets();
     vi.useFakeTimers({ shouldAdvanceTime: true, toFake: ['setInterval', 'clearInterval', 'Date'] });
     try {
       signIn();
@@ -81,6 +83,19 @@ describe('shell', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('refetches as soon as the live socket tells of a new call, without polling', async () => {
+    signIn();
+    renderApp();
+    await waitFor(() => expect(kpi('Total calls')).toHaveTextContent('1,200'));
+    expect(await screen.findByTestId('live-badge')).toHaveTextContent('Live');
+    answer('usage.overview', () => ({ ...emptyUsageOverview, total_calls: 1201 }));
+    pushLiveChange();
+    await waitFor(() => expect(kpi('Total calls')).toHaveTextContent('1,201'), { timeout: 3000 });
+    // Paused: the socket closes and nothing refetches.
+    await userEvent.click(screen.getByLabelText('Live updates'));
+    await waitFor(() => expect(screen.queryByTestId('live-badge')).toBeNull());
   });
 
   it('switches between light and dark', async () => {
@@ -195,6 +210,7 @@ describe('cost page', () => {
   });
 
   it('keeps a half-typed limit through an auto-refresh, and Reset brings back the saved one', async () => {
+    refuseLiveSockets();
     vi.useFakeTimers({ shouldAdvanceTime: true, toFake: ['setInterval', 'clearInterval', 'Date'] });
     try {
       // Spend grows between refreshes, so every refetch brings a budget that differs from the last.

@@ -1,4 +1,4 @@
-import { http, HttpResponse } from 'msw';
+import { http, HttpResponse, ws } from 'msw';
 import { setupServer } from 'msw/node';
 import { fixtures } from './fixtures.js';
 
@@ -35,7 +35,34 @@ function respond(procedures: string[], inputs: Record<string, unknown>) {
   return HttpResponse.json(body, { status });
 }
 
+/**
+ * tRPC over WebSocket, as the dashboard's wsLink speaks it: a `subscription` request for
+ * `live.changes` is answered `started`; `pushLiveChange()` sends each open one an event.
+ */
+const socket = ws.link('*/trpc');
+const liveSubscriptions = new Set<() => void>();
+let refuseSockets = false;
+export function pushLiveChange() {
+  for (const send of liveSubscriptions) send();
+}
+/** Sockets are closed at once, as behind a proxy that refuses WebSocket upgrades. */
+export function refuseLiveSockets() {
+  refuseSockets = true;
+}
+
 export const server = setupServer(
+  socket.addEventListener('connection', ({ client }) => {
+    if (refuseSockets) return client.close(1011, 'refused');
+    client.addEventListener('message', (event) => {
+      const message = JSON.parse(String(event.data)) as { id?: number; method?: string; params?: { path?: string } };
+      if (message.method !== 'subscription' || message.params?.path !== 'live.changes') return;
+      const { id } = message;
+      client.send(JSON.stringify({ id, result: { type: 'started' } }));
+      const send = () => client.send(JSON.stringify({ id, result: { type: 'data', data: { at: new Date().toISOString() } } }));
+      liveSubscriptions.add(send);
+      client.addEventListener('close', () => liveSubscriptions.delete(send));
+    });
+  }),
   http.get('*/trpc/:procedures', ({ params, request }) => {
     const url = new URL(request.url);
     const procedures = String(params.procedures).split(',');
@@ -50,5 +77,7 @@ export const server = setupServer(
 
 export function resetMsw() {
   overrides.clear();
+  liveSubscriptions.clear();
+  refuseSockets = false;
   calls.length = 0;
 }

@@ -2,6 +2,7 @@ import { router } from '../trpc/trpc.js';
 import { adminRouter } from './admin.js';
 import { costRouter } from './cost.js';
 import { ingestRouter } from './ingest.js';
+import { liveRouter } from './live.js';
 import { performanceRouter } from './performance.js';
 import { usageRouter } from './usage.js';
 import { workspaceRouter } from './workspace.js';
@@ -14,6 +15,7 @@ export const appRouter = router({
   cost: costRouter,
   performance: performanceRouter,
   workspace: workspaceRouter,
+  live: liveRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -6,6 +6,7 @@ import type { KeyStore } from '../auth/key-store.js';
 import type { Cache } from '../cache/cache.js';
 import type { KeyedSemaphore } from '../concurrency/keyed-semaphore.js';
 import type { Config } from '../config.js';
+import type { LiveBus } from '../live/live-bus.js';
 import type { Logger } from '../logger.js';
 
 /** Everything a procedure may use; built once per app, plus the request. */
@@ -19,7 +20,9 @@ export interface AppServices {
   keyGate: KeyedSemaphore;
   /** Failed admin authentications per client address. */
   adminThrottle: FailureThrottle;
-  /** Called after every committed write to a workspace (ingest, budget). */
+  /** Where committed writes are announced to open dashboards. */
+  live: LiveBus;
+  /** Called after every committed write to a workspace (ingest, budget): new cache version, live event. */
   onWorkspaceWrite(workspaceId: string): Promise<void>;
 }
 

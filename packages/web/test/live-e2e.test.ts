@@ -1,0 +1,79 @@
+import { existsSync } from 'node:fs';
+import { createScratchDatabase, type ScratchDatabase } from '@pulse/db/testing';
+import { type ScratchPulse, startScratchPulse } from '@pulse/testing';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * Live dashboards in a real Chromium: a call ingested while the page is open appears without a
+ * reload and without waiting for the 30 s poll, and again after the server restarted under it.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const LIVE = { timeout: 4_000, interval: 100 };
+
+let database: ScratchDatabase | undefined;
+let server: ScratchPulse | undefined;
+let browser: Browser;
+let port = 0;
+
+const start = (env: Record<string, string> = {}) =>
+  startScratchPulse(database!, { env: { DEMO: '1', DEMO_TRACES: '2000', DEMO_TRICKLE_RATE: '0', ...env } });
+
+function credentialsOf(output: string) {
+  const m = /Pulse is running: \S+#key=([^&\s]+)&workspace=(\S+)/.exec(output);
+  if (!m) throw new Error(`no sign-in URL printed:\n${output}`);
+  return { key: decodeURIComponent(m[1]!), workspace: m[2]! };
+}
+
+async function ingestOne(key: string, n: number) {
+  const res = await fetch(`http://127.0.0.1:${port}/api/v1/traces`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      traces: [{ trace_id: `live-${n}-${Date.now()}`, timestamp: new Date().toISOString(), agent_id: 'live-agent', model: 'gpt-4o', status: 'success', latency_ms: 100 }],
+    }),
+  });
+  expect(res.status).toBe(200);
+}
+
+beforeAll(async () => {
+  database = await createScratchDatabase(undefined);
+  server = await start();
+  port = server.port;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await database?.drop();
+});
+
+describe.skipIf(!existsSync(CHROMIUM))('live dashboard in Chromium', () => {
+  it('shows a call ingested while the page is open, and again after a server restart', async () => {
+    await expect.poll(() => /Pulse is running/.test(server!.output()), { timeout: 120_000 }).toBe(true);
+    const { key, workspace } = credentialsOf(server!.output());
+    const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+    await page.goto(`http://127.0.0.1:${port}/?range=1h#key=${encodeURIComponent(key)}&workspace=${workspace}`, { waitUntil: 'networkidle' });
+    const total = async () => Number(((await page.textContent('[data-testid="kpi-Total calls"]')) ?? '').replace(/[^\d]/g, '') || NaN);
+    await page.getByTestId('live-badge').waitFor({ timeout: 20_000 });
+    await expect.poll(total, { timeout: 20_000 }).toBeGreaterThanOrEqual(0);
+    const before = await total();
+    await ingestOne(key, 1);
+    await expect.poll(total, LIVE).toBe(before + 1);
+
+    // The server goes away and comes back on the same port and data (without the demo, which
+    // would issue a new key): the page reconnects by itself.
+    await server!.stop();
+    server = await start({ PORT: String(port), DEMO: '0' });
+    await page.getByTestId('live-badge').waitFor({ timeout: 30_000 });
+    await expect.poll(total, { timeout: 20_000 }).toBeGreaterThanOrEqual(before + 1);
+    const afterRestart = await total();
+    await ingestOne(key, 2);
+    await expect.poll(total, LIVE).toBe(afterRestart + 1);
+    await page.close();
+  });
+});
