@@ -54,6 +54,13 @@ async function readEntry<S extends z.ZodType>(scope: CacheScope, key: string, na
 }
 
 /**
+ * Answers being computed in this process, by cache key: concurrent identical misses (twenty
+ * dashboards refreshing after the same ingest) share one computation instead of each running
+ * the same queries (single flight). Entries leave when their computation settles.
+ */
+const inFlight = new Map<string, Promise<unknown>>();
+
+/**
  * A workspace's answer through the cache. The key holds the workspace's data version, which
  * every ingest and budget change bumps, so a cached answer never outlives a write.
  */
@@ -81,8 +88,14 @@ export async function cached<S extends z.ZodType>(
     scope.onOutcome('HIT');
     return hit as z.input<S>;
   }
-  const value = await compute();
   scope.onOutcome('MISS');
-  await scope.cache.set(key, JSON.stringify(value), ttl);
-  return value;
+  const running = inFlight.get(key) as Promise<z.input<S>> | undefined;
+  if (running) return running;
+  const computing = (async () => {
+    const value = await compute();
+    await scope.cache.set(key, JSON.stringify(value), ttl);
+    return value;
+  })().finally(() => inFlight.delete(key));
+  inFlight.set(key, computing);
+  return computing;
 }
