@@ -9,6 +9,7 @@ import { formatBucket, formatUsd } from '../format.js';
 import { useRefetchInterval } from '../auto-refresh.js';
 import { useTRPC } from '../trpc.js';
 import { BudgetPanel } from './BudgetPanel.js';
+import { CostByTagPanel } from './CostByTagPanel.js';
 import { trendSeries } from './cost-trend.js';
 import type { PageProps } from './page-props.js';
 
@@ -74,6 +75,7 @@ export default function CostPage({ input, workspaceId }: PageProps) {
             />
           )}
         </Panel>
+        <CostByTagPanel input={input} />
         <BudgetPanel />
       </SimpleGrid>
     </Stack>
