@@ -465,7 +465,9 @@ describe('hostile analytics parameters', () => {
   });
 
   it('a tag filter that no trace can carry is a 400 naming tag on every path that takes it; any storable tag is a 200', async () => {
-    const refused = ['', 'x'.repeat(65), '\u0000', 'a\u0000b', '\uD800', 'x\uDFFF'];
+    // A query string cannot carry a lone surrogate (URLSearchParams sends U+FFFD): those go over tRPC, as JSON escapes.
+    const refused = ['', 'x'.repeat(65), '\u0000', 'a\u0000b'];
+    const refusedJson = [...refused, '\uD800', 'x\uDFFF'];
     const accepted = ['x'.repeat(64), 'café', '名前', '👩‍👩‍👧‍👦', ' ', "' OR '1'='1"];
     const filtered = analyticsGets.filter((g) => g.params.includes('tag'));
     expect(filtered.map((g) => g.path)).toContain('/cost/by-tag');
@@ -479,6 +481,14 @@ describe('hostile analytics parameters', () => {
         expect(res.body.message, context).toContain('tag');
       }
       for (const tag of accepted) expect((await getJson(`/api/v1${path}?${new URLSearchParams({ tag })}`)).status, `${path} ${tag}`).toBe(200);
+    }
+    for (const name of ['usage.overview', 'cost.byTag', 'performance.errors']) {
+      for (const tag of refusedJson) {
+        const res = await getJson(`/trpc/${name}?input=${encodeURIComponent(JSON.stringify({ tag }))}`);
+        const context = `${name} tag=${JSON.stringify(tag)} -> ${res.status} ${res.text.slice(0, 300)}`;
+        expect(res.status, context).toBe(400);
+        expect(res.body.error.data.issues.map((i: { path: string }) => i.path), context).toEqual(['tag']);
+      }
     }
   });
 
