@@ -165,8 +165,10 @@ describe('tag filter', () => {
     signIn();
     renderApp('/?page=usage&range=7d');
     await waitFor(() => expect(kpi('Total calls')).toHaveTextContent('1,200'));
-    await userEvent.click(screen.getByRole('textbox', { name: 'Tag' }));
-    await userEvent.click(await screen.findByRole('option', { name: 'checkout' }));
+    await waitFor(() => expect(screen.getByTestId('workspace-name')).toHaveTextContent('acme-prod'));
+    await userEvent.click(screen.getByRole('combobox', { name: 'Tag' }));
+    // Without layout, jsdom does not count the dropdown's options as visible: they are found with hidden.
+    await userEvent.click(await screen.findByRole('option', { name: 'checkout', hidden: true }));
     const tagged = (procedure: string) => calls.some((c) => c.procedure === procedure && JSON.stringify(c.input) === JSON.stringify({ range: '7d', tag: 'checkout' }));
     await waitFor(() => expect(tagged('usage.overview')).toBe(true));
     await waitFor(() => expect(calls.some((c) => c.procedure === 'usage.topUsers' && (c.input as { tag?: string }).tag === 'checkout')).toBe(true));
@@ -178,7 +180,7 @@ describe('tag filter', () => {
     renderApp('/?page=cost&range=24h&tag=eval');
     const asked = (procedure: string) => calls.some((c) => c.procedure === procedure && (c.input as { tag?: string }).tag === 'eval');
     await waitFor(() => expect(asked('cost.overview') && asked('cost.byTag') && asked('cost.trend')).toBe(true));
-    expect(screen.getByRole('textbox', { name: 'Tag' })).toHaveValue('eval');
+    expect(screen.getByRole('combobox', { name: 'Tag' })).toHaveValue('eval');
   });
 });
 
