@@ -1,5 +1,5 @@
 /**
- * The baseline: what a naive implementation runs for each of the twelve endpoints — count,
+ * The baseline: what a naive implementation runs for each of the analytics endpoints — count,
  * sum, count distinct, percentile_cont and group by straight over the raw `traces` table for
  * the workspace and the window, no rollups. Plain SQL text with $n parameters, so it runs the
  * same through postgres-js and PGlite. Every column is cast to a type both drivers return alike
@@ -93,6 +93,15 @@ export function baselineQuery(endpoint: Endpoint, w: BaselineInput): BaselineQue
         text: `select model, sum(cost_nanos)::text as cost, count(*)::int as calls,
                  sum(input_tokens)::text as input_tokens, sum(output_tokens)::text as output_tokens
                from traces where ${WHERE} group by 1 order by sum(cost_nanos) desc, model collate "C"`,
+        params: window,
+      };
+    case '/cost/by-tag':
+      // Untagged calls are the row of tag null; the total counts each call once.
+      return {
+        text: `select carried.tag, count(*)::int as calls, sum(cost_nanos)::text as cost,
+                 (select coalesce(sum(cost_nanos), 0)::text from traces where ${WHERE}) as total
+               from traces left join lateral jsonb_array_elements_text(tags) as carried(tag) on true
+               where ${WHERE} group by 1 order by sum(cost_nanos) desc, carried.tag collate "C"`,
         params: window,
       };
     case '/cost/budget':

@@ -139,6 +139,19 @@ export function crossCheck(endpoint: Endpoint, answer: Answer, rows: Row[]): str
         c.equal(`${String(r.model)} output_tokens`, p.output_tokens, Number(r.output_tokens));
       });
       break;
+    case '/cost/by-tag': {
+      c.money('total_cost_usd', answer.total_cost_usd, one.total ?? '0');
+      const untagged = rows.find((r) => r.tag === null);
+      const untaggedAnswer = answer.untagged as Answer;
+      c.equal('untagged calls', untaggedAnswer.calls, untagged?.calls ?? 0);
+      c.money('untagged cost_usd', untaggedAnswer.cost_usd, untagged?.cost ?? '0');
+      checkList(c, 'tags', answer.data as Answer[], rows.filter((r) => r.tag !== null), (c, i, p, r) => {
+        c.equal(`tag #${i + 1}`, p.tag, r.tag);
+        c.money(`${String(r.tag)} cost_usd`, p.cost_usd, r.cost);
+        c.equal(`${String(r.tag)} calls`, p.calls, r.calls);
+      });
+      break;
+    }
     case '/cost/budget':
       c.money('month_to_date_usd', answer.month_to_date_usd, one.month_to_date);
       c.equal('monthly_limit_usd', answer.monthly_limit_usd, one.budget === null ? null : usdFromNanos(one.budget));

@@ -12,7 +12,8 @@ import { type DemoTrace, generateDemoBatches } from '@pulse/demo';
 import { largeWorkspaceUsers } from './options.js';
 import { every, fmt, log } from './progress.js';
 
-const FORMAT_VERSION = 1;
+/** 2: traces carry the demo's tags. */
+const FORMAT_VERSION = 2;
 const NOISE_WORKSPACES = 9;
 const DAYS = 30;
 

@@ -1,20 +1,34 @@
 /**
- * What is measured against the running server: the twelve analytics GETs of docs/API_SPEC.md §4 over
- * four windows (cost/budget has none: once), uncached (the bypass header) and cached, and the
- * bursts of requests each dashboard page fires together.
+ * What is measured against the running server: the twelve analytics GETs of docs/API_SPEC.md §4 and
+ * /cost/by-tag (§8) over four windows (cost/budget has none: once), uncached (the bypass header)
+ * and cached; each windowed one again with a tag filter; and the bursts of requests each
+ * dashboard page fires together.
  */
-import { ANALYTICS_PATHS } from '@pulse/shared';
+import { ANALYTICS_PATHS, TAG_ANALYTICS_PATHS } from '@pulse/shared';
 import { analyticsHeaders, timedGet, type Workspace } from './client.js';
 import { log } from './progress.js';
 import { type Summary, summarize } from './stats.js';
 
-export const ENDPOINTS = ANALYTICS_PATHS;
+export const ENDPOINTS = [...ANALYTICS_PATHS, ...TAG_ANALYTICS_PATHS] as const;
 export type Endpoint = (typeof ENDPOINTS)[number];
 
 /** The one endpoint without a window. */
 export const UNWINDOWED: Endpoint = '/cost/budget';
 
-interface WindowDef {
+/**
+ * The tags of the tag-filtered measurements (docs/API_SPEC.md §3): one carried by ~5 % of the
+ * demo's calls and one by ~88 % (a tag filter reads raw traces: the more calls, the longer).
+ */
+export const BENCH_TAGS = ['checkout', 'prod'] as const;
+/** The windows the tag-filtered measurements use. */
+export const TAGGED_WINDOWS = ['24h', '30d'];
+
+/** A window narrowed to the calls carrying `tag`. */
+export function taggedWindow(w: WindowDef, tag: string): WindowDef {
+  return { name: `${w.name}, tag=${tag}`, query: `${w.query}&tag=${encodeURIComponent(tag)}` };
+}
+
+export interface WindowDef {
   name: string;
   query: string;
 }
@@ -116,7 +130,7 @@ export async function measureEndpoint(s: MeasureSettings, endpoint: Endpoint, wi
  */
 export const PAGES: Record<string, string[]> = {
   Usage: ['/usage/overview', '/usage/calls-over-time', '/usage/agent-distribution', '/usage/top-users?limit=10'],
-  Cost: ['/cost/overview', '/cost/trend', '/cost/by-model', '/cost/budget'],
+  Cost: ['/cost/overview', '/cost/trend', '/cost/by-model', '/cost/by-tag', '/cost/budget'],
   Performance: ['/performance/overview', '/performance/latency', '/performance/throughput', '/performance/errors?limit=20'],
 };
 

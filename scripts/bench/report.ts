@@ -28,6 +28,8 @@ export interface BenchResults {
   vacuumAnalyzeSeconds: number | null;
   budgetUsd: number;
   endpoints: EndpointMeasurement[];
+  /** The windowed endpoints again with a tag filter (no baseline: tests prove their figures). */
+  tagged: EndpointMeasurement[];
   bursts: BurstMeasurement[];
   baseline: { reps: number; note: string; results: BaselineMeasurement[] } | null;
   mismatches: { endpoint: string; window: string; problems: string[] }[];
@@ -124,6 +126,18 @@ export function renderMarkdown(r: BenchResults): string {
   else {
     lines.push(`Cross-check against raw SQL: **${r.mismatches.length} endpoint × window answers disagree**:`, '');
     for (const m of r.mismatches) lines.push(`- ${m.endpoint} ${m.window}: ${m.problems.join('; ')}`);
+  }
+  if (r.tagged.length) {
+    lines.push(
+      '',
+      'With a tag filter (served from raw traces; same requests as above, no baseline):',
+      '',
+      '| endpoint | window | uncached P50 | P95 | P99 | cached P50 | P95 | P99 |',
+      '|---|---|---|---|---|---|---|---|',
+    );
+    for (const m of r.tagged) {
+      lines.push(`| ${m.endpoint} | ${m.window} | ${m.uncached.p50} | ${m.uncached.p95} | ${m.uncached.p99} | ${m.cached.p50} | ${m.cached.p95} | ${m.cached.p99} |`);
+    }
   }
   return lines.join('\n');
 }

@@ -1,4 +1,4 @@
-import { ANALYTICS_PATHS } from '@pulse/shared';
+import { ANALYTICS_PATHS, TAG_ANALYTICS_PATHS } from '@pulse/shared';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRouter } from '../src/routers/app-router.js';
@@ -27,7 +27,7 @@ function get(path: string, params: Record<string, string> = {}, headers?: Record
   });
 }
 
-const PATHS = ANALYTICS_PATHS;
+const PATHS = [...ANALYTICS_PATHS, ...TAG_ANALYTICS_PATHS];
 
 describe('authentication order on every analytics path', () => {
   it.each(PATHS)('%s: 400 before 401 before 403', async (path) => {
@@ -189,6 +189,7 @@ describe('REST and tRPC', () => {
       ['/usage/top-users', () => client.usage.topUsers.query({ ...input, limit: 5 }), { limit: '5' }],
       ['/cost/trend', () => client.cost.trend.query({ ...input, granularity: 'hour' }), { granularity: 'hour' }],
       ['/cost/by-model', () => client.cost.byModel.query(input), {}],
+      ['/cost/by-tag', () => client.cost.byTag.query(input), {}],
       ['/performance/overview', () => client.performance.overview.query(input), {}],
       ['/performance/latency', () => client.performance.latency.query(input), {}],
       ['/performance/throughput', () => client.performance.throughput.query(input), {}],
@@ -200,7 +201,7 @@ describe('REST and tRPC', () => {
     }
   });
 
-  it('the OpenAPI document lists the 13 analytics operations, ingest and admin', async () => {
+  it('the OpenAPI document lists the 14 analytics operations, ingest and admin', async () => {
     const doc = (await (await fetch(`${srv.url}/api/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
     expect(doc.openapi).toMatch(/^3\./);
     const ops = Object.entries(doc.paths).flatMap(([p, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${p}`));

@@ -33,11 +33,13 @@ const get = (path: string, params: Record<string, string | number | undefined>) 
 const checkAll = (w: RefWindow, g: string) => checkEveryEndpoint(get, ref, w, g);
 
 const H = 3_600_000;
-const filters: Array<Pick<RefWindow, 'agent_id' | 'model'>> = [
+const filters: Array<Pick<RefWindow, 'agent_id' | 'model' | 'tag'>> = [
   {},
   { agent_id: 'researcher' },
   { model: 'claude-3-5-haiku' },
   { agent_id: 'coder', model: 'gpt-4o' },
+  { tag: 'checkout' },
+  { agent_id: 'support-bot', model: 'gpt-4o', tag: 'café' },
 ];
 
 describe('every endpoint equals plain SQL over raw rows', () => {
@@ -57,6 +59,32 @@ describe('every endpoint equals plain SQL over raw rows', () => {
       });
     }
   }
+
+  it('a tag no call carries narrows every figure to nothing', async () => {
+    await checkAll({ from: iso(start), to: iso(start + 3 * DAY), tag: 'no-such-tag' }, 'day');
+  });
+
+  it('a tag filter leaves the budget and month projection workspace-wide', async () => {
+    const budget = { monthly_limit_usd: 1234.5, alert_threshold_pct: 80 };
+    const put = await fetch(`${srv.url}/api/v1/cost/budget`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${ws.api_key}`, 'x-workspace-id': ws.workspace_id, 'content-type': 'application/json' },
+      body: JSON.stringify(budget),
+    });
+    expect(put.status).toBe(200);
+    // The projection divides by the month's elapsed fraction, which moves between two requests.
+    const workspaceWide = ['month_to_date_usd', 'budget_usd', 'budget_remaining_usd', 'budget_status'];
+    const all = await get('/cost/overview', { range: '30d' });
+    const tagged = await get('/cost/overview', { range: '30d', tag: 'refund' });
+    const none = await get('/cost/overview', { range: '30d', tag: 'no-such-tag' });
+    for (const field of workspaceWide) {
+      expect(tagged[field], field).toEqual(all[field]);
+      expect(none[field], field).toEqual(all[field]);
+    }
+    for (const answer of [tagged, none]) expect(Math.abs(answer.projected_month_usd - all.projected_month_usd)).toBeLessThan(all.projected_month_usd * 1e-4);
+    expect(none.total_cost_usd).toBe(0);
+    expect(tagged.total_cost_usd).toBeLessThan(all.total_cost_usd);
+  });
 
   it('hundreds of random windows agree on the rollup-served figures', async () => {
     let s = 99;

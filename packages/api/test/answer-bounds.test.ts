@@ -46,18 +46,20 @@ describe('/cost/trend with many models', () => {
 });
 
 describe('workspace.info with many names', () => {
-  it('offers the 500 busiest agents and models to the filters, by name', async () => {
+  it('offers the 500 busiest agents, models and tags to the filters, by name', async () => {
     const busy = await srv.createWorkspace('many-agents');
-    // Agent a-000 has one call, a-599 the most; its model name follows it.
-    const traces = Array.from({ length: 600 }, (_, i) => makeTrace({ agent_id: `a-${String(i).padStart(3, '0')}`, model: `m-${String(i).padStart(3, '0')}`, timestamp: new Date(Date.now() - 60_000).toISOString() }));
-    const heavy = Array.from({ length: 500 }, (_, i) => Array.from({ length: 1 + Math.floor(i / 100) }, () => makeTrace({ agent_id: `a-${String(100 + i).padStart(3, '0')}`, model: `m-${String(100 + i).padStart(3, '0')}` }))).flat();
+    // Agent a-000 has one call, a-599 the most; its model name and its tag follow it.
+    const names = (n: number) => ({ agent_id: `a-${String(n).padStart(3, '0')}`, model: `m-${String(n).padStart(3, '0')}`, tags: [`t-${String(n).padStart(3, '0')}`] });
+    const traces = Array.from({ length: 600 }, (_, i) => makeTrace({ ...names(i), timestamp: new Date(Date.now() - 60_000).toISOString() }));
+    const heavy = Array.from({ length: 500 }, (_, i) => Array.from({ length: 1 + Math.floor(i / 100) }, () => makeTrace(names(100 + i)))).flat();
     for (let i = 0; i < traces.length + heavy.length; i += 1000) {
       expect((await sendTraces(srv.url, busy.api_key, { traces: [...traces, ...heavy].slice(i, i + 1000) })).status).toBe(200);
     }
     const res = await fetch(`${srv.url}/trpc/workspace.info`, { headers: { authorization: `Bearer ${busy.api_key}`, 'x-workspace-id': busy.workspace_id } });
-    const info = ((await res.json()) as { result: { data: { agents: string[]; models: string[] } } }).result.data;
+    const info = ((await res.json()) as { result: { data: { agents: string[]; models: string[]; tags: string[] } } }).result.data;
     const expected = Array.from({ length: 500 }, (_, i) => String(100 + i).padStart(3, '0'));
     expect(info.agents).toEqual(expected.map((n) => `a-${n}`));
     expect(info.models).toEqual(expected.map((n) => `m-${n}`));
+    expect(info.tags).toEqual(expected.map((n) => `t-${n}`));
   });
 });

@@ -87,6 +87,14 @@ describe('benchmark baseline', () => {
     expect(off).toEqual([expect.stringContaining(`${first.model} cost_usd`)]);
     expect(crossCheck('/cost/by-model', { ...byModel, data: rest }, byModelRows)[0]).toContain('number of rows');
 
+    const byTag = await get(`/cost/by-tag?${custom}`);
+    const byTagRows = await runBaseline('/cost/by-tag', byTag, at);
+    const [top, ...others] = byTag.data;
+    expect(crossCheck('/cost/by-tag', { ...byTag, data: [{ ...top, calls: top.calls + 1 }, ...others] }, byTagRows)).toEqual([
+      expect.stringContaining(`${top.tag} calls`),
+    ]);
+    expect(crossCheck('/cost/by-tag', { ...byTag, untagged: { calls: 1, cost_usd: 0 } }, byTagRows)).toEqual([expect.stringContaining('untagged calls')]);
+
     const perf = await get(`/performance/overview?${custom}`);
     const perfRows = await runBaseline('/performance/overview', perf, at);
     expect(crossCheck('/performance/overview', { ...perf, p95_ms: perf.p95_ms * 1.005 }, perfRows)).toEqual([]);

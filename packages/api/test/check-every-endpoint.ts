@@ -8,7 +8,7 @@ const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export function custom(w: RefWindow) {
-  return { range: 'custom', from: w.from, to: w.to, agent_id: w.agent_id, model: w.model };
+  return { range: 'custom', from: w.from, to: w.to, agent_id: w.agent_id, model: w.model, tag: w.tag };
 }
 
 /** Zero-filled reference series: one point per bucket intersecting the window. */
@@ -95,6 +95,19 @@ export async function checkEveryEndpoint(get: Get, ref: Reference, w: RefWindow,
       percentage: total > 0 ? round2((usd(m.cost) / total) * 100) : 0,
     })),
   );
+  // cost/by-tag: a call counts under each of its tags; the total counts it once
+  const tagged = await ref.tags(w);
+  const untagged = tagged.find((t) => t.tag === null);
+  expect(await get('/cost/by-tag', params)).toEqual({
+    from: w.from,
+    to: w.to,
+    total_cost_usd: total,
+    untagged: { calls: untagged?.calls ?? 0, cost_usd: usd(untagged?.cost) },
+    data: tagged.flatMap((t) =>
+      t.tag === null ? [] : [{ tag: t.tag, calls: t.calls, cost_usd: usd(t.cost), percentage: total > 0 ? round2((usd(t.cost) / total) * 100) : 0 }],
+    ),
+  });
+
   const co = await get('/cost/overview', params);
   expect(co.total_cost_usd).toBe(total);
   expect(co.avg_cost_per_call_usd).toBe(r.calls ? total / r.calls : null);

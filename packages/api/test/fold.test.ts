@@ -18,7 +18,7 @@ const WINDOWS = [
 ];
 const PATHS = [
   '/usage/overview', '/usage/calls-over-time', '/usage/agent-distribution', '/usage/top-users',
-  '/cost/overview', '/cost/trend', '/cost/by-model', '/performance/overview', '/performance/latency',
+  '/cost/overview', '/cost/trend', '/cost/by-model', '/cost/by-tag', '/performance/overview', '/performance/latency',
   '/performance/throughput', '/performance/errors',
 ];
 

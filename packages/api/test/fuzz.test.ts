@@ -353,11 +353,13 @@ const paramValue = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 30 }),
   fc.string({ unit: 'binary', maxLength: 30 }),
   fc.string({ minLength: 129, maxLength: 2000 }),
+  // Longer than a tag (64) but not than an agent or a model (128).
+  fc.string({ minLength: 65, maxLength: 128 }),
 );
 const queryArb = fc.record({
   op: fc.integer({ min: 0, max: analyticsGets.length - 1 }),
   params: fc.array(
-    fc.tuple(fc.oneof(fc.constantFrom('range', 'from', 'to', 'agent_id', 'model', 'granularity', 'limit'), fc.constantFrom('foo', 'workspace_id', '__proto__', 'constructor', 'range[]', 'agent_id[x]', 'input')), paramValue),
+    fc.tuple(fc.oneof(fc.constantFrom('range', 'from', 'to', 'agent_id', 'model', 'tag', 'granularity', 'limit'), fc.constantFrom('foo', 'workspace_id', '__proto__', 'constructor', 'range[]', 'agent_id[x]', 'input')), paramValue),
     { maxLength: 6 },
   ),
 });
@@ -380,7 +382,7 @@ describe('hostile analytics parameters', () => {
           const fields: string[] = res.body.issues.map((i: { path: string }) => i.path);
           expect(fields.length, context).toBeGreaterThan(0);
           const sent = params.map(([name]) => name);
-          for (const f of fields) expect(['range', 'from', 'to', 'agent_id', 'model', 'granularity', 'limit', ...sent], context).toContain(f);
+          for (const f of fields) expect(['range', 'from', 'to', 'agent_id', 'model', 'tag', 'granularity', 'limit', ...sent], context).toContain(f);
           for (const f of fields) expect(res.body.message, context).toContain(f);
         } else if (path !== '/cost/budget') {
           expect(Date.parse(res.body.from), context).toBeLessThan(Date.parse(res.body.to));
@@ -391,7 +393,7 @@ describe('hostile analytics parameters', () => {
   });
 
   it('tRPC: any JSON as input is a 200 or a 400 naming a field; never a 5xx', async () => {
-    const names = ['usage.overview', 'usage.callsOverTime', 'usage.agentDistribution', 'usage.topUsers', 'cost.overview', 'cost.trend', 'cost.byModel', 'cost.budget', 'performance.overview', 'performance.latency', 'performance.throughput', 'performance.errors'];
+    const names = ['usage.overview', 'usage.callsOverTime', 'usage.agentDistribution', 'usage.topUsers', 'cost.overview', 'cost.trend', 'cost.byModel', 'cost.byTag', 'cost.budget', 'performance.overview', 'performance.latency', 'performance.throughput', 'performance.errors'];
     const field = fc.oneof(
       paramValue,
       fc.jsonValue({ maxDepth: 2 }),
@@ -400,7 +402,7 @@ describe('hostile analytics parameters', () => {
       fc.integer({ min: 100, max: 2000 }).map((depth) => `DEEP:${depth}`),
     );
     const input = fc.oneof(
-      fc.dictionary(fc.constantFrom('range', 'from', 'to', 'agent_id', 'model', 'granularity', 'limit', 'foo', '__proto__'), field, { maxKeys: 5 }),
+      fc.dictionary(fc.constantFrom('range', 'from', 'to', 'agent_id', 'model', 'tag', 'granularity', 'limit', 'foo', '__proto__'), field, { maxKeys: 5 }),
       fc.jsonValue({ maxDepth: 2 }),
     );
     await fc.assert(
@@ -413,7 +415,7 @@ describe('hostile analytics parameters', () => {
         // the limit the other headers decide).
         expect(url.length > 16 * 1024 ? [431] : url.length > 15 * 1024 ? [200, 400, 431] : [200, 400], context).toContain(res.status);
         if (res.status === 400) {
-          expect(res.body.error.message, context).toMatch(/range|from|to|agent_id|model|granularity|limit|input|expected|is not a known parameter/);
+          expect(res.body.error.message, context).toMatch(/range|from|to|agent_id|model|tag|granularity|limit|input|expected|is not a known parameter/);
           expect(res.body.error.data.issues.length, context).toBeGreaterThan(0);
         }
       }),
@@ -430,6 +432,7 @@ describe('hostile analytics parameters', () => {
       ['cost.overview', '/cost/overview'],
       ['cost.trend', '/cost/trend'],
       ['cost.byModel', '/cost/by-model'],
+      ['cost.byTag', '/cost/by-tag'],
       ['performance.overview', '/performance/overview'],
       ['performance.latency', '/performance/latency'],
       ['performance.throughput', '/performance/throughput'],
@@ -459,6 +462,34 @@ describe('hostile analytics parameters', () => {
       }),
       RUNS,
     );
+  });
+
+  it('a tag filter that no trace can carry is a 400 naming tag on every path that takes it; any storable tag is a 200', async () => {
+    // A query string cannot carry a lone surrogate (URLSearchParams sends U+FFFD): those go over tRPC, as JSON escapes.
+    const refused = ['', 'x'.repeat(65), '\u0000', 'a\u0000b'];
+    const refusedJson = [...refused, '\uD800', 'x\uDFFF'];
+    const accepted = ['x'.repeat(64), 'café', '名前', '👩‍👩‍👧‍👦', ' ', "' OR '1'='1"];
+    const filtered = analyticsGets.filter((g) => g.params.includes('tag'));
+    expect(filtered.map((g) => g.path)).toContain('/cost/by-tag');
+    for (const { path } of filtered) {
+      for (const tag of refused) {
+        const res = await getJson(`/api/v1${path}?${new URLSearchParams({ tag })}`);
+        const context = `${path} tag=${JSON.stringify(tag)} -> ${res.status} ${res.text.slice(0, 300)}`;
+        expect(res.status, context).toBe(400);
+        expectErrorBody(res.body, context);
+        expect(res.body.issues.map((i: { path: string }) => i.path), context).toEqual(['tag']);
+        expect(res.body.message, context).toContain('tag');
+      }
+      for (const tag of accepted) expect((await getJson(`/api/v1${path}?${new URLSearchParams({ tag })}`)).status, `${path} ${tag}`).toBe(200);
+    }
+    for (const name of ['usage.overview', 'cost.byTag', 'performance.errors']) {
+      for (const tag of refusedJson) {
+        const res = await getJson(`/trpc/${name}?input=${encodeURIComponent(JSON.stringify({ tag }))}`);
+        const context = `${name} tag=${JSON.stringify(tag)} -> ${res.status} ${res.text.slice(0, 300)}`;
+        expect(res.status, context).toBe(400);
+        expect(res.body.error.data.issues.map((i: { path: string }) => i.path), context).toEqual(['tag']);
+      }
+    }
   });
 
   it('a URL too long for the header limit is a 431, not a 5xx', async () => {
@@ -569,7 +600,7 @@ describe('after the fuzzing', () => {
 describe('SQL-looking ids', () => {
   it('are stored and returned verbatim, and filter exactly, over REST and tRPC', async () => {
     const w = await srv.createWorkspace('sql-looking');
-    const traces = SQL_LOOKING.map((agent, i) => makeTrace({ agent_id: agent, user_id: agent, model: agent, trace_id: `sql-${i}` }));
+    const traces = SQL_LOOKING.map((agent, i) => makeTrace({ agent_id: agent, user_id: agent, model: agent, tags: [agent], trace_id: `sql-${i}` }));
     traces.push(makeTrace({ agent_id: 'plain', trace_id: 'plain-1' }), makeTrace({ agent_id: 'plain', trace_id: 'plain-2' }));
     const res = await sendTraces(srv.url, w.api_key, { traces });
     expect(res.status).toBe(200);
@@ -591,6 +622,10 @@ describe('SQL-looking ids', () => {
       expect(byModel.body.data.map((m: { model: string }) => m.model), agent).toEqual([agent]);
       const viaTrpc = await getJson(`/trpc/usage.overview?input=${encodeURIComponent(JSON.stringify({ agent_id: agent }))}`, w);
       expect(viaTrpc.body.result.data.total_calls, agent).toBe(1);
+      const byTag = await getJson(`/api/v1/cost/by-tag?${new URLSearchParams({ tag: agent })}`, w);
+      expect(byTag.body.data.map((t: { tag: string; calls: number }) => [t.tag, t.calls]), agent).toEqual([[agent, 1]]);
+      const tagViaTrpc = await getJson(`/trpc/usage.agentDistribution?input=${encodeURIComponent(JSON.stringify({ tag: agent }))}`, w);
+      expect(tagViaTrpc.body.result.data.data, agent).toEqual([{ agent_id: agent, calls: 1, percentage: 100 }]);
     }
     // The tables the ids talk about are all still there.
     const [tables] = await srv.database.rows<{ n: number }>(

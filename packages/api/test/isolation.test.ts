@@ -47,6 +47,7 @@ const CASES: Record<string, Case> = {
   'cost.overview': { access: 'workspace', input: window30d },
   'cost.trend': { access: 'workspace', input: (env) => ({ ...window30d(env), granularity: 'day' }) },
   'cost.byModel': { access: 'workspace', input: window30d },
+  'cost.byTag': { access: 'workspace', input: window30d },
   'cost.budget': { access: 'workspace', input: () => ({}) },
   'cost.setBudget': { access: 'workspace', input: ({ b }) => ({ monthly_limit_usd: 111, alert_threshold_pct: 50, workspace_id: b.workspace_id }) },
   'performance.overview': { access: 'workspace', input: window30d },
@@ -68,7 +69,7 @@ const metaOf = (name: string) => (procedures[name]!._def.meta as OpenApiMeta | u
 const typeOf = (name: string) => procedures[name]!._def.type as 'query' | 'mutation' | 'subscription';
 
 /** What only workspace B holds: none of it may appear in anything workspace A's key reads. */
-const B_MARKERS = ['agent-of-b', 'model-of-b', 'user-of-b', 'error-of-b', 'message-of-b', '777.77'];
+const B_MARKERS = ['agent-of-b', 'model-of-b', 'user-of-b', 'error-of-b', 'message-of-b', 'tag-of-b', '777.77'];
 
 let srv: TestServer;
 let env: Env;
@@ -152,7 +153,7 @@ beforeAll(async () => {
   const seed = (ws: Workspace, tag: 'a' | 'b') =>
     sendTraces(srv.url, ws.api_key, {
       traces: [
-        makeTrace({ agent_id: `agent-of-${tag}`, model: `model-of-${tag}`, user_id: `user-of-${tag}` }),
+        makeTrace({ agent_id: `agent-of-${tag}`, model: `model-of-${tag}`, user_id: `user-of-${tag}`, tags: [`tag-of-${tag}`] }),
         makeTrace({ agent_id: `agent-of-${tag}`, model: `model-of-${tag}`, user_id: `user-of-${tag}`, status: 'error', error_type: `error-of-${tag}`, error_message: `message-of-${tag}` }),
       ],
     });

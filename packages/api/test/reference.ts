@@ -10,12 +10,14 @@ export interface RefWindow {
   to: string;
   agent_id?: string;
   model?: string;
+  tag?: string;
 }
 
 function rawWhere(ws: string, w: RefWindow, extra?: SQL): SQL {
   const parts = [sql`workspace_id = ${ws}::uuid`, sql`"timestamp" >= ${w.from}::timestamptz`, sql`"timestamp" < ${w.to}::timestamptz`];
   if (w.agent_id) parts.push(sql`agent_id = ${w.agent_id}`);
   if (w.model) parts.push(sql`model = ${w.model}`);
+  if (w.tag) parts.push(sql`exists (select from jsonb_array_elements_text(tags) carried(tag) where carried.tag = ${w.tag})`);
   if (extra) parts.push(extra);
   return sql.join(parts, sql` and `);
 }
@@ -58,6 +60,13 @@ export function reference(db: Database, ws: string) {
         sql`select model, sum(cost_nanos)::text as cost, count(*)::int as calls, sum(input_tokens)::float8 as input_tokens,
               sum(output_tokens)::float8 as output_tokens
             from traces where ${rawWhere(ws, w)} group by 1 order by sum(cost_nanos) desc, model collate "C"`,
+      ),
+    /** Per tag (a call under each of its tags), untagged calls as tag null, ordered as the answer. */
+    tags: async (w: RefWindow) =>
+      q<{ tag: string | null; calls: number; cost: string }>(
+        sql`select carried.tag, count(*)::int as calls, sum(cost_nanos)::text as cost
+            from traces left join lateral jsonb_array_elements_text(tags) carried(tag) on true
+            where ${rawWhere(ws, w)} group by 1 order by sum(cost_nanos) desc, carried.tag collate "C"`,
       ),
     performance: async (w: RefWindow) => {
       const [r] = await q<{ calls: number; errors: number; avg: number | null; p50: number | null; p95: number | null; p99: number | null }>(

@@ -34,6 +34,7 @@ const WIRE_KEYS = new Set([
   'error_type',
   'error_message',
   'metadata',
+  'tags',
 ]);
 const ERROR_TYPES: readonly string[] = ERROR_KINDS;
 const ISO_MS_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -66,6 +67,7 @@ function wireProblems(t: DemoTrace, windowStart: number, windowEnd: number): str
     check(t.error_type === undefined && t.error_message === undefined, 'error fields on a success');
     check(t.output_tokens > 0, 'success without output');
   }
+  check(t.tags.length >= 1 && t.tags.length <= 3 && new Set(t.tags).size === t.tags.length, 'one to three distinct tags');
   if (t.metadata !== undefined) {
     check(Object.getPrototypeOf(t.metadata) === Object.prototype, 'metadata is a plain object');
     check(JSON.stringify(t.metadata).length < 200, 'metadata is small');

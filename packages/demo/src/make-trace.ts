@@ -2,6 +2,7 @@ import { AGENT_ERROR_CUM, REF_OUTPUT } from './agent-mix.js';
 import { AGENTS } from './data/agents.js';
 import { ERROR_KINDS, type ErrorKind, TIMEOUT_SECONDS } from './data/error-kinds.js';
 import { modelProfile } from './data/models.js';
+import { demoTags } from './data/tags.js';
 import { REGIONS } from './data/users.js';
 import type { DemoTrace } from './demo-trace.js';
 import { errorMessage } from './error-message.js';
@@ -103,6 +104,7 @@ export function makeTrace(
     latency_ms: Math.min(MAX_LATENCY_MS, Math.max(1, Math.round(latency * 10) / 10)),
     input_tokens: inputTokens,
     output_tokens: outputTokens,
+    tags: demoTags(agent.id, traceId),
   };
   if (errorType !== undefined && errorMessageText !== undefined) {
     trace.error_type = errorType;

@@ -14,4 +14,7 @@ export const ANALYTICS_PATHS = [
   '/performance/errors',
 ] as const;
 
-export type AnalyticsPath = (typeof ANALYTICS_PATHS)[number];
+/** Analytics paths beyond the twelve that take the same §3 parameters (docs/API_SPEC.md §8). */
+export const TAG_ANALYTICS_PATHS = ['/cost/by-tag'] as const;
+
+export type AnalyticsPath = (typeof ANALYTICS_PATHS)[number] | (typeof TAG_ANALYTICS_PATHS)[number];

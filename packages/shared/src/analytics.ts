@@ -154,6 +154,16 @@ export const costByModelSchema = z.object({
     }),
   ),
 });
+/**
+ * Spend per tag (docs/API_SPEC.md §8): a call with several tags counts under each, so the tags'
+ * costs may add up to more than `total_cost_usd`; calls without tags are `untagged`.
+ */
+export const costByTagSchema = z.object({
+  ...windowOut,
+  total_cost_usd: money,
+  untagged: z.object({ calls: count, cost_usd: money }),
+  data: z.array(z.object({ tag: z.string(), calls: count, cost_usd: money, percentage: z.number() })),
+});
 export const budgetSchema = z.object({
   monthly_limit_usd: nullableNumber,
   alert_threshold_pct: z.number().int().min(1).max(100),
@@ -237,4 +247,5 @@ export const workspaceInfoSchema = z.object({
   name: z.string(),
   agents: z.array(z.string()),
   models: z.array(z.string()),
+  tags: z.array(z.string()),
 });

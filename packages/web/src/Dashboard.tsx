@@ -100,6 +100,7 @@ export function Dashboard({ credentials, onSignOut }: { credentials: Credentials
               {view.range === 'custom' && <CustomRange from={view.from} to={view.to} onChange={(from, to) => setView({ range: 'custom', from, to })} />}
               <Select aria-label="Agent" placeholder="All agents" clearable data={info.data?.agents ?? []} value={view.agent ?? null} onChange={(a) => setView({ agent: a ?? undefined })} w={180} />
               <Select aria-label="Model" placeholder="All models" clearable data={info.data?.models ?? []} value={view.model ?? null} onChange={(m) => setView({ model: m ?? undefined })} w={180} />
+              <Select aria-label="Tag" placeholder="All tags" clearable searchable data={info.data?.tags ?? []} value={view.tag ?? null} onChange={(t) => setView({ tag: t ?? undefined })} w={180} />
             </Group>
           </Group>
           {view.range === 'custom' && !(view.from && view.to) ? (

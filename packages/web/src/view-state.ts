@@ -19,6 +19,7 @@ interface ViewState {
   to?: string;
   agent?: string;
   model?: string;
+  tag?: string;
 }
 
 const isRange = (value: string | null): value is Range => value !== null && Object.hasOwn(RANGE_LABELS, value);
@@ -31,7 +32,7 @@ function parseViewState(search: string): ViewState {
   const from = q.get('from') ?? undefined;
   const to = q.get('to') ?? undefined;
   if (range === 'custom' && !(from && to)) range = '24h';
-  return { page, range, from: range === 'custom' ? from : undefined, to: range === 'custom' ? to : undefined, agent: q.get('agent') ?? undefined, model: q.get('model') ?? undefined };
+  return { page, range, from: range === 'custom' ? from : undefined, to: range === 'custom' ? to : undefined, agent: q.get('agent') ?? undefined, model: q.get('model') ?? undefined, tag: q.get('tag') ?? undefined };
 }
 
 function serializeViewState(s: ViewState): string {
@@ -44,6 +45,7 @@ function serializeViewState(s: ViewState): string {
   }
   if (s.agent) q.set('agent', s.agent);
   if (s.model) q.set('model', s.model);
+  if (s.tag) q.set('tag', s.tag);
   return `?${q.toString()}`;
 }
 
@@ -71,5 +73,6 @@ export function queryInput(s: ViewState) {
     ...(s.range === 'custom' ? { from: s.from, to: s.to } : {}),
     ...(s.agent ? { agent_id: s.agent } : {}),
     ...(s.model ? { model: s.model } : {}),
+    ...(s.tag ? { tag: s.tag } : {}),
   };
 }

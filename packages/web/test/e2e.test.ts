@@ -128,6 +128,32 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
     await page.close();
   });
 
+  it('filters by a tag: the figures narrow, the tag stays in the URL, and the Cost page charts spend per tag', async () => {
+    const { page, errors } = await open(1440, 1000);
+    await page.goto(signInUrl, { waitUntil: 'networkidle' });
+    const total = () => page.textContent('[data-testid="kpi-Total calls"]');
+    await expect.poll(total, POLL).toMatch(/\d/);
+    const all = await total();
+    await page.locator('input[aria-label="Tag"]').click();
+    await Promise.all([
+      page.waitForResponse((r) => r.url().includes('usage.overview') && r.url().includes('checkout') && r.status() === 200),
+      page.getByRole('option', { name: 'checkout' }).click(),
+    ]);
+    await expect.poll(total, POLL).not.toBe(all);
+    const count = (text: string | null) => Number((text ?? '').replace(/\D/g, ''));
+    expect(count(await total())).toBeGreaterThan(0);
+    expect(count(await total())).toBeLessThan(count(all));
+    expect(page.url()).toContain('tag=checkout');
+    // The Cost page keeps the filter; every call counted carries checkout, so it has the whole spend.
+    const costLink = page.getByRole('link', { name: 'Cost', exact: true }).or(page.getByText('Cost', { exact: true }).first()).first();
+    await Promise.all([page.waitForResponse((r) => r.url().includes('cost.byTag') && r.status() === 200), costLink.click()]);
+    const byTag = page.getByRole('img', { name: /^Cost by tag:/ });
+    await expect.poll(async () => (await byTag.getAttribute('aria-label')) ?? '', POLL).toMatch(/^Cost by tag: checkout \$[\d.,]+ \(100\.00%\)/);
+    expect(page.url()).toContain('tag=checkout');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('sets a budget, sees the alert, and removes it', async () => {
     const { page, errors } = await open(1440, 1000);
     await page.goto(signInUrl.replace('/#', '/?page=cost#'), { waitUntil: 'networkidle' });

@@ -23,7 +23,7 @@ export const budgetNone: Out['cost']['budget'] = {
 
 /** Default answers of every procedure the dashboard calls. */
 export const fixtures: Record<string, (input: unknown) => unknown> = {
-  'workspace.info': () => ({ workspace_id: WORKSPACE_ID, name: 'acme-prod', agents: ['researcher', 'support-bot'], models: ['claude-3-5-haiku', 'gpt-4o'] }),
+  'workspace.info': () => ({ workspace_id: WORKSPACE_ID, name: 'acme-prod', agents: ['researcher', 'support-bot'], models: ['claude-3-5-haiku', 'gpt-4o'], tags: ['checkout', 'eval', 'prod'] }),
   'usage.overview': () => usageOverview,
   'usage.callsOverTime': () => ({ from, to, granularity: 'hour', data: hours(24).map((t, i) => ({ timestamp: t, calls: 40 + i })) }) satisfies Out['usage']['callsOverTime'],
   'usage.agentDistribution': () =>
@@ -54,6 +54,14 @@ export const fixtures: Record<string, (input: unknown) => unknown> = {
         { model: 'claude-3-5-haiku', cost_usd: 2.5, calls: 900, input_tokens: 9000, output_tokens: 3000, avg_cost_per_call_usd: 0.0027, percentage: 20 },
       ],
     }) satisfies Out['cost']['byModel'],
+  'cost.byTag': () =>
+    ({
+      from, to, total_cost_usd: 12.5, untagged: { calls: 40, cost_usd: 0.5 },
+      data: [
+        { tag: 'prod', calls: 1100, cost_usd: 11.2, percentage: 89.6 },
+        { tag: 'checkout', calls: 300, cost_usd: 9.1, percentage: 72.8 },
+      ],
+    }) satisfies Out['cost']['byTag'],
   'cost.budget': () => budgetNone,
   'performance.overview': () =>
     ({ from, to, total_calls: 1200, error_count: 36, error_rate_pct: 3, avg_latency_ms: 950.2, p50_ms: 700, p95_ms: 2900, p99_ms: 6100 }) satisfies Out['performance']['overview'],

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { budgetView, monthOf } from './budget.js';
 import { type QueryContext, rows } from './context.js';
 import { num, instant, nanos } from './decode.js';
-import { statsRows } from './sources.js';
+import { statsRows, tagRows } from './sources.js';
 import { bucketStarts, iso, planWindow, type TimeWindow } from './window.js';
 
 export async function costOverview(q: QueryContext, w: TimeWindow) {
@@ -108,6 +108,37 @@ export async function costByModel(q: QueryContext, w: TimeWindow) {
         avg_cost_per_call_usd: r.calls > 0 ? cost / r.calls : null,
         percentage: total > 0 ? round2((cost / total) * 100) : 0,
       };
+    }),
+  };
+}
+
+/**
+ * Spend per tag (docs/API_SPEC.md §8): every tag carried by a call of the window, by cost desc
+ * then tag; a call counts under each of its tags. The total is the window's spend under the
+ * filters (each call once), read in the same statement so both come from one snapshot.
+ */
+export async function costByTag(q: QueryContext, w: TimeWindow) {
+  const found = await rows(
+    q,
+    sql`with per_tag as (${tagRows(q.scope, w)}),
+          total as (select coalesce(sum(cost_nanos), 0)::text as cost from (${statsRows(q.scope, planWindow(w), null)}) s)
+        select per_tag.tag, per_tag.calls::float8 as calls, per_tag.cost_nanos::text as cost, total.cost as total
+        from total left join per_tag on true
+        order by per_tag.cost_nanos desc, per_tag.tag collate "C" asc`,
+    // With no calls in the window, the left join's one row has a null tag and null (0) figures.
+    z.object({ tag: z.string().nullable(), calls: num, cost: nanos, total: nanos }),
+  );
+  const total = usdFromNanos(found[0]?.total ?? 0n);
+  const untagged = found.find((r) => r.tag === null);
+  return {
+    from: iso(w.from),
+    to: iso(w.to),
+    total_cost_usd: total,
+    untagged: { calls: untagged?.calls ?? 0, cost_usd: usdFromNanos(untagged?.cost ?? 0n) },
+    data: found.flatMap((r) => {
+      if (r.tag === null) return [];
+      const cost = usdFromNanos(r.cost);
+      return [{ tag: r.tag, calls: r.calls, cost_usd: cost, percentage: total > 0 ? round2((cost / total) * 100) : 0 }];
     }),
   };
 }

@@ -190,6 +190,17 @@ export function errorRows(scope: Scope, planned: WindowPlan): SQL {
     null::timestamptz as last_seen, null::text as last_message where false`);
 }
 
+/**
+ * (tag, calls, cost_nanos) — the scope's calls in the window per tag, a call counting once under
+ * each of its tags, and the calls without tags as one row of tag null. Raw traces only: no
+ * rollup holds tags.
+ */
+export function tagRows(scope: Scope, window: TimeWindow): SQL {
+  return sql`select carried.tag, count(*)::bigint as calls, sum(${traces.costNanos}) as cost_nanos
+    from ${traces} left join lateral jsonb_array_elements_text(${traces.tags}) as carried(tag) on true
+    where ${filters(scope, traces)} and (${within(traces.timestamp, [window])}) group by 1`;
+}
+
 /** (bucket, latency_ms) — exact percentile_cont over raw rows, for windows no rollup can serve. */
 export function rawLatencyRows(scope: Scope, window: TimeWindow, g: Granularity | null): SQL {
   return sql`select ${bucketOf(scope, g, traces.timestamp)} as bucket, ${traces.latencyMs} as latency_ms from ${traces}

@@ -4,6 +4,7 @@ import type {
   budgetSchema,
   callsOverTimeSchema,
   costByModelSchema,
+  costByTagSchema,
   costOverviewSchema,
   costTrendSchema,
   createKeyResponseSchema,
@@ -170,6 +171,19 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample<unknown, unknow
       ],
     },
   } satisfies Example<undefined, typeof costByModelSchema>,
+  'cost-byTag': {
+    response: {
+      from,
+      to,
+      total_cost_usd: 12.5,
+      untagged: { calls: 40, cost_usd: 0.5 },
+      data: [
+        { tag: 'prod', calls: 1100, cost_usd: 11.2, percentage: 89.6 },
+        { tag: 'checkout', calls: 300, cost_usd: 9.1, percentage: 72.8 },
+        { tag: 'eval', calls: 60, cost_usd: 0.8, percentage: 6.4 },
+      ],
+    },
+  } satisfies Example<undefined, typeof costByTagSchema>,
   'cost-budget': {
     response: budgetAnswer,
   } satisfies Example<undefined, typeof budgetSchema>,

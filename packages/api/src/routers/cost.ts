@@ -1,6 +1,6 @@
-import { budgetInputSchema, budgetQueryInputSchema, budgetSchema, costByModelSchema, costOverviewSchema, costTrendInputSchema, costTrendSchema, windowInputSchema } from '@pulse/shared';
+import { budgetInputSchema, budgetQueryInputSchema, budgetSchema, costByModelSchema, costByTagSchema, costOverviewSchema, costTrendInputSchema, costTrendSchema, windowInputSchema } from '@pulse/shared';
 import { budgetView, saveBudget } from '../analytics/budget.js';
-import { costByModel, costOverview, costTrend } from '../analytics/cost.js';
+import { costByModel, costByTag, costOverview, costTrend } from '../analytics/cost.js';
 import { analyticsQuery, budgetRequest } from '../analytics/procedure.js';
 import { resolveGranularity } from '../analytics/window.js';
 import { cachedAnswer } from '../trpc/cached-answer.js';
@@ -21,6 +21,10 @@ export const costRouter = router({
   byModel: analyticsQuery(
     { name: 'cost.byModel', path: '/cost/by-model', summary: 'Cost, calls and tokens per model', kind: 'detail', input: windowInputSchema, output: costByModelSchema },
     (q, window) => costByModel(q, window),
+  ),
+  byTag: analyticsQuery(
+    { name: 'cost.byTag', path: '/cost/by-tag', summary: 'Cost and calls per tag, and of untagged calls', kind: 'detail', input: windowInputSchema, output: costByTagSchema },
+    (q, window) => costByTag(q, window),
   ),
 
   budget: workspaceQueryProcedure

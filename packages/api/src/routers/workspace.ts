@@ -4,10 +4,15 @@ import { eq, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { router, workspaceProcedure } from '../trpc/trpc.js';
 
-/** How many agents and how many models the dashboard's filter lists offer at most. */
+/** How many agents, models and tags the dashboard's filter lists offer at most. */
 const FILTER_CHOICES = 500;
+/**
+ * The tags offered are those of the workspace's latest traces: no rollup holds tags, and a
+ * bounded backward scan of the primary key stays cheap however many traces a workspace has.
+ */
+const RECENT_TRACES_FOR_TAGS = 50_000;
 
-/** For the dashboard (tRPC only): the workspace's name and the agents and models it has seen. */
+/** For the dashboard (tRPC only): the workspace's name and the agents, models and tags it has seen. */
 export const workspaceRouter = router({
   info: workspaceProcedure.output(workspaceInfoSchema).query(async ({ ctx }) => {
     const [ws] = await ctx.database.db.select({ name: schema.workspaces.name }).from(schema.workspaces).where(eq(schema.workspaces.id, ctx.workspaceId));
@@ -27,12 +32,24 @@ export const workspaceRouter = router({
       );
       return rows.map((r) => r.name).sort();
     };
-    const [agents, models] = await Promise.all([busiest(daily.agentId, queued.agentId), busiest(daily.model, queued.model)]);
+    const { traces } = schema;
+    const tagsInUse = async () => {
+      const rows = await ctx.database.rows<{ name: string }>(
+        sql`select carried.name from (
+              select ${traces.tags} as tags from ${traces} where ${traces.workspaceId} = ${ctx.workspaceId}::uuid
+              order by ${traces.timestamp} desc limit ${RECENT_TRACES_FOR_TAGS}) recent
+            cross join lateral jsonb_array_elements_text(recent.tags) as carried(name)
+            group by 1 order by count(*) desc, 1 limit ${FILTER_CHOICES}`,
+      );
+      return rows.map((r) => r.name).sort();
+    };
+    const [agents, models, tags] = await Promise.all([busiest(daily.agentId, queued.agentId), busiest(daily.model, queued.model), tagsInUse()]);
     return {
       workspace_id: ctx.workspaceId,
       name: ws?.name ?? '',
       agents,
       models,
+      tags,
     };
   }),
 });

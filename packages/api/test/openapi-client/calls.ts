@@ -68,6 +68,7 @@ export async function callEveryOperation(target: Target): Promise<RecordedAnswer
   await api.GET('/cost/overview', { params: { header, query: { range: 'custom', from: '2026-01-01T00:00:00Z', to: '2026-01-08T00:00:00Z' } } });
   await api.GET('/cost/trend', { params: { header, query: { range: '30d', granularity: 'day', model: 'gpt-4o' } } });
   await api.GET('/cost/by-model', { params: { header, query: { range: '1h' } } });
+  await api.GET('/cost/by-tag', { params: { header, query: { ...window, tag: 'checkout' } } });
   await api.GET('/cost/budget', { params: { header } });
   await api.PUT('/cost/budget', { params: { header }, body: { monthly_limit_usd: 200, alert_threshold_pct: 80 } });
   await api.PUT('/cost/budget', { params: { header }, body: { monthly_limit_usd: null } });

@@ -1,7 +1,8 @@
 import { SimpleGrid, Stack } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { Bar, Line } from 'react-chartjs-2';
+import { Line } from 'react-chartjs-2';
 import { color, timeAxis } from '../charts.js';
+import { CostBars } from '../components/CostBars.js';
 import { KpiCard } from '../components/KpiCard.js';
 import { Panel } from '../components/Panel.js';
 import { EmptyState } from '../components/states.js';
@@ -9,6 +10,7 @@ import { formatBucket, formatUsd } from '../format.js';
 import { useRefetchInterval } from '../auto-refresh.js';
 import { useTRPC } from '../trpc.js';
 import { BudgetPanel } from './BudgetPanel.js';
+import { CostByTagPanel } from './CostByTagPanel.js';
 import { trendSeries } from './cost-trend.js';
 import type { PageProps } from './page-props.js';
 
@@ -59,21 +61,10 @@ export default function CostPage({ input, workspaceId }: PageProps) {
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <Panel title="Cost by model" height={300} loading={byModel.isPending} error={byModel.error} onRetry={() => void byModel.refetch()}>
           {byModel.data && (
-            <Bar
-              data={{
-                labels: byModel.data.data.map((m) => m.model),
-                datasets: [{ label: 'Cost', data: byModel.data.data.map((m) => m.cost_usd), backgroundColor: byModel.data.data.map((_, i) => color(i)) }],
-              }}
-              options={{
-                indexAxis: 'y',
-                maintainAspectRatio: false,
-                plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => `${formatUsd(c.parsed.x)} (${byModel.data.data[c.dataIndex]?.percentage.toFixed(2)}%)` } } },
-                scales: { x: { beginAtZero: true, ticks: { callback: (v) => formatUsd(Number(v)) } } },
-              }}
-              height={300}
-            />
+            <CostBars bars={byModel.data.data.map((m, i) => ({ label: m.model, cost: m.cost_usd, percentage: m.percentage, color: color(i) }))} height={300} />
           )}
         </Panel>
+        <CostByTagPanel input={input} />
         <BudgetPanel />
       </SimpleGrid>
     </Stack>

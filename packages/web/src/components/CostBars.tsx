@@ -1,0 +1,30 @@
+import { Bar } from 'react-chartjs-2';
+import { formatPct, formatUsd } from '../format.js';
+
+export interface CostBar {
+  label: string;
+  cost: number;
+  percentage: number;
+  color: string;
+}
+
+/** Horizontal bars of spend, largest first as given, each with its share in the tooltip. */
+export function CostBars({ bars, label, height }: { bars: CostBar[]; label?: string; height: number }) {
+  return (
+    <Bar
+      aria-label={label}
+      role={label ? 'img' : undefined}
+      data={{
+        labels: bars.map((b) => b.label),
+        datasets: [{ label: 'Cost', data: bars.map((b) => b.cost), backgroundColor: bars.map((b) => b.color) }],
+      }}
+      options={{
+        indexAxis: 'y',
+        maintainAspectRatio: false,
+        plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => `${formatUsd(c.parsed.x)} (${formatPct(bars[c.dataIndex]?.percentage)})` } } },
+        scales: { x: { beginAtZero: true, ticks: { callback: (v) => formatUsd(Number(v)) } } },
+      }}
+      height={height}
+    />
+  );
+}

@@ -1,0 +1,29 @@
+import { useQuery } from '@tanstack/react-query';
+import { useRefetchInterval } from '../auto-refresh.js';
+import { color } from '../charts.js';
+import { CostBars } from '../components/CostBars.js';
+import { Panel } from '../components/Panel.js';
+import { useTRPC } from '../trpc.js';
+import { describeTagBars, tagBars, UNTAGGED } from './cost-by-tag.js';
+import type { PageProps } from './page-props.js';
+
+const UNTAGGED_COLOR = '#adb5bd';
+
+/** Spend per tag in the view's window and filters, untagged calls last and grey. */
+export function CostByTagPanel({ input }: Pick<PageProps, 'input'>) {
+  const trpc = useTRPC();
+  const refetchInterval = useRefetchInterval();
+  const byTag = useQuery(trpc.cost.byTag.queryOptions(input, { refetchInterval }));
+  const bars = byTag.data ? tagBars(byTag.data) : [];
+  return (
+    <Panel title="Cost by tag" height={300} loading={byTag.isPending} error={byTag.error} onRetry={() => void byTag.refetch()}>
+      {byTag.data && (
+        <CostBars
+          label={describeTagBars(bars)}
+          bars={bars.map((b, i) => ({ ...b, color: b.label === UNTAGGED ? UNTAGGED_COLOR : color(i) }))}
+          height={300}
+        />
+      )}
+    </Panel>
+  );
+}
