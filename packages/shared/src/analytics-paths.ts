@@ -15,3 +15,8 @@ export const ANALYTICS_PATHS = [
 ] as const;
 
 export type AnalyticsPath = (typeof ANALYTICS_PATHS)[number];
+
+/** The quality REST paths of docs/API_SPEC.md §10: windowed like the analytics paths, over scores. */
+export const QUALITY_PATHS = ['/quality/overview', '/quality/trend', '/quality/by-agent'] as const;
+
+export type QualityPath = (typeof QUALITY_PATHS)[number];

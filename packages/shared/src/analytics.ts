@@ -34,7 +34,8 @@ const isoInstant = z.iso
 /** An exact agent or model name: what ingest can store, so NUL and lone surrogates are a 400. */
 const nameFilter = (max = 128) => storableText(z.string().min(1, { error: 'must not be empty' }).max(max, { error: `must be at most ${max} characters` })).optional();
 
-const windowFields = {
+/** The §3 window parameters, for inputs that add their own to them. */
+export const windowFields = {
   range: z.enum(RANGES, { error: `must be one of ${RANGES.join(', ')}` }).default('24h'),
   from: isoInstant.optional(),
   to: isoInstant.optional(),
@@ -47,7 +48,7 @@ const windowFields = {
 type WindowShape = { range: Range; from?: string | undefined; to?: string | undefined };
 
 /** `from`/`to` only with range=custom, and then both, in order, at most 366 days apart. */
-function checkWindow(v: WindowShape, ctx: z.RefinementCtx) {
+export function checkWindow(v: WindowShape, ctx: z.RefinementCtx) {
   if (v.range !== 'custom') {
     for (const field of ['from', 'to'] as const) {
       if (v[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'is only allowed with range=custom' });
@@ -63,10 +64,13 @@ function checkWindow(v: WindowShape, ctx: z.RefinementCtx) {
   else if (span > MAX_CUSTOM_WINDOW_MS) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be at most 366 days after from' });
 }
 
+/** A series' bucket size; the default follows the window's span (docs/API_SPEC.md §3). */
+export const granularityField = z.enum(GRANULARITIES, { error: 'must be minute, hour or day' }).optional();
+
 // Strict: a misspelt parameter (`agnet_id`) is a 400 naming it, not an unfiltered answer.
 export const windowInputSchema = z.strictObject(windowFields).superRefine(checkWindow);
 export const seriesInputSchema = z
-  .strictObject({ ...windowFields, granularity: z.enum(GRANULARITIES, { error: 'must be minute, hour or day' }).optional() })
+  .strictObject({ ...windowFields, granularity: granularityField })
   .superRefine(checkWindow);
 const limitField = (fallback: number) =>
   z.number({ error: 'must be an integer' }).int({ error: 'must be an integer' }).min(1, { error: 'must be >= 1' }).max(100, { error: 'must be <= 100' }).default(fallback);
@@ -76,7 +80,7 @@ export const errorsInputSchema = z.strictObject({ ...windowFields, limit: limitF
 export const budgetQueryInputSchema = z.strictObject({});
 /** A series plus how many models `/cost/trend` names (docs/API_SPEC.md §4); the rest is "other". */
 export const costTrendInputSchema = z
-  .strictObject({ ...windowFields, granularity: z.enum(GRANULARITIES, { error: 'must be minute, hour or day' }).optional(), limit: limitField(10) })
+  .strictObject({ ...windowFields, granularity: granularityField, limit: limitField(10) })
   .superRefine(checkWindow);
 
 export type WindowInput = z.infer<typeof windowInputSchema>;

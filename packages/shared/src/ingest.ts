@@ -22,7 +22,7 @@ export const INGEST_LIMITS = {
 } as const;
 
 /** "is required" when the field is absent, else what type was expected. */
-const expected = (what: string) => (issue: { input?: unknown }) =>
+export const expectedMessage = (what: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? 'is required' : `must be ${what}`;
 
 /**
@@ -32,10 +32,11 @@ const expected = (what: string) => (issue: { input?: unknown }) =>
 const ESCAPED_NUL = /(?<!\\)(?:\\\\)*\\u0000/;
 const ESCAPED_LONE_SURROGATE = /(?<!\\)(?:\\\\)*\\u[dD][89a-fA-F][0-9a-fA-F]{2}/;
 
-const id = () =>
+/** An identifier of ingest (trace_id, agent_id, model, session_id): 1–128 storable characters. */
+export const identifier = () =>
   storableText(
     z
-      .string({ error: expected('a string') })
+      .string({ error: expectedMessage('a string') })
       .min(1, { error: 'must not be empty' })
       .max(INGEST_LIMITS.maxIdLength, { error: `must be at most ${INGEST_LIMITS.maxIdLength} characters` }),
   );
@@ -43,12 +44,12 @@ const id = () =>
 /** Bounds as min/max checks (not refinements), so the document states them too. */
 const boundedNumber = (max: number) =>
   z
-    .number({ error: expected('a number') })
+    .number({ error: expectedMessage('a number') })
     .min(0, { error: 'must be >= 0' })
     .max(max, { error: `must be <= ${max}` });
 
 const tokenCount = z
-  .number({ error: expected('an integer') })
+  .number({ error: expectedMessage('an integer') })
   .int({ error: 'must be an integer' })
   .min(0, { error: 'must be >= 0' })
   .max(INGEST_LIMITS.maxTokens, { error: `must be <= ${INGEST_LIMITS.maxTokens}` });
@@ -109,9 +110,9 @@ const metadataSchema = z
  * run once every field is valid on its own, and name the field that breaks them.
  */
 export const traceInputSchema = z.object({
-  trace_id: id(),
+  trace_id: identifier(),
   timestamp: z
-    .string({ error: expected('an ISO-8601 string') })
+    .string({ error: expectedMessage('an ISO-8601 string') })
     .pipe(z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with Z or an offset' }))
     .refine((s) => Date.parse(s) >= Date.parse(INGEST_LIMITS.minTimestamp), {
       error: `must not be before ${INGEST_LIMITS.minTimestamp}`,
@@ -121,12 +122,12 @@ export const traceInputSchema = z.object({
     })
     // The document states the format; the pipe above checks it.
     .meta({ format: 'date-time' }),
-  agent_id: id(),
+  agent_id: identifier(),
   user_id: storableText(
     z.string({ error: 'must be a string or null' }).max(INGEST_LIMITS.maxIdLength, { error: `must be at most ${INGEST_LIMITS.maxIdLength} characters` }),
   ).nullish(),
-  model: id(),
-  status: z.enum(['success', 'error'], { error: expected('"success" or "error"') }),
+  model: identifier(),
+  status: z.enum(['success', 'error'], { error: expectedMessage('"success" or "error"') }),
   latency_ms: boundedNumber(INGEST_LIMITS.maxLatencyMs),
   input_tokens: tokenCount.optional(),
   output_tokens: tokenCount.optional(),
@@ -140,7 +141,7 @@ export const traceInputSchema = z.object({
     }),
   ).nullish(),
   metadata: metadataSchema.nullish(),
-  session_id: id().nullish(),
+  session_id: identifier().nullish(),
   tags: tags.optional(),
   cache_read_tokens: tokenCount.optional(),
   cache_write_tokens: tokenCount.optional(),
@@ -183,7 +184,8 @@ export const ingestEnvelopeSchema = z.object({
 
 const count = z.number().int().nonnegative();
 
-const rejectedTraceSchema = z.object({
+/** An item of a batch that was not stored, with why (ingest and scores alike). */
+export const rejectedItemSchema = z.object({
   index: count,
   trace_id: z.string().nullable(),
   errors: z.array(z.string()),
@@ -192,7 +194,7 @@ const rejectedTraceSchema = z.object({
 export const ingestResponseSchema = z.object({
   accepted: count,
   duplicates: count,
-  rejected: z.array(rejectedTraceSchema),
+  rejected: z.array(rejectedItemSchema),
   /** Models priced at $0 because the catalog does not know them and no cost_usd was sent. */
   unknown_models: z.array(z.string()),
 });
