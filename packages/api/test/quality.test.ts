@@ -2,7 +2,7 @@ import type { Database } from '@pulse/db';
 import { round4 } from '@pulse/shared';
 import { type SQL, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getAnalytics, makeTrace, sendTraces, startTestServer, type TestServer } from './harness.js';
+import { getAnalytics, makeTrace, sendScores, sendTraces, startTestServer, type TestServer } from './harness.js';
 
 /**
  * Quality figures (docs/API_SPEC.md §10) against plain SQL over raw rows: scores joined to
@@ -77,12 +77,8 @@ async function referenceByAgent(db: Database, w: { from: number; to: number }, f
 }
 
 async function postScores(scores: unknown[]) {
-  const res = await fetch(`${srv.url}/api/v1/scores`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ws.api_key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ scores }),
-  });
-  expect(res.status, await res.clone().text()).toBe(200);
+  const res = await sendScores(srv.url, ws.api_key, { scores });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
 }
 
 beforeAll(async () => {

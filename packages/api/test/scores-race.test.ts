@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTrace, sendTraces, startTestServer, type TestServer } from './harness.js';
+import { makeTrace, sendScores, sendTraces, startTestServer, type TestServer } from './harness.js';
 
 /**
  * Eight clients upsert the same scores at once (docs/API_SPEC.md §10). Each batch is one
@@ -37,13 +37,9 @@ describe('concurrent upserts of the same scores', () => {
     for (let round = 0; round < 3; round++) {
       const answers = await Promise.all(
         Array.from({ length: CLIENTS }, async (_, client) => {
-          const res = await fetch(`${srv.url}/api/v1/scores`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${ws.api_key}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ scores: batchOf(client) }),
-          });
+          const res = await sendScores(srv.url, ws.api_key, { scores: batchOf(client) });
           expect(res.status).toBe(200);
-          return (await res.json()) as { accepted: number; updated: number; rejected: unknown[] };
+          return res.body as { accepted: number; updated: number; rejected: unknown[] };
         }),
       );
       const keys = TRACES * NAMES.length;

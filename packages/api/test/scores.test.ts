@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTrace, sendTraces, startTestServer, type TestServer } from './harness.js';
+import { makeTrace, sendScores as sendScoresWithKey, sendTraces, startTestServer, type TestServer } from './harness.js';
 
 /** POST /api/v1/scores (docs/API_SPEC.md §10): per-item validation, upserts, tenancy. */
 
@@ -11,21 +11,10 @@ let other: { workspace_id: string; api_key: string };
 const HOUR = 3_600_000;
 const at = (hoursAgo: number) => new Date(Date.now() - hoursAgo * HOUR).toISOString();
 
-async function sendScores(key: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${srv.url}/api/v1/scores`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = text;
-  }
-  return { status: res.status, body: json };
-}
+const sendScores = async (key: string, body: unknown, headers: Record<string, string> = {}) => {
+  const { status, body: answer } = await sendScoresWithKey(srv.url, key, body, headers);
+  return { status, body: answer };
+};
 
 async function storedScores(workspaceId: string) {
   return srv.database.rows<{ trace_id: string; trace_timestamp: string; name: string; source: string; type: string; numeric_value: number | null; categorical_value: string | null; comment: string | null }>(
