@@ -71,7 +71,7 @@ export async function ensureDemoWorkspace(database: Database, logger: Logger, op
   return { workspaceId: workspace_id, apiKey: api_key, seeded: stored, seedMs: Date.now() - started };
 }
 
-/** A few live traces per second, so the dashboard moves. Returns a stop function. */
+/** A few live traces per second, some of them scored, so the dashboard moves. Returns a stop function. */
 export function startTrickle(
   database: Database,
   workspaceId: string,
@@ -82,7 +82,9 @@ export function startTrickle(
   const timer = setInterval(() => {
     const count = Math.max(0, Math.round(opts.perSecond * (0.5 + Math.random())));
     if (count === 0) return;
-    inFlight = ingestTraces(database, workspaceId, next(new Date(), count))
+    const batch = next(new Date(), count);
+    inFlight = ingestTraces(database, workspaceId, batch)
+      .then(() => writeScores(database, workspaceId, demoScores(batch, opts.seed)))
       .then(() => opts.onWrite())
       .catch((err: unknown) => opts.logger.warn({ err }, 'demo trickle batch failed'));
   }, 1000);
