@@ -22,7 +22,7 @@ export const INGEST_LIMITS = {
 } as const;
 
 /** "is required" when the field is absent, else what type was expected. */
-export const expectedMessage = (what: string) => (issue: { input?: unknown }) =>
+const expected = (what: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? 'is required' : `must be ${what}`;
 
 /**
@@ -32,11 +32,10 @@ export const expectedMessage = (what: string) => (issue: { input?: unknown }) =>
 const ESCAPED_NUL = /(?<!\\)(?:\\\\)*\\u0000/;
 const ESCAPED_LONE_SURROGATE = /(?<!\\)(?:\\\\)*\\u[dD][89a-fA-F][0-9a-fA-F]{2}/;
 
-/** An identifier of ingest (trace_id, agent_id, model, session_id): 1–128 storable characters. */
-export const identifier = () =>
+const id = () =>
   storableText(
     z
-      .string({ error: expectedMessage('a string') })
+      .string({ error: expected('a string') })
       .min(1, { error: 'must not be empty' })
       .max(INGEST_LIMITS.maxIdLength, { error: `must be at most ${INGEST_LIMITS.maxIdLength} characters` }),
   );
@@ -44,12 +43,12 @@ export const identifier = () =>
 /** Bounds as min/max checks (not refinements), so the document states them too. */
 const boundedNumber = (max: number) =>
   z
-    .number({ error: expectedMessage('a number') })
+    .number({ error: expected('a number') })
     .min(0, { error: 'must be >= 0' })
     .max(max, { error: `must be <= ${max}` });
 
 const tokenCount = z
-  .number({ error: expectedMessage('an integer') })
+  .number({ error: expected('an integer') })
   .int({ error: 'must be an integer' })
   .min(0, { error: 'must be >= 0' })
   .max(INGEST_LIMITS.maxTokens, { error: `must be <= ${INGEST_LIMITS.maxTokens}` });
@@ -110,9 +109,9 @@ const metadataSchema = z
  * run once every field is valid on its own, and name the field that breaks them.
  */
 export const traceInputSchema = z.object({
-  trace_id: identifier(),
+  trace_id: id(),
   timestamp: z
-    .string({ error: expectedMessage('an ISO-8601 string') })
+    .string({ error: expected('an ISO-8601 string') })
     .pipe(z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with Z or an offset' }))
     .refine((s) => Date.parse(s) >= Date.parse(INGEST_LIMITS.minTimestamp), {
       error: `must not be before ${INGEST_LIMITS.minTimestamp}`,
@@ -122,12 +121,12 @@ export const traceInputSchema = z.object({
     })
     // The document states the format; the pipe above checks it.
     .meta({ format: 'date-time' }),
-  agent_id: identifier(),
+  agent_id: id(),
   user_id: storableText(
     z.string({ error: 'must be a string or null' }).max(INGEST_LIMITS.maxIdLength, { error: `must be at most ${INGEST_LIMITS.maxIdLength} characters` }),
   ).nullish(),
-  model: identifier(),
-  status: z.enum(['success', 'error'], { error: expectedMessage('"success" or "error"') }),
+  model: id(),
+  status: z.enum(['success', 'error'], { error: expected('"success" or "error"') }),
   latency_ms: boundedNumber(INGEST_LIMITS.maxLatencyMs),
   input_tokens: tokenCount.optional(),
   output_tokens: tokenCount.optional(),
@@ -141,7 +140,7 @@ export const traceInputSchema = z.object({
     }),
   ).nullish(),
   metadata: metadataSchema.nullish(),
-  session_id: identifier().nullish(),
+  session_id: id().nullish(),
   tags: tags.optional(),
   cache_read_tokens: tokenCount.optional(),
   cache_write_tokens: tokenCount.optional(),
@@ -199,3 +198,6 @@ export const ingestResponseSchema = z.object({
   unknown_models: z.array(z.string()),
 });
 export type IngestResponse = z.infer<typeof ingestResponseSchema>;
+
+/** For the other wire schemas (scores, docs/API_SPEC.md §10): the identifier rule and the type messages of traces. */
+export { expected as expectedMessage, id as identifier };
