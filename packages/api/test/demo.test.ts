@@ -16,6 +16,14 @@ async function seedAndSummarize() {
             sum(is_error)::int as errors, md5(string_agg(trace_id || agent_id || model || latency_ms::text, ',' order by trace_id)) as digest
           from traces where workspace_id = ${demo.workspaceId}::uuid`,
     );
+    // Scores on a share of the calls, of each type, the same for the same seed.
+    const scores = await database.rows<{ name: string; type: string; n: number; avg: number | null; digest: string }>(
+      sql`select name, type, count(*)::int as n, round(avg(numeric_value)::numeric, 6)::float8 as avg,
+            md5(string_agg(trace_id || source || coalesce(numeric_value::text, categorical_value), ',' order by trace_id, source)) as digest
+          from scores where workspace_id = ${demo.workspaceId}::uuid group by 1, 2 order by 1`,
+    );
+    expect(scores.map((s) => [s.name, s.type])).toEqual([['helpfulness', 'numeric'], ['resolved', 'boolean'], ['sentiment', 'categorical']]);
+    for (const s of scores) expect(s.n).toBeGreaterThan(100);
     // A restart keeps the data and only issues a new key.
     const again = await ensureDemoWorkspace(database, logger, { seed: 7, now, days: 30, targetTraces: 6000 });
     expect(again.workspaceId).toBe(demo.workspaceId);
@@ -25,7 +33,7 @@ async function seedAndSummarize() {
       sql`select count(*)::int as n from api_keys where workspace_id = ${demo.workspaceId}::uuid and revoked_at is null`,
     );
     expect(active!.n).toBe(1);
-    return { seeded: demo.seeded, summary };
+    return { seeded: demo.seeded, summary, scores };
   } finally {
     await database.close();
   }

@@ -359,7 +359,7 @@ const paramValue = fc.oneof(
 const queryArb = fc.record({
   op: fc.integer({ min: 0, max: analyticsGets.length - 1 }),
   params: fc.array(
-    fc.tuple(fc.oneof(fc.constantFrom('range', 'from', 'to', 'agent_id', 'model', 'tag', 'granularity', 'limit'), fc.constantFrom('foo', 'workspace_id', '__proto__', 'constructor', 'range[]', 'agent_id[x]', 'input')), paramValue),
+    fc.tuple(fc.oneof(fc.constantFrom('range', 'from', 'to', 'agent_id', 'model', 'tag', 'granularity', 'limit', 'name'), fc.constantFrom('foo', 'workspace_id', '__proto__', 'constructor', 'range[]', 'agent_id[x]', 'input')), paramValue),
     { maxLength: 6 },
   ),
 });
@@ -382,7 +382,7 @@ describe('hostile analytics parameters', () => {
           const fields: string[] = res.body.issues.map((i: { path: string }) => i.path);
           expect(fields.length, context).toBeGreaterThan(0);
           const sent = params.map(([name]) => name);
-          for (const f of fields) expect(['range', 'from', 'to', 'agent_id', 'model', 'tag', 'granularity', 'limit', ...sent], context).toContain(f);
+          for (const f of fields) expect(['range', 'from', 'to', 'agent_id', 'model', 'tag', 'granularity', 'limit', 'name', ...sent], context).toContain(f);
           for (const f of fields) expect(res.body.message, context).toContain(f);
         } else if (path !== '/cost/budget') {
           expect(Date.parse(res.body.from), context).toBeLessThan(Date.parse(res.body.to));
@@ -393,7 +393,7 @@ describe('hostile analytics parameters', () => {
   });
 
   it('tRPC: any JSON as input is a 200 or a 400 naming a field; never a 5xx', async () => {
-    const names = ['usage.overview', 'usage.callsOverTime', 'usage.agentDistribution', 'usage.topUsers', 'cost.overview', 'cost.trend', 'cost.byModel', 'cost.byTag', 'cost.budget', 'performance.overview', 'performance.latency', 'performance.throughput', 'performance.errors'];
+    const names = ['usage.overview', 'usage.callsOverTime', 'usage.agentDistribution', 'usage.topUsers', 'cost.overview', 'cost.trend', 'cost.byModel', 'cost.byTag', 'cost.budget', 'performance.overview', 'performance.latency', 'performance.throughput', 'performance.errors', 'quality.overview', 'quality.trend', 'quality.byAgent'];
     const field = fc.oneof(
       paramValue,
       fc.jsonValue({ maxDepth: 2 }),
@@ -402,7 +402,7 @@ describe('hostile analytics parameters', () => {
       fc.integer({ min: 100, max: 2000 }).map((depth) => `DEEP:${depth}`),
     );
     const input = fc.oneof(
-      fc.dictionary(fc.constantFrom('range', 'from', 'to', 'agent_id', 'model', 'tag', 'granularity', 'limit', 'foo', '__proto__'), field, { maxKeys: 5 }),
+      fc.dictionary(fc.constantFrom('range', 'from', 'to', 'agent_id', 'model', 'tag', 'granularity', 'limit', 'name', 'foo', '__proto__'), field, { maxKeys: 5 }),
       fc.jsonValue({ maxDepth: 2 }),
     );
     await fc.assert(
@@ -415,7 +415,7 @@ describe('hostile analytics parameters', () => {
         // the limit the other headers decide).
         expect(url.length > 16 * 1024 ? [431] : url.length > 15 * 1024 ? [200, 400, 431] : [200, 400], context).toContain(res.status);
         if (res.status === 400) {
-          expect(res.body.error.message, context).toMatch(/range|from|to|agent_id|model|tag|granularity|limit|input|expected|is not a known parameter/);
+          expect(res.body.error.message, context).toMatch(/range|from|to|agent_id|model|tag|granularity|limit|name|input|expected|is not a known parameter/);
           expect(res.body.error.data.issues.length, context).toBeGreaterThan(0);
         }
       }),

@@ -68,9 +68,9 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
   };
 }
 
-/** POST /api/v1/traces with a key; returns status and parsed body. */
-export async function sendTraces(url: string, key: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${url}/api/v1/traces`, {
+/** POST a JSON body (or raw text) to an /api/v1 path with a key; returns status and parsed body. */
+async function postWithKey(url: string, path: string, key: string, body: unknown, headers: Record<string, string>) {
+  const res = await fetch(`${url}/api/v1${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -83,6 +83,16 @@ export async function sendTraces(url: string, key: string, body: unknown, header
     json = text;
   }
   return { status: res.status, body: json, headers: res.headers };
+}
+
+/** POST /api/v1/traces with a key; returns status and parsed body. */
+export function sendTraces(url: string, key: string, body: unknown, headers: Record<string, string> = {}) {
+  return postWithKey(url, '/traces', key, body, headers);
+}
+
+/** POST /api/v1/scores with a key; returns status and parsed body. */
+export function sendScores(url: string, key: string, body: unknown, headers: Record<string, string> = {}) {
+  return postWithKey(url, '/scores', key, body, headers);
 }
 
 /** GET an analytics path with a workspace's key and header; the JSON body, or a throw naming the status. */

@@ -29,12 +29,17 @@ interface Case {
   access: Access;
   /** An input that is valid, and that names workspace B wherever the input can name one. */
   input: (env: Env) => Record<string, unknown> | undefined;
+  /** For a write by key alone: the table one call adds one row of the key's workspace to (traces by default). */
+  writes?: 'traces' | 'scores';
 }
 
 /** B's workspace id rides along in every input: unknown fields must be ignored, never obeyed. */
 // Analytics inputs are strict: B's id smuggled into one is a 400 (analytics-inputs.test.ts), so
 // these carry none; the header is what names the workspace.
 const window30d = (_env: Env) => ({ range: '30d' });
+/** A trace_id both workspaces hold: a score sent with A's key must land on A's call. */
+const SHARED_TRACE_ID = 'call-in-both';
+let scoreCalls = 0;
 const CASES: Record<string, Case> = {
   'ingest.traces': {
     access: 'ingest',
@@ -57,6 +62,15 @@ const CASES: Record<string, Case> = {
   'workspace.info': { access: 'workspace', input: () => undefined },
   // A subscription is served over the WebSocket only; its isolation is tested there (live.test.ts).
   'live.changes': { access: 'workspace', input: () => undefined },
+  'scores.write': {
+    access: 'ingest',
+    writes: 'scores',
+    // A new name each call: each adds a score, never replaces one.
+    input: ({ b }) => ({ workspace_id: b.workspace_id, scores: [{ trace_id: SHARED_TRACE_ID, name: `sent-by-a-${++scoreCalls}`, value: 1, workspace_id: b.workspace_id }] }),
+  },
+  'quality.overview': { access: 'workspace', input: window30d },
+  'quality.trend': { access: 'workspace', input: (env) => ({ ...window30d(env), granularity: 'day', name: 'helpfulness' }) },
+  'quality.byAgent': { access: 'workspace', input: (env) => ({ ...window30d(env), name: 'helpfulness' }) },
   'admin.createWorkspace': { access: 'admin', input: () => ({ name: 'made-with-a-workspace-key' }) },
   'admin.createKey': { access: 'admin', input: ({ b }) => ({ workspace_id: b.workspace_id }) },
   'admin.revokeKey': { access: 'admin', input: ({ b }) => ({ workspace_id: b.workspace_id, key_id: b.key_id }) },
@@ -142,7 +156,8 @@ async function stateOfB() {
   );
   const budget = await (await fetch(`${srv.url}/api/v1/cost/budget`, { headers: { ...bearer(env.b.api_key), 'x-workspace-id': ws } })).json();
   const [workspaces] = await srv.database.rows<{ n: number }>(sql`select count(*)::int as n from workspaces`);
-  return { traces, keys, budget, workspaces: workspaces!.n };
+  const scores = await srv.database.rows(sql`select name, agent_id, numeric_value from scores where workspace_id = ${ws}::uuid order by name`);
+  return { traces, keys, budget, workspaces: workspaces!.n, scores };
 }
 
 beforeAll(async () => {
@@ -153,7 +168,7 @@ beforeAll(async () => {
   const seed = (ws: Workspace, tag: 'a' | 'b') =>
     sendTraces(srv.url, ws.api_key, {
       traces: [
-        makeTrace({ agent_id: `agent-of-${tag}`, model: `model-of-${tag}`, user_id: `user-of-${tag}`, tags: [`tag-of-${tag}`] }),
+        makeTrace({ trace_id: SHARED_TRACE_ID, agent_id: `agent-of-${tag}`, model: `model-of-${tag}`, user_id: `user-of-${tag}`, tags: [`tag-of-${tag}`] }),
         makeTrace({ agent_id: `agent-of-${tag}`, model: `model-of-${tag}`, user_id: `user-of-${tag}`, status: 'error', error_type: `error-of-${tag}`, error_message: `message-of-${tag}` }),
       ],
     });
@@ -231,12 +246,14 @@ describe.each(procedureNames)('%s', (name) => {
         const res = await call(transport, name, input, { ...bearer(a.api_key), 'x-workspace-id': claimed });
         expect(res.status, res.text).toBe(403);
       }
-      // B's workspace id in the body is ignored: the traces are A's, the key's workspace.
-      const [countA] = await srv.database.rows<{ n: number }>(sql`select count(*)::int as n from traces where workspace_id = ${a.workspace_id}::uuid`);
+      // B's workspace id in the body is ignored: the rows are A's, the key's workspace.
+      const table = sql.identifier(c.writes ?? 'traces');
+      const countOfA = async () =>
+        (await srv.database.rows<{ n: number }>(sql`select count(*)::int as n from ${table} where workspace_id = ${a.workspace_id}::uuid`))[0]!.n;
+      const rowsBefore = await countOfA();
       const own = await call(transport, name, c.input(env), bearer(a.api_key));
       expect(own.status, own.text).toBe(200);
-      const [afterA] = await srv.database.rows<{ n: number }>(sql`select count(*)::int as n from traces where workspace_id = ${a.workspace_id}::uuid`);
-      expect(afterA!.n).toBe(countA!.n + 1);
+      expect(await countOfA()).toBe(rowsBefore + 1);
     } else {
       // A workspace key is not an admin token, whatever workspace it names.
       for (const key of [a.api_key, b.api_key]) {

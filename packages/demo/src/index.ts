@@ -5,3 +5,4 @@ export { type DemoOptions, generateDemoBatches } from './generate.js';
 export { demoIncidents } from './incidents.js';
 export { hash32, Prng } from './prng.js';
 export { createTrickle } from './trickle.js';
+export { demoScores } from './scores.js';

@@ -18,3 +18,8 @@ export const ANALYTICS_PATHS = [
 export const TAG_ANALYTICS_PATHS = ['/cost/by-tag'] as const;
 
 export type AnalyticsPath = (typeof ANALYTICS_PATHS)[number] | (typeof TAG_ANALYTICS_PATHS)[number];
+
+/** The quality REST paths of docs/API_SPEC.md §10: windowed like the analytics paths, over scores. */
+export const QUALITY_PATHS = ['/quality/overview', '/quality/trend', '/quality/by-agent'] as const;
+
+export type QualityPath = (typeof QUALITY_PATHS)[number];

@@ -34,7 +34,8 @@ const isoInstant = z.iso
 /** An exact agent or model name: what ingest can store, so NUL and lone surrogates are a 400. */
 const nameFilter = (max = 128) => storableText(z.string().min(1, { error: 'must not be empty' }).max(max, { error: `must be at most ${max} characters` })).optional();
 
-const windowFields = {
+/** The §3 window parameters, for inputs that add their own to them. */
+export const windowFields = {
   range: z.enum(RANGES, { error: `must be one of ${RANGES.join(', ')}` }).default('24h'),
   from: isoInstant.optional(),
   to: isoInstant.optional(),
@@ -47,7 +48,7 @@ const windowFields = {
 type WindowShape = { range: Range; from?: string | undefined; to?: string | undefined };
 
 /** `from`/`to` only with range=custom, and then both, in order, at most 366 days apart. */
-function checkWindow(v: WindowShape, ctx: z.RefinementCtx) {
+export function checkWindow(v: WindowShape, ctx: z.RefinementCtx) {
   if (v.range !== 'custom') {
     for (const field of ['from', 'to'] as const) {
       if (v[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'is only allowed with range=custom' });
@@ -62,6 +63,9 @@ function checkWindow(v: WindowShape, ctx: z.RefinementCtx) {
   if (span <= 0) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
   else if (span > MAX_CUSTOM_WINDOW_MS) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be at most 366 days after from' });
 }
+
+/** A series' bucket size; the default follows the window's span (docs/API_SPEC.md §3). */
+export const granularityField = z.enum(GRANULARITIES, { error: 'must be minute, hour or day' }).optional();
 
 // Strict: a misspelt parameter (`agnet_id`) is a 400 naming it, not an unfiltered answer.
 export const windowInputSchema = z.strictObject(windowFields).superRefine(checkWindow);

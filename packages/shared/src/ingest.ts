@@ -183,7 +183,8 @@ export const ingestEnvelopeSchema = z.object({
 
 const count = z.number().int().nonnegative();
 
-const rejectedTraceSchema = z.object({
+/** An item of a batch that was not stored, with why (ingest and scores alike). */
+export const rejectedItemSchema = z.object({
   index: count,
   trace_id: z.string().nullable(),
   errors: z.array(z.string()),
@@ -192,8 +193,11 @@ const rejectedTraceSchema = z.object({
 export const ingestResponseSchema = z.object({
   accepted: count,
   duplicates: count,
-  rejected: z.array(rejectedTraceSchema),
+  rejected: z.array(rejectedItemSchema),
   /** Models priced at $0 because the catalog does not know them and no cost_usd was sent. */
   unknown_models: z.array(z.string()),
 });
 export type IngestResponse = z.infer<typeof ingestResponseSchema>;
+
+/** For the other wire schemas (scores, docs/API_SPEC.md §10): the identifier rule and the type messages of traces. */
+export { expected as expectedMessage, id as identifier };

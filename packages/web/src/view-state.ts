@@ -2,7 +2,7 @@ import type { Range } from '@pulse/shared';
 import { useCallback, useEffect, useState } from 'react';
 
 /** Page, range and filters live in the URL, so a link reproduces the view. */
-const PAGES = ['usage', 'cost', 'performance'] as const;
+const PAGES = ['usage', 'cost', 'performance', 'quality'] as const;
 export type Page = (typeof PAGES)[number];
 
 /**
@@ -20,6 +20,8 @@ interface ViewState {
   agent?: string;
   model?: string;
   tag?: string;
+  /** The score name the quality page charts. */
+  score?: string;
 }
 
 const isRange = (value: string | null): value is Range => value !== null && Object.hasOwn(RANGE_LABELS, value);
@@ -32,7 +34,7 @@ function parseViewState(search: string): ViewState {
   const from = q.get('from') ?? undefined;
   const to = q.get('to') ?? undefined;
   if (range === 'custom' && !(from && to)) range = '24h';
-  return { page, range, from: range === 'custom' ? from : undefined, to: range === 'custom' ? to : undefined, agent: q.get('agent') ?? undefined, model: q.get('model') ?? undefined, tag: q.get('tag') ?? undefined };
+  return { page, range, from: range === 'custom' ? from : undefined, to: range === 'custom' ? to : undefined, agent: q.get('agent') ?? undefined, model: q.get('model') ?? undefined, tag: q.get('tag') ?? undefined, score: q.get('score') ?? undefined };
 }
 
 function serializeViewState(s: ViewState): string {
@@ -46,6 +48,7 @@ function serializeViewState(s: ViewState): string {
   if (s.agent) q.set('agent', s.agent);
   if (s.model) q.set('model', s.model);
   if (s.tag) q.set('tag', s.tag);
+  if (s.score) q.set('score', s.score);
   return `?${q.toString()}`;
 }
 

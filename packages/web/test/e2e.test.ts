@@ -91,12 +91,16 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
     writeFileSync(path.join(artifacts, 'first-load.txt'), `first load, gzip: ${(firstLoad / 1024).toFixed(1)} KiB\n`);
     expect(firstLoad).toBeGreaterThan(50 * 1024);
     expect(firstLoad).toBeLessThanOrEqual(350 * 1024);
-    for (const [name, charts] of [['Usage', 2], ['Cost', 2], ['Performance', 2]] as const) {
+    for (const [name, charts] of [['Usage', 2], ['Cost', 2], ['Performance', 2], ['Quality', 2]] as const) {
       await page.getByRole('link', { name, exact: true }).or(page.getByText(name, { exact: true }).first()).first().click();
       await page.waitForLoadState('networkidle');
       await expect.poll(() => chartsDrawn(page), POLL).toBeGreaterThanOrEqual(charts);
       expect(page.url()).toContain(`page=${name.toLowerCase()}`);
       await page.screenshot({ path: path.join(artifacts, `${name.toLowerCase()}-1440.png`), fullPage: true });
+    }
+    // The demo's scores: a card for each of its three score names, with an average or a top value.
+    for (const name of ['helpfulness', 'resolved', 'sentiment']) {
+      await expect.poll(() => page.textContent(`[data-testid=kpi-${name}]`), POLL).toMatch(/\d/);
     }
     expect(errors).toEqual([]);
     await page.close();

@@ -77,4 +77,26 @@ export const fixtures: Record<string, (input: unknown) => unknown> = {
         { error_type: 'timeout', count: 16, percentage: 44.44, affected_agents: 1, agents: ['researcher'], last_seen: '2026-11-25T07:00:00.000Z', sample_message: null },
       ],
     }) satisfies Out['performance']['errors'],
+  'quality.overview': () =>
+    ({
+      from, to,
+      data: [
+        { name: 'helpfulness', type: 'numeric', count: 2150, avg: 0.7731, distribution: null, previous_avg: 0.7028 },
+        { name: 'resolved', type: 'boolean', count: 864, avg: 0.8102, distribution: null, previous_avg: 0.8441 },
+        { name: 'sentiment', type: 'categorical', count: 1000, avg: null, distribution: { positive: 600, neutral: 300, negative: 100 }, previous_avg: null },
+      ],
+    }) satisfies Out['quality']['overview'],
+  'quality.trend': (input) =>
+    ({
+      from, to, granularity: 'hour', name: (input as { name: string }).name,
+      data: hours(24).map((t, i) => (i === 3 ? { timestamp: t, count: 0, avg: null } : { timestamp: t, count: 90, avg: 0.7 + (i % 5) / 100 })),
+    }) satisfies Out['quality']['trend'],
+  'quality.byAgent': (input) =>
+    ({
+      from, to, name: (input as { name: string }).name,
+      data: [
+        { agent_id: 'support-bot', count: 642, avg: 0.8123 },
+        { agent_id: 'code-reviewer', count: 301, avg: 0.7044 },
+      ],
+    }) satisfies Out['quality']['byAgent'],
 };

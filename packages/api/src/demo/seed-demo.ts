@@ -1,9 +1,10 @@
 import { type Database, schema } from '@pulse/db';
-import { createTrickle, generateDemoBatches } from '@pulse/demo';
+import { createTrickle, demoScores, generateDemoBatches } from '@pulse/demo';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { createWorkspace, issueKey } from '../admin/workspaces.js';
 import { ingestTraces } from '../ingest/ingest-traces.js';
 import type { Logger } from '../logger.js';
+import { writeScores } from '../scores/write-scores.js';
 
 export const DEMO_WORKSPACE_NAME = 'demo';
 const DEMO_KEY_NAME = 'demo-start';
@@ -25,9 +26,10 @@ export interface DemoSeedOptions {
 }
 
 /**
- * On an empty database: a "demo" workspace filled with 30 days of traces through the
- * real ingest code. On a restart the data is kept; only a fresh key is issued (keys are
- * stored hashed, so the previous one cannot be printed again) and older demo keys revoked.
+ * On an empty database: a "demo" workspace filled with 30 days of traces, and scores of a
+ * share of them, through the real ingest and scoring code. On a restart the data is kept;
+ * only a fresh key is issued (keys are stored hashed, so the previous one cannot be printed
+ * again) and older demo keys revoked.
  */
 export async function ensureDemoWorkspace(database: Database, logger: Logger, opts: DemoSeedOptions): Promise<DemoWorkspace> {
   const started = Date.now();
@@ -60,13 +62,16 @@ export async function ensureDemoWorkspace(database: Database, logger: Logger, op
   for (const batch of batches) {
     const result = await ingestTraces(database, workspace_id, batch);
     if (result.rejected.length) logger.warn({ rejected: result.rejected.slice(0, 3) }, 'demo traces rejected');
+    // Scored like the calls of a team that judges them: docs/API_SPEC.md §10.
+    const scored = await writeScores(database, workspace_id, demoScores(batch, opts.seed));
+    if (scored.rejected.length) logger.warn({ rejected: scored.rejected.slice(0, 3) }, 'demo scores rejected');
     stored += result.accepted;
     opts.onProgress?.(stored);
   }
   return { workspaceId: workspace_id, apiKey: api_key, seeded: stored, seedMs: Date.now() - started };
 }
 
-/** A few live traces per second, so the dashboard moves. Returns a stop function. */
+/** A few live traces per second, some of them scored, so the dashboard moves. Returns a stop function. */
 export function startTrickle(
   database: Database,
   workspaceId: string,
@@ -77,7 +82,9 @@ export function startTrickle(
   const timer = setInterval(() => {
     const count = Math.max(0, Math.round(opts.perSecond * (0.5 + Math.random())));
     if (count === 0) return;
-    inFlight = ingestTraces(database, workspaceId, next(new Date(), count))
+    const batch = next(new Date(), count);
+    inFlight = ingestTraces(database, workspaceId, batch)
+      .then(() => writeScores(database, workspaceId, demoScores(batch, opts.seed)))
       .then(() => opts.onWrite())
       .catch((err: unknown) => opts.logger.warn({ err }, 'demo trickle batch failed'));
   }, 1000);

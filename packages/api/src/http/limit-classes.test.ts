@@ -7,6 +7,7 @@ const trpc = (path: string) => limitClasses({ baseUrl: '/trpc', path });
 describe('limitClasses', () => {
   it('counts REST ingest against the ingest limit and every other key request against the query limit', () => {
     expect(rest('/traces')).toEqual(['ingest']);
+    expect(rest('/scores')).toEqual(['ingest']);
     expect(rest('/usage/overview')).toEqual(['query']);
     expect(rest('/cost/budget')).toEqual(['query']);
     expect(rest('/performance/latency')).toEqual(['query']);
@@ -23,6 +24,7 @@ describe('limitClasses', () => {
 
   it('classifies tRPC procedures by their router', () => {
     expect(trpc('/ingest.traces')).toEqual(['ingest']);
+    expect(trpc('/scores.write,quality.overview')).toEqual(['ingest', 'query']);
     expect(trpc('/usage.overview')).toEqual(['query']);
     expect(trpc('/admin.createWorkspace')).toEqual([]);
   });

@@ -2,6 +2,9 @@ import type { Request } from 'express';
 import { OTLP_ROOT_PATH } from '../otlp/otlp-paths.js';
 import { trpcCallNames } from './trpc-calls.js';
 
+/** Writes of data by key alone: traces, OTLP, scores (docs/API_SPEC.md §1). */
+const INGEST_PROCEDURES = ['ingest.', 'scores.'];
+
 /** Which per-key budget a request draws on; the admin API (token, not key) draws on none. */
 export type LimitClass = 'ingest' | 'query';
 
@@ -16,9 +19,9 @@ export function limitClasses(req: Pick<Request, 'baseUrl' | 'path'>): LimitClass
   if (req.baseUrl === '/trpc') {
     return trpcCallNames(path)
       .filter((name) => !name.startsWith('admin.'))
-      .map((name) => (name.startsWith('ingest.') ? 'ingest' : 'query'));
+      .map((name) => (INGEST_PROCEDURES.some((prefix) => name.startsWith(prefix)) ? 'ingest' : 'query'));
   }
   if (req.baseUrl === OTLP_ROOT_PATH) return ['ingest'];
   if (path.startsWith('/admin/') || path === '/admin') return [];
-  return [path === '/traces' || path.startsWith('/otlp/') ? 'ingest' : 'query'];
+  return [path === '/traces' || path === '/scores' || path.startsWith('/otlp/') ? 'ingest' : 'query'];
 }

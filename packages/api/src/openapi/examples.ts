@@ -14,6 +14,11 @@ import type {
   ingestResponseSchema,
   latencySeriesSchema,
   performanceOverviewSchema,
+  qualityByAgentSchema,
+  qualityOverviewSchema,
+  qualityTrendSchema,
+  scoreInputSchema,
+  scoresResponseSchema,
   throughputSchema,
   topUsersSchema,
   traceInputSchema,
@@ -79,6 +84,7 @@ export const PARAMETER_EXAMPLES: Record<string, string | number> = {
   limit: 10,
   workspace_id: WORKSPACE,
   key_id: KEY_ID,
+  name: 'helpfulness',
 };
 
 export const OPERATION_EXAMPLES: Record<string, OperationExample<unknown, unknown>> = {
@@ -234,4 +240,50 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample<unknown, unknow
       ],
     },
   } satisfies Example<undefined, typeof errorsSchema>,
+  'scores-write': {
+    request: {
+      scores: [
+        { trace_id: 't-1', name: 'helpfulness', value: 0.8, source: 'llm', comment: 'Answered the question; missed the refund window' },
+        { trace_id: 't-1', name: 'resolved', value: true, source: 'human' },
+        { trace_id: 't-2', name: 'sentiment', value: 'negative', source: 'rule' },
+      ],
+    },
+    response: { accepted: 2, updated: 1, rejected: [] },
+    partial: { accepted: 2, updated: 0, rejected: [{ index: 2, trace_id: 't-9', errors: ['trace_id: no such trace'] }] },
+  } satisfies Example<z.ZodType<{ scores: Array<z.input<typeof scoreInputSchema>> }>, typeof scoresResponseSchema>,
+  'quality-overview': {
+    response: {
+      from,
+      to,
+      data: [
+        { name: 'helpfulness', type: 'numeric', count: 2150, avg: 0.7731, distribution: null, previous_avg: 0.7514 },
+        { name: 'resolved', type: 'boolean', count: 864, avg: 0.8102, distribution: null, previous_avg: 0.7957 },
+        { name: 'sentiment', type: 'categorical', count: 1293, avg: null, distribution: { positive: 702, neutral: 418, negative: 173 }, previous_avg: null },
+      ],
+    },
+  } satisfies Example<undefined, typeof qualityOverviewSchema>,
+  'quality-trend': {
+    response: {
+      from,
+      to,
+      granularity: 'hour',
+      name: 'helpfulness',
+      data: [
+        { timestamp: hours[0]!, count: 31, avg: 0.7812 },
+        { timestamp: hours[1]!, count: 0, avg: null },
+        { timestamp: hours[2]!, count: 44, avg: 0.7605 },
+      ],
+    },
+  } satisfies Example<undefined, typeof qualityTrendSchema>,
+  'quality-byAgent': {
+    response: {
+      from,
+      to,
+      name: 'helpfulness',
+      data: [
+        { agent_id: 'support-bot', count: 642, avg: 0.8123 },
+        { agent_id: 'code-reviewer', count: 301, avg: 0.7044 },
+      ],
+    },
+  } satisfies Example<undefined, typeof qualityByAgentSchema>,
 };

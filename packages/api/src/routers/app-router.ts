@@ -4,6 +4,8 @@ import { costRouter } from './cost.js';
 import { ingestRouter } from './ingest.js';
 import { liveRouter } from './live.js';
 import { performanceRouter } from './performance.js';
+import { qualityRouter } from './quality.js';
+import { scoresRouter } from './scores.js';
 import { usageRouter } from './usage.js';
 import { workspaceRouter } from './workspace.js';
 
@@ -16,6 +18,8 @@ export const appRouter = router({
   performance: performanceRouter,
   workspace: workspaceRouter,
   live: liveRouter,
+  scores: scoresRouter,
+  quality: qualityRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -58,6 +58,12 @@ export async function callEveryOperation(target: Target): Promise<RecordedAnswer
   await api.POST('/traces', { body: { traces: [trace] }, bodySerializer: () => JSON.stringify({ traces: [{ ...trace, error_message: 'x'.repeat(6 * 1024 * 1024) }] }) });
   await api.POST('/traces', { body: { traces: [trace] }, headers: { 'Content-Type': 'text/plain' } });
 
+  // Scores: 200, 207, 400, 403.
+  await api.POST('/scores', { body: { scores: [{ trace_id: 't-1', name: 'helpfulness', value: 0.8, source: 'llm' }, { trace_id: 't-1', name: 'resolved', value: true }] } });
+  await api.POST('/scores', { body: { scores: [{ trace_id: 't-2', name: 'sentiment', value: 'negative', source: 'rule' }, { trace_id: 'no-such-call', name: 'helpfulness', value: 1 }] } });
+  await api.POST('/scores', { body: { scores: [] } });
+  await api.POST('/scores', { params: { header: { 'X-Workspace-ID': UNKNOWN_ID } }, body: { scores: [{ trace_id: 't-1', name: 'helpfulness', value: 1 }] } });
+
   // Every analytics GET and the budget, with the header and the document's parameters.
   const header = { 'X-Workspace-ID': workspace_id };
   const window = { range: '7d', agent_id: 'support-bot' } as const;
@@ -76,6 +82,11 @@ export async function callEveryOperation(target: Target): Promise<RecordedAnswer
   await api.GET('/performance/latency', { params: { header, query: { range: '24h', granularity: 'minute' } } });
   await api.GET('/performance/throughput', { params: { header, query: window } });
   await api.GET('/performance/errors', { params: { header, query: { ...window, limit: 3 } } });
+
+  await api.GET('/quality/overview', { params: { header, query: window } });
+  await api.GET('/quality/trend', { params: { header, query: { range: '24h', granularity: 'hour', name: 'helpfulness' } } });
+  await api.GET('/quality/by-agent', { params: { header, query: { range: '7d', name: 'helpfulness' } } });
+  await api.GET('/quality/trend', { params: { header, query: { range: '24h', name: 'bad name' } } });
 
   // Their errors: 400 (bad value, missing header, bucket count), 401, 403, 431.
   // @ts-expect-error the range is an enum.

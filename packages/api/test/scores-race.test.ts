@@ -1,0 +1,59 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTrace, sendScores, sendTraces, startTestServer, type TestServer } from './harness.js';
+
+/**
+ * Eight clients upsert the same scores at once (docs/API_SPEC.md §10). Each batch is one
+ * statement writing its keys in key order, so no two batches deadlock, and a later batch
+ * queues behind an earlier one on every key they share: the final state is one client's
+ * batch, whole.
+ */
+
+let srv: TestServer;
+let ws: { workspace_id: string; api_key: string };
+const CLIENTS = 8;
+const TRACES = 60;
+const NAMES = ['helpfulness', 'accuracy'];
+
+beforeAll(async () => {
+  srv = await startTestServer();
+  ws = await srv.createWorkspace('race');
+  const traces = Array.from({ length: TRACES }, (_, i) => makeTrace({ trace_id: `r-${i}` }));
+  expect((await sendTraces(srv.url, ws.api_key, { traces })).status).toBe(200);
+});
+afterAll(async () => {
+  await srv?.close();
+});
+
+/** Client c's batch: every trace and name, in a shuffled order of its own, each value naming the client. */
+function batchOf(client: number) {
+  const items = Array.from({ length: TRACES }, (_, i) => NAMES.map((name) => ({ trace_id: `r-${i}`, name, value: client + i / 1000, source: 'llm' }))).flat();
+  // A different order per client: the server, not the client, must order the writes.
+  return items.sort((a, b) => ((a.trace_id.length * 31 + a.value * 7919 + client * 13) % 17) - ((b.trace_id.length * 31 + b.value * 7919 + client * 13) % 17));
+}
+
+describe('concurrent upserts of the same scores', () => {
+  it('count every item once and end with the last batch written, whole', async () => {
+    for (let round = 0; round < 3; round++) {
+      const answers = await Promise.all(
+        Array.from({ length: CLIENTS }, async (_, client) => {
+          const res = await sendScores(srv.url, ws.api_key, { scores: batchOf(client) });
+          expect(res.status).toBe(200);
+          return res.body as { accepted: number; updated: number; rejected: unknown[] };
+        }),
+      );
+      const keys = TRACES * NAMES.length;
+      for (const a of answers) expect(a.accepted + a.updated + a.rejected.length).toBe(keys);
+      // Each key is new exactly once, in the first round.
+      expect(answers.reduce((n, a) => n + a.accepted, 0)).toBe(round === 0 ? keys : 0);
+
+      const stored = await srv.database.rows<{ trace_id: string; numeric_value: number }>(
+        sql`select trace_id, numeric_value from scores where workspace_id = ${ws.workspace_id}::uuid`,
+      );
+      expect(stored).toHaveLength(keys);
+      const winners = new Set(stored.map((s) => Math.floor(s.numeric_value)));
+      expect(winners.size, 'every key holds the same client\'s value').toBe(1);
+      for (const s of stored) expect(s.numeric_value - Math.floor(s.numeric_value)).toBeCloseTo(Number(s.trace_id.slice(2)) / 1000, 9);
+    }
+  });
+});
