@@ -8,6 +8,7 @@ import { createHttpServer } from './http/http-server.js';
 import { ensureDemoWorkspace, startTrickle } from './demo/seed-demo.js';
 import { trackConnections } from './http/graceful-close.js';
 import type { Logger } from './logger.js';
+import { startEvaluatorWorker } from './evaluators/worker.js';
 import { startFolder } from './rollups/fold.js';
 
 export interface RunningServer {
@@ -31,7 +32,8 @@ export async function startServer(config: Config, logger: Logger, print: (line: 
   // The demo prints an admin token to use; the configuration itself stays as loaded.
   const adminToken = config.adminToken ?? (config.demo ? randomBytes(24).toString('base64url') : undefined);
 
-  const { app } = createApp({ database, cache, config: { ...config, adminToken }, logger });
+  const { app, services } = createApp({ database, cache, config: { ...config, adminToken }, logger });
+  const evaluatorWorker = startEvaluatorWorker({ database, config, logger, onWorkspaceWrite: services.onWorkspaceWrite });
   const server = createHttpServer(app).listen(config.port, config.host);
   const connections = trackConnections(server);
   await new Promise<void>((resolve, reject) => {
@@ -86,6 +88,7 @@ export async function startServer(config: Config, logger: Logger, print: (line: 
       const drained = connections.close(config.shutdownTimeoutMs);
       await stopTrickle();
       if (!(await drained)) logger.warn({ deadlineMs: config.shutdownTimeoutMs }, 'shutdown deadline reached: open requests were cut off');
+      await evaluatorWorker.stop();
       await folder.stop();
       await cache.close();
       await database.close();

@@ -1,6 +1,7 @@
 import { router } from '../trpc/trpc.js';
 import { adminRouter } from './admin.js';
 import { costRouter } from './cost.js';
+import { evaluatorsRouter } from './evaluators.js';
 import { ingestRouter } from './ingest.js';
 import { performanceRouter } from './performance.js';
 import { usageRouter } from './usage.js';
@@ -14,6 +15,7 @@ export const appRouter = router({
   cost: costRouter,
   performance: performanceRouter,
   workspace: workspaceRouter,
+  evaluators: evaluatorsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,75 @@
+import { type Database, schema } from '@pulse/db';
+import { and, eq, sql } from 'drizzle-orm';
+import { ingestTraces } from '../ingest/ingest-traces.js';
+import type { Logger } from '../logger.js';
+import { nextCandidates } from './candidates.js';
+import { judgeCallTrace } from './judge-call.js';
+import { type JudgeDeps, judgeOne } from './judge-one.js';
+import { type EvaluatorScore, writeEvaluatorScores } from './score-sink.js';
+import { type EvaluatorRow, idBoundary, settingsOf } from './stored-evaluator.js';
+
+const { evaluators } = schema;
+
+export interface EvaluatorRunDeps extends JudgeDeps {
+  database: Database;
+  logger: Logger;
+  /** Calls stored less than this long ago wait for the next pass (Config.evaluatorSettleMs). */
+  settleMs: number;
+  onWorkspaceWrite(workspaceId: string): Promise<void>;
+}
+
+/** Calls one pass examines per evaluator: few for an LLM (each is a request), many for a rule. */
+const BATCH = { llm: 20, rule: 1000 } as const;
+
+/**
+ * One batch of one evaluator (docs/API_SPEC.md §13): judge the next calls, then in one
+ * transaction write their scores and move the cursor past them, so a call is judged once;
+ * record the judge calls as traces. Returns how many calls it examined.
+ */
+export async function runEvaluatorBatch(deps: EvaluatorRunDeps, evaluator: EvaluatorRow): Promise<number> {
+  const { database } = deps;
+  const settled = idBoundary(Date.now() - deps.settleMs);
+  const limit = BATCH[evaluator.kind as keyof typeof BATCH];
+  const calls = await nextCandidates(database, evaluator, settled, limit);
+  // A short batch means every settled call was seen: the cursor moves up to the settled boundary.
+  const last = calls.length < limit ? settled : calls.at(-1)!.rowId;
+  const cursor = last > evaluator.cursorId ? last : evaluator.cursorId;
+
+  const { score } = settingsOf(evaluator);
+  const source = evaluator.kind === 'llm' ? 'llm' : 'rule';
+  const scores: EvaluatorScore[] = [];
+  const judgeCalls = [];
+  let failed = 0;
+  let lastError: string | null = null;
+  for (const call of calls) {
+    const judgment = await judgeOne(deps, evaluator, call);
+    if (judgment.judgeCall) judgeCalls.push(judgeCallTrace(judgment.judgeCall));
+    if (judgment.value === undefined) {
+      failed++;
+      lastError = judgment.failure ?? 'unknown failure';
+    } else {
+      scores.push({ call, spec: score, source, value: judgment.value, comment: judgment.comment });
+    }
+  }
+
+  await database.db.transaction(async (tx) => {
+    await writeEvaluatorScores(tx, evaluator.workspaceId, scores);
+    // created_at tells this evaluator from one deleted and created again under its name meanwhile.
+    await tx
+      .update(evaluators)
+      .set({
+        cursorId: cursor,
+        judged: sql`${evaluators.judged} + ${scores.length}`,
+        failed: sql`${evaluators.failed} + ${failed}`,
+        ...(lastError === null ? {} : { lastError }),
+        lastRunAt: sql`now()`,
+      })
+      .where(and(eq(evaluators.workspaceId, evaluator.workspaceId), eq(evaluators.name, evaluator.name), eq(evaluators.createdAt, evaluator.createdAt)));
+  });
+  if (judgeCalls.length > 0) await ingestTraces(database, evaluator.workspaceId, judgeCalls);
+  if (scores.length > 0 || judgeCalls.length > 0) await deps.onWorkspaceWrite(evaluator.workspaceId);
+  if (lastError !== null) {
+    deps.logger.warn({ workspace_id: evaluator.workspaceId, evaluator: evaluator.name, failed, last_error: lastError }, 'evaluator judgments failed');
+  }
+  return calls.length;
+}
