@@ -9,6 +9,7 @@ import type { Cache } from '../src/cache/cache.js';
 import { createCache } from '../src/cache/create-cache.js';
 import { type Config, loadConfig } from '../src/config.js';
 import { createHttpServer } from '../src/http/http-server.js';
+import type { Logger } from '../src/logger.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -26,10 +27,10 @@ export interface TestServer {
  * The real app on a real HTTP port, over a fresh database (PGlite, or PostgreSQL when
  * DATABASE_URL is set) and the configured cache (Redis when REDIS_URL is set).
  */
-export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<Config> = {}, options: { logger?: Logger } = {}): Promise<TestServer> {
   const database = await openTestDatabase();
   const config: Config = { ...loadConfig({ ...process.env, DEMO: '0' }), adminToken: ADMIN_TOKEN, ...overrides };
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const cache = await createCache(config, logger);
   const { app } = createApp({ database, cache, config, logger });
   // Folding runs as in production, but often: tests see answers with traces folded and not yet folded.

@@ -6,6 +6,7 @@ CREATE TABLE "evaluators" (
 	"api_key_sealed" text,
 	"sample_rate" double precision NOT NULL,
 	"enabled" boolean NOT NULL,
+	"cursor_at" timestamp (3) with time zone NOT NULL,
 	"cursor_id" uuid NOT NULL,
 	"judged" integer DEFAULT 0 NOT NULL,
 	"failed" integer DEFAULT 0 NOT NULL,
@@ -17,4 +18,4 @@ CREATE TABLE "evaluators" (
 );
 --> statement-breakpoint
 ALTER TABLE "evaluators" ADD CONSTRAINT "evaluators_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "traces_ws_id_text_idx" ON "traces" USING btree ("workspace_id","id") WHERE "traces"."input" is not null and "traces"."output" is not null;
+CREATE INDEX "traces_ws_received_text_idx" ON "traces" USING btree ("workspace_id","received_at","id") WHERE "traces"."input" is not null and "traces"."output" is not null;

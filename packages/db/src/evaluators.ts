@@ -5,8 +5,8 @@ const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3,
 
 /**
  * Evaluators of a workspace (docs/API_SPEC.md §13) and the progress of each: the background
- * worker examines the calls stored after `cursor_id` (a `traces.id`, UUIDv7, so in the order
- * they were stored) and moves the cursor past them, so no call is judged twice.
+ * worker examines the calls stored after the cursor, in the order of (`received_at`, `id`), and
+ * moves the cursor past them, so no call is judged twice, however old its own timestamp.
  */
 export const evaluators = pgTable(
   'evaluators',
@@ -22,6 +22,8 @@ export const evaluators = pgTable(
     apiKeySealed: text('api_key_sealed'),
     sampleRate: doublePrecision('sample_rate').notNull(),
     enabled: boolean('enabled').notNull(),
+    /** The last call examined: its received_at and id. */
+    cursorAt: ts('cursor_at').notNull(),
     cursorId: uuid('cursor_id').notNull(),
     judged: integer('judged').notNull().default(0),
     failed: integer('failed').notNull().default(0),

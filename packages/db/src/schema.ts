@@ -104,9 +104,9 @@ export const traces = pgTable(
     index('traces_ws_errors_ts_idx')
       .on(t.workspaceId, t.timestamp)
       .where(sql`${t.isError} = 1`),
-    // The evaluators' scan (docs/API_SPEC.md §13): calls with captured text, in the order stored.
-    index('traces_ws_id_text_idx')
-      .on(t.workspaceId, t.id)
+    // The evaluators' scan (docs/API_SPEC.md §13): calls with captured text, in the order received.
+    index('traces_ws_received_text_idx')
+      .on(t.workspaceId, t.receivedAt, t.id)
       .where(sql`${t.input} is not null and ${t.output} is not null`),
   ],
 );

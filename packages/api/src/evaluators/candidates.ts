@@ -8,15 +8,15 @@ const { traces } = schema;
 
 /**
  * The calls an evaluator has still to judge (docs/API_SPEC.md §13): its workspace's calls with
- * both input and output captured, stored after its cursor, matching its filters, sampled; never
- * the judge calls themselves.
+ * both input and output captured, received after its cursor, matching its filters, sampled;
+ * never the judge calls themselves.
  */
 function pendingCalls(evaluator: EvaluatorRow): SQL {
   const { filters } = settingsOf(evaluator);
   return and(
     sql`${traces.workspaceId} = ${evaluator.workspaceId}::uuid`,
     sql`${traces.input} is not null and ${traces.output} is not null`,
-    sql`${traces.id} > ${evaluator.cursorId}::uuid`,
+    sql`(${traces.receivedAt}, ${traces.id}) > (${evaluator.cursorAt.toISOString()}::timestamptz, ${evaluator.cursorId}::uuid)`,
     sql`${traces.agentId} <> ${EVALUATOR_AGENT_ID}`,
     filters.agent_id === null ? undefined : sql`${traces.agentId} = ${filters.agent_id}`,
     filters.model === null ? undefined : sql`${traces.model} = ${filters.model}`,
@@ -33,6 +33,7 @@ export async function pendingCount(database: Database, evaluator: EvaluatorRow):
 
 export interface Candidate {
   rowId: string;
+  receivedAt: Date;
   traceId: string;
   timestamp: Date;
   agentId: string;
@@ -41,11 +42,22 @@ export interface Candidate {
   output: string;
 }
 
-/** The next calls to judge, in the order stored, among those stored before the id `before`. */
-export async function nextCandidates(database: Database, evaluator: EvaluatorRow, before: string, limit: number): Promise<Candidate[]> {
+/**
+ * The moment before which every call is committed: a batch being inserted carries the time its
+ * statement started, and commits (or fails) within the statement timeout, which `settleMs`
+ * exceeds. Truncated to the millisecond, as received_at and the cursor are stored.
+ */
+export async function settledBefore(database: Database, settleMs: number): Promise<Date> {
+  const [row] = await database.rows<{ at: string }>(sql`select date_trunc('milliseconds', now() - ${settleMs} * interval '1 millisecond')::text as at`);
+  return new Date(row!.at);
+}
+
+/** The next calls to judge, in the order received, among those received before `settled`. */
+export async function nextCandidates(database: Database, evaluator: EvaluatorRow, settled: Date, limit: number): Promise<Candidate[]> {
   const rows = await database.db
     .select({
       rowId: traces.id,
+      receivedAt: traces.receivedAt,
       traceId: traces.traceId,
       timestamp: traces.timestamp,
       agentId: traces.agentId,
@@ -54,8 +66,8 @@ export async function nextCandidates(database: Database, evaluator: EvaluatorRow
       output: traces.output,
     })
     .from(traces)
-    .where(and(pendingCalls(evaluator), sql`${traces.id} < ${before}::uuid`))
-    .orderBy(asc(traces.id))
+    .where(and(pendingCalls(evaluator), sql`${traces.receivedAt} < ${settled.toISOString()}::timestamptz`))
+    .orderBy(asc(traces.receivedAt), asc(traces.id))
     .limit(limit);
   return rows.map((r) => ({ ...r, input: r.input ?? '', output: r.output ?? '' }));
 }

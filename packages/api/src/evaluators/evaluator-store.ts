@@ -3,7 +3,7 @@ import type { EvaluatorInput, EvaluatorView } from '@pulse/shared';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { pendingCount } from './candidates.js';
-import { type EvaluatorRow, idBoundary, settingsFrom, settingsOf } from './stored-evaluator.js';
+import { type EvaluatorRow, NIL_UUID, settingsFrom, settingsOf } from './stored-evaluator.js';
 
 const { evaluators } = schema;
 
@@ -61,7 +61,9 @@ export async function saveEvaluator(database: Database, box: SecretBox, workspac
     apiKeySealed: sealed,
     sampleRate: input.sample_rate,
     enabled: input.enabled,
-    cursorId: idBoundary(Date.now()),
+    // From now on: the calls received before the evaluator existed are not judged.
+    cursorAt: sql`date_trunc('milliseconds', now())`,
+    cursorId: NIL_UUID,
   };
   // A rule evaluator, or an LLM judge with api_key null, holds no key; absent keeps the stored one.
   const keepKey = input.kind === 'llm' && apiKey === undefined;

@@ -2,11 +2,11 @@ import { type Database, schema } from '@pulse/db';
 import { and, eq, sql } from 'drizzle-orm';
 import { ingestTraces } from '../ingest/ingest-traces.js';
 import type { Logger } from '../logger.js';
-import { nextCandidates } from './candidates.js';
+import { nextCandidates, settledBefore } from './candidates.js';
 import { judgeCallTrace } from './judge-call.js';
 import { type JudgeDeps, judgeOne } from './judge-one.js';
 import { type EvaluatorScore, writeEvaluatorScores } from './score-sink.js';
-import { type EvaluatorRow, idBoundary, settingsOf } from './stored-evaluator.js';
+import { type EvaluatorRow, NIL_UUID, settingsOf } from './stored-evaluator.js';
 
 const { evaluators } = schema;
 
@@ -28,12 +28,17 @@ const BATCH = { llm: 20, rule: 1000 } as const;
  */
 export async function runEvaluatorBatch(deps: EvaluatorRunDeps, evaluator: EvaluatorRow): Promise<number> {
   const { database } = deps;
-  const settled = idBoundary(Date.now() - deps.settleMs);
-  const limit = BATCH[evaluator.kind as keyof typeof BATCH];
+  const settled = await settledBefore(database, deps.settleMs);
+  const limit = BATCH[evaluator.kind];
   const calls = await nextCandidates(database, evaluator, settled, limit);
-  // A short batch means every settled call was seen: the cursor moves up to the settled boundary.
-  const last = calls.length < limit ? settled : calls.at(-1)!.rowId;
-  const cursor = last > evaluator.cursorId ? last : evaluator.cursorId;
+  // A short batch saw every settled call: the cursor moves up to the settled moment (never back).
+  const last = calls.at(-1);
+  const cursor =
+    calls.length === limit && last
+      ? { cursorAt: last.receivedAt, cursorId: last.rowId }
+      : settled > evaluator.cursorAt
+        ? { cursorAt: settled, cursorId: NIL_UUID }
+        : { cursorAt: evaluator.cursorAt, cursorId: evaluator.cursorId };
 
   const { score } = settingsOf(evaluator);
   const source = evaluator.kind === 'llm' ? 'llm' : 'rule';
@@ -58,7 +63,7 @@ export async function runEvaluatorBatch(deps: EvaluatorRunDeps, evaluator: Evalu
     await tx
       .update(evaluators)
       .set({
-        cursorId: cursor,
+        ...cursor,
         judged: sql`${evaluators.judged} + ${scores.length}`,
         failed: sql`${evaluators.failed} + ${failed}`,
         ...(lastError === null ? {} : { lastError }),

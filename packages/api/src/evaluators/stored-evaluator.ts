@@ -30,13 +30,5 @@ export function settingsFrom(input: EvaluatorInput): EvaluatorSettings {
   };
 }
 
-/**
- * The smallest id of a call stored at `ms` or later: UUIDv7 ids order by the time they were made
- * (packages/db/src/uuidv7.ts), and this one, with every random bit zero, is below every real id
- * of that millisecond and above every earlier one.
- */
-export function idBoundary(ms: number): string {
-  const hex = Math.max(0, Math.floor(ms)).toString(16).padStart(12, '0');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7000-8000-000000000000`;
-}
-
+/** Below every id: a cursor at (t, NIL_UUID) comes before every call received at t. */
+export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
