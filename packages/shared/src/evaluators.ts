@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonNumber } from './analytics.js';
 import { storableText } from './text.js';
 
 /**
@@ -57,8 +58,8 @@ export const ruleInputSchema = z
       )
       .optional(),
     /** output_length: bounds in characters, inclusive. */
-    min_length: z.number({ error: 'must be an integer' }).int({ error: 'must be an integer' }).min(0, { error: 'must be >= 0' }).optional(),
-    max_length: z.number({ error: 'must be an integer' }).int({ error: 'must be an integer' }).min(0, { error: 'must be >= 0' }).optional(),
+    min_length: jsonNumber(z.number({ error: 'must be an integer' }).int({ error: 'must be an integer' }).min(0, { error: 'must be >= 0' })).optional(),
+    max_length: jsonNumber(z.number({ error: 'must be an integer' }).int({ error: 'must be an integer' }).min(0, { error: 'must be >= 0' })).optional(),
   })
   .superRefine((r, ctx) => {
     if (r.type === 'regex_match' && r.pattern === undefined) ctx.addIssue({ code: 'custom', path: ['pattern'], message: 'is required for regex_match' });
@@ -91,9 +92,10 @@ export const evaluatorInputSchema = z
     rule: ruleInputSchema.optional(),
     /** Defaults: numeric for an LLM judge, boolean for a rule (the only type a rule gives). */
     score: scoreSpecInputSchema.optional(),
-    sample_rate: z.number({ error: 'must be a number from 0 to 1' }).min(0, { error: 'must be >= 0' }).max(1, { error: 'must be <= 1' }).default(1),
+    sample_rate: jsonNumber(z.number({ error: 'must be a number from 0 to 1' }).min(0, { error: 'must be >= 0' }).max(1, { error: 'must be <= 1' })).default(1),
     filters: evaluatorFiltersSchema.default({}),
-    enabled: z.boolean({ error: 'must be true or false' }).default(true),
+    // A pipe, like jsonNumber: the REST adapter would coerce a plain boolean field ("yes" → true).
+    enabled: z.boolean({ error: 'must be true or false' }).pipe(z.boolean()).default(true),
   })
   .superRefine((e, ctx) => {
     const own = e.kind === 'llm' ? 'llm' : 'rule';
