@@ -19,7 +19,7 @@ export type ScoreType = (typeof SCORE_TYPES)[number];
 export const EVALUATOR_AGENT_ID = 'pulse-evaluator';
 
 const NAME_RULE = 'must be 1-64 characters of A-Z, a-z, 0-9, _, . or -';
-/** Evaluator and score names: the same alphabet as a score's name (docs/API_SPEC.md §10). */
+/** Evaluator and score names: the same alphabet as a score's name (POST /scores). */
 export const evaluatorNameSchema = z.string({ error: NAME_RULE }).regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: NAME_RULE });
 
 const bounded = (max: number) =>

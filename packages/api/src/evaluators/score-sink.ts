@@ -25,7 +25,7 @@ type Executor = Pick<Db, 'insert'>;
 
 /**
  * The evaluators' one way into `scores`: an upsert on (workspace, call, name, source), the same
- * key as POST /scores (docs/API_SPEC.md §10), so a judgment again replaces the value.
+ * key as POST /scores (the scores section of docs/API_SPEC.md), so a judgment again replaces the value.
  */
 export async function writeEvaluatorScores(tx: Executor, workspaceId: string, items: readonly EvaluatorScore[]): Promise<void> {
   if (items.length === 0) return;
