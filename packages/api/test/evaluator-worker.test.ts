@@ -230,6 +230,22 @@ describe('LLM judges', () => {
     expect(calls[0]).toMatchObject({ input_tokens: 50, output_tokens: 5 });
   });
 
+  it('stopping mid-batch keeps the cursor right after the last judgment: the rest is judged later, once', async () => {
+    const ws = await srv.createWorkspace('stopping');
+    await putEvaluator(ws, 'helpfulness', openaiJudge());
+    await ingest(ws, [withText(), withText(), withText()]);
+    const stop = new AbortController();
+    const before = judge.requests.length;
+    // The first judgment stops the worker, as a shutdown would while it waits for the provider.
+    judge.script.push({ status: 200, body: () => (stop.abort(), { choices: [{ message: { content: '{"score": 1}' } }], usage: { prompt_tokens: 1, completion_tokens: 1 } }) });
+    await drainEvaluators({ ...deps, stopping: stop.signal });
+    expect(judge.requests.length - before).toBe(1);
+    expect((await getEvaluator(ws, 'helpfulness')).status).toMatchObject({ judged: 1, pending: 2 });
+    await drainEvaluators(deps);
+    expect(judge.requests.length - before).toBe(3);
+    expect(await scoresOf(ws, 'helpfulness')).toHaveLength(3);
+  });
+
   it('a categorical judge takes only its labels', async () => {
     const ws = await srv.createWorkspace('categorical');
     await putEvaluator(ws, 'tone', openaiJudge({ score: { type: 'categorical', labels: ['friendly', 'neutral', 'rude'] } }));

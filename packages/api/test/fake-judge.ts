@@ -26,6 +26,8 @@ export interface FakeJudge {
   /** The judge's answer text of the default judgment. */
   verdict: string;
   usage: { input: number; output: number };
+  /** How long each answer waits (ms). */
+  delayMs: number;
   close(): Promise<void>;
 }
 
@@ -34,7 +36,7 @@ export interface FakeJudge {
  * POST /v1beta/models/{model}:generateContent and OpenAI's POST /chat/completions.
  */
 export async function startFakeJudge(): Promise<FakeJudge> {
-  const fake: Omit<FakeJudge, 'url' | 'close'> = { requests: [], script: [], verdict: '{"score": 0.8, "reason": "clear and correct"}', usage: { input: 120, output: 30 } };
+  const fake: Omit<FakeJudge, 'url' | 'close'> = { requests: [], script: [], verdict: '{"score": 0.8, "reason": "clear and correct"}', usage: { input: 120, output: 30 }, delayMs: 0 };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -61,8 +63,10 @@ export async function startFakeJudge(): Promise<FakeJudge> {
           : typeof scripted.body === 'string'
             ? scripted.body
             : scripted.body(wire);
-      res.writeHead(status, { 'content-type': 'application/json', ...scripted?.headers });
-      res.end(typeof body === 'string' ? body : JSON.stringify(body));
+      setTimeout(() => {
+        res.writeHead(status, { 'content-type': 'application/json', ...scripted?.headers });
+        res.end(typeof body === 'string' ? body : JSON.stringify(body));
+      }, fake.delayMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -2,7 +2,7 @@ import { type Database, schema } from '@pulse/db';
 import { and, eq, sql } from 'drizzle-orm';
 import { ingestTraces } from '../ingest/ingest-traces.js';
 import type { Logger } from '../logger.js';
-import { nextCandidates, settledBefore } from './candidates.js';
+import { type Candidate, nextCandidates, settledBefore } from './candidates.js';
 import { judgeCallTrace } from './judge-call.js';
 import { type JudgeDeps, judgeOne } from './judge-one.js';
 import { type EvaluatorScore, writeEvaluatorScores } from './score-sink.js';
@@ -16,10 +16,25 @@ export interface EvaluatorRunDeps extends JudgeDeps {
   /** Calls stored less than this long ago wait for the next pass (Config.evaluatorSettleMs). */
   settleMs: number;
   onWorkspaceWrite(workspaceId: string): Promise<void>;
+  /** Set when the server shuts down: the batch stops after the judgment in progress. */
+  stopping?: AbortSignal;
 }
 
 /** Calls one pass examines per evaluator: few for an LLM (each is a request), many for a rule. */
 const BATCH = { llm: 20, rule: 1000 } as const;
+
+type Cursor = Pick<EvaluatorRow, 'cursorAt' | 'cursorId'>;
+
+/**
+ * Where the cursor goes: past the last call examined; when the batch saw every settled call,
+ * up to the settled moment. Never back.
+ */
+function cursorAfter(evaluator: EvaluatorRow, examined: readonly Candidate[], sawAll: boolean, settled: Date): Cursor {
+  const kept = { cursorAt: evaluator.cursorAt, cursorId: evaluator.cursorId };
+  if (sawAll) return settled > evaluator.cursorAt ? { cursorAt: settled, cursorId: NIL_UUID } : kept;
+  const last = examined.at(-1);
+  return last ? { cursorAt: last.receivedAt, cursorId: last.rowId } : kept;
+}
 
 /**
  * One batch of one evaluator (docs/API_SPEC.md §13): judge the next calls, then in one
@@ -31,14 +46,6 @@ export async function runEvaluatorBatch(deps: EvaluatorRunDeps, evaluator: Evalu
   const settled = await settledBefore(database, deps.settleMs);
   const limit = BATCH[evaluator.kind];
   const calls = await nextCandidates(database, evaluator, settled, limit);
-  // A short batch saw every settled call: the cursor moves up to the settled moment (never back).
-  const last = calls.at(-1);
-  const cursor =
-    calls.length === limit && last
-      ? { cursorAt: last.receivedAt, cursorId: last.rowId }
-      : settled > evaluator.cursorAt
-        ? { cursorAt: settled, cursorId: NIL_UUID }
-        : { cursorAt: evaluator.cursorAt, cursorId: evaluator.cursorId };
 
   const { score } = settingsOf(evaluator);
   const source = evaluator.kind === 'llm' ? 'llm' : 'rule';
@@ -46,8 +53,11 @@ export async function runEvaluatorBatch(deps: EvaluatorRunDeps, evaluator: Evalu
   const judgeCalls = [];
   let failed = 0;
   let lastError: string | null = null;
+  let examined = 0;
   for (const call of calls) {
+    if (deps.stopping?.aborted) break;
     const judgment = await judgeOne(deps, evaluator, call);
+    examined++;
     if (judgment.judgeCall) judgeCalls.push(judgeCallTrace(judgment.judgeCall));
     if (judgment.value === undefined) {
       failed++;
@@ -56,6 +66,8 @@ export async function runEvaluatorBatch(deps: EvaluatorRunDeps, evaluator: Evalu
       scores.push({ call, spec: score, source, value: judgment.value, comment: judgment.comment });
     }
   }
+
+  const cursor = cursorAfter(evaluator, calls.slice(0, examined), calls.length < limit && examined === calls.length, settled);
 
   await database.db.transaction(async (tx) => {
     await writeEvaluatorScores(tx, evaluator.workspaceId, scores);
@@ -76,5 +88,5 @@ export async function runEvaluatorBatch(deps: EvaluatorRunDeps, evaluator: Evalu
   if (lastError !== null) {
     deps.logger.warn({ workspace_id: evaluator.workspaceId, evaluator: evaluator.name, failed, last_error: lastError }, 'evaluator judgments failed');
   }
-  return calls.length;
+  return examined;
 }

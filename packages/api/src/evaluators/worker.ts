@@ -59,10 +59,11 @@ async function asTheOnlyWorker<T>(database: Database, work: () => Promise<T>): P
   });
 }
 
-/** Passes until no evaluator has a call left to examine (tests reach a settled state with it). */
+/** Passes until no evaluator has a call left to examine (tests reach a settled state with it), or until stopped. */
 export async function drainEvaluators(deps: EvaluatorRunDeps): Promise<number> {
   let total = 0;
   for (;;) {
+    if (deps.stopping?.aborted) return total;
     const n = (await asTheOnlyWorker(deps.database, () => runEvaluatorPass(deps))) ?? 0;
     total += n;
     if (n === 0) return total;
@@ -77,12 +78,14 @@ export interface EvaluatorWorker {
 /**
  * The background evaluator worker (docs/API_SPEC.md §13): every EVALUATOR_INTERVAL_MS it judges
  * what the evaluators have pending, one replica at a time. A failing pass is logged (once per
- * cause a minute) and retried on the next tick; judgments already committed stay.
+ * cause a minute) and retried on the next tick; judgments already committed stay. Stopping
+ * waits for the judgment in progress only: the cursor stays after the last one made.
  */
 export function startEvaluatorWorker(options: EvaluatorWorkerOptions): EvaluatorWorker {
   const intervalMs = options.config.evaluatorIntervalMs;
   if (intervalMs === 0) return { stop: async () => {} };
-  const deps = evaluatorRunDeps(options);
+  const stopping = new AbortController();
+  const deps = { ...evaluatorRunDeps(options), stopping: stopping.signal };
   const warn = throttledWarn(options.logger);
   let running: Promise<void> | undefined;
   const timer = setInterval(() => {
@@ -100,6 +103,7 @@ export function startEvaluatorWorker(options: EvaluatorWorkerOptions): Evaluator
   return {
     async stop() {
       clearInterval(timer);
+      stopping.abort();
       await running;
     },
   };
