@@ -27,7 +27,8 @@ const trimSlash = (base: string) => base.replace(/\/+$/, '');
 
 /** Gemini: POST {base}/v1beta/models/{model}:generateContent, key in x-goog-api-key, JSON mode. */
 const gemini: Wire = {
-  url: (base, model) => `${trimSlash(base)}/v1beta/models/${encodeURIComponent(model)}:generateContent`,
+  // "models/gemini-2.0-flash" (the API's resource name) and "gemini-2.0-flash" both work.
+  url: (base, model) => `${trimSlash(base)}/v1beta/models/${encodeURIComponent(model.replace(/^models\//, ''))}:generateContent`,
   headers: (apiKey) => ({ 'x-goog-api-key': apiKey }),
   body: (_model, prompt) => ({ contents: [{ role: 'user', parts: [{ text: prompt }] }], generationConfig: { responseMimeType: 'application/json' } }),
   read(body: Loose) {
