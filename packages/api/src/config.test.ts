@@ -27,7 +27,32 @@ describe('loadConfig', () => {
       rateLimitIngestPerMin: 6000,
       rateLimitQueryPerMin: 6000,
       dbConcurrencyPerKey: 1,
+      judges: {
+        gemini: { apiKey: undefined, baseUrl: 'https://generativelanguage.googleapis.com' },
+        openai: { apiKey: undefined, baseUrl: 'https://api.openai.com/v1' },
+      },
+      evaluatorIntervalMs: 10_000,
+      evaluatorSettleMs: 20_000,
+      evaluatorRequestsPerMin: 60,
     });
+  });
+
+  it('reads the LLM judges\' keys and endpoints (docs/API_SPEC.md §13)', () => {
+    const config = loadConfig({
+      GEMINI_API_KEY: 'g-key',
+      OPENAI_API_KEY: 'o-key',
+      GEMINI_BASE_URL: '',
+      OPENAI_BASE_URL: 'http://localhost:11434/v1',
+      EVALUATOR_INTERVAL_MS: '0',
+      EVALUATOR_SETTLE_MS: '30000',
+      EVALUATOR_REQUESTS_PER_MIN: '600',
+    });
+    expect(config.judges).toEqual({
+      gemini: { apiKey: 'g-key', baseUrl: 'https://generativelanguage.googleapis.com' },
+      openai: { apiKey: 'o-key', baseUrl: 'http://localhost:11434/v1' },
+    });
+    expect(config).toMatchObject({ evaluatorIntervalMs: 0, evaluatorSettleMs: 30_000, evaluatorRequestsPerMin: 600 });
+    expect(() => loadConfig({ OPENAI_BASE_URL: 'ftp://x', EVALUATOR_REQUESTS_PER_MIN: '-1' })).toThrow(/OPENAI_BASE_URL[\s\S]*EVALUATOR_REQUESTS_PER_MIN/);
   });
 
   it('treats empty variables as unset and DEMO as 1 under --demo-by-default', () => {

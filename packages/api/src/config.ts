@@ -67,6 +67,13 @@ function configSchema(demoByDefault: boolean) {
       RATE_LIMIT_INGEST_PER_MIN: wholeNumber(6000),
       RATE_LIMIT_QUERY_PER_MIN: wholeNumber(6000),
       DB_CONCURRENCY_PER_KEY: positiveWholeNumber(1000),
+      GEMINI_API_KEY: optionalText(),
+      OPENAI_API_KEY: optionalText(),
+      GEMINI_BASE_URL: z.preprocess(unsetIfEmpty, url(['http:', 'https:']).default('https://generativelanguage.googleapis.com')),
+      OPENAI_BASE_URL: z.preprocess(unsetIfEmpty, url(['http:', 'https:']).default('https://api.openai.com/v1')),
+      EVALUATOR_INTERVAL_MS: wholeNumber(10_000),
+      EVALUATOR_SETTLE_MS: wholeNumber(20_000),
+      EVALUATOR_REQUESTS_PER_MIN: wholeNumber(60),
     })
     .transform((env) => ({
       port: env.PORT,
@@ -113,6 +120,20 @@ function configSchema(demoByDefault: boolean) {
        * key nothing there; PostgreSQL's pool of 10 leaves each key 2 connections.
        */
       dbConcurrencyPerKey: env.DB_CONCURRENCY_PER_KEY ?? (env.DATABASE_URL ? 4 : 1),
+      /** The LLM judges' providers (docs/API_SPEC.md §13): keys an evaluator without its own key uses, and endpoints. */
+      judges: {
+        gemini: { apiKey: env.GEMINI_API_KEY, baseUrl: env.GEMINI_BASE_URL! },
+        openai: { apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL! },
+      },
+      /** How often the evaluator worker looks for new calls to judge (ms; 0 turns it off). */
+      evaluatorIntervalMs: env.EVALUATOR_INTERVAL_MS,
+      /**
+       * Calls stored less than this long ago are left for the next pass: a batch being inserted
+       * (up to STATEMENT_TIMEOUT_MS) holds ids older than its commit, which a cursor must not skip.
+       */
+      evaluatorSettleMs: env.EVALUATOR_SETTLE_MS,
+      /** Judge requests per minute per provider (0: unlimited). */
+      evaluatorRequestsPerMin: env.EVALUATOR_REQUESTS_PER_MIN,
     }));
 }
 

@@ -11,6 +11,7 @@ import type { Logger } from './logger.js';
 import { createLiveBus } from './live/live-bus.js';
 import { attachLiveSockets } from './live/live-sockets.js';
 import { startRetention } from './retention/retention.js';
+import { startEvaluatorWorker } from './evaluators/worker.js';
 import { startFolder } from './rollups/fold.js';
 
 export interface RunningServer {
@@ -37,6 +38,7 @@ export async function startServer(config: Config, logger: Logger, print: (line: 
 
   const { app, services } = createApp({ database, cache, config: { ...config, adminToken }, logger, live });
   const retention = startRetention(database, logger, { intervalMs: config.retentionIntervalMs, onWorkspaceChanged: services.onWorkspaceWrite });
+  const evaluatorWorker = startEvaluatorWorker({ database, config, logger, onWorkspaceWrite: services.onWorkspaceWrite });
   const server = createHttpServer(app).listen(config.port, config.host);
   const sockets = attachLiveSockets(server, services);
   const connections = trackConnections(server);
@@ -94,6 +96,7 @@ export async function startServer(config: Config, logger: Logger, print: (line: 
       await stopTrickle();
       if (!(await drained)) logger.warn({ deadlineMs: config.shutdownTimeoutMs }, 'shutdown deadline reached: open requests were cut off');
       await retention.stop();
+      await evaluatorWorker.stop();
       await folder.stop();
       await live.close();
       await cache.close();

@@ -11,6 +11,7 @@ import { type Config, loadConfig } from '../src/config.js';
 import { createHttpServer } from '../src/http/http-server.js';
 import { createLiveBus } from '../src/live/live-bus.js';
 import { attachLiveSockets } from '../src/live/live-sockets.js';
+import type { Logger } from '../src/logger.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -28,10 +29,10 @@ export interface TestServer {
  * The real app on a real HTTP port, over a fresh database (PGlite, or PostgreSQL when
  * DATABASE_URL is set) and the configured cache (Redis when REDIS_URL is set).
  */
-export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<Config> = {}, options: { logger?: Logger } = {}): Promise<TestServer> {
   const database = await openTestDatabase();
   const config: Config = { ...loadConfig({ ...process.env, DEMO: '0' }), adminToken: ADMIN_TOKEN, ...overrides };
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const cache = await createCache(config, logger);
   const live = createLiveBus(config.redisUrl, logger);
   const { app, services } = createApp({ database, cache, config, logger, live });

@@ -40,6 +40,7 @@ const window30d = (_env: Env) => ({ range: '30d' });
 /** A trace_id both workspaces hold: a score sent with A's key must land on A's call. */
 const SHARED_TRACE_ID = 'call-in-both';
 let scoreCalls = 0;
+const JSON_RULE = { kind: 'rule', rule: { type: 'json_valid' } };
 const CASES: Record<string, Case> = {
   'ingest.traces': {
     access: 'ingest',
@@ -74,6 +75,11 @@ const CASES: Record<string, Case> = {
   'admin.createWorkspace': { access: 'admin', input: () => ({ name: 'made-with-a-workspace-key' }) },
   'admin.createKey': { access: 'admin', input: ({ b }) => ({ workspace_id: b.workspace_id }) },
   'admin.revokeKey': { access: 'admin', input: ({ b }) => ({ workspace_id: b.workspace_id, key_id: b.key_id }) },
+  // Both workspaces hold evaluators of these names (beforeAll): B's name what only B holds.
+  'evaluators.list': { access: 'workspace', input: () => ({}) },
+  'evaluators.get': { access: 'workspace', input: () => ({ name: 'judge-of-both' }) },
+  'evaluators.put': { access: 'workspace', input: () => ({ name: 'put-by-both', ...JSON_RULE }) },
+  'evaluators.delete': { access: 'workspace', input: () => ({ name: 'deleted-by-both' }) },
 };
 
 // At run time a flat record keyed by the dotted path ("usage.overview").
@@ -157,7 +163,10 @@ async function stateOfB() {
   const budget = await (await fetch(`${srv.url}/api/v1/cost/budget`, { headers: { ...bearer(env.b.api_key), 'x-workspace-id': ws } })).json();
   const [workspaces] = await srv.database.rows<{ n: number }>(sql`select count(*)::int as n from workspaces`);
   const scores = await srv.database.rows(sql`select name, agent_id, numeric_value from scores where workspace_id = ${ws}::uuid order by name`);
-  return { traces, keys, budget, workspaces: workspaces!.n, scores };
+  const evaluators = await srv.database.rows<{ name: string; settings: unknown }>(
+    sql`select name, settings from evaluators where workspace_id = ${ws}::uuid order by name`,
+  );
+  return { traces, keys, budget, workspaces: workspaces!.n, scores, evaluators };
 }
 
 beforeAll(async () => {
@@ -180,7 +189,26 @@ beforeAll(async () => {
     body: JSON.stringify({ monthly_limit_usd: 777.77, alert_threshold_pct: 77 }),
   });
   expect(budgetB.status).toBe(200);
+  await putEvaluators(a, 'a');
+  await putEvaluators(b, 'b');
 });
+
+/** The evaluators the evaluators.* cases read, replace and delete, in a workspace. */
+async function putEvaluators(ws: Workspace, tag: 'a' | 'b') {
+  const bodies = {
+    'judge-of-both': { kind: 'rule', rule: { type: 'regex_match', pattern: `agent-of-${tag}` }, filters: { model: `model-of-${tag}` } },
+    'put-by-both': JSON_RULE,
+    'deleted-by-both': JSON_RULE,
+  };
+  for (const [name, body] of Object.entries(bodies)) {
+    const res = await fetch(`${srv.url}/api/v1/evaluators/${name}`, {
+      method: 'PUT',
+      headers: { ...bearer(ws.api_key), 'x-workspace-id': ws.workspace_id, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(res.status, await res.text()).toBe(200);
+  }
+}
 afterAll(async () => {
   await srv?.close();
 });
@@ -240,6 +268,11 @@ describe.each(procedureNames)('%s', (name) => {
       if (name === 'cost.setBudget') {
         // Put B's budget back as it was: only A's writes are under test.
         await call('rest', name, { monthly_limit_usd: 777.77, alert_threshold_pct: 77 }, { ...bearer(b.api_key), 'x-workspace-id': b.workspace_id });
+      }
+      if (name === 'evaluators.delete') {
+        // Both deleted their own: put them back for the next transport.
+        await putEvaluators(a, 'a');
+        await putEvaluators(b, 'b');
       }
     } else if (c.access === 'ingest') {
       for (const claimed of [b.workspace_id, b.workspace_id.toUpperCase()]) {

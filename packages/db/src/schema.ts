@@ -104,6 +104,10 @@ export const traces = pgTable(
     index('traces_ws_errors_ts_idx')
       .on(t.workspaceId, t.timestamp)
       .where(sql`${t.isError} = 1`),
+    // The evaluators' scan (docs/API_SPEC.md §13): calls with captured text, in the order received.
+    index('traces_ws_received_text_idx')
+      .on(t.workspaceId, t.receivedAt, t.id)
+      .where(sql`${t.input} is not null and ${t.output} is not null`),
   ],
 );
 
@@ -118,3 +122,4 @@ export const budgets = pgTable('budgets', {
 export * from './rollups.js';
 export * from './scores.js';
 export * from './settings.js';
+export * from './evaluators.js';

@@ -12,3 +12,4 @@ export * from './text.js';
 export * from './cost-source.js';
 export * from './trpc-batch.js';
 export * from './scores.js';
+export * from './evaluators.js';

@@ -11,6 +11,9 @@ import type {
   createWorkspaceInputSchema,
   createWorkspaceResponseSchema,
   errorsSchema,
+  evaluatorInputSchema,
+  evaluatorListSchema,
+  evaluatorSchema,
   ingestResponseSchema,
   latencySeriesSchema,
   performanceOverviewSchema,
@@ -85,6 +88,45 @@ export const PARAMETER_EXAMPLES: Record<string, string | number> = {
   workspace_id: WORKSPACE,
   key_id: KEY_ID,
   name: 'helpfulness',
+};
+
+/** An LLM judge as PUT /evaluators/{name} sets it (the name is the path's) and GET answers it (the key never shown). */
+type EvaluatorBody = Omit<z.input<typeof evaluatorInputSchema>, 'name'>;
+const judgeInput: EvaluatorBody = {
+  kind: 'llm',
+  llm: {
+    provider: 'gemini',
+    model: 'gemini-2.0-flash',
+    prompt: 'Rate how helpful the answer is to the question.\nQuestion: {{input}}\nAnswer: {{output}}',
+    api_key: 'AIzaSyExampleOnly0000000000000000000',
+  },
+  score: { type: 'numeric' },
+  sample_rate: 0.1,
+  filters: { agent_id: 'support-bot' },
+};
+const judgeAnswer: z.input<typeof evaluatorSchema> = {
+  name: 'helpfulness',
+  kind: 'llm',
+  llm: { provider: 'gemini', model: 'gemini-2.0-flash', base_url: null, prompt: judgeInput.llm!.prompt, has_api_key: true },
+  rule: null,
+  score: { name: 'helpfulness', type: 'numeric', labels: null },
+  sample_rate: 0.1,
+  filters: { agent_id: 'support-bot', model: null, tag: null },
+  enabled: true,
+  status: { judged: 1204, failed: 3, pending: 12, last_error: 'gemini answered 503: {"error":{"code":503,"status":"UNAVAILABLE"}}', last_run_at: '2026-11-25T09:59:50.120Z' },
+  created_at: '2026-11-18T08:00:00.000Z',
+  updated_at: '2026-11-20T14:30:00.000Z',
+};
+const ruleAnswer: z.input<typeof evaluatorSchema> = {
+  ...judgeAnswer,
+  name: 'valid-json',
+  kind: 'rule',
+  llm: null,
+  rule: { type: 'json_valid', pattern: null, min_length: null, max_length: null },
+  score: { name: 'valid-json', type: 'boolean', labels: null },
+  sample_rate: 1,
+  filters: { agent_id: null, model: null, tag: 'structured' },
+  status: { judged: 48211, failed: 0, pending: 0, last_error: null, last_run_at: '2026-11-25T09:59:50.120Z' },
 };
 
 export const OPERATION_EXAMPLES: Record<string, OperationExample<unknown, unknown>> = {
@@ -286,4 +328,15 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample<unknown, unknow
       ],
     },
   } satisfies Example<undefined, typeof qualityByAgentSchema>,
+  'evaluators-list': {
+    response: { data: [judgeAnswer, ruleAnswer] },
+  } satisfies Example<undefined, typeof evaluatorListSchema>,
+  'evaluators-get': {
+    response: judgeAnswer,
+  } satisfies Example<undefined, typeof evaluatorSchema>,
+  'evaluators-put': {
+    request: judgeInput,
+    response: judgeAnswer,
+  } satisfies Example<z.ZodType<EvaluatorBody>, typeof evaluatorSchema>,
+  'evaluators-delete': {} satisfies Example<undefined, undefined>,
 };

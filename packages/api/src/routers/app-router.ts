@@ -1,6 +1,7 @@
 import { router } from '../trpc/trpc.js';
 import { adminRouter } from './admin.js';
 import { costRouter } from './cost.js';
+import { evaluatorsRouter } from './evaluators.js';
 import { ingestRouter } from './ingest.js';
 import { liveRouter } from './live.js';
 import { performanceRouter } from './performance.js';
@@ -20,6 +21,7 @@ export const appRouter = router({
   live: liveRouter,
   scores: scoresRouter,
   quality: qualityRouter,
+  evaluators: evaluatorsRouter,
 });
 
 export type AppRouter = typeof appRouter;

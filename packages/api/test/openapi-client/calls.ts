@@ -99,6 +99,18 @@ export async function callEveryOperation(target: Target): Promise<RecordedAnswer
   await api.GET('/cost/budget', { params: { header: { 'X-Workspace-ID': UNKNOWN_ID } } });
   await api.GET('/performance/overview', { params: { header, query: window }, headers: { 'X-Padding': 'x'.repeat(20 * 1024) } });
 
+  // Evaluators: create (a rule and an LLM judge), read, list, delete; 400 and 404.
+  const judge = { kind: 'llm' as const, llm: { provider: 'gemini' as const, model: 'gemini-2.0-flash', prompt: 'Rate {{output}}', api_key: 'AIza-typed-client' }, score: { type: 'numeric' as const } };
+  await api.PUT('/evaluators/{name}', { params: { header, path: { name: 'helpfulness' } }, body: judge });
+  await api.PUT('/evaluators/{name}', { params: { header, path: { name: 'is-json' } }, body: { kind: 'rule', rule: { type: 'json_valid' }, sample_rate: 0.5 } });
+  await api.GET('/evaluators', { params: { header } });
+  await api.GET('/evaluators/{name}', { params: { header, path: { name: 'helpfulness' } } });
+  await api.DELETE('/evaluators/{name}', { params: { header, path: { name: 'is-json' } } });
+  await api.DELETE('/evaluators/{name}', { params: { header, path: { name: 'is-json' } } });
+  await api.GET('/evaluators/{name}', { params: { header, path: { name: 'is-json' } } });
+  // @ts-expect-error a provider outside the enum does not compile.
+  await api.PUT('/evaluators/{name}', { params: { header, path: { name: 'bad' } }, body: { ...judge, llm: { ...judge.llm, provider: 'anthropic' } } });
+
   // Last, as it spends the key's query budget: 429 with Retry-After.
   for (let i = 0; i <= target.queryLimit; i++) {
     const { response } = await api.GET('/cost/budget', { params: { header } });

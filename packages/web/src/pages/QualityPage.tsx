@@ -1,3 +1,4 @@
+import { EvaluatorsPanel } from './EvaluatorsPanel.js';
 import { Code, Group, Select, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Bar, Line } from 'react-chartjs-2';
@@ -43,6 +44,10 @@ export default function QualityPage({ input, score, onScore }: PageProps) {
           Score calls by their trace_id, from your evaluations or reviewers:
         </Text>
         <Code block>{`POST /api/v1/scores\n{ "scores": [ { "trace_id": "t-1", "name": "helpfulness", "value": 0.8, "source": "llm" } ] }`}</Code>
+        <Text size="sm" c="dimmed">
+          Or let Pulse score them: an evaluator judges new calls that captured text.
+        </Text>
+        <EvaluatorsPanel />
       </Stack>
     );
   }
@@ -117,6 +122,7 @@ export default function QualityPage({ input, score, onScore }: PageProps) {
           />
         </Panel>
       ))}
+      <EvaluatorsPanel />
     </Stack>
   );
 }
