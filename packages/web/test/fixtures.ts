@@ -77,6 +77,7 @@ export const fixtures: Record<string, (input: unknown) => unknown> = {
         { error_type: 'timeout', count: 16, percentage: 44.44, affected_agents: 1, agents: ['researcher'], last_seen: '2026-11-25T07:00:00.000Z', sample_message: null },
       ],
     }) satisfies Out['performance']['errors'],
+  'evaluators.list': () => ({ data: [] }) satisfies Out['evaluators']['list'],
   'quality.overview': () =>
     ({
       from, to,
