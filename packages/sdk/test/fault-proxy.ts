@@ -23,7 +23,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     const answer = await fetch(`${target}${req.url}`, {
       method: req.method,
       headers: { authorization: req.headers.authorization ?? '', 'content-type': req.headers['content-type'] ?? '' },
-      body: body.length > 0 ? body : undefined,
+      body: body.length > 0 ? new Uint8Array(body) : undefined,
     });
     res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
     res.end(Buffer.from(await answer.arrayBuffer()));

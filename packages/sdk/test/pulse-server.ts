@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { startTestServer, type TestServer } from '../../api/test/harness.js';
 
-export interface StoredTrace {
+export type StoredTrace = {
   trace_id: string;
   agent_id: string;
   user_id: string | null;
@@ -20,7 +20,7 @@ export interface StoredTrace {
   input: string | null;
   output: string | null;
   metadata: Record<string, unknown> | null;
-}
+};
 
 export interface SdkTestPulse {
   server: TestServer;
