@@ -126,18 +126,28 @@ export class Pulse {
     }
   }
 
-  /** Up to `flushAt` traces and under the body size limit; serialised once, sent as often as needed. */
+  /**
+   * Up to `flushAt` traces and under the body size limit; serialised once, sent as often as
+   * needed. A trace JSON cannot hold (a BigInt, a cycle in metadata) is dropped; the rest go.
+   */
   private nextBatch(): { body: string; size: number } {
     const parts: string[] = [];
     let bytes = 16;
-    while (parts.length < this.options.flushAt && parts.length < this.queue.length) {
-      const json = JSON.stringify(this.queue.at(parts.length));
+    while (parts.length < this.options.flushAt && this.queue.length > 0) {
+      let json: string;
+      try {
+        json = JSON.stringify(this.queue.peek());
+      } catch (error) {
+        this.queue.shift();
+        this.lose(1, `a trace JSON cannot hold: ${(error as Error).message}`);
+        continue;
+      }
       // A UTF-16 unit is at most 3 UTF-8 bytes: a bound that needs no encoder.
       if (parts.length > 0 && bytes + json.length * 3 > MAX_BATCH_BYTES) break;
+      this.queue.shift();
       parts.push(json);
       bytes += json.length * 3 + 1;
     }
-    this.queue.take(parts.length);
     return { body: `{"traces":[${parts.join(',')}]}`, size: parts.length };
   }
 

@@ -23,18 +23,17 @@ export class BoundedQueue<T> {
     if (this.head > 1024 && this.head * 2 > this.items.length) this.compact();
   }
 
-  /** Up to `n` of the oldest items, removed. */
-  take(n: number): T[] {
-    const end = Math.min(this.items.length, this.head + n);
-    const out = this.items.slice(this.head, end);
-    this.head = end;
-    if (this.head === this.items.length) this.clear();
-    return out;
+  /** The oldest item, left in place. */
+  peek(): T | undefined {
+    return this.length > 0 ? this.items[this.head] : undefined;
   }
 
-  /** The `i`-th oldest item, left in place. */
-  at(i: number): T | undefined {
-    return this.items[this.head + i];
+  /** The oldest item, removed. */
+  shift(): T | undefined {
+    if (this.length === 0) return undefined;
+    const item = this.items[this.head++];
+    if (this.head === this.items.length) this.clear();
+    return item;
   }
 
   private compact(): void {

@@ -106,8 +106,9 @@ describe('Pulse client against a real Pulse', () => {
     expect(() => client.trace({ ...base, latency_ms: -1 })).not.toThrow();
     expect(() => client.trace(null as never)).not.toThrow();
     client.trace({ ...base, trace_id: 'ok' });
+    client.trace({ ...base, trace_id: 'bigint', metadata: { n: 1n } });
     await client.flush();
-    expect(client.stats()).toMatchObject({ accepted: 1, rejected: 1 });
+    expect(client.stats()).toMatchObject({ accepted: 1, rejected: 1, dropped: 1 });
     expect(errors.join()).toContain('latency_ms');
     const refused = new Pulse({ apiKey: 'pulse_wrong', baseUrl: pulse.url, ...fast, onError: () => { throw new Error('boom'); } });
     refused.trace({ ...base });
