@@ -10,12 +10,12 @@ import type { CallAttribution, Usage } from './wrappers/types.js';
 export interface ObserveMeta<R> extends CallAttribution {
   pulse?: Pulse;
   model: string;
-  /** Tokens out of the answer (input_tokens includes cached tokens). */
-  usage?: (result: R) => Partial<Usage> | undefined;
+  /** Tokens out of the answer, awaited when it is a promise (input_tokens includes cached tokens). */
+  usage?: (result: Awaited<R>) => Partial<Usage> | undefined;
   /** Prompt text (sent unless the client has `captureText: false`). */
   input?: string;
   /** Completion text out of the answer. */
-  output?: (result: R) => string | undefined;
+  output?: (result: Awaited<R>) => string | undefined;
 }
 
 export function observe<R>(fn: () => R, meta: ObserveMeta<R>): R {
@@ -24,7 +24,7 @@ export function observe<R>(fn: () => R, meta: ObserveMeta<R>): R {
   const record = (fields: { result?: Awaited<R>; error?: unknown; failed: boolean }) => {
     try {
       const text = pulse.capturesText;
-      const done = !fields.failed ? (fields.result as R) : undefined;
+      const done = !fields.failed ? fields.result : undefined;
       pulse.trace({
         agent_id: meta.agentId,
         user_id: meta.userId ?? null,

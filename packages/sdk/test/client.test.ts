@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Pulse } from '../src/index.js';
+import { observe, Pulse } from '../src/index.js';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.js';
 import { type SdkTestPulse, startPulse } from './pulse-server.js';
 
@@ -127,5 +127,26 @@ describe('Pulse client against a real Pulse', () => {
     const [long, none] = await pulse.stored(w.workspaceId);
     expect(none).toMatchObject({ trace_id: 'no-text', input: null, output: null });
     expect(long).toMatchObject({ trace_id: 'long-text', input: 'x'.repeat(32_767), output: 'answer' });
+  });
+
+  it('observe() traces any call, sync or async, success or error, and hands back its answer or error', async () => {
+    const w = await pulse.workspace();
+    const client = new Pulse({ apiKey: w.apiKey, baseUrl: pulse.url, ...fast });
+    const meta = { pulse: client, agentId: 'calc', model: 'local-llm', input: '6*7?' };
+    const sync = observe(() => ({ text: '42', n: [10, 2] as const }), { ...meta, output: (r) => r.text, usage: (r) => ({ input_tokens: r.n[0], output_tokens: r.n[1] }) });
+    expect(sync.text).toBe('42');
+    const late = await observe(async () => ({ text: 'later' }), { ...meta, output: (r) => r.text });
+    expect(late.text).toBe('later');
+    const timeout = Object.assign(new Error('took too long'), { name: 'APIConnectionTimeoutError' });
+    await expect(observe(() => Promise.reject(timeout), meta)).rejects.toBe(timeout);
+    expect(() => observe(() => { throw Object.assign(new Error('slow down'), { status: 429 }); }, meta)).toThrow('slow down');
+    await client.shutdown();
+    const stored = (await pulse.stored(w.workspaceId)).map((t) => [t.model, t.is_error, t.error_type, t.input_tokens, t.output]);
+    expect(stored.sort()).toEqual([
+      ['local-llm', 0, null, 0, 'later'],
+      ['local-llm', 0, null, 10, '42'],
+      ['local-llm', 1, 'rate_limit', 0, null],
+      ['local-llm', 1, 'timeout', 0, null],
+    ]);
   });
 });
