@@ -8,13 +8,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createScratchDatabase } from '@pulse/db/testing';
 import { startScratchPulse } from '@pulse/testing';
 import { Pulse } from '../packages/sdk/src/index.js';
+// The SDK tests' proxy, only passing requests on here: it counts them.
+import { startFaultProxy } from '../packages/sdk/test/fault-proxy.js';
 import { createWorkspace } from './bench/client.js';
 import { loadAverage, machine } from './bench/machine.js';
 
@@ -29,23 +29,6 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const adminToken = randomBytes(18).toString('base64url');
 const started = new Date();
 const loadAtStart = loadAverage();
-
-/** In front of Pulse: forwards each request and counts them. */
-async function countingProxy(target: string) {
-  const counted = { requests: 0 };
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      counted.requests++;
-      fetch(`${target}${req.url}`, { method: 'POST', headers: { authorization: req.headers.authorization ?? '', 'content-type': 'application/json' }, body: new Uint8Array(Buffer.concat(chunks)) })
-        .then(async (answer) => res.writeHead(answer.status, { 'content-type': 'application/json' }).end(Buffer.from(await answer.arrayBuffer())))
-        .catch(() => res.writeHead(502).end());
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { counted, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(r)) };
-}
 
 const prompt = 'You are a support agent. The customer asks about a refund for order 1234; answer politely and briefly. '.repeat(2);
 const traceOf = (i: number) => ({
@@ -83,14 +66,14 @@ const scratch = await createScratchDatabase(undefined);
 const pulse = await startScratchPulse(scratch, { env: { NODE_ENV: 'production', ADMIN_TOKEN: adminToken, RATE_LIMIT_INGEST_PER_MIN: '0', RATE_LIMIT_QUERY_PER_MIN: '0' } });
 try {
   const ws = await createWorkspace(pulse.url, adminToken, 'sdk-bench');
-  const proxy = await countingProxy(pulse.url);
+  const proxy = await startFaultProxy(pulse.url);
   const options = { apiKey: ws.api_key, baseUrl: proxy.url, flushAt: FLUSH_AT, maxQueue: 200_000, flushOnExit: false };
 
   // Warm-up: the JIT compiles trace() and the sender before anything is timed or counted.
   const warm = new Pulse({ ...options, shutdownTimeoutMs: 120_000 });
   await traceAll(warm, WARMUP);
   await warm.shutdown();
-  proxy.counted.requests = 0;
+  proxy.seen.passed = 0;
 
   const client = new Pulse(options);
   const clock = performance.now();
@@ -111,9 +94,9 @@ try {
     flushAt: FLUSH_AT,
     burst: BURST,
     traceUs: { p50: us(quantile(sorted, 0.5)), p99: us(quantile(sorted, 0.99)), p999: us(quantile(sorted, 0.999)), max: us(sorted[sorted.length - 1]!) },
-    requests: proxy.counted.requests,
+    requests: proxy.seen.passed,
     neededRequests: needed,
-    extraRequestsPct: Math.round(((proxy.counted.requests - needed) / needed) * 10_000) / 100,
+    extraRequestsPct: Math.round(((proxy.seen.passed - needed) / needed) * 10_000) / 100,
     accepted: stats.accepted,
     duplicates: stats.duplicates,
     dropped: stats.dropped,

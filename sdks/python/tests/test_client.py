@@ -1,3 +1,6 @@
+import os
+import subprocess
+import sys
 import time
 import unittest
 
@@ -102,6 +105,19 @@ class ClientTest(unittest.TestCase):
         self.assertIn("latency_ms", " ".join(str(e) for e in errors))
         [row] = stored(w["workspace_id"])
         self.assertEqual((row["trace_id"], row["input"], row["output"]), ("no-text", None, None))
+
+    def test_exit_flushes_and_never_waits_for_the_interval(self) -> None:
+        w = new_workspace()
+        # A long interval: only the exit flush can send these before the program ends by itself.
+        program = (
+            "import os\nfrom pulse_sdk import Pulse\n"
+            "pulse = Pulse(os.environ['KEY'], os.environ['URL'], flush_at=100, flush_interval=600)\n"
+            "for i in range(3): pulse.trace(trace_id=f'exit-{i}', agent_id='a', model='m', latency_ms=1)\n"
+        )
+        started = time.monotonic()
+        subprocess.run([sys.executable, "-c", program], check=True, timeout=60, env={**os.environ, "KEY": w["api_key"], "URL": PULSE_URL})
+        self.assertLess(time.monotonic() - started, 20)
+        self.assertEqual([r["trace_id"] for r in stored(w["workspace_id"])], ["exit-0", "exit-1", "exit-2"])
 
 
 if __name__ == "__main__":
