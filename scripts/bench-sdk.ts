@@ -30,7 +30,8 @@ const adminToken = randomBytes(18).toString('base64url');
 const started = new Date();
 const loadAtStart = loadAverage();
 
-const prompt = 'You are a support agent. The customer asks about a refund for order 1234; answer politely and briefly. '.repeat(2);
+const prompt =
+  'You are a support agent. The customer asks about a refund for order 1234; answer politely and briefly. '.repeat(2);
 const traceOf = (i: number) => ({
   agent_id: `agent-${i % 7}`,
   user_id: `user-${i % 500}`,
@@ -59,11 +60,19 @@ async function traceAll(client: Pulse, n: number): Promise<Float64Array> {
   return ns;
 }
 
-const quantile = (sorted: Float64Array, q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+const quantile = (sorted: Float64Array, q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 const us = (ns: number) => Math.round(ns / 10) / 100;
 
 const scratch = await createScratchDatabase(undefined);
-const pulse = await startScratchPulse(scratch, { env: { NODE_ENV: 'production', ADMIN_TOKEN: adminToken, RATE_LIMIT_INGEST_PER_MIN: '0', RATE_LIMIT_QUERY_PER_MIN: '0' } });
+const pulse = await startScratchPulse(scratch, {
+  env: {
+    NODE_ENV: 'production',
+    ADMIN_TOKEN: adminToken,
+    RATE_LIMIT_INGEST_PER_MIN: '0',
+    RATE_LIMIT_QUERY_PER_MIN: '0',
+  },
+});
 try {
   const ws = await createWorkspace(pulse.url, adminToken, 'sdk-bench');
   const proxy = await startFaultProxy(pulse.url);
@@ -93,7 +102,12 @@ try {
     traces: TRACES,
     flushAt: FLUSH_AT,
     burst: BURST,
-    traceUs: { p50: us(quantile(sorted, 0.5)), p99: us(quantile(sorted, 0.99)), p999: us(quantile(sorted, 0.999)), max: us(sorted[sorted.length - 1]!) },
+    traceUs: {
+      p50: us(quantile(sorted, 0.5)),
+      p99: us(quantile(sorted, 0.99)),
+      p999: us(quantile(sorted, 0.999)),
+      max: us(sorted[sorted.length - 1]!),
+    },
     requests: proxy.seen.passed,
     neededRequests: needed,
     extraRequestsPct: Math.round(((proxy.seen.passed - needed) / needed) * 10_000) / 100,
@@ -106,12 +120,16 @@ try {
   };
   const failures = [
     result.traceUs.p99 > TARGETS.traceP99Us && `trace() P99 ${result.traceUs.p99} µs > ${TARGETS.traceP99Us} µs`,
-    result.extraRequestsPct > TARGETS.extraRequestsPct && `${result.extraRequestsPct} % more requests than needed > ${TARGETS.extraRequestsPct} %`,
+    result.extraRequestsPct > TARGETS.extraRequestsPct &&
+      `${result.extraRequestsPct} % more requests than needed > ${TARGETS.extraRequestsPct} %`,
     result.accepted !== TRACES && `${result.accepted} of ${TRACES} traces accepted`,
   ].filter(Boolean);
 
   mkdirSync(path.join(root, 'bench-results'), { recursive: true });
-  writeFileSync(path.join(root, 'bench-results', `sdk-${result.date.slice(0, 10)}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(
+    path.join(root, 'bench-results', `sdk-${result.date.slice(0, 10)}.json`),
+    `${JSON.stringify(result, null, 2)}\n`,
+  );
   const table = [
     `Measured ${result.date.slice(0, 16).replace('T', ' ')} UTC on ${result.machine.cores} × ${result.machine.cpu}, Node ${result.machine.node}, load average ${result.loadAverage.start.join(' / ')} at the start.`,
     '',
@@ -123,7 +141,10 @@ try {
     `| end to end, traced to stored (PGlite) | ${result.seconds} s (${result.tracesPerSecond.toLocaleString('en')} traces/s) | — |`,
   ].join('\n');
   const doc = path.join(root, 'docs/BENCHMARKS.md');
-  writeFileSync(doc, readFileSync(doc, 'utf8').replace(/(<!-- bench:sdk:start -->\n)[\s\S]*?(\n<!-- bench:sdk:end -->)/, `$1${table}$2`));
+  writeFileSync(
+    doc,
+    readFileSync(doc, 'utf8').replace(/(<!-- bench:sdk:start -->\n)[\s\S]*?(\n<!-- bench:sdk:end -->)/, `$1${table}$2`),
+  );
   console.log(table);
   if (failures.length > 0) {
     console.error(`targets missed: ${failures.join('; ')}`);

@@ -17,12 +17,18 @@ const pulse = new Pulse({
 
 const openai = wrapOpenAI(new OpenAI(), { pulse, agentId: 'support-bot', tags: ['example'] });
 
-const answer = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello in French' }] });
+const answer = await openai.chat.completions.create({
+  model: 'gpt-4o-mini',
+  messages: [{ role: 'user', content: 'Say hello in French' }],
+});
 console.log(answer.choices[0]?.message.content);
 
 // Streamed, for one user and conversation: time to first token and usage are recorded too.
 const stream = await openai.chat.completions.create(
-  withPulse({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Count to five' }], stream: true }, { userId: 'u-42', sessionId: 'conv-7' }),
+  withPulse(
+    { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Count to five' }], stream: true },
+    { userId: 'u-42', sessionId: 'conv-7' },
+  ),
 );
 for await (const chunk of stream) process.stdout.write(chunk.choices[0]?.delta.content ?? '');
 console.log();
@@ -39,7 +45,14 @@ const summary = await observe(async () => ({ text: 'a summary', usage: { in: 900
 console.log(summary.text);
 
 // By hand: the fields of POST /api/v1/traces.
-pulse.trace({ agent_id: 'router', model: 'gpt-4o-mini', latency_ms: 87, input_tokens: 300, output_tokens: 4, tags: ['example'] });
+pulse.trace({
+  agent_id: 'router',
+  model: 'gpt-4o-mini',
+  latency_ms: 87,
+  input_tokens: 300,
+  output_tokens: 4,
+  tags: ['example'],
+});
 
 await pulse.shutdown();
 console.log(pulse.stats());

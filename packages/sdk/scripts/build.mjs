@@ -28,9 +28,17 @@ function compile(options) {
     writeFileSync(fileName, text);
   });
   // The SDK's own files, checked without Node's types; the shared schema is checked by its own package.
-  const problems = [...ts.getPreEmitDiagnostics(program), ...result.diagnostics].filter((d) => !d.file || !path.relative(root, d.file.fileName).startsWith('..'));
+  const problems = [...ts.getPreEmitDiagnostics(program), ...result.diagnostics].filter(
+    (d) => !d.file || !path.relative(root, d.file.fileName).startsWith('..'),
+  );
   if (problems.length > 0) {
-    process.stderr.write(ts.formatDiagnosticsWithColorAndContext(problems, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => '\n' }));
+    process.stderr.write(
+      ts.formatDiagnosticsWithColorAndContext(problems, {
+        getCanonicalFileName: (f) => f,
+        getCurrentDirectory: () => root,
+        getNewLine: () => '\n',
+      }),
+    );
     process.exit(1);
   }
   return program;
@@ -42,11 +50,15 @@ function wireTraceText(program) {
   const source = program.getSourceFile(path.join(root, 'src/wire.ts'));
   const alias = source.statements.find((s) => ts.isTypeAliasDeclaration(s) && s.name.text === 'WireTrace');
   const type = checker.getTypeAtLocation(alias.name);
-  const flags = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.InTypeAlias | ts.TypeFormatFlags.MultilineObjectLiterals;
+  const flags =
+    ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.InTypeAlias | ts.TypeFormatFlags.MultilineObjectLiterals;
   const text = checker.typeToString(type, alias, flags);
   if (/import\(|zod|@pulse\//.test(text)) throw new Error(`WireTrace did not resolve to plain types: ${text}`);
   // One field a line, as a person would write it.
-  return text.replace(/\{\s*/, '{\n  ').replace(/;\s*(?=\w)/g, ';\n  ').replace(/;\s*\}$/, ';\n}');
+  return text
+    .replace(/\{\s*/, '{\n  ')
+    .replace(/;\s*(?=\w)/g, ';\n  ')
+    .replace(/;\s*\}$/, ';\n}');
 }
 
 rmSync(dist, { recursive: true, force: true });
@@ -61,7 +73,10 @@ const esm = compile({
 for (const file of esm.getSourceFiles()) {
   const relative = path.relative(path.join(root, 'src'), file.fileName);
   if (relative.startsWith('..') || file.isDeclarationFile) continue;
-  const { outputText } = ts.transpileModule(file.text, { compilerOptions: { target: base.target, module: ts.ModuleKind.CommonJS }, fileName: file.fileName });
+  const { outputText } = ts.transpileModule(file.text, {
+    compilerOptions: { target: base.target, module: ts.ModuleKind.CommonJS },
+    fileName: file.fileName,
+  });
   const out = path.join(dist, 'cjs', relative.replace(/\.ts$/, '.js'));
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, outputText);

@@ -1,7 +1,8 @@
 /** When to try a failed batch again. */
 
 /** Retryable: the server is busy (429), failing (5xx) or out of reach (no status). */
-export const isRetryable = (status: number | undefined) => status === undefined || status === 429 || status === 408 || status >= 500;
+export const isRetryable = (status: number | undefined) =>
+  status === undefined || status === 429 || status === 408 || status >= 500;
 
 /** Exponential with full jitter: uniform in [0, min(max, initial * 2^attempt)]. */
 export function backoffMs(attempt: number, initialMs: number, maxMs: number, random = Math.random): number {
@@ -22,6 +23,11 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
 const RETRY_AFTER_CEILING_MS = 120_000;
 
 /** The server's `Retry-After` wins over our own guess. */
-export function retryDelayMs(attempt: number, retryAfter: number | undefined, initialMs: number, maxMs: number): number {
+export function retryDelayMs(
+  attempt: number,
+  retryAfter: number | undefined,
+  initialMs: number,
+  maxMs: number,
+): number {
   return retryAfter !== undefined ? Math.min(retryAfter, RETRY_AFTER_CEILING_MS) : backoffMs(attempt, initialMs, maxMs);
 }

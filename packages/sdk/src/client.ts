@@ -46,7 +46,12 @@ export class Pulse {
 
   constructor(options: PulseOptions) {
     this.options = resolveOptions(options);
-    this.endpoint = { url: `${this.options.baseUrl}/api/v1/traces`, apiKey: this.options.apiKey, timeoutMs: this.options.requestTimeoutMs, fetch: this.options.fetch };
+    this.endpoint = {
+      url: `${this.options.baseUrl}/api/v1/traces`,
+      apiKey: this.options.apiKey,
+      timeoutMs: this.options.requestTimeoutMs,
+      fetch: this.options.fetch,
+    };
     this.queue = new BoundedQueue(this.options.maxQueue);
     if (this.options.flushOnExit) nodeProcess()?.once('beforeExit', this.onExit);
   }
@@ -99,7 +104,15 @@ export class Pulse {
 
   stats(): PulseStats {
     const { accepted, duplicates, rejected, lost, requests, retries } = this.counts;
-    return { queued: this.queue.length, accepted, duplicates, rejected, dropped: lost + this.queue.dropped, requests, retries };
+    return {
+      queued: this.queue.length,
+      accepted,
+      duplicates,
+      rejected,
+      dropped: lost + this.queue.dropped,
+      requests,
+      retries,
+    };
   }
 
   private onTimer(): void {
@@ -114,7 +127,8 @@ export class Pulse {
   private send(): Promise<void> {
     return (this.sending ??= this.drain().finally(() => {
       this.sending = undefined;
-      if (this.queue.length > 0 && this.deadline === undefined) this.timer ??= unrefTimeout(() => this.onTimer(), this.options.flushIntervalMs);
+      if (this.queue.length > 0 && this.deadline === undefined)
+        this.timer ??= unrefTimeout(() => this.onTimer(), this.options.flushIntervalMs);
     }));
   }
 
@@ -156,22 +170,32 @@ export class Pulse {
       const remaining = this.deadline === undefined ? Infinity : this.deadline - Date.now();
       if (remaining <= 0) return this.lose(batch.size, 'shutdown timed out');
       this.counts.requests++;
-      const outcome = await postBatch({ ...this.endpoint, timeoutMs: Math.min(this.endpoint.timeoutMs, remaining) }, batch.body);
+      const outcome = await postBatch(
+        { ...this.endpoint, timeoutMs: Math.min(this.endpoint.timeoutMs, remaining) },
+        batch.body,
+      );
       if (outcome.kind === 'sent') {
         const { accepted = 0, duplicates = 0, rejected = [] } = outcome.answer;
         this.counts.accepted += accepted;
         this.counts.duplicates += duplicates;
         this.counts.rejected += rejected.length;
-        if (rejected.length > 0) this.report(new Error(`Pulse rejected ${rejected.length} trace(s): ${JSON.stringify(rejected.slice(0, 3))}`));
+        if (rejected.length > 0)
+          this.report(new Error(`Pulse rejected ${rejected.length} trace(s): ${JSON.stringify(rejected.slice(0, 3))}`));
         return;
       }
       if (outcome.kind === 'refused') {
         this.counts.rejected += batch.size;
         return this.report(new Error(`Pulse refused a batch of ${batch.size} trace(s): ${outcome.reason}`));
       }
-      if (attempt >= this.options.maxRetries) return this.lose(batch.size, `gave up after ${attempt + 1} attempts: ${outcome.reason}`);
+      if (attempt >= this.options.maxRetries)
+        return this.lose(batch.size, `gave up after ${attempt + 1} attempts: ${outcome.reason}`);
       this.counts.retries++;
-      const pause = retryDelayMs(attempt, outcome.retryAfterMs, this.options.initialBackoffMs, this.options.maxBackoffMs);
+      const pause = retryDelayMs(
+        attempt,
+        outcome.retryAfterMs,
+        this.options.initialBackoffMs,
+        this.options.maxBackoffMs,
+      );
       // While shutting down the pause holds the process open, within the deadline.
       await sleep(Math.min(pause, remaining), this.deadline !== undefined);
     }
@@ -205,5 +229,7 @@ interface NodeProcessEvents {
 /** Node's process (absent in browsers and on most edge runtimes). */
 function nodeProcess(): NodeProcessEvents | undefined {
   const candidate = (globalThis as { process?: Partial<NodeProcessEvents> }).process;
-  return typeof candidate?.once === 'function' && typeof candidate.off === 'function' ? (candidate as NodeProcessEvents) : undefined;
+  return typeof candidate?.once === 'function' && typeof candidate.off === 'function'
+    ? (candidate as NodeProcessEvents)
+    : undefined;
 }

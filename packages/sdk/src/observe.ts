@@ -35,7 +35,9 @@ export function observe<R>(fn: () => R, meta: ObserveMeta<R>): R {
         latency_ms: performance.now() - started,
         ...(done !== undefined ? meta.usage?.(done) : {}),
         ...(fields.failed ? { error_type: errorType(fields.error), error_message: errorMessage(fields.error) } : {}),
-        ...(text ? { input: meta.input ?? null, output: (done !== undefined ? meta.output?.(done) : undefined) ?? null } : {}),
+        ...(text
+          ? { input: meta.input ?? null, output: (done !== undefined ? meta.output?.(done) : undefined) ?? null }
+          : {}),
         ...(meta.metadata ? { metadata: meta.metadata } : {}),
       });
     } catch {

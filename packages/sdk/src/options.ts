@@ -31,8 +31,8 @@ export interface PulseOptions {
   fetch?: typeof fetch;
 }
 
-export type ResolvedOptions = Required<Omit<PulseOptions, 'onError' | 'fetch'>> & Pick<PulseOptions, 'onError'> & { fetch: typeof fetch };
-
+export type ResolvedOptions = Required<Omit<PulseOptions, 'onError' | 'fetch'>> &
+  Pick<PulseOptions, 'onError'> & { fetch: typeof fetch };
 
 const positive = (name: string, value: number | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER) => {
   if (value === undefined) return fallback;
@@ -41,7 +41,8 @@ const positive = (name: string, value: number | undefined, fallback: number, max
 };
 
 export function resolveOptions(options: PulseOptions): ResolvedOptions {
-  if (!options || typeof options.apiKey !== 'string' || options.apiKey === '') throw new TypeError('Pulse: apiKey is required');
+  if (!options || typeof options.apiKey !== 'string' || options.apiKey === '')
+    throw new TypeError('Pulse: apiKey is required');
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== 'function') throw new TypeError('Pulse: no fetch on this platform; pass options.fetch');
   return {

@@ -16,14 +16,23 @@ export type TraceFields = Omit<WireTrace, 'trace_id' | 'timestamp' | 'status'> &
 export function newTraceId(): string {
   const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
   if (crypto?.randomUUID) return crypto.randomUUID();
-  const hex = () => Math.floor(Math.random() * 0x10000).toString(16).padStart(4, '0');
+  const hex = () =>
+    Math.floor(Math.random() * 0x10000)
+      .toString(16)
+      .padStart(4, '0');
   return `${hex()}${hex()}-${hex()}-4${hex().slice(1)}-${((8 + Math.random() * 4) | 0).toString(16)}${hex().slice(1)}-${hex()}${hex()}${hex()}`;
 }
 
 /** The trace as sent: defaults filled in, text dropped (`captureText: false`) or cut to the server's limits. */
 export function toWire(fields: TraceFields, captureText: boolean): WireTrace {
-  const timestamp = fields.timestamp instanceof Date ? fields.timestamp.toISOString() : (fields.timestamp ?? new Date().toISOString());
-  const trace: WireTrace = { ...fields, trace_id: fields.trace_id ?? newTraceId(), timestamp, status: fields.status ?? 'success' };
+  const timestamp =
+    fields.timestamp instanceof Date ? fields.timestamp.toISOString() : (fields.timestamp ?? new Date().toISOString());
+  const trace: WireTrace = {
+    ...fields,
+    trace_id: fields.trace_id ?? newTraceId(),
+    timestamp,
+    status: fields.status ?? 'success',
+  };
   if (!captureText) {
     delete trace.input;
     delete trace.output;
@@ -31,6 +40,7 @@ export function toWire(fields: TraceFields, captureText: boolean): WireTrace {
     if (typeof trace.input === 'string') trace.input = cut(trace.input, WIRE_LIMITS.maxTextLength);
     if (typeof trace.output === 'string') trace.output = cut(trace.output, WIRE_LIMITS.maxTextLength);
   }
-  if (typeof trace.error_message === 'string') trace.error_message = cut(trace.error_message, WIRE_LIMITS.maxErrorMessageLength);
+  if (typeof trace.error_message === 'string')
+    trace.error_message = cut(trace.error_message, WIRE_LIMITS.maxErrorMessageLength);
   return trace;
 }

@@ -43,6 +43,7 @@ export async function postBatch(endpoint: Endpoint, body: string): Promise<SendO
     }
   }
   const reason = `HTTP ${response.status}: ${text.slice(0, 300)}`;
-  if (isRetryable(response.status)) return { kind: 'retry', reason, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) };
+  if (isRetryable(response.status))
+    return { kind: 'retry', reason, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) };
   return { kind: 'refused', reason };
 }

@@ -16,7 +16,8 @@ afterAll(async () => {
 });
 
 const base = { agent_id: 'support-bot', model: 'gpt-4o-mini', latency_ms: 120, input_tokens: 100, output_tokens: 20 };
-const ids = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(5, '0')}`);
+const ids = (n: number, prefix: string) =>
+  Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(5, '0')}`);
 /** Short timings: what takes seconds in production takes milliseconds here. */
 const fast = { initialBackoffMs: 10, maxBackoffMs: 80, onError: () => {} };
 
@@ -34,10 +35,24 @@ describe('Pulse client against a real Pulse', () => {
     const client = new Pulse({ apiKey: w.apiKey, baseUrl: pulse.url, flushAt: 10, flushIntervalMs: 50, ...fast });
     for (const trace_id of ids(25, 'b')) client.trace({ ...base, trace_id });
     await until(() => client.stats().accepted === 25);
-    expect(client.stats()).toMatchObject({ queued: 0, accepted: 25, duplicates: 0, rejected: 0, dropped: 0, requests: 3, retries: 0 });
+    expect(client.stats()).toMatchObject({
+      queued: 0,
+      accepted: 25,
+      duplicates: 0,
+      rejected: 0,
+      dropped: 0,
+      requests: 3,
+      retries: 0,
+    });
     const stored = await pulse.stored(w.workspaceId);
     expect(stored.map((t) => t.trace_id)).toEqual(ids(25, 'b'));
-    expect(stored[0]).toMatchObject({ agent_id: 'support-bot', model: 'gpt-4o-mini', is_error: 0, input_tokens: 100, output_tokens: 20 });
+    expect(stored[0]).toMatchObject({
+      agent_id: 'support-bot',
+      model: 'gpt-4o-mini',
+      is_error: 0,
+      input_tokens: 100,
+      output_tokens: 20,
+    });
     await client.shutdown();
   });
 
@@ -55,7 +70,9 @@ describe('Pulse client against a real Pulse', () => {
     expect(stats).toMatchObject({ queued: 0, accepted: 100, duplicates: 0, rejected: 0, dropped: 0 });
     expect(stats.retries).toBeGreaterThanOrEqual(3);
     // Retry-After (0.2 s) is honoured rather than the 10–80 ms backoff.
-    const gaps = proxy.arrivals.slice(firstArrival, firstArrival + 3).map((t, i, a) => (i === 0 ? Infinity : t - a[i - 1]!));
+    const gaps = proxy.arrivals
+      .slice(firstArrival, firstArrival + 3)
+      .map((t, i, a) => (i === 0 ? Infinity : t - a[i - 1]!));
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(190);
     expect((await pulse.stored(w.workspaceId)).map((t) => t.trace_id)).toEqual(ids(100, 'r'));
     await client.shutdown();
@@ -63,7 +80,15 @@ describe('Pulse client against a real Pulse', () => {
 
   it('keeps at most maxQueue traces while Pulse is down, counts the dropped, and delivers the rest', async () => {
     const w = await pulse.workspace();
-    const client = new Pulse({ apiKey: w.apiKey, baseUrl: proxy.url, flushAt: 10, flushIntervalMs: 10, maxQueue: 50, maxRetries: 1000, ...fast });
+    const client = new Pulse({
+      apiKey: w.apiKey,
+      baseUrl: proxy.url,
+      flushAt: 10,
+      flushIntervalMs: 10,
+      maxQueue: 50,
+      maxRetries: 1000,
+      ...fast,
+    });
     proxy.mode = { kind: 'down' };
     const sent = ids(300, 'd');
     // An outage that outlasts many retries: traces keep coming while the first batch is retried.
@@ -102,7 +127,13 @@ describe('Pulse client against a real Pulse', () => {
   it('never throws into the caller: bad fields, a bad key, an onError that throws', async () => {
     const w = await pulse.workspace();
     const errors: string[] = [];
-    const client = new Pulse({ apiKey: w.apiKey, baseUrl: pulse.url, flushAt: 3, ...fast, onError: (e) => errors.push(e.message) });
+    const client = new Pulse({
+      apiKey: w.apiKey,
+      baseUrl: pulse.url,
+      flushAt: 3,
+      ...fast,
+      onError: (e) => errors.push(e.message),
+    });
     expect(() => client.trace({ ...base, latency_ms: -1 })).not.toThrow();
     expect(() => client.trace(null as never)).not.toThrow();
     client.trace({ ...base, trace_id: 'ok' });
@@ -110,7 +141,14 @@ describe('Pulse client against a real Pulse', () => {
     await client.flush();
     expect(client.stats()).toMatchObject({ accepted: 1, rejected: 1, dropped: 1 });
     expect(errors.join()).toContain('latency_ms');
-    const refused = new Pulse({ apiKey: 'pulse_wrong', baseUrl: pulse.url, ...fast, onError: () => { throw new Error('boom'); } });
+    const refused = new Pulse({
+      apiKey: 'pulse_wrong',
+      baseUrl: pulse.url,
+      ...fast,
+      onError: () => {
+        throw new Error('boom');
+      },
+    });
     refused.trace({ ...base });
     await expect(refused.shutdown()).resolves.toBeUndefined();
     expect(refused.stats()).toMatchObject({ rejected: 1, accepted: 0 });
@@ -133,15 +171,29 @@ describe('Pulse client against a real Pulse', () => {
     const w = await pulse.workspace();
     const client = new Pulse({ apiKey: w.apiKey, baseUrl: pulse.url, ...fast });
     const meta = { pulse: client, agentId: 'calc', model: 'local-llm', input: '6*7?' };
-    const sync = observe(() => ({ text: '42', n: [10, 2] as const }), { ...meta, output: (r) => r.text, usage: (r) => ({ input_tokens: r.n[0], output_tokens: r.n[1] }) });
+    const sync = observe(() => ({ text: '42', n: [10, 2] as const }), {
+      ...meta,
+      output: (r) => r.text,
+      usage: (r) => ({ input_tokens: r.n[0], output_tokens: r.n[1] }),
+    });
     expect(sync.text).toBe('42');
     const late = await observe(async () => ({ text: 'later' }), { ...meta, output: (r) => r.text });
     expect(late.text).toBe('later');
     const timeout = Object.assign(new Error('took too long'), { name: 'APIConnectionTimeoutError' });
     await expect(observe(() => Promise.reject(timeout), meta)).rejects.toBe(timeout);
-    expect(() => observe(() => { throw Object.assign(new Error('slow down'), { status: 429 }); }, meta)).toThrow('slow down');
+    expect(() =>
+      observe(() => {
+        throw Object.assign(new Error('slow down'), { status: 429 });
+      }, meta),
+    ).toThrow('slow down');
     await client.shutdown();
-    const stored = (await pulse.stored(w.workspaceId)).map((t) => [t.model, t.is_error, t.error_type, t.input_tokens, t.output]);
+    const stored = (await pulse.stored(w.workspaceId)).map((t) => [
+      t.model,
+      t.is_error,
+      t.error_type,
+      t.input_tokens,
+      t.output,
+    ]);
     expect(stored.sort()).toEqual([
       ['local-llm', 0, null, 0, 'later'],
       ['local-llm', 0, null, 10, '42'],

@@ -18,7 +18,11 @@ export interface FaultProxy {
 }
 
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
-  const proxy: Omit<FaultProxy, 'url' | 'close'> = { mode: { kind: 'pass' }, seen: { passed: 0, refused: 0, dropped: 0 }, arrivals: [] };
+  const proxy: Omit<FaultProxy, 'url' | 'close'> = {
+    mode: { kind: 'pass' },
+    seen: { passed: 0, refused: 0, dropped: 0 },
+    arrivals: [],
+  };
   const forward = async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
     const answer = await fetch(`${target}${req.url}`, {
       method: req.method,
@@ -39,7 +43,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         req.socket.destroy();
       } else if (mode.kind === 'status') {
         proxy.seen.refused++;
-        res.writeHead(mode.status, { 'content-type': 'application/json', ...(mode.retryAfter ? { 'retry-after': mode.retryAfter } : {}) });
+        res.writeHead(mode.status, {
+          'content-type': 'application/json',
+          ...(mode.retryAfter ? { 'retry-after': mode.retryAfter } : {}),
+        });
         res.end(JSON.stringify({ code: 'SERVICE_UNAVAILABLE', message: 'try later' }));
       } else {
         proxy.seen.passed++;

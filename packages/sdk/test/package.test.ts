@@ -13,7 +13,9 @@ const dist = path.join(sdk, 'dist');
 const run = promisify(execFile);
 
 const filesUnder = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)],
+  );
 
 let pulse: SdkTestPulse;
 beforeAll(async () => {
@@ -35,11 +37,21 @@ describe('the published package', () => {
   });
 
   it('stands alone: ESM, CommonJS and declarations that name no workspace package, zod or node builtin', async () => {
-    for (const file of filesUnder(dist)) expect(readFileSync(file, 'utf8'), file).not.toMatch(/@pulse\/|['"]zod['"]|['"]node:/);
-    expect(readFileSync(path.join(dist, 'types/wire.d.ts'), 'utf8')).toMatch(/trace_id: string;[\s\S]*cache_read_tokens\?: number/);
+    for (const file of filesUnder(dist))
+      expect(readFileSync(file, 'utf8'), file).not.toMatch(/@pulse\/|['"]zod['"]|['"]node:/);
+    expect(readFileSync(path.join(dist, 'types/wire.d.ts'), 'utf8')).toMatch(
+      /trace_id: string;[\s\S]*cache_read_tokens\?: number/,
+    );
     const exports = ['Pulse', 'observe', 'withPulse', 'wrapAnthropic', 'wrapOpenAI'];
-    const cjs = await run(process.execPath, ['-e', `console.log(Object.keys(require(${JSON.stringify(path.join(dist, 'cjs/index.js'))})).sort().join())`]);
-    const esm = await run(process.execPath, ['--input-type=module', '-e', `console.log(Object.keys(await import(${JSON.stringify(path.join(dist, 'esm/index.js'))})).sort().join())`]);
+    const cjs = await run(process.execPath, [
+      '-e',
+      `console.log(Object.keys(require(${JSON.stringify(path.join(dist, 'cjs/index.js'))})).sort().join())`,
+    ]);
+    const esm = await run(process.execPath, [
+      '--input-type=module',
+      '-e',
+      `console.log(Object.keys(await import(${JSON.stringify(path.join(dist, 'esm/index.js'))})).sort().join())`,
+    ]);
     expect(cjs.stdout.trim()).toBe(exports.join());
     expect(esm.stdout.trim()).toBe(exports.join());
   });
@@ -51,7 +63,10 @@ describe('the published package', () => {
       const pulse = new Pulse({ apiKey: process.env.KEY, baseUrl: process.env.URL, flushAt: 100, flushIntervalMs: 600000 });
       for (let i = 0; i < 3; i++) pulse.trace({ trace_id: 'exit-' + i, agent_id: 'a', model: 'm', latency_ms: 1 });`;
     const started = Date.now();
-    const child = spawn(process.execPath, ['-e', program], { env: { ...process.env, KEY: w.apiKey, URL: pulse.url }, stdio: 'inherit' });
+    const child = spawn(process.execPath, ['-e', program], {
+      env: { ...process.env, KEY: w.apiKey, URL: pulse.url },
+      stdio: 'inherit',
+    });
     const code = await new Promise((resolve) => child.once('exit', resolve));
     expect(code).toBe(0);
     expect(Date.now() - started).toBeLessThan(20_000);

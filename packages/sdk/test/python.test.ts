@@ -20,7 +20,10 @@ beforeAll(async () => {
   pulse = await startPulse();
   inspector = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://inspector');
-    const answer = url.pathname === '/workspace' ? pulse.workspace().then((w) => ({ workspace_id: w.workspaceId, api_key: w.apiKey })) : pulse.stored(url.searchParams.get('workspace_id') ?? '');
+    const answer =
+      url.pathname === '/workspace'
+        ? pulse.workspace().then((w) => ({ workspace_id: w.workspaceId, api_key: w.apiKey }))
+        : pulse.stored(url.searchParams.get('workspace_id') ?? '');
     answer.then(
       (body) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
       (error: Error) => res.writeHead(500).end(error.message),

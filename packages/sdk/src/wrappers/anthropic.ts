@@ -38,7 +38,12 @@ interface MessageEvent {
 const toUsage = (u: AnthropicUsage): Usage => {
   const cacheRead = u.cache_read_input_tokens ?? 0;
   const cacheWrite = u.cache_creation_input_tokens ?? 0;
-  return { input_tokens: (u.input_tokens ?? 0) + cacheRead + cacheWrite, output_tokens: u.output_tokens ?? 0, cache_read_tokens: cacheRead, cache_write_tokens: cacheWrite };
+  return {
+    input_tokens: (u.input_tokens ?? 0) + cacheRead + cacheWrite,
+    output_tokens: u.output_tokens ?? 0,
+    cache_read_tokens: cacheRead,
+    cache_write_tokens: cacheWrite,
+  };
 };
 
 export const messages: ProviderApi<MessagesParams, Message, MessageEvent> = {
@@ -69,7 +74,8 @@ function messagesStreamReader(): StreamReader<MessageEvent> {
         model = event.message?.model;
         merge(event.message?.usage);
       } else if (event?.type === 'message_delta') merge(event.usage);
-      else if (event?.type === 'error') error = { type: streamErrorType(event.error?.type), message: event.error?.message ?? 'stream error' };
+      else if (event?.type === 'error')
+        error = { type: streamErrorType(event.error?.type), message: event.error?.message ?? 'stream error' };
       else if (event?.type === 'content_block_delta' && event.delta?.type === 'text_delta' && event.delta.text) {
         const first = output === '';
         output += event.delta.text;
@@ -78,7 +84,12 @@ function messagesStreamReader(): StreamReader<MessageEvent> {
       return false;
     },
     show: () => true,
-    result: () => ({ model, usage: Object.keys(usage).length > 0 ? toUsage(usage) : undefined, output: output || undefined, error }),
+    result: () => ({
+      model,
+      usage: Object.keys(usage).length > 0 ? toUsage(usage) : undefined,
+      output: output || undefined,
+      error,
+    }),
   };
 }
 

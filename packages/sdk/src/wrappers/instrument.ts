@@ -56,7 +56,11 @@ export function instrument<Params extends object, Result, Event>(
 }
 
 /** The stream itself, except that iterating it reads every event into the call's trace. */
-function observeStream<Event>(stream: AsyncIterable<Event> & object, reader: StreamReader<Event>, call: CallRecord): AsyncIterable<Event> {
+function observeStream<Event>(
+  stream: AsyncIterable<Event> & object,
+  reader: StreamReader<Event>,
+  call: CallRecord,
+): AsyncIterable<Event> {
   const iterate = (): AsyncIterator<Event> => {
     const events = stream[Symbol.asyncIterator]();
     const finish = () => call.succeed(reader.result());

@@ -5,7 +5,10 @@
  */
 type Method = (...args: unknown[]) => unknown;
 
-export function intercept<T extends object>(client: T, replacements: Record<string, (original: Method, self: object) => Method>): T {
+export function intercept<T extends object>(
+  client: T,
+  replacements: Record<string, (original: Method, self: object) => Method>,
+): T {
   const tree = new Map<string, Record<string, (original: Method, self: object) => Method>>();
   const own = new Map<string, (original: Method, self: object) => Method>();
   for (const [path, replace] of Object.entries(replacements)) {

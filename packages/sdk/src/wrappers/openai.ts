@@ -142,7 +142,8 @@ function responsesStreamReader(): StreamReader<ResponsesEvent> {
         final = event.response;
         error = { type: streamErrorType(final?.error?.code), message: final?.error?.message ?? 'response failed' };
       }
-      if (event?.type === 'error') error = { type: streamErrorType(event.code), message: event.message ?? 'stream error' };
+      if (event?.type === 'error')
+        error = { type: streamErrorType(event.code), message: event.message ?? 'stream error' };
       return false;
     },
     show: () => true,
