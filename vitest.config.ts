@@ -10,6 +10,8 @@ export default defineConfig({
       { test: { name: 'demo', root: 'packages/demo', environment: 'node', testTimeout: 60_000 } },
       { test: { name: 'db', root: 'packages/db', environment: 'node', testTimeout: 60_000, hookTimeout: 60_000 } },
       { test: { name: 'api', root: 'packages/api', environment: 'node', testTimeout: 60_000, hookTimeout: 120_000 } },
+      // The SDKs (TypeScript and Python) against a real Pulse and local provider servers.
+      { test: { name: 'sdk', root: 'packages/sdk', environment: 'node', testTimeout: 60_000, hookTimeout: 120_000 } },
       // The dashboard's components against msw answers of the same tRPC procedures.
       { test: { name: 'web', root: 'packages/web', include: ['test/**/*.test.tsx'], environment: 'jsdom', setupFiles: ['test/setup.ts'], testTimeout: 20_000 } },
       // The dashboard end to end: the real server and a real Chromium (skipped without one).

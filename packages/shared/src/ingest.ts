@@ -167,6 +167,9 @@ export const traceInputSchema = z.object({
   }
 });
 
+/** One trace as a client writes it (before defaults and transforms): what the SDKs send. */
+export type TraceInput = z.input<typeof traceInputSchema>;
+
 /** The envelope is checked first: a bad envelope stores nothing (400). Items are checked one by one. */
 export const ingestEnvelopeSchema = z.object({
   traces: z
