@@ -66,6 +66,9 @@ function configSchema(demoByDefault: boolean) {
       RATE_LIMIT_INGEST_PER_MIN: wholeNumber(6000),
       RATE_LIMIT_QUERY_PER_MIN: wholeNumber(6000),
       DB_CONCURRENCY_PER_KEY: positiveWholeNumber(1000),
+      ALERT_INTERVAL_MS: wholeNumber(60_000),
+      ALERT_RETRY_BASE_MS: wholeNumber(1_000),
+      ALERT_ALLOW_PRIVATE_URLS: flag('0'),
     })
     .transform((env) => ({
       port: env.PORT,
@@ -110,6 +113,12 @@ function configSchema(demoByDefault: boolean) {
        * key nothing there; PostgreSQL's pool of 10 leaves each key 2 connections.
        */
       dbConcurrencyPerKey: env.DB_CONCURRENCY_PER_KEY ?? (env.DATABASE_URL ? 4 : 1),
+      /** How often alert rules are evaluated (ms; at least 100), docs/API_SPEC.md §11. */
+      alertIntervalMs: Math.max(100, env.ALERT_INTERVAL_MS),
+      /** The wait before a failed webhook delivery's first retry (ms); each next wait doubles. */
+      alertRetryBaseMs: env.ALERT_RETRY_BASE_MS,
+      /** Webhooks may point to loopback, private and link-local addresses, and use plain http (local tests, private networks). */
+      alertAllowPrivateUrls: env.ALERT_ALLOW_PRIVATE_URLS,
     }));
 }
 

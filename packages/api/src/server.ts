@@ -9,6 +9,7 @@ import { ensureDemoWorkspace, startTrickle } from './demo/seed-demo.js';
 import { trackConnections } from './http/graceful-close.js';
 import type { Logger } from './logger.js';
 import { startFolder } from './rollups/fold.js';
+import { startAlertWorker } from './alerts/worker.js';
 
 export interface RunningServer {
   server: Server;
@@ -31,7 +32,8 @@ export async function startServer(config: Config, logger: Logger, print: (line: 
   // The demo prints an admin token to use; the configuration itself stays as loaded.
   const adminToken = config.adminToken ?? (config.demo ? randomBytes(24).toString('base64url') : undefined);
 
-  const { app } = createApp({ database, cache, config: { ...config, adminToken }, logger });
+  const { app, services } = createApp({ database, cache, config: { ...config, adminToken }, logger });
+  const alerts = startAlertWorker(database, logger, { intervalMs: config.alertIntervalMs, delivery: services.alertDelivery });
   const server = createHttpServer(app).listen(config.port, config.host);
   const connections = trackConnections(server);
   await new Promise<void>((resolve, reject) => {
@@ -87,6 +89,7 @@ export async function startServer(config: Config, logger: Logger, print: (line: 
       await stopTrickle();
       if (!(await drained)) logger.warn({ deadlineMs: config.shutdownTimeoutMs }, 'shutdown deadline reached: open requests were cut off');
       await folder.stop();
+      await alerts.stop();
       await cache.close();
       await database.close();
       logger.info('shut down cleanly');

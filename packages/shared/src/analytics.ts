@@ -169,7 +169,7 @@ export const budgetSchema = z.object({
  * trpc-to-openapi switches plain number fields to coercion (then "200" would pass); a pipe
  * is left alone, so JSON-body numbers stay strictly numbers (a string is a 400, docs/API_SPEC.md §4).
  */
-const jsonNumber = (schema: z.ZodNumber) => schema.pipe(z.number());
+export const jsonNumber = (schema: z.ZodNumber) => schema.pipe(z.number());
 
 export const budgetInputSchema = z.object({
   monthly_limit_usd: jsonNumber(

@@ -79,6 +79,8 @@ function completeOperation(operation: Json, meta: OpenApiMeta<PulseMeta>, method
   if (body) {
     if (example.request === undefined) throw new Error(`${procedureName}: no request example`);
     body.example = example.request;
+    // A body whose every field is optional may be left out (acceptBodylessRequests takes it so).
+    if (!body.schema.required?.length) operation.requestBody.required = false;
     const traces = body.schema.properties?.traces;
     if (traces?.type === 'array') traces.items = { $ref: '#/components/schemas/Trace' };
   }

@@ -6,6 +6,7 @@ import type {
   costByModelSchema,
   costOverviewSchema,
   costTrendSchema,
+  createKeyInputSchema,
   createKeyResponseSchema,
   createWorkspaceInputSchema,
   createWorkspaceResponseSchema,
@@ -19,6 +20,7 @@ import type {
   usageOverviewSchema,
 } from '@pulse/shared';
 import type { z } from 'zod';
+import { ALERT_AND_KEY_EXAMPLES, ALERT_PARAMETER_EXAMPLES } from './examples-alerts.js';
 
 /**
  * Realistic examples of every operation, shaped like demo-workspace answers and typed by the
@@ -78,6 +80,7 @@ export const PARAMETER_EXAMPLES: Record<string, string | number> = {
   limit: 10,
   workspace_id: WORKSPACE,
   key_id: KEY_ID,
+  ...ALERT_PARAMETER_EXAMPLES,
 };
 
 export const OPERATION_EXAMPLES: Record<string, OperationExample<unknown, unknown>> = {
@@ -96,8 +99,9 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample<unknown, unknow
     response: { workspace_id: WORKSPACE, name: 'acme', key_id: KEY_ID, api_key: 'pk_3xQ9v1bNf8sYh2LmKc0Tg7RwZpUd4Ae6' },
   } satisfies Example<typeof createWorkspaceInputSchema, typeof createWorkspaceResponseSchema>,
   'admin-createKey': {
-    response: { key_id: KEY_ID, api_key: 'pk_7Hc2Wq5Zr1Jm9Xb4Nt6Ve8Ks0Ly3Pf2Ga' },
-  } satisfies Example<undefined, typeof createKeyResponseSchema>,
+    request: { name: 'ci-ingest', scopes: ['ingest'] },
+    response: { key_id: KEY_ID, api_key: 'pk_7Hc2Wq5Zr1Jm9Xb4Nt6Ve8Ks0Ly3Pf2Ga', scopes: ['ingest'] },
+  } satisfies Example<z.ZodType<Omit<z.input<typeof createKeyInputSchema>, 'workspace_id'>>, typeof createKeyResponseSchema>,
   'admin-revokeKey': {} satisfies Example<undefined, undefined>,
   'usage-overview': {
     response: {
@@ -220,4 +224,5 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample<unknown, unknow
       ],
     },
   } satisfies Example<undefined, typeof errorsSchema>,
+  ...ALERT_AND_KEY_EXAMPLES,
 };

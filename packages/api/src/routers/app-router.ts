@@ -1,7 +1,9 @@
 import { router } from '../trpc/trpc.js';
 import { adminRouter } from './admin.js';
+import { alertsRouter } from './alerts.js';
 import { costRouter } from './cost.js';
 import { ingestRouter } from './ingest.js';
+import { keysRouter } from './keys.js';
 import { performanceRouter } from './performance.js';
 import { usageRouter } from './usage.js';
 import { workspaceRouter } from './workspace.js';
@@ -14,6 +16,8 @@ export const appRouter = router({
   cost: costRouter,
   performance: performanceRouter,
   workspace: workspaceRouter,
+  alerts: alertsRouter,
+  keys: keysRouter,
 });
 
 export type AppRouter = typeof appRouter;
