@@ -25,6 +25,9 @@ describe('loadConfig', () => {
       rateLimitIngestPerMin: 6000,
       rateLimitQueryPerMin: 6000,
       dbConcurrencyPerKey: 1,
+      alertIntervalMs: 60_000,
+      alertRetryBaseMs: 1_000,
+      alertAllowPrivateUrls: false,
     });
   });
 
