@@ -15,8 +15,11 @@ const PAGES = {
   usage: lazy(() => import('./pages/UsagePage.js')),
   cost: lazy(() => import('./pages/CostPage.js')),
   performance: lazy(() => import('./pages/PerformancePage.js')),
+  settings: lazy(() => import('./pages/SettingsPage.js')),
 };
-const TITLES: Record<Page, string> = { usage: 'Usage', cost: 'Cost', performance: 'Performance' };
+const TITLES: Record<Page, string> = { usage: 'Usage', cost: 'Cost', performance: 'Performance', settings: 'Settings' };
+/** Pages about the workspace itself rather than a time window: no range or filters. */
+const UNWINDOWED: ReadonlySet<Page> = new Set(['settings']);
 
 export function Dashboard({ credentials, onSignOut }: { credentials: Credentials; onSignOut: () => void }) {
   const trpc = useTRPC();
@@ -83,6 +86,7 @@ export function Dashboard({ credentials, onSignOut }: { credentials: Credentials
         <Stack>
           <Group justify="space-between" wrap="wrap" gap="sm">
             <Title order={2}>{TITLES[view.page]}</Title>
+            {!UNWINDOWED.has(view.page) && (
             <Group gap="sm" wrap="wrap">
               <SegmentedControl
                 aria-label="Time range"
@@ -94,8 +98,9 @@ export function Dashboard({ credentials, onSignOut }: { credentials: Credentials
               <Select aria-label="Agent" placeholder="All agents" clearable data={info.data?.agents ?? []} value={view.agent ?? null} onChange={(a) => setView({ agent: a ?? undefined })} w={180} />
               <Select aria-label="Model" placeholder="All models" clearable data={info.data?.models ?? []} value={view.model ?? null} onChange={(m) => setView({ model: m ?? undefined })} w={180} />
             </Group>
+            )}
           </Group>
-          {view.range === 'custom' && !(view.from && view.to) ? (
+          {view.range === 'custom' && !(view.from && view.to) && !UNWINDOWED.has(view.page) ? (
             <Text c="dimmed">Choose a start and an end.</Text>
           ) : (
             <RefetchIntervalContext value={refetchInterval}>

@@ -69,4 +69,9 @@ export const fixtures: Record<string, (input: unknown) => unknown> = {
         { error_type: 'timeout', count: 16, percentage: 44.44, affected_agents: 1, agents: ['researcher'], last_seen: '2026-11-25T07:00:00.000Z', sample_message: null },
       ],
     }) satisfies Out['performance']['errors'],
+  'keys.list': () => ({ data: [] }) satisfies Out['keys']['list'],
+  'alerts.list': () => ({ data: [] }) satisfies Out['alerts']['list'],
+  // Mutations that answer no body (204 over REST).
+  'keys.revoke': () => null,
+  'alerts.delete': () => null,
 };
