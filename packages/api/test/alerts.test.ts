@@ -211,6 +211,17 @@ describe('evaluation and delivery', () => {
     await api('DELETE', '/alerts/manual');
   });
 
+  it('keeps the last 50 attempts of a rule, newest first', async () => {
+    await putRule('chatty', { threshold: 1_000_000 });
+    for (let i = 0; i < 53; i++) expect((await api('POST', '/alerts/chatty/test')).status).toBe(200);
+    const shown = await deliveries('chatty');
+    expect(shown).toHaveLength(50);
+    expect(shown.map((d) => d.at)).toEqual([...shown.map((d) => d.at)].sort().reverse());
+    const [kept] = await srv.database.rows<{ n: number }>(sql`select count(*)::int as n from alert_deliveries where rule_name = 'chatty'`);
+    expect(kept!.n).toBe(50);
+    await api('DELETE', '/alerts/chatty');
+  });
+
   it('never logs a webhook secret (every request was logged, at trace level)', () => {
     expect(logLines.length).toBeGreaterThan(10);
     expect(logLines.join('')).not.toMatch(/whsec_/);

@@ -57,6 +57,16 @@ async function attempt(database: Database, queued: Pick<Queued, 'workspaceId' | 
 
 const succeeded = (o: AttemptOutcome) => o.statusCode !== null && o.statusCode >= 200 && o.statusCode < 300;
 
+/** Attempts kept per rule: what GET /alerts/{name}/deliveries shows; older ones are deleted as new ones are made. */
+export const ATTEMPTS_KEPT = 50;
+
+/** Deletes a rule's made attempts beyond the newest ATTEMPTS_KEPT, so the table stays bounded however often a rule fires. */
+async function pruneAttempts(tx: Pick<Db, 'execute'>, workspaceId: string, ruleName: string): Promise<void> {
+  const ofRule = sql`${alertDeliveries.workspaceId} = ${workspaceId}::uuid and ${alertDeliveries.ruleName} = ${ruleName} and ${alertDeliveries.at} is not null`;
+  await tx.execute(sql`delete from ${alertDeliveries} where ${ofRule} and ${alertDeliveries.id} not in (
+    select ${alertDeliveries.id} from ${alertDeliveries} where ${ofRule} order by ${alertDeliveries.at} desc, ${alertDeliveries.id} desc limit ${ATTEMPTS_KEPT})`);
+}
+
 /**
  * Records an attempt's outcome and, when it failed and attempts remain, queues the next one
  * after the backoff (base, 2·base, 4·base, …), in one transaction.
@@ -67,6 +77,7 @@ async function record(database: Database, queued: Queued, outcome: AttemptOutcom
       .update(alertDeliveries)
       .set({ at: sql`now()`, statusCode: outcome.statusCode, error: outcome.error })
       .where(and(eq(alertDeliveries.workspaceId, queued.workspaceId), eq(alertDeliveries.id, queued.id)));
+    await pruneAttempts(tx, queued.workspaceId, queued.ruleName);
     if (succeeded(outcome) || queued.attempt >= MAX_ATTEMPTS) return;
     const waitMs = options.retryBaseMs * 2 ** (queued.attempt - 1);
     await tx
@@ -100,9 +111,13 @@ export async function deliverDue(database: Database, options: DeliveryOptions, l
 export async function sendTestNotification(database: Database, payload: AlertPayload, format: AlertFormat, options: DeliveryOptions) {
   const message = { workspaceId: payload.workspace_id, ruleName: payload.alert, body: webhookBody(format, payload) };
   const outcome = await attempt(database, message, options);
-  const [row] = await database.db
-    .insert(alertDeliveries)
-    .values({ ...message, id: uuidv7(), notificationId: uuidv7(), state: 'test', attempt: 1, dueAt: sql`now()`, at: sql`now()`, statusCode: outcome.statusCode, error: outcome.error })
-    .returning({ at: alertDeliveries.at });
+  const [row] = await database.db.transaction(async (tx) => {
+    const made = await tx
+      .insert(alertDeliveries)
+      .values({ ...message, id: uuidv7(), notificationId: uuidv7(), state: 'test', attempt: 1, dueAt: sql`now()`, at: sql`now()`, statusCode: outcome.statusCode, error: outcome.error })
+      .returning({ at: alertDeliveries.at });
+    await pruneAttempts(tx, message.workspaceId, message.ruleName);
+    return made;
+  });
   return { at: row!.at!.toISOString(), state: 'test' as const, status_code: outcome.statusCode, attempt: 1, error: outcome.error };
 }

@@ -2,6 +2,7 @@ import { type Database, schema } from '@pulse/db';
 import type { AlertRuleInput } from '@pulse/shared';
 import { and, asc, desc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { SecretBox } from '../secrets/secret-box.js';
+import { ATTEMPTS_KEPT } from './deliveries.js';
 import { newSigningSecret } from './payload.js';
 
 const { alertRules, alertDeliveries } = schema;
@@ -78,9 +79,6 @@ export async function deleteRule(database: Database, workspaceId: string, name: 
   return gone.length > 0;
 }
 
-/** How many attempts the deliveries list shows. */
-export const DELIVERIES_SHOWN = 50;
-
 /** The last attempts made for a rule, newest first (queued retries are not attempts yet). */
 export async function listDeliveries(database: Database, workspaceId: string, name: string) {
   const found = await database.db
@@ -88,6 +86,6 @@ export async function listDeliveries(database: Database, workspaceId: string, na
     .from(alertDeliveries)
     .where(and(eq(alertDeliveries.workspaceId, workspaceId), eq(alertDeliveries.ruleName, name), isNotNull(alertDeliveries.at)))
     .orderBy(desc(alertDeliveries.at), desc(alertDeliveries.id))
-    .limit(DELIVERIES_SHOWN);
+    .limit(ATTEMPTS_KEPT);
   return found.map((d) => ({ at: d.at!.toISOString(), state: d.state, status_code: d.statusCode, attempt: d.attempt, error: d.error }));
 }
