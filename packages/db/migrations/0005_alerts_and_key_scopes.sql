@@ -38,4 +38,4 @@ ALTER TABLE "api_keys" ADD COLUMN "scopes" jsonb DEFAULT '["ingest","read","admi
 ALTER TABLE "alert_deliveries" ADD CONSTRAINT "alert_deliveries_rule_fk" FOREIGN KEY ("workspace_id","rule_name") REFERENCES "public"."alert_rules"("workspace_id","name") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "alert_rules" ADD CONSTRAINT "alert_rules_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "alert_deliveries_rule_idx" ON "alert_deliveries" USING btree ("workspace_id","rule_name","id");--> statement-breakpoint
-CREATE INDEX "alert_deliveries_due_idx" ON "alert_deliveries" USING btree ("due_at") WHERE "alert_deliveries"."at" is null;
+CREATE INDEX "alert_deliveries_due_idx" ON "alert_deliveries" USING btree ("workspace_id","due_at") WHERE "alert_deliveries"."at" is null;

@@ -60,7 +60,7 @@ export const alertDeliveries = pgTable(
     primaryKey({ name: 'alert_deliveries_pkey', columns: [t.workspaceId, t.id] }),
     foreignKey({ name: 'alert_deliveries_rule_fk', columns: [t.workspaceId, t.ruleName], foreignColumns: [alertRules.workspaceId, alertRules.name] }).onDelete('cascade'),
     index('alert_deliveries_rule_idx').on(t.workspaceId, t.ruleName, t.id),
-    index('alert_deliveries_due_idx').on(t.dueAt).where(sql`${t.at} is null`),
+    index('alert_deliveries_due_idx').on(t.workspaceId, t.dueAt).where(sql`${t.at} is null`),
   ],
 );
 
