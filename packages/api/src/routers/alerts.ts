@@ -22,16 +22,26 @@ const protect = true;
 const notFound = { when: 'The workspace has no alert rule of that name', message: 'No alert rule named budget-80' };
 const noSuchRule = (name: string) => new TRPCError({ code: 'NOT_FOUND', message: `No alert rule named ${name}` });
 
+/** How long a PUT waits for the webhook's name to resolve before taking it as unresolved. */
+const RESOLVE_WAIT_MS = 3_000;
+
 /**
  * A webhook URL must not reach this host or a private network (docs/API_SPEC.md §11): its
- * addresses are checked now, and again at every delivery. A name that does not resolve (yet)
- * is accepted: no connection can be made to it, and each delivery checks it again.
+ * addresses are checked now, and again at every delivery. A name that does not resolve (yet,
+ * or not within RESOLVE_WAIT_MS) is accepted: no connection can be made to it, and each
+ * delivery checks it again.
  */
 async function checkWebhook(ctx: Context, url: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const unresolved = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, RESOLVE_WAIT_MS);
+  });
   try {
-    await resolveWebhook(url, ctx.alertDelivery);
+    await Promise.race([resolveWebhook(url, ctx.alertDelivery), unresolved]);
   } catch (err) {
     if (err instanceof UnsafeWebhookError) throw new InvalidInputError([{ path: 'webhook_url', message: err.message }]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
