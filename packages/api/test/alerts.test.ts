@@ -3,6 +3,9 @@ import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemResolver } from '../src/alerts/ssrf-guard.js';
+import { startAlertWorker } from '../src/alerts/worker.js';
+import { serverSecretBox } from '../src/secrets/secret-box.js';
 import { makeTrace, sendTraces, startTestServer, type TestServer } from './harness.js';
 import { eventually, startWebhookReceiver } from './webhook-receiver.js';
 
@@ -126,7 +129,11 @@ describe('evaluation and delivery', () => {
     await putRule('calls-3', { threshold: 2, cooldown_minutes: 0 });
     const again = await eventually(() => hooksFor('calls-3')[2], 10_000, 'the second firing');
     expect(JSON.parse(again.body)).toMatchObject({ state: 'firing' });
-    const attempts = await deliveries('calls-3');
+    // The webhook answers before the attempt is recorded: wait for the record.
+    const attempts = await eventually(async () => {
+      const made = await deliveries('calls-3');
+      return made.length === 3 ? made : undefined;
+    }, 10_000, 'three recorded attempts');
     expect(attempts.map((d) => [d.state, d.status_code, d.attempt])).toEqual([
       ['firing', 200, 1],
       ['resolved', 200, 1],
@@ -209,6 +216,23 @@ describe('evaluation and delivery', () => {
     expect((await deliveries('manual'))[0]).toMatchObject({ state: 'test', status_code: 200 });
     expect((await api('POST', '/alerts/nothing/test')).status).toBe(404);
     await api('DELETE', '/alerts/manual');
+  });
+
+  it('announces a crossing once however many workers evaluate it (a second replica\'s worker)', async () => {
+    const second = startAlertWorker(srv.database, pino({ level: 'silent' }), {
+      intervalMs: 50,
+      delivery: { box: serverSecretBox(srv.config), allowPrivate: true, resolve: systemResolver, retryBaseMs: 50, timeoutMs: 2_000 },
+    });
+    try {
+      await putRule('replicas', { threshold: 1 });
+      await eventually(() => hooksFor('replicas')[0], 10_000, 'the firing');
+      await sleep(600);
+      expect(hooksFor('replicas')).toHaveLength(1);
+      expect((await deliveries('replicas')).map((d) => [d.state, d.attempt])).toEqual([['firing', 1]]);
+    } finally {
+      await second.stop();
+      await api('DELETE', '/alerts/replicas');
+    }
   });
 
   it('keeps the last 50 attempts of a rule, newest first', async () => {

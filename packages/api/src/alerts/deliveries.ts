@@ -95,16 +95,28 @@ export async function deliver(database: Database, queued: Queued, options: Deliv
   return outcome;
 }
 
-/** Makes every queued attempt that is due (oldest first, at most `limit`), all at once. */
+/**
+ * Makes every queued attempt that is due (oldest first, at most `limit`), all at once. Each is
+ * claimed first, in one statement, by moving its due time past the attempt's timeout: another
+ * worker does not take it meanwhile, and if this process dies before recording the outcome, the
+ * attempt is due again once the claim lapses (at least once, never lost).
+ */
 export async function deliverDue(database: Database, options: DeliveryOptions, limit = 100): Promise<number> {
-  const due = await database.db
-    .select()
+  const claimMs = options.timeoutMs * 2 + 5_000;
+  const due = database.db
+    .select({ workspaceId: alertDeliveries.workspaceId, id: alertDeliveries.id })
     .from(alertDeliveries)
     .where(and(isNull(alertDeliveries.at), lte(alertDeliveries.dueAt, sql`now()`)))
     .orderBy(asc(alertDeliveries.dueAt))
-    .limit(limit);
-  await Promise.all(due.map((queued) => deliver(database, queued, options)));
-  return due.length;
+    .limit(limit)
+    .for('update', { skipLocked: true });
+  const claimed = await database.db
+    .update(alertDeliveries)
+    .set({ dueAt: sql`now() + ${`${claimMs} milliseconds`}::interval` })
+    .where(sql`(${alertDeliveries.workspaceId}, ${alertDeliveries.id}) in (${due})`)
+    .returning();
+  await Promise.all(claimed.map((queued) => deliver(database, queued, options)));
+  return claimed.length;
 }
 
 /** A test notification, sent at once and not retried; recorded as one attempt. What the webhook answered. */
