@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { usdFromNanos } from '@pulse/shared';
 import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,8 +153,15 @@ describe('evaluation and delivery', () => {
     expect(hooksFor('other-agent')).toHaveLength(0);
     const quiet = (await api('GET', '/alerts')).json.data.find((r: { name: string }) => r.name === 'other-agent');
     expect(quiet).toMatchObject({ state: 'ok', last_value: 0 });
-    await api('DELETE', '/alerts/errors');
-    await api('DELETE', '/alerts/other-agent');
+    // cost_usd against plain SQL over the raw rows (every trace of the workspace is a minute old: inside 5m).
+    await putRule('spend', { metric: 'cost_usd', threshold: 0, model: 'gpt-4o' });
+    const spend = JSON.parse((await eventually(() => hooksFor('spend')[0], 10_000, 'cost firing')).body);
+    const [raw] = await srv.database.rows<{ cost: string }>(
+      sql`select sum(cost_nanos)::text as cost from traces where workspace_id = ${ws.workspace_id}::uuid and model = 'gpt-4o'`,
+    );
+    expect(spend.value).toBe(usdFromNanos(BigInt(raw!.cost)));
+    expect(spend.value).toBeGreaterThan(0);
+    for (const name of ['errors', 'other-agent', 'spend']) await api('DELETE', `/alerts/${name}`);
   });
 
   it('delivers the budget threshold as a budget_used_pct rule (month to date)', async () => {
