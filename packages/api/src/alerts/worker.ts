@@ -47,7 +47,9 @@ export function startAlertWorker(database: Database, logger: Logger, options: Al
   const tick = async () => {
     await whileLocked(database, async () => {
       const now = Date.now();
-      if (now - lastEvaluation >= options.intervalMs) {
+      // Half a tick early rather than a tick late: timers drift, and a rule must be evaluated at
+      // least every intervalMs, not every other tick when the interval equals the tick.
+      if (now - lastEvaluation >= options.intervalMs - tickMs / 2) {
         lastEvaluation = now;
         await evaluateAll(database, now, (rule, err) =>
           warn(`alert:${rule.workspaceId}:${rule.name}`, { workspace_id: rule.workspaceId, alert: rule.name, err: (err as Error).message }, 'alert rule could not be evaluated'),
