@@ -71,6 +71,8 @@ function completeOperation(operation: Json, meta: OpenApiMeta<PulseMeta>, method
     const value = PARAMETER_EXAMPLES[parameter.name];
     if (value !== undefined) parameter.example = value;
   }
+  // The key scope it needs (docs/API_SPEC.md §1): a key without it is a 403 naming it.
+  if (meta.scope) operation.description = [operation.description, `Needs an API key with the \`${meta.scope}\` scope.`].filter(Boolean).join(' ');
   if (meta.auth === 'workspace') parameters.push({ $ref: '#/components/parameters/WorkspaceId' });
   if (meta.auth === 'key') parameters.push({ $ref: '#/components/parameters/WorkspaceIdOptional' });
   operation.parameters = parameters;
