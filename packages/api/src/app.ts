@@ -8,6 +8,7 @@ import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import compression from 'compression';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createOpenApiExpressMiddleware } from 'trpc-to-openapi';
+import { type HostResolver, systemResolver } from './alerts/ssrf-guard.js';
 import { FailureThrottle } from './auth/failure-throttle.js';
 import { KeyStore } from './auth/key-store.js';
 import type { Cache } from './cache/cache.js';
@@ -25,6 +26,7 @@ import { requestIdOf, requestLog } from './http/request-log.js';
 import { noContentWithoutType } from './http/no-content.js';
 import { normalizeRestErrors } from './http/normalize-errors.js';
 import { rateLimits } from './http/rate-limit.js';
+import { lazySecretBox, serverSecretBox } from './secrets/secret-box.js';
 import { corsFor, cspNonce, securityHeaders } from './http/security.js';
 import type { Logger } from './logger.js';
 import { foldBacklog } from './rollups/fold.js';
@@ -42,7 +44,12 @@ export interface AppDeps {
   logger: Logger;
   /** Where writes are announced to live dashboards; in-process when not given. */
   live?: LiveBus;
+  /** How webhook host names are resolved (tests inject their own answers); the system's DNS by default. */
+  resolveHost?: HostResolver;
 }
+
+/** How long one webhook attempt may take (docs/API_SPEC.md §11). */
+export const WEBHOOK_TIMEOUT_MS = 10_000;
 
 const scalarBundle = fileURLToPath(import.meta.resolve('@scalar/api-reference/browser/standalone.js'));
 const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -63,6 +70,13 @@ export function createApp(deps: AppDeps) {
     onWorkspaceWrite: async (workspaceId) => {
       await cache.bumpVersion(workspaceId);
       live.publish(workspaceId);
+    },
+    alertDelivery: {
+      box: lazySecretBox(() => serverSecretBox(config)),
+      allowPrivate: config.alertAllowPrivateUrls,
+      resolve: deps.resolveHost ?? systemResolver,
+      retryBaseMs: config.alertRetryBaseMs,
+      timeoutMs: WEBHOOK_TIMEOUT_MS,
     },
   };
   const createContext = ({ req, res }: { req: Request; res: Response }): Context => ({

@@ -34,6 +34,9 @@ describe('loadConfig', () => {
       evaluatorIntervalMs: 10_000,
       evaluatorSettleMs: 20_000,
       evaluatorRequestsPerMin: 60,
+      alertIntervalMs: 60_000,
+      alertRetryBaseMs: 1_000,
+      alertAllowPrivateUrls: false,
     });
   });
 

@@ -74,6 +74,9 @@ function configSchema(demoByDefault: boolean) {
       EVALUATOR_INTERVAL_MS: wholeNumber(10_000),
       EVALUATOR_SETTLE_MS: wholeNumber(20_000),
       EVALUATOR_REQUESTS_PER_MIN: wholeNumber(60),
+      ALERT_INTERVAL_MS: wholeNumber(60_000),
+      ALERT_RETRY_BASE_MS: wholeNumber(1_000),
+      ALERT_ALLOW_PRIVATE_URLS: flag('0'),
     })
     .transform((env) => ({
       port: env.PORT,
@@ -134,6 +137,12 @@ function configSchema(demoByDefault: boolean) {
       evaluatorSettleMs: env.EVALUATOR_SETTLE_MS,
       /** Judge requests per minute per provider (0: unlimited). */
       evaluatorRequestsPerMin: env.EVALUATOR_REQUESTS_PER_MIN,
+      /** How often alert rules are evaluated (ms; at least 100), docs/API_SPEC.md §11. */
+      alertIntervalMs: Math.max(100, env.ALERT_INTERVAL_MS),
+      /** The wait before a failed webhook delivery's first retry (ms); each next wait doubles. */
+      alertRetryBaseMs: env.ALERT_RETRY_BASE_MS,
+      /** Webhooks may point to loopback, private and link-local addresses, and use plain http (local tests, private networks). */
+      alertAllowPrivateUrls: env.ALERT_ALLOW_PRIVATE_URLS,
     }));
 }
 

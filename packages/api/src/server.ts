@@ -13,6 +13,7 @@ import { attachLiveSockets } from './live/live-sockets.js';
 import { startRetention } from './retention/retention.js';
 import { startEvaluatorWorker } from './evaluators/worker.js';
 import { startFolder } from './rollups/fold.js';
+import { startAlertWorker } from './alerts/worker.js';
 
 export interface RunningServer {
   server: Server;
@@ -39,6 +40,7 @@ export async function startServer(config: Config, logger: Logger, print: (line: 
   const { app, services } = createApp({ database, cache, config: { ...config, adminToken }, logger, live });
   const retention = startRetention(database, logger, { intervalMs: config.retentionIntervalMs, onWorkspaceChanged: services.onWorkspaceWrite });
   const evaluatorWorker = startEvaluatorWorker({ database, config, logger, onWorkspaceWrite: services.onWorkspaceWrite });
+  const alerts = startAlertWorker(database, logger, { intervalMs: config.alertIntervalMs, delivery: services.alertDelivery });
   const server = createHttpServer(app).listen(config.port, config.host);
   const sockets = attachLiveSockets(server, services);
   const connections = trackConnections(server);
@@ -99,6 +101,7 @@ export async function startServer(config: Config, logger: Logger, print: (line: 
       await evaluatorWorker.stop();
       await folder.stop();
       await live.close();
+      await alerts.stop();
       await cache.close();
       await database.close();
       logger.info('shut down cleanly');

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { errorBodySchema } from '@pulse/shared';
+import { ANALYTICS_PATHS, errorBodySchema, QUALITY_PATHS, TAG_ANALYTICS_PATHS } from '@pulse/shared';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '../src/openapi/document.js';
@@ -307,11 +307,10 @@ describe('hostile ingest over tRPC', () => {
   });
 });
 
-/** Every analytics GET of the OpenAPI document, with the parameters it declares. */
+/** Every analytics GET of the OpenAPI document (§4's paths: not the settings-like GETs such as alert rules), with the parameters it declares. */
 const doc = buildOpenApiDocument();
 const analyticsGets = Object.entries(doc.paths ?? {})
-  // Evaluators are settings, not analytics (docs/API_SPEC.md §13): evaluators-api.test.ts checks their inputs.
-  .filter(([p, ops]) => ops?.get && !p.startsWith('/admin') && !p.startsWith('/evaluators'))
+  .filter(([p, ops]) => ops?.get && ([...ANALYTICS_PATHS, ...TAG_ANALYTICS_PATHS, ...QUALITY_PATHS] as readonly string[]).includes(p))
   .map(([p, ops]) => ({ path: p, params: ((ops!.get!.parameters ?? []) as Array<{ name: string; in: string }>).filter((x) => x.in === 'query').map((x) => x.name) }));
 
 /** Any instant an ISO-8601 string with an offset can spell, year 0000 to 9999, edges included. */

@@ -4,14 +4,16 @@ import type { Database } from '@pulse/db';
 import { openTestDatabase } from '@pulse/db/testing';
 import { pino } from 'pino';
 import { createApp } from '../src/app.js';
+import type { HostResolver } from '../src/alerts/ssrf-guard.js';
+import { startAlertWorker } from '../src/alerts/worker.js';
 import { startFolder } from '../src/rollups/fold.js';
 import type { Cache } from '../src/cache/cache.js';
 import { createCache } from '../src/cache/create-cache.js';
 import { type Config, loadConfig } from '../src/config.js';
+import type { Logger } from '../src/logger.js';
 import { createHttpServer } from '../src/http/http-server.js';
 import { createLiveBus } from '../src/live/live-bus.js';
 import { attachLiveSockets } from '../src/live/live-sockets.js';
-import type { Logger } from '../src/logger.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -29,15 +31,16 @@ export interface TestServer {
  * The real app on a real HTTP port, over a fresh database (PGlite, or PostgreSQL when
  * DATABASE_URL is set) and the configured cache (Redis when REDIS_URL is set).
  */
-export async function startTestServer(overrides: Partial<Config> = {}, options: { logger?: Logger } = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<Config> = {}, options: { resolveHost?: HostResolver; logger?: Logger } = {}): Promise<TestServer> {
   const database = await openTestDatabase();
   const config: Config = { ...loadConfig({ ...process.env, DEMO: '0' }), adminToken: ADMIN_TOKEN, ...overrides };
   const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const cache = await createCache(config, logger);
   const live = createLiveBus(config.redisUrl, logger);
-  const { app, services } = createApp({ database, cache, config, logger, live });
+  const { app, services } = createApp({ database, cache, config, logger, live, resolveHost: options.resolveHost });
   // Folding runs as in production, but often: tests see answers with traces folded and not yet folded.
   const folder = startFolder(database, logger, { intervalMs: overrides.foldIntervalMs ?? 30 });
+  const alerts = startAlertWorker(database, logger, { intervalMs: config.alertIntervalMs, delivery: services.alertDelivery });
   const server: Server = await new Promise((resolve) => {
     const s = createHttpServer(app).listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -63,6 +66,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await folder.stop();
       await live.close();
+      await alerts.stop();
       await cache.close();
       await database.close();
     },

@@ -21,6 +21,8 @@ interface Workspace {
 interface Env {
   a: Workspace;
   b: Workspace;
+  /** Keys made for a case to revoke, one per workspace. */
+  spare?: { a: string; b: string };
 }
 
 /** How a procedure is authorised: by a key for its workspace, by a key alone (ingest), or by the admin token. */
@@ -31,6 +33,12 @@ interface Case {
   input: (env: Env) => Record<string, unknown> | undefined;
   /** For a write by key alone: the table one call adds one row of the key's workspace to (traces by default). */
   writes?: 'traces' | 'scores';
+  /** Makes what the calls act on, in both workspaces (after B's state is taken). */
+  prepare?: (env: Env) => Promise<void>;
+  /** B's own call, when it must name B's things rather than A's (B's own key to revoke). */
+  ownerInput?: (env: Env) => Record<string, unknown>;
+  /** Puts B back as it was after B's own call. */
+  restore?: (env: Env) => Promise<void>;
 }
 
 /** B's workspace id rides along in every input: unknown fields must be ignored, never obeyed. */
@@ -41,6 +49,22 @@ const window30d = (_env: Env) => ({ range: '30d' });
 const SHARED_TRACE_ID = 'call-in-both';
 let scoreCalls = 0;
 const JSON_RULE = { kind: 'rule', rule: { type: 'json_valid' } };
+
+/** A REST call with a workspace's own key and header. */
+function asOwner(ws: Workspace, method: string, path: string, body?: unknown) {
+  return fetch(`${srv.url}/api/v1${path}`, {
+    method,
+    headers: { ...bearer(ws.api_key), 'x-workspace-id': ws.workspace_id, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+/** A rule never crossed whose webhook resolves nowhere: test sends fail fast, nothing is reached. */
+const ISO_RULE = { metric: 'calls', window: '5m', threshold: 1e9, webhook_url: 'https://hooks.invalid/iso' };
+const withRule = async ({ a, b }: Env) => {
+  for (const ws of [a, b]) expect((await asOwner(ws, 'PUT', '/alerts/iso-rule', ISO_RULE)).status).toBe(200);
+};
+const spareKey = async (ws: Workspace) => ((await (await asOwner(ws, 'POST', '/keys', { name: 'iso-spare' })).json()) as { key_id: string }).key_id;
+const dropKeysNamed = (ws: Workspace, name: string) => srv.database.rows(sql`delete from api_keys where workspace_id = ${ws.workspace_id}::uuid and name = ${name}`);
 const CASES: Record<string, Case> = {
   'ingest.traces': {
     access: 'ingest',
@@ -80,6 +104,22 @@ const CASES: Record<string, Case> = {
   'evaluators.get': { access: 'workspace', input: () => ({ name: 'judge-of-both' }) },
   'evaluators.put': { access: 'workspace', input: () => ({ name: 'put-by-both', ...JSON_RULE }) },
   'evaluators.delete': { access: 'workspace', input: () => ({ name: 'deleted-by-both' }) },
+  'alerts.list': { access: 'workspace', input: () => ({}) },
+  'alerts.put': { access: 'workspace', input: () => ({ name: 'iso-rule', ...ISO_RULE }) },
+  'alerts.delete': { access: 'workspace', input: () => ({ name: 'iso-rule' }), prepare: withRule },
+  'alerts.deliveries': { access: 'workspace', input: () => ({ name: 'iso-rule' }), prepare: withRule },
+  'alerts.test': { access: 'workspace', input: () => ({ name: 'iso-rule' }), prepare: withRule },
+  'keys.list': { access: 'workspace', input: () => ({}) },
+  'keys.create': { access: 'workspace', input: () => ({ name: 'iso-made', scopes: ['read'] }), restore: ({ b }) => dropKeysNamed(b, 'iso-made').then(() => undefined) },
+  'keys.revoke': {
+    access: 'workspace',
+    prepare: async (e) => {
+      e.spare = { a: await spareKey(e.a), b: await spareKey(e.b) };
+    },
+    input: (e) => ({ key_id: e.spare!.a }),
+    ownerInput: (e) => ({ key_id: e.spare!.b }),
+    restore: ({ b }) => dropKeysNamed(b, 'iso-spare').then(() => undefined),
+  },
 };
 
 // At run time a flat record keyed by the dotted path ("usage.overview").
@@ -241,6 +281,7 @@ describe.each(procedureNames)('%s', (name) => {
   if (transportsOf(name).length === 0) return;
   it.each(transportsOf(name))('over %s, a key of workspace A cannot read or write workspace B', async (transport) => {
     const before = await stateOfB();
+    await c.prepare?.(env);
     const input = c.input(env);
     const { a, b } = env;
 
@@ -263,8 +304,9 @@ describe.each(procedureNames)('%s', (name) => {
       for (const marker of B_MARKERS) expect(own.text, `${name} answered A with B's ${marker}`).not.toContain(marker);
       expect(own.text).not.toContain(b.workspace_id);
       // B's own key is served for B: the 403s above are about ownership, not a broken procedure.
-      const owner = await call(transport, name, input, { ...bearer(b.api_key), 'x-workspace-id': b.workspace_id });
+      const owner = await call(transport, name, c.ownerInput?.(env) ?? input, { ...bearer(b.api_key), 'x-workspace-id': b.workspace_id });
       expect(owner.status, owner.text).toBeLessThan(300);
+      await c.restore?.(env);
       if (name === 'cost.setBudget') {
         // Put B's budget back as it was: only A's writes are under test.
         await call('rest', name, { monthly_limit_usd: 777.77, alert_threshold_pct: 77 }, { ...bearer(b.api_key), 'x-workspace-id': b.workspace_id });

@@ -1,4 +1,4 @@
-import { COST_SOURCES } from '@pulse/shared';
+import { COST_SOURCES, KEY_SCOPES, type KeyScope } from '@pulse/shared';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -42,6 +42,8 @@ export const apiKeys = pgTable(
     /** First characters of the key, shown in listings so a user can tell keys apart. */
     prefix: text('prefix').notNull(),
     name: text('name'),
+    /** What the key may do (docs/API_SPEC.md §1); keys made before scopes existed have them all. */
+    scopes: jsonb('scopes').$type<KeyScope[]>().notNull().default(sql.raw(`'${JSON.stringify(KEY_SCOPES)}'::jsonb`)),
     createdAt: ts('created_at').notNull().defaultNow(),
     lastUsedAt: ts('last_used_at'),
     revokedAt: ts('revoked_at'),
@@ -123,3 +125,4 @@ export * from './rollups.js';
 export * from './scores.js';
 export * from './settings.js';
 export * from './evaluators.js';
+export * from './alerts.js';

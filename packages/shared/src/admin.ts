@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KEY_SCOPES, newKeyFields } from './keys.js';
 import { storableText } from './text.js';
 
 export const createWorkspaceInputSchema = z.object({
@@ -12,4 +13,6 @@ export const createWorkspaceResponseSchema = z.object({
 });
 export const workspacePathSchema = z.object({ workspace_id: z.uuid({ error: 'must be a UUID' }) });
 export const keyPathSchema = workspacePathSchema.extend({ key_id: z.uuid({ error: 'must be a UUID' }) });
-export const createKeyResponseSchema = z.object({ key_id: z.uuid(), api_key: z.string() });
+/** Issuing a key: the workspace in the path, optionally a name and scopes in the body (every scope by default). */
+export const createKeyInputSchema = workspacePathSchema.extend(newKeyFields);
+export const createKeyResponseSchema = z.object({ key_id: z.uuid(), api_key: z.string(), scopes: z.array(z.enum(KEY_SCOPES)) });

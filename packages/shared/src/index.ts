@@ -13,3 +13,5 @@ export * from './cost-source.js';
 export * from './trpc-batch.js';
 export * from './scores.js';
 export * from './evaluators.js';
+export * from './alerts.js';
+export * from './keys.js';

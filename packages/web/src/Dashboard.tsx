@@ -16,8 +16,11 @@ const PAGES = {
   cost: lazy(() => import('./pages/CostPage.js')),
   performance: lazy(() => import('./pages/PerformancePage.js')),
   quality: lazy(() => import('./pages/QualityPage.js')),
+  settings: lazy(() => import('./pages/SettingsPage.js')),
 };
-const TITLES: Record<Page, string> = { usage: 'Usage', cost: 'Cost', performance: 'Performance', quality: 'Quality' };
+const TITLES: Record<Page, string> = { usage: 'Usage', cost: 'Cost', performance: 'Performance', quality: 'Quality', settings: 'Settings' };
+/** Pages about the workspace itself rather than a time window: no range or filters. */
+const UNWINDOWED: ReadonlySet<Page> = new Set(['settings']);
 
 export function Dashboard({ credentials, onSignOut }: { credentials: Credentials; onSignOut: () => void }) {
   const trpc = useTRPC();
@@ -91,6 +94,7 @@ export function Dashboard({ credentials, onSignOut }: { credentials: Credentials
         <Stack>
           <Group justify="space-between" wrap="wrap" gap="sm">
             <Title order={2}>{TITLES[view.page]}</Title>
+            {!UNWINDOWED.has(view.page) && (
             <Group gap="sm" wrap="wrap">
               <SegmentedControl
                 aria-label="Time range"
@@ -103,8 +107,9 @@ export function Dashboard({ credentials, onSignOut }: { credentials: Credentials
               <Select aria-label="Model" placeholder="All models" clearable data={info.data?.models ?? []} value={view.model ?? null} onChange={(m) => setView({ model: m ?? undefined })} w={180} />
               <Select aria-label="Tag" placeholder="All tags" clearable searchable data={info.data?.tags ?? []} value={view.tag ?? null} onChange={(t) => setView({ tag: t ?? undefined })} w={180} />
             </Group>
+            )}
           </Group>
-          {view.range === 'custom' && !(view.from && view.to) ? (
+          {view.range === 'custom' && !(view.from && view.to) && !UNWINDOWED.has(view.page) ? (
             <Text c="dimmed">Choose a start and an end.</Text>
           ) : (
             <RefetchIntervalContext value={refetchInterval}>

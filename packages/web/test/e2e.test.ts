@@ -1,4 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createScratchDatabase, type ScratchDatabase } from '@pulse/db/testing';
@@ -26,7 +28,7 @@ beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
   // Always PGlite, without Redis: the dashboard is under test here, not the database.
   database = await createScratchDatabase(undefined);
-  const pulse = await startScratchPulse(database, { env: { DEMO: '1', DEMO_TRACES: '20000', DEMO_TRICKLE_RATE: '0' } });
+  const pulse = await startScratchPulse(database, { env: { DEMO: '1', DEMO_TRACES: '20000', DEMO_TRICKLE_RATE: '0', ALERT_ALLOW_PRIVATE_URLS: '1' } });
   server = pulse;
   signInUrl = await new Promise<string>((resolve, reject) => {
     const until = Date.now() + 120_000;
@@ -174,6 +176,60 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
     await expect.poll(() => page.textContent('[data-testid=budget-status]'), POLL).toBe('no budget');
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('settings: refuses bad forms, creates a key and an alert rule (each secret shown once), sends a test', async () => {
+    const received: string[] = [];
+    const hooks = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push(body);
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
+    const { page, errors } = await open(1440, 1000);
+    try {
+      await page.goto(signInUrl.replace('/#', '/?page=settings#'), { waitUntil: 'networkidle' });
+      await page.waitForSelector('[data-testid=key-row]');
+      expect(await page.textContent('[data-testid=settings-workspace-name]')).toBe('demo');
+
+      // A key without scopes is refused in the form; with one scope it is made and shown once.
+      for (const scope of ['ingest', 'read', 'admin']) await page.getByRole('checkbox', { name: scope }).uncheck();
+      await page.getByRole('button', { name: 'Create key' }).click();
+      await page.getByRole('alert').filter({ hasText: 'Scopes must name at least one scope' }).waitFor();
+      await page.getByRole('checkbox', { name: 'read' }).check();
+      await page.getByLabel('New key name').fill('e2e-read');
+      await page.getByRole('button', { name: 'Create key' }).click();
+      await expect.poll(() => page.textContent('[data-testid=new-key]'), POLL).toMatch(/pk_/);
+      await expect.poll(() => page.locator('[data-testid=key-row]', { hasText: 'e2e-read' }).count(), POLL).toBe(1);
+
+      // A rule without a threshold and with a bad URL is refused; a good one is created.
+      await page.getByLabel('Rule name').fill('e2e-rule');
+      await page.getByLabel('Webhook URL').fill('not a url');
+      await page.getByRole('button', { name: 'Create rule' }).click();
+      const refusal = page.getByRole('alert').filter({ hasText: 'Threshold must be a number' });
+      await refusal.waitFor();
+      expect(await refusal.textContent()).toContain('Webhook URL must be an http(s) URL');
+      await page.getByLabel('Threshold').fill('1000000');
+      await page.getByLabel('Webhook URL').fill(`http://127.0.0.1:${(hooks.address() as AddressInfo).port}/hook`);
+      await page.getByRole('button', { name: 'Create rule' }).click();
+      await expect.poll(() => page.textContent('[data-testid=new-secret]'), POLL).toMatch(/whsec_/);
+      const row = page.locator('[data-testid=alert-row]', { hasText: 'e2e-rule' });
+      await row.waitFor();
+      await row.getByRole('button', { name: 'Send a test' }).click();
+      await expect.poll(() => page.textContent('[data-testid=test-result]'), POLL).toContain('HTTP 200');
+      expect(JSON.parse(received[0]!)).toMatchObject({ alert: 'e2e-rule', state: 'test' });
+      await row.getByRole('button', { name: 'Delete' }).click();
+      await expect.poll(() => row.count(), POLL).toBe(0);
+      await page.screenshot({ path: path.join(artifacts, 'settings-1440.png'), fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+      hooks.closeAllConnections();
+      await new Promise<void>((resolve) => hooks.close(() => resolve()));
+    }
   });
 
   it('is usable at 375 px: cards stack, charts draw, tables scroll', async () => {

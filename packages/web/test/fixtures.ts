@@ -100,4 +100,9 @@ export const fixtures: Record<string, (input: unknown) => unknown> = {
         { agent_id: 'code-reviewer', count: 301, avg: 0.7044 },
       ],
     }) satisfies Out['quality']['byAgent'],
+  'keys.list': () => ({ data: [] }) satisfies Out['keys']['list'],
+  'alerts.list': () => ({ data: [] }) satisfies Out['alerts']['list'],
+  // Mutations that answer no body (204 over REST).
+  'keys.revoke': () => null,
+  'alerts.delete': () => null,
 };

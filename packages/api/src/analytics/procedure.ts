@@ -47,7 +47,7 @@ export function analyticsQuery<I extends z.ZodType<WindowInput>, O extends z.Zod
 ) {
   const tag = def.name.split('.')[0]!;
   return workspaceQueryProcedure
-    .meta({ openapi: { method: 'GET', path: def.path, tags: [tag], protect: true, summary: def.summary } })
+    .meta({ openapi: { method: 'GET', path: def.path, tags: [tag], protect: true, summary: def.summary }, scope: 'read' })
     .input(def.input)
     .output(def.output)
     .query(

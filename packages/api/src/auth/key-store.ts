@@ -1,10 +1,12 @@
 import { type Database, schema } from '@pulse/db';
+import type { KeyScope } from '@pulse/shared';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { hashKey, secretsEqual } from './keys.js';
 
 export interface KeyOwner {
   keyId: string;
   workspaceId: string;
+  scopes: readonly KeyScope[];
 }
 
 /** Writes last_used_at at most this often per key, so reads do not turn into writes. */
@@ -19,14 +21,14 @@ export class KeyStore {
   async authenticate(key: string): Promise<KeyOwner | undefined> {
     const hash = hashKey(key);
     const [row] = await this.database.db
-      .select({ id: schema.apiKeys.id, workspaceId: schema.apiKeys.workspaceId, keyHash: schema.apiKeys.keyHash })
+      .select({ id: schema.apiKeys.id, workspaceId: schema.apiKeys.workspaceId, keyHash: schema.apiKeys.keyHash, scopes: schema.apiKeys.scopes })
       .from(schema.apiKeys)
       .where(and(eq(schema.apiKeys.keyHash, hash), isNull(schema.apiKeys.revokedAt)))
       .limit(1);
     // The index lookup is by hash; the final check is constant-time all the same.
     if (!row || !secretsEqual(row.keyHash, hash)) return undefined;
     this.touch(row.id);
-    return { keyId: row.id, workspaceId: row.workspaceId };
+    return { keyId: row.id, workspaceId: row.workspaceId, scopes: row.scopes };
   }
 
   private touch(keyId: string): void {

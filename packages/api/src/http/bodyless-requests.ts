@@ -14,7 +14,7 @@ function hasBody(req: Request): boolean {
 }
 
 /**
- * A POST the document declares without a body (issuing a key: docs/API_SPEC.md §6) works when
+ * A POST the document declares without a body, or with an optional one (issuing a key: docs/API_SPEC.md §6) works when
  * sent as documented: no body and no Content-Type. trpc-to-openapi refuses every POST without
  * a JSON Content-Type (415), so such a request is marked JSON here; one that does send a body
  * keeps its own Content-Type and its answer.
@@ -22,7 +22,7 @@ function hasBody(req: Request): boolean {
 export function acceptBodylessRequests(doc: OpenAPIObject) {
   const bodyless = Object.entries(doc.paths ?? {}).flatMap(([template, item]) =>
     Object.entries(item ?? {})
-      .filter(([method, operation]) => TAKES_BODY.has(method) && !(operation as { requestBody?: unknown }).requestBody)
+      .filter(([method, operation]) => TAKES_BODY.has(method) && (operation as { requestBody?: { required?: boolean } }).requestBody?.required !== true)
       .map(([method]) => ({ method: method.toUpperCase(), pattern: pathPattern(template) })),
   );
   return (req: Request, _res: Response, next: NextFunction) => {

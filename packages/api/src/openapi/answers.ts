@@ -19,7 +19,7 @@ export const ERROR_RESPONSES = {
     },
   ),
   Unauthorized: errorAnswer('Missing, unknown or revoked API key (or wrong admin token)', { code: 'UNAUTHORIZED', message: 'Unknown or revoked API key' }),
-  Forbidden: errorAnswer(`The key belongs to another workspace than ${WORKSPACE_HEADER}, or the admin API is disabled`, {
+  Forbidden: errorAnswer(`The key belongs to another workspace than ${WORKSPACE_HEADER}, lacks the scope the operation needs, or the admin API is disabled`, {
     code: 'FORBIDDEN',
     message: 'The API key does not belong to the workspace in X-Workspace-ID',
   }),

@@ -71,6 +71,8 @@ function completeOperation(operation: Json, meta: OpenApiMeta<PulseMeta>, method
     const value = PARAMETER_EXAMPLES[parameter.name];
     if (value !== undefined) parameter.example = value;
   }
+  // The key scope it needs (docs/API_SPEC.md §1): a key without it is a 403 naming it.
+  if (meta.scope) operation.description = [operation.description, `Needs an API key with the \`${meta.scope}\` scope.`].filter(Boolean).join(' ');
   if (meta.auth === 'workspace') parameters.push({ $ref: '#/components/parameters/WorkspaceId' });
   if (meta.auth === 'key') parameters.push({ $ref: '#/components/parameters/WorkspaceIdOptional' });
   operation.parameters = parameters;
@@ -79,6 +81,8 @@ function completeOperation(operation: Json, meta: OpenApiMeta<PulseMeta>, method
   if (body) {
     if (example.request === undefined) throw new Error(`${procedureName}: no request example`);
     body.example = example.request;
+    // A body whose every field is optional may be left out (acceptBodylessRequests takes it so).
+    if (!body.schema.required?.length) operation.requestBody.required = false;
     const traces = body.schema.properties?.traces;
     if (traces?.type === 'array') traces.items = { $ref: '#/components/schemas/Trace' };
   }

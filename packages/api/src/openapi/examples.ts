@@ -7,6 +7,7 @@ import type {
   costByTagSchema,
   costOverviewSchema,
   costTrendSchema,
+  createKeyInputSchema,
   createKeyResponseSchema,
   createWorkspaceInputSchema,
   createWorkspaceResponseSchema,
@@ -28,6 +29,7 @@ import type {
   usageOverviewSchema,
 } from '@pulse/shared';
 import type { z } from 'zod';
+import { ALERT_AND_KEY_EXAMPLES, ALERT_PARAMETER_EXAMPLES } from './examples-alerts.js';
 
 /**
  * Realistic examples of every operation, shaped like demo-workspace answers and typed by the
@@ -88,6 +90,7 @@ export const PARAMETER_EXAMPLES: Record<string, string | number> = {
   workspace_id: WORKSPACE,
   key_id: KEY_ID,
   name: 'helpfulness',
+  ...ALERT_PARAMETER_EXAMPLES,
 };
 
 /** An LLM judge as PUT /evaluators/{name} sets it (the name is the path's) and GET answers it (the key never shown). */
@@ -145,8 +148,9 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample<unknown, unknow
     response: { workspace_id: WORKSPACE, name: 'acme', key_id: KEY_ID, api_key: 'pk_3xQ9v1bNf8sYh2LmKc0Tg7RwZpUd4Ae6' },
   } satisfies Example<typeof createWorkspaceInputSchema, typeof createWorkspaceResponseSchema>,
   'admin-createKey': {
-    response: { key_id: KEY_ID, api_key: 'pk_7Hc2Wq5Zr1Jm9Xb4Nt6Ve8Ks0Ly3Pf2Ga' },
-  } satisfies Example<undefined, typeof createKeyResponseSchema>,
+    request: { name: 'ci-ingest', scopes: ['ingest'] },
+    response: { key_id: KEY_ID, api_key: 'pk_7Hc2Wq5Zr1Jm9Xb4Nt6Ve8Ks0Ly3Pf2Ga', scopes: ['ingest'] },
+  } satisfies Example<z.ZodType<Omit<z.input<typeof createKeyInputSchema>, 'workspace_id'>>, typeof createKeyResponseSchema>,
   'admin-revokeKey': {} satisfies Example<undefined, undefined>,
   'usage-overview': {
     response: {
@@ -339,4 +343,5 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample<unknown, unknow
     response: judgeAnswer,
   } satisfies Example<z.ZodType<EvaluatorBody>, typeof evaluatorSchema>,
   'evaluators-delete': {} satisfies Example<undefined, undefined>,
+  ...ALERT_AND_KEY_EXAMPLES,
 };

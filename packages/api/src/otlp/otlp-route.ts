@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { scopeRefusal } from '../auth/scopes.js';
 import { bearerToken } from '../auth/keys.js';
 import { sendError } from '../http/error-body.js';
 import { formatZodIssues } from '../http/errors.js';
@@ -68,6 +69,13 @@ export function otlpTracesHandler(services: AppServices): RequestHandler {
           code: 'FORBIDDEN',
           message: 'The API key does not belong to the workspace in X-Workspace-ID',
         });
+        return;
+      }
+      // OTLP is ingest (docs/API_SPEC.md §1): the same rule as the procedures' scope check.
+      const refusal = scopeRefusal(owner.scopes, 'ingest');
+      if (refusal) {
+        req.resume();
+        sendError(res, 403, { code: 'FORBIDDEN', message: refusal });
         return;
       }
       const encoding = encodingOf(req.headers['content-type']);

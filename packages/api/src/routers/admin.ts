@@ -1,15 +1,15 @@
 import { schema } from '@pulse/db';
 import {
+  createKeyInputSchema,
   createKeyResponseSchema,
   createWorkspaceInputSchema,
   createWorkspaceResponseSchema,
   keyPathSchema,
-  workspacePathSchema,
 } from '@pulse/shared';
 import { TRPCError } from '@trpc/server';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { createWorkspace, issueKey } from '../admin/workspaces.js';
+import { createWorkspace, issueKey, revokeKey } from '../admin/workspaces.js';
 import { setStatus } from '../trpc/context.js';
 import { adminProcedure, router } from '../trpc/trpc.js';
 
@@ -42,7 +42,7 @@ export const adminRouter = router({
         path: '/admin/workspaces/{workspace_id}/keys',
         tags,
         summary: 'Issue another API key for a workspace',
-        description: 'Takes no body: send none, with or without a Content-Type.',
+        description: 'The body is optional: `name` and `scopes` (a subset of ingest, read, admin; all three when omitted). Without one, send no Content-Type or JSON.',
         successDescription: 'Created; the key is shown only this once',
         protect: true,
       },
@@ -51,7 +51,7 @@ export const adminRouter = router({
         notFound: { when: 'No such workspace', message: 'Workspace 0194f1c2-7a1e-7c3b-9f00-2d5e8a9b1c01 not found' },
       },
     })
-    .input(workspacePathSchema)
+    .input(createKeyInputSchema)
     .output(createKeyResponseSchema)
     .mutation(async ({ ctx, input }) => {
       const [ws] = await ctx.database.db
@@ -60,7 +60,8 @@ export const adminRouter = router({
         .where(eq(schema.workspaces.id, input.workspace_id));
       if (!ws) throw new TRPCError({ code: 'NOT_FOUND', message: `Workspace ${input.workspace_id} not found` });
       setStatus(ctx, 201);
-      return issueKey(ctx.database.db, input.workspace_id);
+      const { key_id, api_key, scopes } = await issueKey(ctx.database.db, input.workspace_id, input.name, input.scopes);
+      return { key_id, api_key, scopes };
     }),
 
   revokeKey: adminProcedure
@@ -84,18 +85,7 @@ export const adminRouter = router({
     .input(keyPathSchema)
     .output(z.void())
     .mutation(async ({ ctx, input }) => {
-      const revoked = await ctx.database.db
-        .update(schema.apiKeys)
-        .set({ revokedAt: sql`now()` })
-        .where(
-          and(
-            eq(schema.apiKeys.id, input.key_id),
-            eq(schema.apiKeys.workspaceId, input.workspace_id),
-            isNull(schema.apiKeys.revokedAt),
-          ),
-        )
-        .returning({ id: schema.apiKeys.id });
-      if (revoked.length === 0) {
+      if (!(await revokeKey(ctx.database.db, input.workspace_id, input.key_id))) {
         throw new TRPCError({
           code: 'NOT_FOUND',
           message: `No active key ${input.key_id} in workspace ${input.workspace_id}`,

@@ -1,9 +1,11 @@
 import { router } from '../trpc/trpc.js';
 import { adminRouter } from './admin.js';
+import { alertsRouter } from './alerts.js';
 import { costRouter } from './cost.js';
 import { evaluatorsRouter } from './evaluators.js';
 import { ingestRouter } from './ingest.js';
 import { liveRouter } from './live.js';
+import { keysRouter } from './keys.js';
 import { performanceRouter } from './performance.js';
 import { qualityRouter } from './quality.js';
 import { scoresRouter } from './scores.js';
@@ -22,6 +24,8 @@ export const appRouter = router({
   scores: scoresRouter,
   quality: qualityRouter,
   evaluators: evaluatorsRouter,
+  alerts: alertsRouter,
+  keys: keysRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -28,7 +28,7 @@ export const costRouter = router({
   ),
 
   budget: workspaceQueryProcedure
-    .meta({ openapi: { method: 'GET', path: '/cost/budget', tags, protect, summary: 'The monthly budget and its status' } })
+    .meta({ openapi: { method: 'GET', path: '/cost/budget', tags, protect, summary: 'The monthly budget and its status' }, scope: 'read' })
     .input(budgetQueryInputSchema)
     .output(budgetSchema)
     .query(({ ctx }) =>
@@ -36,7 +36,7 @@ export const costRouter = router({
     ),
 
   setBudget: workspaceProcedure
-    .meta({ openapi: { method: 'PUT', path: '/cost/budget', tags, protect, summary: 'Set (or, with null, remove) the monthly budget' } })
+    .meta({ openapi: { method: 'PUT', path: '/cost/budget', tags, protect, summary: 'Set (or, with null, remove) the monthly budget' }, scope: 'admin' })
     .input(budgetInputSchema)
     .output(budgetSchema)
     .mutation(async ({ ctx, input }) => {

@@ -14,13 +14,13 @@ const missing = (name: string) => new TRPCError({ code: 'NOT_FOUND', message: `N
 /** Evaluators: LLM judges and rules that score calls automatically (docs/API_SPEC.md §13). */
 export const evaluatorsRouter = router({
   list: workspaceQueryProcedure
-    .meta({ openapi: { method: 'GET', path: '/evaluators', tags, protect, summary: 'Every evaluator of the workspace, with its status' } })
+    .meta({ openapi: { method: 'GET', path: '/evaluators', tags, protect, summary: 'Every evaluator of the workspace, with its status' }, scope: 'read' })
     .input(evaluatorListInputSchema)
     .output(evaluatorListSchema)
     .query(async ({ ctx }) => ({ data: await listEvaluators(ctx.database, ctx.workspaceId) })),
 
   get: workspaceQueryProcedure
-    .meta({ openapi: { method: 'GET', path: '/evaluators/{name}', tags, protect, summary: 'One evaluator, with its status' }, answers: { notFound } })
+    .meta({ openapi: { method: 'GET', path: '/evaluators/{name}', tags, protect, summary: 'One evaluator, with its status' }, answers: { notFound }, scope: 'read' })
     .input(evaluatorPathSchema)
     .output(evaluatorSchema)
     .query(async ({ ctx, input }) => {
@@ -39,13 +39,14 @@ export const evaluatorsRouter = router({
         summary: 'Create or replace an evaluator',
         description: 'A new evaluator judges the calls stored from then on. `llm.api_key` is stored encrypted and never answered (`has_api_key`); omitted, the stored key is kept.',
       },
+      scope: 'admin',
     })
     .input(evaluatorInputSchema)
     .output(evaluatorSchema)
     .mutation(({ ctx, input }) => saveEvaluator(ctx.database, serverSecretBox(ctx.config), ctx.workspaceId, input)),
 
   delete: workspaceProcedure
-    .meta({ openapi: { method: 'DELETE', path: '/evaluators/{name}', tags, protect, summary: 'Delete an evaluator (its scores stay)' }, answers: { success: 204, notFound } })
+    .meta({ openapi: { method: 'DELETE', path: '/evaluators/{name}', tags, protect, summary: 'Delete an evaluator (its scores stay)' }, answers: { success: 204, notFound }, scope: 'admin' })
     .input(evaluatorPathSchema)
     .output(z.void())
     .mutation(async ({ ctx, input }) => {

@@ -17,6 +17,7 @@ export const ingestRouter = router({
         protect: true,
       },
       answers: { partial: true },
+      scope: 'ingest',
     })
     .input(ingestEnvelopeSchema)
     .output(ingestResponseSchema)

@@ -7,5 +7,5 @@ import { router, workspaceProcedure } from '../trpc/trpc.js';
  * data": the dashboard refetches what it shows instead of polling.
  */
 export const liveRouter = router({
-  changes: workspaceProcedure.subscription(({ ctx, signal }) => workspaceChanges(ctx.live, ctx.workspaceId, signal)),
+  changes: workspaceProcedure.meta({ scope: 'read' }).subscription(({ ctx, signal }) => workspaceChanges(ctx.live, ctx.workspaceId, signal)),
 });

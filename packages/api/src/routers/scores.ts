@@ -16,6 +16,7 @@ export const scoresRouter = router({
           'invalid ones, and those of unknown traces, are listed in `rejected` (207). The same trace_id, name and source again replaces the value.',
         protect: true,
       },
+      scope: 'ingest',
       answers: { partial: true },
     })
     .input(scoresEnvelopeSchema)

@@ -14,7 +14,7 @@ const RECENT_TRACES_FOR_TAGS = 50_000;
 
 /** For the dashboard (tRPC only): the workspace's name and the agents, models and tags it has seen. */
 export const workspaceRouter = router({
-  info: workspaceProcedure.output(workspaceInfoSchema).query(async ({ ctx }) => {
+  info: workspaceProcedure.meta({ scope: 'read' }).output(workspaceInfoSchema).query(async ({ ctx }) => {
     const [ws] = await ctx.database.db.select({ name: schema.workspaces.name }).from(schema.workspaces).where(eq(schema.workspaces.id, ctx.workspaceId));
     // Daily rollups are small: the agents and models of the last 90 days, without a raw scan
     // (plus the few traces still queued for folding, so a new agent shows up at once). Only the

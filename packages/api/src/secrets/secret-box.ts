@@ -61,3 +61,12 @@ export function serverSecretBox(config: Pick<Config, 'secretKey' | 'dataDir'>): 
     return secretBox(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64'));
   }
 }
+
+/** A box made on first use: a server that never seals or opens a secret never creates a key file. */
+export function lazySecretBox(make: () => SecretBox): SecretBox {
+  let box: SecretBox | undefined;
+  return {
+    seal: (plain) => (box ??= make()).seal(plain),
+    open: (sealed) => (box ??= make()).open(sealed),
+  };
+}

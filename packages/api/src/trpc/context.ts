@@ -1,6 +1,7 @@
 import type { Database } from '@pulse/db';
 import type { FieldIssue } from '@pulse/shared';
 import type { Request, Response } from 'express';
+import type { DeliveryOptions } from '../alerts/deliveries.js';
 import type { FailureThrottle } from '../auth/failure-throttle.js';
 import type { KeyStore } from '../auth/key-store.js';
 import type { Cache } from '../cache/cache.js';
@@ -22,6 +23,8 @@ export interface AppServices {
   adminThrottle: FailureThrottle;
   /** Where committed writes are announced to open dashboards. */
   live: LiveBus;
+  /** How webhooks are checked, signed and sent (alert rules, test deliveries, the alert worker). */
+  alertDelivery: DeliveryOptions;
   /** Called after every committed write to a workspace (ingest, budget): new cache version, live event. */
   onWorkspaceWrite(workspaceId: string): Promise<void>;
 }

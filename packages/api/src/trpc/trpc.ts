@@ -1,7 +1,9 @@
 import { workspaceIdSchema } from '@pulse/shared';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
+import type { KeyOwner } from '../auth/key-store.js';
 import { bearerToken, hashKey, secretsEqual } from '../auth/keys.js';
+import { scopeRefusal } from '../auth/scopes.js';
 import { databaseUnavailableAnswer } from '../http/db-errors.js';
 import { rootCause } from '../http/errors.js';
 import { noteWorkspace, requestIdOf } from '../http/request-log.js';
@@ -68,19 +70,32 @@ async function keyOwner(ctx: Context) {
   return owner;
 }
 
+/**
+ * The one place key scopes are enforced (docs/API_SPEC.md §1): after the workspace checks, a key
+ * without the procedure's declared scope is a 403 naming it. A procedure that declares none is
+ * refused to every key: forgetting the declaration closes the door rather than opening it.
+ */
+function requireScope(meta: PulseMeta | undefined, owner: KeyOwner): void {
+  const needed = meta?.scope;
+  if (!needed) throw new TRPCError({ code: 'FORBIDDEN', message: 'This operation declares no API key scope; no key may call it' });
+  const refusal = scopeRefusal(owner.scopes, needed);
+  if (refusal) throw new TRPCError({ code: 'FORBIDDEN', message: refusal });
+}
+
 /** Ingest: the workspace is the key's; an X-Workspace-ID that disagrees is 403 (docs/API_SPEC.md §2). */
-export const keyProcedure = perKeyProcedure.meta({ auth: 'key' }).use(async ({ ctx, next }) => {
+export const keyProcedure = perKeyProcedure.meta({ auth: 'key' }).use(async ({ ctx, meta, next }) => {
   const owner = await keyOwner(ctx);
   const claimed = header(ctx, 'x-workspace-id');
   if (claimed !== undefined && claimed.toLowerCase() !== owner.workspaceId) {
     throw new TRPCError({ code: 'FORBIDDEN', message: 'The API key does not belong to the workspace in X-Workspace-ID' });
   }
+  requireScope(meta, owner);
   noteWorkspace(ctx.res, owner.workspaceId);
   return next({ ctx: { ...ctx, workspaceId: owner.workspaceId } });
 });
 
 /** Analytics and budget: X-Workspace-ID (400), then the key (401), then ownership (403), in that order. */
-export const workspaceProcedure = perKeyProcedure.meta({ auth: 'workspace' }).use(async ({ ctx, next }) => {
+export const workspaceProcedure = perKeyProcedure.meta({ auth: 'workspace' }).use(async ({ ctx, meta, next }) => {
   const claimed = header(ctx, 'x-workspace-id');
   if (!claimed) throw new InvalidInputError([{ path: 'X-Workspace-ID', message: 'is required' }], 'Missing X-Workspace-ID header');
   if (!workspaceIdSchema.safeParse(claimed).success) {
@@ -90,6 +105,7 @@ export const workspaceProcedure = perKeyProcedure.meta({ auth: 'workspace' }).us
   if (owner.workspaceId !== claimed.toLowerCase()) {
     throw new TRPCError({ code: 'FORBIDDEN', message: 'The API key does not belong to the workspace in X-Workspace-ID' });
   }
+  requireScope(meta, owner);
   noteWorkspace(ctx.res, owner.workspaceId);
   return next({ ctx: { ...ctx, workspaceId: owner.workspaceId } });
 });

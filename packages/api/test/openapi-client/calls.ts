@@ -87,6 +87,18 @@ export async function callEveryOperation(target: Target): Promise<RecordedAnswer
   await api.GET('/quality/trend', { params: { header, query: { range: '24h', granularity: 'hour', name: 'helpfulness' } } });
   await api.GET('/quality/by-agent', { params: { header, query: { range: '7d', name: 'helpfulness' } } });
   await api.GET('/quality/trend', { params: { header, query: { range: '24h', name: 'bad name' } } });
+  // Alert rules (a webhook that resolves nowhere: the test send fails fast) and the workspace's keys.
+  const rule = { path: { name: 'budget-80' }, header };
+  await api.PUT('/alerts/{name}', { params: rule, body: { metric: 'budget_used_pct', threshold: 80, webhook_url: 'https://hooks.invalid/pulse' } });
+  await api.GET('/alerts', { params: { header } });
+  await api.GET('/alerts/{name}/deliveries', { params: rule });
+  await api.POST('/alerts/{name}/test', { params: rule });
+  await api.DELETE('/alerts/{name}', { params: rule });
+  await api.DELETE('/alerts/{name}', { params: rule });
+  await api.PUT('/alerts/{name}', { params: rule, body: { metric: 'calls', threshold: 1, webhook_url: 'https://127.0.0.1/hook' } });
+  const made = await api.POST('/keys', { params: { header }, body: { name: 'read-only', scopes: ['read'] } });
+  await api.GET('/keys', { params: { header } });
+  if (made.data) await api.DELETE('/keys/{key_id}', { params: { header, path: { key_id: made.data.key_id } } });
 
   // Their errors: 400 (bad value, missing header, bucket count), 401, 403, 431.
   // @ts-expect-error the range is an enum.
