@@ -118,3 +118,4 @@ export const budgets = pgTable('budgets', {
 export * from './rollups.js';
 export * from './scores.js';
 export * from './settings.js';
+export * from './prices.js';

@@ -133,6 +133,8 @@ export const costOverviewSchema = z.object({
   budget_usd: nullableNumber,
   budget_remaining_usd: nullableNumber,
   budget_status: z.enum(BUDGET_STATUSES),
+  /** Calls in the window priced by nothing (docs/API_SPEC.md §9): cost 0, counted here. */
+  unpriced_calls: count,
 });
 export const costTrendSchema = z.object({
   ...seriesOut,
@@ -151,6 +153,7 @@ export const costByModelSchema = z.object({
       output_tokens: count,
       avg_cost_per_call_usd: nullableNumber,
       percentage: z.number(),
+      unpriced_calls: count,
     }),
   ),
 });
@@ -169,7 +172,7 @@ export const budgetSchema = z.object({
  * trpc-to-openapi switches plain number fields to coercion (then "200" would pass); a pipe
  * is left alone, so JSON-body numbers stay strictly numbers (a string is a 400, docs/API_SPEC.md §4).
  */
-const jsonNumber = (schema: z.ZodNumber) => schema.pipe(z.number());
+export const jsonNumber = (schema: z.ZodNumber) => schema.pipe(z.number());
 
 export const budgetInputSchema = z.object({
   monthly_limit_usd: jsonNumber(

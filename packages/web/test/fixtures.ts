@@ -37,7 +37,7 @@ export const fixtures: Record<string, (input: unknown) => unknown> = {
       ],
     }) satisfies Out['usage']['topUsers'],
   'cost.overview': () =>
-    ({ from, to, total_cost_usd: 12.5, avg_cost_per_call_usd: 0.0104, month_to_date_usd: 40.2, projected_month_usd: 50.25, budget_usd: null, budget_remaining_usd: null, budget_status: 'no_budget' }) satisfies Out['cost']['overview'],
+    ({ from, to, total_cost_usd: 12.5, avg_cost_per_call_usd: 0.0104, month_to_date_usd: 40.2, projected_month_usd: 50.25, budget_usd: null, budget_remaining_usd: null, budget_status: 'no_budget', unpriced_calls: 7 }) satisfies Out['cost']['overview'],
   'cost.trend': () =>
     ({
       from,
@@ -50,8 +50,8 @@ export const fixtures: Record<string, (input: unknown) => unknown> = {
     ({
       from, to, total_cost_usd: 12.5,
       data: [
-        { model: 'gpt-4o', cost_usd: 10, calls: 300, input_tokens: 90000, output_tokens: 30000, avg_cost_per_call_usd: 0.0333, percentage: 80 },
-        { model: 'claude-3-5-haiku', cost_usd: 2.5, calls: 900, input_tokens: 9000, output_tokens: 3000, avg_cost_per_call_usd: 0.0027, percentage: 20 },
+        { model: 'gpt-4o', cost_usd: 10, calls: 300, input_tokens: 90000, output_tokens: 30000, avg_cost_per_call_usd: 0.0333, percentage: 80, unpriced_calls: 0 },
+        { model: 'claude-3-5-haiku', cost_usd: 2.5, calls: 900, input_tokens: 9000, output_tokens: 3000, avg_cost_per_call_usd: 0.0027, percentage: 20, unpriced_calls: 0 },
       ],
     }) satisfies Out['cost']['byModel'],
   'cost.budget': () => budgetNone,

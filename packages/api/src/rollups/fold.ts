@@ -137,6 +137,11 @@ export async function tryFoldLock(tx: Executor): Promise<boolean> {
   return lock?.locked === true;
 }
 
+/** Waits for the fold lock and holds it until the end of the caller's transaction: no fold runs meanwhile. */
+export async function waitFoldLock(tx: Executor): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${FOLD_LOCK_KEY})`);
+}
+
 /** One fold in a transaction of its own. */
 export async function foldPending(database: Database, options: FoldOptions = {}): Promise<number> {
   return database.db.transaction((tx) => foldIn(tx, options));

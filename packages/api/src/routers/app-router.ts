@@ -3,6 +3,7 @@ import { adminRouter } from './admin.js';
 import { costRouter } from './cost.js';
 import { ingestRouter } from './ingest.js';
 import { performanceRouter } from './performance.js';
+import { pricesRouter } from './prices.js';
 import { usageRouter } from './usage.js';
 import { workspaceRouter } from './workspace.js';
 
@@ -14,6 +15,7 @@ export const appRouter = router({
   cost: costRouter,
   performance: performanceRouter,
   workspace: workspaceRouter,
+  prices: pricesRouter,
 });
 
 export type AppRouter = typeof appRouter;
