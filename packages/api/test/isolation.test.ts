@@ -57,7 +57,24 @@ const CASES: Record<string, Case> = {
   'admin.createWorkspace': { access: 'admin', input: () => ({ name: 'made-with-a-workspace-key' }) },
   'admin.createKey': { access: 'admin', input: ({ b }) => ({ workspace_id: b.workspace_id }) },
   'admin.revokeKey': { access: 'admin', input: ({ b }) => ({ workspace_id: b.workspace_id, key_id: b.key_id }) },
+  // Both workspaces price SHARED_MODEL; B alone also prices model-of-b-unused (prices.test.ts covers the rest).
+  'prices.list': { access: 'workspace', input: () => ({}) },
+  'prices.set': { access: 'workspace', input: () => ({ model: SHARED_MODEL, ...SHARED_PRICE }) },
+  'prices.remove': { access: 'workspace', input: () => ({ model: SHARED_MODEL }) },
 };
+
+const SHARED_MODEL = 'shared/model';
+const SHARED_PRICE = { input_per_mtok_usd: 1, output_per_mtok_usd: 2 };
+
+/** Sets a workspace's price of `model` over REST (the path carries the name URL-encoded). */
+async function putPrice(ws: Workspace, model: string) {
+  const res = await fetch(`${srv.url}/api/v1/prices/${encodeURIComponent(model)}`, {
+    method: 'PUT',
+    headers: { ...bearer(ws.api_key), 'x-workspace-id': ws.workspace_id, 'content-type': 'application/json' },
+    body: JSON.stringify(SHARED_PRICE),
+  });
+  expect(res.status, await res.text()).toBe(200);
+}
 
 // At run time a flat record keyed by the dotted path ("usage.overview").
 const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure>;
@@ -136,7 +153,8 @@ async function stateOfB() {
   );
   const budget = await (await fetch(`${srv.url}/api/v1/cost/budget`, { headers: { ...bearer(env.b.api_key), 'x-workspace-id': ws } })).json();
   const [workspaces] = await srv.database.rows<{ n: number }>(sql`select count(*)::int as n from workspaces`);
-  return { traces, keys, budget, workspaces: workspaces!.n };
+  const prices = await srv.database.rows(sql`select model, input_per_mtok_usd::text as price from price_overrides where workspace_id = ${ws}::uuid order by model`);
+  return { traces, keys, budget, workspaces: workspaces!.n, prices };
 }
 
 beforeAll(async () => {
@@ -159,6 +177,9 @@ beforeAll(async () => {
     body: JSON.stringify({ monthly_limit_usd: 777.77, alert_threshold_pct: 77 }),
   });
   expect(budgetB.status).toBe(200);
+  await putPrice(b, SHARED_MODEL);
+  // No trace of B has this model: B's spend (and its budget projection) stays 0.
+  await putPrice(b, 'model-of-b-unused');
 });
 afterAll(async () => {
   await srv?.close();
@@ -208,6 +229,7 @@ describe.each(procedureNames)('%s', (name) => {
       expect(bare.status).toBe(400);
       expect(bare.text).toContain('X-Workspace-ID');
       // Its own workspace: served, and nothing of B's in it (B's ids in the input are ignored).
+      if (name === 'prices.remove') await putPrice(a, SHARED_MODEL);
       const own = await call(transport, name, input, { ...bearer(a.api_key), 'x-workspace-id': a.workspace_id });
       expect(own.status, own.text).toBeLessThan(300);
       for (const marker of B_MARKERS) expect(own.text, `${name} answered A with B's ${marker}`).not.toContain(marker);
@@ -219,6 +241,8 @@ describe.each(procedureNames)('%s', (name) => {
         // Put B's budget back as it was: only A's writes are under test.
         await call('rest', name, { monthly_limit_usd: 777.77, alert_threshold_pct: 77 }, { ...bearer(b.api_key), 'x-workspace-id': b.workspace_id });
       }
+      // B's price of SHARED_MODEL back as it was.
+      if (name === 'prices.remove') await putPrice(b, SHARED_MODEL);
     } else if (c.access === 'ingest') {
       for (const claimed of [b.workspace_id, b.workspace_id.toUpperCase()]) {
         const res = await call(transport, name, input, { ...bearer(a.api_key), 'x-workspace-id': claimed });

@@ -23,16 +23,16 @@ const priceField = (what: string) =>
   );
 
 /** An exact model name as ingest stores it (1–128 characters). */
-const modelName = storableText(
+export const modelNameSchema = storableText(
   z.string({ error: 'must be a model name' }).min(1, { error: 'must not be empty' }).max(128, { error: 'must be at most 128 characters' }),
 );
 
 export const pricesQueryInputSchema = z.strictObject({});
-export const priceModelInputSchema = z.strictObject({ model: modelName });
+export const priceModelInputSchema = z.strictObject({ model: modelNameSchema });
 
 /** `PUT /prices/{model}`: the cache prices default to the input price, effective_from to "always" (null). */
 export const priceInputSchema = z.strictObject({
-  model: modelName,
+  model: modelNameSchema,
   input_per_mtok_usd: priceField('uncached input'),
   output_per_mtok_usd: priceField('output'),
   cache_read_per_mtok_usd: priceField('cache reads').optional(),

@@ -236,4 +236,6 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample<unknown, unknow
     request: { input_per_mtok_usd: 2.25, output_per_mtok_usd: 9, cache_read_per_mtok_usd: 1.125, effective_from: '2026-11-01T00:00:00Z' },
     response: { model: 'gpt-4o', input_per_mtok_usd: 2.25, output_per_mtok_usd: 9, cache_read_per_mtok_usd: 1.125, cache_write_per_mtok_usd: 2.25, source: 'override', effective_from: '2026-11-01T00:00:00.000Z' },
   } satisfies Example<z.ZodType<Omit<z.input<typeof priceInputSchema>, 'model'>>, typeof priceEntrySchema>,
+  // 204: no body either way.
+  'prices-remove': {},
 };

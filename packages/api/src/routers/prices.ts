@@ -1,8 +1,9 @@
-import { priceEntrySchema, priceInputSchema, priceModelInputSchema, pricesQueryInputSchema, pricesSchema } from '@pulse/shared';
+import { modelNameSchema, priceEntrySchema, priceInputSchema, priceModelInputSchema, pricesQueryInputSchema, pricesSchema } from '@pulse/shared';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { deletePrice, listPrices, putPrice } from '../prices/workspace-prices.js';
 import { setStatus } from '../trpc/context.js';
+import { pathParam } from '../trpc/path-param.js';
 import { router, workspaceProcedure, workspaceQueryProcedure } from '../trpc/trpc.js';
 
 const tags = ['prices'];
@@ -33,7 +34,7 @@ export const pricesRouter = router({
     .input(priceInputSchema)
     .output(priceEntrySchema)
     .mutation(async ({ ctx, input }) => {
-      const entry = await putPrice(ctx.database, ctx.workspaceId, input);
+      const entry = await putPrice(ctx.database, ctx.workspaceId, { ...input, model: pathParam(ctx, 'model', input.model, modelNameSchema) });
       await ctx.onWorkspaceWrite(ctx.workspaceId);
       return entry;
     }),
@@ -53,8 +54,9 @@ export const pricesRouter = router({
     .input(priceModelInputSchema)
     .output(z.void())
     .mutation(async ({ ctx, input }) => {
-      if (!(await deletePrice(ctx.database, ctx.workspaceId, input.model))) {
-        throw new TRPCError({ code: 'NOT_FOUND', message: `No price override for model ${input.model}` });
+      const model = pathParam(ctx, 'model', input.model, modelNameSchema);
+      if (!(await deletePrice(ctx.database, ctx.workspaceId, model))) {
+        throw new TRPCError({ code: 'NOT_FOUND', message: `No price override for model ${model}` });
       }
       await ctx.onWorkspaceWrite(ctx.workspaceId);
       setStatus(ctx, 204);
