@@ -15,8 +15,9 @@ const PAGES = {
   usage: lazy(() => import('./pages/UsagePage.js')),
   cost: lazy(() => import('./pages/CostPage.js')),
   performance: lazy(() => import('./pages/PerformancePage.js')),
+  prices: lazy(() => import('./pages/PricesPage.js')),
 };
-const TITLES: Record<Page, string> = { usage: 'Usage', cost: 'Cost', performance: 'Performance' };
+const TITLES: Record<Page, string> = { usage: 'Usage', cost: 'Cost', performance: 'Performance', prices: 'Prices' };
 
 export function Dashboard({ credentials, onSignOut }: { credentials: Credentials; onSignOut: () => void }) {
   const trpc = useTRPC();
@@ -100,7 +101,7 @@ export function Dashboard({ credentials, onSignOut }: { credentials: Credentials
           ) : (
             <RefetchIntervalContext value={refetchInterval}>
               <Suspense fallback={<LoadingBlock height={400} />}>
-                <CurrentPage input={queryInput(view)} workspaceId={credentials.workspaceId} />
+                <CurrentPage input={queryInput(view)} workspaceId={credentials.workspaceId} onOpenPage={(page) => setView({ page })} />
               </Suspense>
             </RefetchIntervalContext>
           )}
