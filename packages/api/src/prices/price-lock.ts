@@ -14,7 +14,10 @@ const key = (workspaceId: string) => sql`${PRICE_LOCK_CLASS}::int, hashtext(${wo
 
 /** Until the end of the caller's transaction: batches of the workspace may be priced and stored side by side. */
 export async function lockPricesShared(tx: Tx, workspaceId: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock_shared(${key(workspaceId)})`);
+  // A price change holds the lock while it re-prices (seconds for millions of calls): the batch
+  // waits for it, bounded by the statement timeout rather than the shorter lock timeout.
+  // set_config comes first in the select list, so it is in force when the lock is asked for.
+  await tx.execute(sql`select set_config('lock_timeout', '0', true), pg_advisory_xact_lock_shared(${key(workspaceId)})`);
 }
 
 /** Until the end of the caller's transaction: no batch of the workspace is being priced. */

@@ -34,13 +34,15 @@ export async function listPrices(database: Database, workspaceId: string): Promi
  * A price change in one transaction: under the workspace's price lock (exclusive: no batch
  * is being priced) and the fold lock, the override is written and every stored call of the
  * model re-priced (reprice.ts), so the answer is visible in every figure at once.
- * Statement timeouts do not apply: the re-pricing's size is the model's call count.
+ * Neither statement nor lock timeouts apply: the re-pricing's size is the model's call count.
  */
 async function changePrices<T>(database: Database, workspaceId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
   return database.db.transaction(async (tx) => {
+    await tx.execute(sql`set local statement_timeout = 0`);
+    // A batch being stored, or a fold, is waited for however long it takes.
+    await tx.execute(sql`set local lock_timeout = 0`);
     await lockPricesExclusive(tx, workspaceId);
     await waitFoldLock(tx);
-    await tx.execute(sql`set local statement_timeout = 0`);
     return work(tx);
   });
 }
