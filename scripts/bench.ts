@@ -22,6 +22,7 @@ import { loadAverage, machine, peakRssMB } from './bench/machine.js';
 import { parseOptions } from './bench/options.js';
 import { fmt, log } from './bench/progress.js';
 import { type BenchResults, renderMarkdown, resultsFile, updateBenchmarksDoc, writeResults } from './bench/report.js';
+import { measureRepricing } from './bench/repricing.js';
 import { checkTargets, TARGETS } from './bench/targets.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -112,6 +113,8 @@ try {
   }
   const bursts = [];
   for (const page of Object.keys(PAGES)) bursts.push(await measureBursts(settings, opts.bursts, page));
+  const repricing = await measureRepricing(pulse.url, large);
+  log('prices', `PUT re-priced ${fmt(repricing.calls)} calls of ${repricing.model} in ${repricing.putSeconds} s; DELETE in ${repricing.deleteSeconds} s`);
 
   // The database's version, and the baseline (with its cross-check) unless --no-baseline.
   const baselineOn = async (runner: SqlRunner) => {
@@ -160,6 +163,7 @@ try {
     endpoints,
     tagged: tagged.map((m) => m.measurement),
     bursts,
+    repricing,
     baseline: baselineResults
       ? { reps: opts.baselineReps, note: `each naive query timed ${opts.baselineReps} times without warm-up (slow on large data, so fewer runs than Pulse's ${opts.requests})`, results: baselineResults }
       : null,

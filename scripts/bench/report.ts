@@ -1,3 +1,4 @@
+import type { RepricingMeasurement } from './repricing.js';
 /**
  * The run's record: bench-results/<date>-<db>-<N>.json (or quick-<date>.json) with every
  * figure, and the Markdown tables that replace the text between
@@ -31,6 +32,8 @@ export interface BenchResults {
   /** The windowed endpoints again with a tag filter (no baseline: tests prove their figures). */
   tagged: EndpointMeasurement[];
   bursts: BurstMeasurement[];
+  /** A price change for the busiest model, and its removal (docs/API_SPEC.md §9). */
+  repricing: RepricingMeasurement;
   baseline: { reps: number; note: string; results: BaselineMeasurement[] } | null;
   mismatches: { endpoint: string; window: string; problems: string[] }[];
   /** Peak RSS (VmHWM) of the server process, MB (10^6 bytes). */

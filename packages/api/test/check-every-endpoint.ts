@@ -93,6 +93,7 @@ export async function checkEveryEndpoint(get: Get, ref: Reference, w: RefWindow,
       output_tokens: m.output_tokens,
       avg_cost_per_call_usd: usd(m.cost) / m.calls,
       percentage: total > 0 ? round2((usd(m.cost) / total) * 100) : 0,
+      unpriced_calls: m.unpriced,
     })),
   );
   // cost/by-tag: a call counts under each of its tags; the total counts it once
@@ -111,6 +112,7 @@ export async function checkEveryEndpoint(get: Get, ref: Reference, w: RefWindow,
   const co = await get('/cost/overview', params);
   expect(co.total_cost_usd).toBe(total);
   expect(co.avg_cost_per_call_usd).toBe(r.calls ? total / r.calls : null);
+  expect(co.unpriced_calls).toBe(models.reduce((n, m) => n + m.unpriced, 0));
 
   // cost/trend: the `limit` models with most spend (default 10), every other model's spend in other_cost_usd
   const cells = await ref.costSeries(w, g);

@@ -1,4 +1,4 @@
-import { computeCostNanos, EVALUATOR_AGENT_ID } from '@pulse/shared';
+import { callCostNanos, catalogPrices, EVALUATOR_AGENT_ID } from '@pulse/shared';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleDraw } from '../src/evaluators/sampling.js';
@@ -128,8 +128,9 @@ describe('LLM judges', () => {
 
     const calls = await judgeTraces(ws);
     expect(calls).toHaveLength(2);
-    const price = computeCostNanos('gpt-4o-mini', 120, 30);
-    expect(price.known).toBe(true);
+    const prices = catalogPrices('gpt-4o-mini');
+    expect(prices).toBeDefined();
+    const price = { costNanos: callCostNanos(prices!, { inputTokens: 120, outputTokens: 30, cacheReadTokens: 0, cacheWriteTokens: 0 }) };
     for (const c of calls) {
       expect(c).toMatchObject({ model: 'gpt-4o-mini', status: 0, input_tokens: 120, output_tokens: 30, error_type: null });
       expect(c.metadata.evaluator).toBe('helpfulness');

@@ -120,7 +120,24 @@ const CASES: Record<string, Case> = {
     ownerInput: (e) => ({ key_id: e.spare!.b }),
     restore: ({ b }) => dropKeysNamed(b, 'iso-spare').then(() => undefined),
   },
+  // Both workspaces price SHARED_MODEL; B alone also prices model-of-b-unused (prices.test.ts covers the rest).
+  'prices.list': { access: 'workspace', input: () => ({}) },
+  'prices.set': { access: 'workspace', input: () => ({ model: SHARED_MODEL, ...SHARED_PRICE }) },
+  'prices.remove': { access: 'workspace', input: () => ({ model: SHARED_MODEL }) },
 };
+
+const SHARED_MODEL = 'shared/model';
+const SHARED_PRICE = { input_per_mtok_usd: 1, output_per_mtok_usd: 2 };
+
+/** Sets a workspace's price of `model` over REST (the path carries the name URL-encoded). */
+async function putPrice(ws: Workspace, model: string) {
+  const res = await fetch(`${srv.url}/api/v1/prices/${encodeURIComponent(model)}`, {
+    method: 'PUT',
+    headers: { ...bearer(ws.api_key), 'x-workspace-id': ws.workspace_id, 'content-type': 'application/json' },
+    body: JSON.stringify(SHARED_PRICE),
+  });
+  expect(res.status, await res.text()).toBe(200);
+}
 
 // At run time a flat record keyed by the dotted path ("usage.overview").
 const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure>;
@@ -206,7 +223,8 @@ async function stateOfB() {
   const evaluators = await srv.database.rows<{ name: string; settings: unknown }>(
     sql`select name, settings from evaluators where workspace_id = ${ws}::uuid order by name`,
   );
-  return { traces, keys, budget, workspaces: workspaces!.n, scores, evaluators };
+  const prices = await srv.database.rows(sql`select model, input_per_mtok_usd::text as price from price_overrides where workspace_id = ${ws}::uuid order by model`);
+  return { traces, keys, budget, workspaces: workspaces!.n, scores, evaluators, prices };
 }
 
 beforeAll(async () => {
@@ -231,6 +249,9 @@ beforeAll(async () => {
   expect(budgetB.status).toBe(200);
   await putEvaluators(a, 'a');
   await putEvaluators(b, 'b');
+  await putPrice(b, SHARED_MODEL);
+  // No trace of B has this model: B's spend (and its budget projection) stays 0.
+  await putPrice(b, 'model-of-b-unused');
 });
 
 /** The evaluators the evaluators.* cases read, replace and delete, in a workspace. */
@@ -299,6 +320,7 @@ describe.each(procedureNames)('%s', (name) => {
       expect(bare.status).toBe(400);
       expect(bare.text).toContain('X-Workspace-ID');
       // Its own workspace: served, and nothing of B's in it (B's ids in the input are ignored).
+      if (name === 'prices.remove') await putPrice(a, SHARED_MODEL);
       const own = await call(transport, name, input, { ...bearer(a.api_key), 'x-workspace-id': a.workspace_id });
       expect(own.status, own.text).toBeLessThan(300);
       for (const marker of B_MARKERS) expect(own.text, `${name} answered A with B's ${marker}`).not.toContain(marker);
@@ -316,6 +338,8 @@ describe.each(procedureNames)('%s', (name) => {
         await putEvaluators(a, 'a');
         await putEvaluators(b, 'b');
       }
+      // B's price of SHARED_MODEL back as it was.
+      if (name === 'prices.remove') await putPrice(b, SHARED_MODEL);
     } else if (c.access === 'ingest') {
       for (const claimed of [b.workspace_id, b.workspace_id.toUpperCase()]) {
         const res = await call(transport, name, input, { ...bearer(a.api_key), 'x-workspace-id': claimed });

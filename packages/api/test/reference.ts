@@ -56,9 +56,9 @@ export function reference(db: Database, ws: string) {
             from traces where ${rawWhere(ws, w, sql`user_id is not null`)} group by 1 order by 2 desc, user_id collate "C" limit ${limit}`,
       ),
     models: async (w: RefWindow) =>
-      q<{ model: string; cost: string; calls: number; input_tokens: number; output_tokens: number }>(
+      q<{ model: string; cost: string; calls: number; input_tokens: number; output_tokens: number; unpriced: number }>(
         sql`select model, sum(cost_nanos)::text as cost, count(*)::int as calls, sum(input_tokens)::float8 as input_tokens,
-              sum(output_tokens)::float8 as output_tokens
+              sum(output_tokens)::float8 as output_tokens, count(*) filter (where cost_source = 'unpriced')::int as unpriced
             from traces where ${rawWhere(ws, w)} group by 1 order by sum(cost_nanos) desc, model collate "C"`,
       ),
     /** Per tag (a call under each of its tags), untagged calls as tag null, ordered as the answer. */

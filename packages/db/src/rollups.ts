@@ -1,3 +1,4 @@
+import { COST_SOURCES } from '@pulse/shared';
 import { bigint, doublePrecision, index, integer, numeric, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
@@ -43,6 +44,8 @@ function statsTable(name: string) {
       outputTokens: sum('output_tokens'),
       costNanos: sum('cost_nanos'),
       latencySumMs: doublePrecision('latency_sum_ms').notNull(),
+      /** Calls no price applied to (cost_source 'unpriced', docs/API_SPEC.md §9). */
+      unpricedCalls: bigint('unpriced_calls', { mode: 'number' }).notNull().default(0),
     },
     (t) => [primaryKey({ name: `${name}_pkey`, columns: [t.workspaceId, t.bucket, t.agentId, t.model] })],
   );
@@ -128,6 +131,10 @@ function queuedTraceColumns() {
     costNanos: nanos('cost_nanos'),
     errorType: text('error_type'),
     errorMessage: text('error_message'),
+    /** What re-pricing needs to price a queued trace as its stored row (docs/API_SPEC.md §9). */
+    costSource: text('cost_source', { enum: COST_SOURCES }).notNull().default('catalog'),
+    cacheReadTokens: integer('cache_read_tokens').notNull().default(0),
+    cacheWriteTokens: integer('cache_write_tokens').notNull().default(0),
   };
 }
 

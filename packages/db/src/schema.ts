@@ -126,3 +126,4 @@ export * from './scores.js';
 export * from './settings.js';
 export * from './evaluators.js';
 export * from './alerts.js';
+export * from './prices.js';

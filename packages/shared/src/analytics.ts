@@ -137,6 +137,8 @@ export const costOverviewSchema = z.object({
   budget_usd: nullableNumber,
   budget_remaining_usd: nullableNumber,
   budget_status: z.enum(BUDGET_STATUSES),
+  /** Calls in the window priced by nothing (docs/API_SPEC.md §9): cost 0, counted here. */
+  unpriced_calls: count,
 });
 export const costTrendSchema = z.object({
   ...seriesOut,
@@ -155,6 +157,7 @@ export const costByModelSchema = z.object({
       output_tokens: count,
       avg_cost_per_call_usd: nullableNumber,
       percentage: z.number(),
+      unpriced_calls: count,
     }),
   ),
 });

@@ -5,6 +5,8 @@ export * from './ingest.js';
 export * from './json-depth.js';
 export * from './money.js';
 export * from './pricing.js';
+export * from './price-formula.js';
+export * from './prices.js';
 export * from './latency-histogram.js';
 export * from './analytics.js';
 export * from './analytics-paths.js';

@@ -37,7 +37,8 @@ function specs(grain: 'hourly' | 'daily'): RollupSpec[] {
         select ${t.workspaceId} as ${bare(s.workspaceId)}, ${bucket} as ${bare(s.bucket)}, ${t.agentId} as ${bare(s.agentId)},
                ${t.model} as ${bare(s.model)}, count(*) as ${bare(s.calls)}, sum(${t.isError}) as ${bare(s.errors)},
                sum(${t.inputTokens}) as ${bare(s.inputTokens)}, sum(${t.outputTokens}) as ${bare(s.outputTokens)},
-               sum(${t.costNanos}) as ${bare(s.costNanos)}, sum(${t.latencyMs}) as ${bare(s.latencySumMs)}
+               sum(${t.costNanos}) as ${bare(s.costNanos)}, sum(${t.latencyMs}) as ${bare(s.latencySumMs)},
+               count(*) filter (where ${t.costSource} = 'unpriced') as ${bare(s.unpricedCalls)}
         from ${t} where ${where} group by 1, 2, 3, 4`,
     ),
     spec(

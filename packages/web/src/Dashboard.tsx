@@ -16,11 +16,12 @@ const PAGES = {
   cost: lazy(() => import('./pages/CostPage.js')),
   performance: lazy(() => import('./pages/PerformancePage.js')),
   quality: lazy(() => import('./pages/QualityPage.js')),
+  prices: lazy(() => import('./pages/PricesPage.js')),
   settings: lazy(() => import('./pages/SettingsPage.js')),
 };
-const TITLES: Record<Page, string> = { usage: 'Usage', cost: 'Cost', performance: 'Performance', quality: 'Quality', settings: 'Settings' };
+const TITLES: Record<Page, string> = { usage: 'Usage', cost: 'Cost', performance: 'Performance', quality: 'Quality', prices: 'Prices', settings: 'Settings' };
 /** Pages about the workspace itself rather than a time window: no range or filters. */
-const UNWINDOWED: ReadonlySet<Page> = new Set(['settings']);
+const UNWINDOWED: ReadonlySet<Page> = new Set(['prices', 'settings']);
 
 export function Dashboard({ credentials, onSignOut }: { credentials: Credentials; onSignOut: () => void }) {
   const trpc = useTRPC();
@@ -114,7 +115,7 @@ export function Dashboard({ credentials, onSignOut }: { credentials: Credentials
           ) : (
             <RefetchIntervalContext value={refetchInterval}>
               <Suspense fallback={<LoadingBlock height={400} />}>
-                <CurrentPage input={queryInput(view)} workspaceId={credentials.workspaceId} score={view.score} onScore={(score) => setView({ score })} />
+                <CurrentPage input={queryInput(view)} workspaceId={credentials.workspaceId} score={view.score} onScore={(score) => setView({ score })} onOpenPage={(page) => setView({ page })} />
               </Suspense>
             </RefetchIntervalContext>
           )}

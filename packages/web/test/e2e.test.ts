@@ -232,6 +232,25 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
     }
   });
 
+  it('opens the prices from the cost page, sets a price in place and deletes it', async () => {
+    const { page, errors } = await open(1440, 1000);
+    await page.goto(signInUrl.replace('/#', '/?page=cost#'), { waitUntil: 'networkidle' });
+    await page.getByRole('button', { name: 'Prices per model' }).click();
+    const row = page.locator('[data-testid=prices-table] tr[data-model="gpt-4o"]');
+    await row.waitFor();
+    expect(await row.textContent()).toContain('catalog');
+    await row.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Input price of gpt-4o').fill('3.5');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => row.textContent(), POLL).toContain('yours');
+    expect(await row.textContent()).toContain('3.5');
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => row.textContent(), POLL).toContain('catalog');
+    await page.screenshot({ path: path.join(artifacts, 'prices-1440.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('is usable at 375 px: cards stack, charts draw, tables scroll', async () => {
     const { page, errors } = await open(375, 800);
     await page.goto(signInUrl, { waitUntil: 'networkidle' });

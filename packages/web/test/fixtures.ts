@@ -23,6 +23,13 @@ export const budgetNone: Out['cost']['budget'] = {
 
 /** Default answers of every procedure the dashboard calls. */
 export const fixtures: Record<string, (input: unknown) => unknown> = {
+  'prices.list': () =>
+    ({
+      data: [
+        { model: 'claude-3-5-haiku', input_per_mtok_usd: 0.8, output_per_mtok_usd: 4, cache_read_per_mtok_usd: 0.08, cache_write_per_mtok_usd: 1, source: 'catalog', effective_from: null },
+        { model: 'gpt-4o', input_per_mtok_usd: 2.25, output_per_mtok_usd: 9, cache_read_per_mtok_usd: 1.125, cache_write_per_mtok_usd: 2.25, source: 'override', effective_from: '2026-11-01T00:00:00.000Z' },
+      ],
+    }) satisfies Out['prices']['list'],
   'workspace.info': () => ({ workspace_id: WORKSPACE_ID, name: 'acme-prod', agents: ['researcher', 'support-bot'], models: ['claude-3-5-haiku', 'gpt-4o'], tags: ['checkout', 'eval', 'prod'] }),
   'usage.overview': () => usageOverview,
   'usage.callsOverTime': () => ({ from, to, granularity: 'hour', data: hours(24).map((t, i) => ({ timestamp: t, calls: 40 + i })) }) satisfies Out['usage']['callsOverTime'],
@@ -37,7 +44,7 @@ export const fixtures: Record<string, (input: unknown) => unknown> = {
       ],
     }) satisfies Out['usage']['topUsers'],
   'cost.overview': () =>
-    ({ from, to, total_cost_usd: 12.5, avg_cost_per_call_usd: 0.0104, month_to_date_usd: 40.2, projected_month_usd: 50.25, budget_usd: null, budget_remaining_usd: null, budget_status: 'no_budget' }) satisfies Out['cost']['overview'],
+    ({ from, to, total_cost_usd: 12.5, avg_cost_per_call_usd: 0.0104, month_to_date_usd: 40.2, projected_month_usd: 50.25, budget_usd: null, budget_remaining_usd: null, budget_status: 'no_budget', unpriced_calls: 7 }) satisfies Out['cost']['overview'],
   'cost.trend': () =>
     ({
       from,
@@ -50,8 +57,9 @@ export const fixtures: Record<string, (input: unknown) => unknown> = {
     ({
       from, to, total_cost_usd: 12.5,
       data: [
-        { model: 'gpt-4o', cost_usd: 10, calls: 300, input_tokens: 90000, output_tokens: 30000, avg_cost_per_call_usd: 0.0333, percentage: 80 },
-        { model: 'claude-3-5-haiku', cost_usd: 2.5, calls: 900, input_tokens: 9000, output_tokens: 3000, avg_cost_per_call_usd: 0.0027, percentage: 20 },
+        { model: 'gpt-4o', cost_usd: 10, calls: 300, input_tokens: 90000, output_tokens: 30000, avg_cost_per_call_usd: 0.0333, percentage: 80, unpriced_calls: 0 },
+        { model: 'claude-3-5-haiku', cost_usd: 2.5, calls: 900, input_tokens: 9000, output_tokens: 3000, avg_cost_per_call_usd: 0.0027, percentage: 20, unpriced_calls: 0 },
+        { model: 'in-house-llm', cost_usd: 0, calls: 7, input_tokens: 700, output_tokens: 70, avg_cost_per_call_usd: 0, percentage: 0, unpriced_calls: 7 },
       ],
     }) satisfies Out['cost']['byModel'],
   'cost.byTag': () =>

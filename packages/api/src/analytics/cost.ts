@@ -11,9 +11,10 @@ export async function costOverview(q: QueryContext, w: TimeWindow) {
   const [[r], budget] = await Promise.all([
     rows(
       q,
-      sql`select coalesce(sum(cost_nanos), 0)::text as cost, coalesce(sum(calls), 0)::float8 as calls
+      sql`select coalesce(sum(cost_nanos), 0)::text as cost, coalesce(sum(calls), 0)::float8 as calls,
+            coalesce(sum(unpriced_calls), 0)::float8 as unpriced_calls
           from (${statsRows(q.scope, planWindow(w), null)}) s`,
-      z.object({ cost: nanos, calls: num }),
+      z.object({ cost: nanos, calls: num, unpriced_calls: num }),
     ),
     budgetView(monthOf(q)),
   ]);
@@ -29,6 +30,7 @@ export async function costOverview(q: QueryContext, w: TimeWindow) {
     budget_usd: budget.monthly_limit_usd,
     budget_remaining_usd: budget.remaining_usd,
     budget_status: budget.status,
+    unpriced_calls: r?.unpriced_calls ?? 0,
   };
 }
 
@@ -87,10 +89,10 @@ export async function costByModel(q: QueryContext, w: TimeWindow) {
   const found = await rows(
     q,
     sql`select model, sum(cost_nanos)::text as cost, sum(calls)::float8 as calls, sum(input_tokens)::float8 as input_tokens,
-          sum(output_tokens)::float8 as output_tokens
+          sum(output_tokens)::float8 as output_tokens, sum(unpriced_calls)::float8 as unpriced_calls
         from (${statsRows(q.scope, planWindow(w), null)}) s group by 1 having sum(calls) > 0
         order by sum(cost_nanos) desc, model collate "C" asc`,
-    z.object({ model: z.string(), cost: nanos, calls: num, input_tokens: num, output_tokens: num }),
+    z.object({ model: z.string(), cost: nanos, calls: num, input_tokens: num, output_tokens: num, unpriced_calls: num }),
   );
   const total = usdFromNanos(found.reduce((n, r) => n + r.cost, 0n));
   return {
@@ -107,6 +109,7 @@ export async function costByModel(q: QueryContext, w: TimeWindow) {
         output_tokens: r.output_tokens,
         avg_cost_per_call_usd: r.calls > 0 ? cost / r.calls : null,
         percentage: total > 0 ? round2((cost / total) * 100) : 0,
+        unpriced_calls: r.unpriced_calls,
       };
     }),
   };

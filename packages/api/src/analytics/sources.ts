@@ -2,7 +2,7 @@ import { schema, timeBucket } from '@pulse/db';
 import type { Granularity } from '@pulse/shared';
 import { type AnyColumn, type SQL, sql } from 'drizzle-orm';
 import { dimOf } from '../rollups/dims.js';
-import { latencyBinSql } from '../rollups/rollup-sql.js';
+import { latencyBinSql, unpricedCount } from '../rollups/rollup-sql.js';
 import { iso, type TimeWindow, type WindowPlan } from './window.js';
 
 const { traces, rollupPending, statsHourly, statsDaily, userStatsHourly, userStatsDaily, latencyHistHourly, latencyHistDaily, errorStatsHourly, errorStatsDaily } =
@@ -102,14 +102,14 @@ function bucketOf(scope: Scope, g: Granularity | null, column: AnyColumn): SQL {
  * aggregate them; each part reads its table through the schema's column objects.
  */
 
-/** (bucket, agent_id, model, calls, errors, input_tokens, output_tokens, cost_nanos, latency_sum) */
+/** (bucket, agent_id, model, calls, errors, input_tokens, output_tokens, cost_nanos, latency_sum, unpriced_calls) */
 export function statsRows(scope: Scope, planned: WindowPlan, g: Granularity | null): SQL {
   const plan = servedPlan(scope, planned);
   const parts: SQL[] = [];
   for (const [t, segments] of rawSources(plan)) {
     parts.push(sql`select ${bucketOf(scope, g, t.timestamp)} as bucket, ${t.agentId} as agent_id, ${t.model} as model, count(*)::bigint as calls,
       sum(${t.isError})::bigint as errors, sum(${t.inputTokens})::numeric as input_tokens, sum(${t.outputTokens})::numeric as output_tokens,
-      sum(${t.costNanos}) as cost_nanos, sum(${t.latencyMs}) as latency_sum
+      sum(${t.costNanos}) as cost_nanos, sum(${t.latencyMs}) as latency_sum, ${unpricedCount(t.costSource)}::bigint as unpriced_calls
       from ${t} where ${filters(scope, t)} and (${within(t.timestamp, segments)}) group by 1, 2, 3`);
   }
   for (const [t, segments] of perSegment([
@@ -118,10 +118,10 @@ export function statsRows(scope: Scope, planned: WindowPlan, g: Granularity | nu
   ])) {
     parts.push(sql`select ${bucketOf(scope, g, t.bucket)} as bucket, ${t.agentId} as agent_id, ${t.model} as model, ${t.calls} as calls,
       ${t.errors} as errors, ${t.inputTokens} as input_tokens, ${t.outputTokens} as output_tokens, ${t.costNanos} as cost_nanos,
-      ${t.latencySumMs} as latency_sum from ${t} where ${filters(scope, t)} and (${within(t.bucket, segments)})`);
+      ${t.latencySumMs} as latency_sum, ${t.unpricedCalls} as unpriced_calls from ${t} where ${filters(scope, t)} and (${within(t.bucket, segments)})`);
   }
   return unionAll(parts, sql`select null::timestamptz as bucket, null::text as agent_id, null::text as model, 0::bigint as calls,
-    0::bigint as errors, 0::numeric as input_tokens, 0::numeric as output_tokens, 0::numeric as cost_nanos, 0::float8 as latency_sum where false`);
+    0::bigint as errors, 0::numeric as input_tokens, 0::numeric as output_tokens, 0::numeric as cost_nanos, 0::float8 as latency_sum, 0::bigint as unpriced_calls where false`);
 }
 
 /** (user_id, calls, cost_nanos, tokens, last_seen) — named users only. */

@@ -1,8 +1,10 @@
 import { bare, bareList, columnsOf, type Database, pgArray, resultRows, schema, uuidv7 } from '@pulse/db';
-import { computeCostNanos, type CostSource, type IngestResponse, traceInputSchema, usdToNanos } from '@pulse/shared';
+import { callCostNanos, type IngestResponse, traceInputSchema, usdToNanos } from '@pulse/shared';
 import { getTableColumns, sql } from 'drizzle-orm';
 import { retryOnConflict } from '../db/retry-transaction.js';
 import { issuePath } from '../http/errors.js';
+import { loadOverrides, priceInForce, type Tx } from '../prices/overrides.js';
+import { lockPricesShared } from '../prices/price-lock.js';
 
 const { traces, rollupPending } = schema;
 
@@ -29,7 +31,8 @@ interface Validated {
   rejected: Rejected[];
   /** Repeats inside the batch itself: counted as duplicates, never sent to the database. */
   inBatchDuplicates: number;
-  unknownModels: Set<string>;
+  /** The rows without a client cost: priced from the workspace's prices when stored. */
+  toPrice: StoredTrace[];
 }
 
 /** Validates every item on its own, so one bad trace does not sink its batch (207). */
@@ -37,7 +40,7 @@ function validateTraces(items: readonly unknown[]): Validated {
   const rows: StoredTrace[] = [];
   const rejected: Rejected[] = [];
   const seen = new Set<string>();
-  const unknownModels = new Set<string>();
+  const toPrice: StoredTrace[] = [];
   let inBatchDuplicates = 0;
 
   items.forEach((item, index) => {
@@ -68,20 +71,8 @@ function validateTraces(items: readonly unknown[]): Validated {
     }
     seen.add(dedupeKey);
 
-    const inputTokens = t.input_tokens ?? 0;
-    const outputTokens = t.output_tokens ?? 0;
-    let costNanos: bigint;
-    let costSource: CostSource = 'provided';
-    if (t.cost_usd !== undefined) {
-      costNanos = usdToNanos(t.cost_usd);
-    } else {
-      const priced = computeCostNanos(t.model, inputTokens, outputTokens);
-      costNanos = priced.costNanos;
-      costSource = priced.known ? 'catalog' : 'unpriced';
-      if (!priced.known) unknownModels.add(t.model);
-    }
     const isError = t.status === 'error' ? 1 : 0;
-    rows.push({
+    const row: StoredTrace = {
       id: uuidv7(timestampMs),
       traceId: t.trace_id,
       timestamp: new Date(timestampMs),
@@ -90,10 +81,11 @@ function validateTraces(items: readonly unknown[]): Validated {
       model: t.model,
       isError,
       latencyMs: t.latency_ms,
-      inputTokens,
-      outputTokens,
-      costNanos,
-      costSource,
+      inputTokens: t.input_tokens ?? 0,
+      outputTokens: t.output_tokens ?? 0,
+      // A client cost is stored as sent; the others are priced under the price lock (priceRows).
+      costNanos: t.cost_usd === undefined ? 0n : usdToNanos(t.cost_usd),
+      costSource: t.cost_usd === undefined ? 'unpriced' : 'provided',
       safetyFlags: '[]',
       errorType: isError ? (t.error_type ?? 'unknown') : (t.error_type ?? null),
       errorMessage: t.error_message ?? null,
@@ -105,13 +97,31 @@ function validateTraces(items: readonly unknown[]): Validated {
       ttftMs: t.ttft_ms ?? null,
       input: t.input ?? null,
       output: t.output ?? null,
-    });
+    };
+    rows.push(row);
+    if (t.cost_usd === undefined) toPrice.push(row);
   });
-  return { rows, rejected, inBatchDuplicates, unknownModels };
+  return { rows, rejected, inBatchDuplicates, toPrice };
 }
 
 /**
- * Stores the rows in one statement and one transaction: either every new row is stored
+ * Prices the rows without a client cost with the workspace's prices in force at each call's
+ * timestamp (docs/API_SPEC.md §9); returns the models nothing priced.
+ */
+async function priceRows(tx: Tx, workspaceId: string, toPrice: readonly StoredTrace[]): Promise<Set<string>> {
+  const overrides = await loadOverrides(tx, workspaceId, [...new Set(toPrice.map((r) => r.model))]);
+  const unknownModels = new Set<string>();
+  for (const row of toPrice) {
+    const { prices, source } = priceInForce(row.model, row.timestamp.getTime(), overrides.get(row.model));
+    row.costSource = source;
+    row.costNanos = prices ? callCostNanos(prices, row) : 0n;
+    if (!prices) unknownModels.add(row.model);
+  }
+  return unknownModels;
+}
+
+/**
+ * Stores the rows in one statement of the caller's transaction: either every new row is stored
  * or none is. Rows whose (trace_id, timestamp) already exist are skipped by the unique
  * index, which also settles races between concurrent batches. Exactly the new rows are
  * queued in rollup_pending for the folder (rollups/fold.ts). Returns how many were new.
@@ -120,7 +130,7 @@ function validateTraces(items: readonly unknown[]): Validated {
  * index: two batches that share traces then wait for each other's keys in the same order,
  * never in a cycle, so they cannot deadlock (docs/API_SPEC.md §2).
  */
-async function insertTraces(database: Database, workspaceId: string, rows: readonly StoredTrace[]): Promise<number> {
+async function insertTraces(tx: Tx, workspaceId: string, rows: readonly StoredTrace[]): Promise<number> {
   if (rows.length === 0) return 0;
   // One array parameter per column, each cast to the column's type: one parameter list whatever the batch size.
   const arrays = STORED_COLUMNS.map(([key, column]) => {
@@ -131,8 +141,7 @@ async function insertTraces(database: Database, workspaceId: string, rows: reado
     return sql`${sql.param(pgArray(values))}::${sql.raw(column.getSQLType())}[]`;
   });
   const queued = columnsOf(rollupPending);
-  // One statement is one transaction: no BEGIN/COMMIT round trips needed for atomicity.
-  const result = await database.db.execute(sql`
+  const result = await tx.execute(sql`
       with ins as (
       insert into ${traces} (${bare(traces.workspaceId)}, ${bareList(STORED_COLUMNS.map(([, column]) => column))})
       select ${workspaceId}::uuid, u.* from unnest(${sql.join(arrays, sql`, `)}) as u (${bareList(STORED_COLUMNS.map(([, column]) => column))})
@@ -146,10 +155,20 @@ async function insertTraces(database: Database, workspaceId: string, rows: reado
 
 /** Ingest (docs/API_SPEC.md §2): validate, price, de-duplicate, store atomically, report per item. */
 export async function ingestTraces(database: Database, workspaceId: string, items: readonly unknown[]): Promise<IngestResponse> {
-  const { rows, rejected, inBatchDuplicates, unknownModels } = validateTraces(items);
-  // One statement is one transaction: a retry re-runs all of it, and `accepted` is the count
-  // of the run that committed, so duplicates are counted as if no conflict had happened.
-  const accepted = await retryOnConflict(() => insertTraces(database, workspaceId, rows));
+  const { rows, rejected, inBatchDuplicates, toPrice } = validateTraces(items);
+  if (rows.length === 0) return { accepted: 0, duplicates: inBatchDuplicates, rejected, unknown_models: [] };
+  // One transaction under the workspace's price lock (shared): the rows are priced and stored
+  // with the prices no change can replace before they commit. A retry re-runs all of it, and
+  // `accepted` is the count of the run that committed, so duplicates are counted as if no
+  // conflict had happened.
+  let unknownModels = new Set<string>();
+  const accepted = await retryOnConflict(() =>
+    database.db.transaction(async (tx) => {
+      await lockPricesShared(tx, workspaceId);
+      unknownModels = await priceRows(tx, workspaceId, toPrice);
+      return insertTraces(tx, workspaceId, rows);
+    }),
+  );
   return {
     accepted,
     duplicates: inBatchDuplicates + (rows.length - accepted),

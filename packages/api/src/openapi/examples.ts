@@ -23,6 +23,9 @@ import type {
   qualityTrendSchema,
   scoreInputSchema,
   scoresResponseSchema,
+  priceEntrySchema,
+  priceInputSchema,
+  pricesSchema,
   throughputSchema,
   topUsersSchema,
   traceInputSchema,
@@ -198,6 +201,7 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample<unknown, unknow
       budget_usd: 5000,
       budget_remaining_usd: 1645.8707389,
       budget_status: 'ok',
+      unpriced_calls: 12,
     },
   } satisfies Example<undefined, typeof costOverviewSchema>,
   'cost-trend': {
@@ -218,8 +222,8 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample<unknown, unknow
       to,
       total_cost_usd: 12.5,
       data: [
-        { model: 'gpt-4o', cost_usd: 9.1, calls: 300, input_tokens: 90000, output_tokens: 30000, avg_cost_per_call_usd: 0.03033333, percentage: 72.8 },
-        { model: 'claude-3-5-haiku', cost_usd: 3.4, calls: 900, input_tokens: 450000, output_tokens: 120000, avg_cost_per_call_usd: 0.00377778, percentage: 27.2 },
+        { model: 'gpt-4o', cost_usd: 9.1, calls: 300, input_tokens: 90000, output_tokens: 30000, avg_cost_per_call_usd: 0.03033333, percentage: 72.8, unpriced_calls: 0 },
+        { model: 'claude-3-5-haiku', cost_usd: 3.4, calls: 900, input_tokens: 450000, output_tokens: 120000, avg_cost_per_call_usd: 0.00377778, percentage: 27.2, unpriced_calls: 0 },
       ],
     },
   } satisfies Example<undefined, typeof costByModelSchema>,
@@ -344,4 +348,18 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample<unknown, unknow
   } satisfies Example<z.ZodType<EvaluatorBody>, typeof evaluatorSchema>,
   'evaluators-delete': {} satisfies Example<undefined, undefined>,
   ...ALERT_AND_KEY_EXAMPLES,
+  'prices-list': {
+    response: {
+      data: [
+        { model: 'claude-sonnet-4-5', input_per_mtok_usd: 3, output_per_mtok_usd: 15, cache_read_per_mtok_usd: 0.3, cache_write_per_mtok_usd: 3.75, source: 'catalog', effective_from: null },
+        { model: 'gpt-4o', input_per_mtok_usd: 2.25, output_per_mtok_usd: 9, cache_read_per_mtok_usd: 1.125, cache_write_per_mtok_usd: 2.25, source: 'override', effective_from: '2026-11-01T00:00:00.000Z' },
+      ],
+    },
+  } satisfies Example<undefined, typeof pricesSchema>,
+  'prices-set': {
+    request: { input_per_mtok_usd: 2.25, output_per_mtok_usd: 9, cache_read_per_mtok_usd: 1.125, effective_from: '2026-11-01T00:00:00Z' },
+    response: { model: 'gpt-4o', input_per_mtok_usd: 2.25, output_per_mtok_usd: 9, cache_read_per_mtok_usd: 1.125, cache_write_per_mtok_usd: 2.25, source: 'override', effective_from: '2026-11-01T00:00:00.000Z' },
+  } satisfies Example<z.ZodType<Omit<z.input<typeof priceInputSchema>, 'model'>>, typeof priceEntrySchema>,
+  // 204: no body either way.
+  'prices-remove': {},
 };

@@ -18,6 +18,11 @@ export function latencyBinSql(column: AnyColumn | SQL): SQL {
     else floor(ln(${column} / ${sql.raw(String(minMs))}) / ln(${sql.raw(String(ratio))}))::int + 1 end)`;
 }
 
+/** How many of a group's traces no price applied to (docs/API_SPEC.md §9). */
+export function unpricedCount(costSource: AnyColumn | SQL): SQL {
+  return sql`count(*) filter (where ${costSource} = 'unpriced')`;
+}
+
 /**
  * How a value column of a rollup combines: `merge` adds a new row into a stored one (ON
  * CONFLICT, stored row `r`), `combine` sums a group of rows (hourly rows into a day).
@@ -52,6 +57,7 @@ const statsCombiners: Combiners<StatsTable> = {
   outputTokens: summed,
   costNanos: summed,
   latencySumMs: summed,
+  unpricedCalls: summed,
 };
 const userCombiners: Combiners<UserStatsTable> = { calls: summed, costNanos: summed, tokens: summed, lastSeen: latest };
 const errorCombiners = (t: ErrorStatsTable): Combiners<ErrorStatsTable> => ({ count: summed, lastSeen: latest, lastMessage: latestMessage(t) });
@@ -130,7 +136,8 @@ export function rollupCtes(): SQL {
     select ${q.workspaceId} as ${bare(s.workspaceId)}, hour as ${bare(s.bucket)}, ${q.agentId} as ${bare(s.agentId)},
            ${q.model} as ${bare(s.model)}, count(*) as ${bare(s.calls)}, sum(${q.isError}) as ${bare(s.errors)},
            sum(${q.inputTokens}) as ${bare(s.inputTokens)}, sum(${q.outputTokens}) as ${bare(s.outputTokens)},
-           sum(${q.costNanos}) as ${bare(s.costNanos)}, sum(${q.latencyMs}) as ${bare(s.latencySumMs)}
+           sum(${q.costNanos}) as ${bare(s.costNanos)}, sum(${q.latencyMs}) as ${bare(s.latencySumMs)},
+           ${unpricedCount(q.costSource)} as ${bare(s.unpricedCalls)}
     from new_rows group by 1, 2, 3, 4),
   uh as (
     select ${q.workspaceId} as ${bare(u.workspaceId)}, d.dim as ${bare(u.dim)}, hour as ${bare(u.bucket)}, ${q.userId} as ${bare(u.userId)},

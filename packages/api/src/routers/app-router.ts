@@ -9,6 +9,7 @@ import { keysRouter } from './keys.js';
 import { performanceRouter } from './performance.js';
 import { qualityRouter } from './quality.js';
 import { scoresRouter } from './scores.js';
+import { pricesRouter } from './prices.js';
 import { usageRouter } from './usage.js';
 import { workspaceRouter } from './workspace.js';
 
@@ -26,6 +27,7 @@ export const appRouter = router({
   evaluators: evaluatorsRouter,
   alerts: alertsRouter,
   keys: keysRouter,
+  prices: pricesRouter,
 });
 
 export type AppRouter = typeof appRouter;

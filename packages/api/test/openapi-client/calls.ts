@@ -82,6 +82,12 @@ export async function callEveryOperation(target: Target): Promise<RecordedAnswer
   await api.GET('/performance/latency', { params: { header, query: { range: '24h', granularity: 'minute' } } });
   await api.GET('/performance/throughput', { params: { header, query: window } });
   await api.GET('/performance/errors', { params: { header, query: { ...window, limit: 3 } } });
+  // Prices: a name with a slash travels URL-encoded in the path; the second DELETE is a 404.
+  const priced = { header, path: { model: 'openai/gpt-4o' } };
+  await api.PUT('/prices/{model}', { params: priced, body: { input_per_mtok_usd: 2, output_per_mtok_usd: 8, effective_from: '2026-01-01T00:00:00Z' } });
+  await api.GET('/prices', { params: { header } });
+  await api.DELETE('/prices/{model}', { params: priced });
+  await api.DELETE('/prices/{model}', { params: priced });
 
   await api.GET('/quality/overview', { params: { header, query: window } });
   await api.GET('/quality/trend', { params: { header, query: { range: '24h', granularity: 'hour', name: 'helpfulness' } } });

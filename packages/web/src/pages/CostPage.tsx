@@ -1,4 +1,4 @@
-import { SimpleGrid, Stack } from '@mantine/core';
+import { Alert, Anchor, Badge, Group, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Line } from 'react-chartjs-2';
 import { color, timeAxis } from '../charts.js';
@@ -14,7 +14,7 @@ import { CostByTagPanel } from './CostByTagPanel.js';
 import { trendSeries } from './cost-trend.js';
 import type { PageProps } from './page-props.js';
 
-export default function CostPage({ input, workspaceId }: PageProps) {
+export default function CostPage({ input, workspaceId, onOpenPage }: PageProps) {
   const trpc = useTRPC();
   const refetchInterval = useRefetchInterval();
   const overview = useQuery(trpc.cost.overview.queryOptions(input, { refetchInterval }));
@@ -34,6 +34,29 @@ export default function CostPage({ input, workspaceId }: PageProps) {
         />
         <KpiCard label="Projected month" value={o ? formatUsd(o.projected_month_usd) : null} hint={o ? `${formatUsd(o.month_to_date_usd)} so far` : undefined} />
       </SimpleGrid>
+      {o && o.unpriced_calls > 0 && (
+        <Alert color="yellow" role="status" data-testid="unpriced">
+          <Group gap="sm">
+            <Badge color="yellow">{o.unpriced_calls} unpriced</Badge>
+            <Text size="sm">
+              {o.unpriced_calls === 1 ? 'One call' : `${o.unpriced_calls} calls`} of a model with no known price counted $0 (
+              {byModel.data?.data
+                .filter((m) => m.unpriced_calls > 0)
+                .map((m) => m.model)
+                .join(', ')}
+              ).
+            </Text>
+            <Anchor component="button" size="sm" onClick={() => onOpenPage('prices')}>
+              Set a price
+            </Anchor>
+          </Group>
+        </Alert>
+      )}
+      <Group justify="flex-end">
+        <Anchor component="button" size="sm" onClick={() => onOpenPage('prices')}>
+          Prices per model
+        </Anchor>
+      </Group>
       {o && o.total_cost_usd === 0 && byModel.data?.data.length === 0 && <EmptyState workspaceId={workspaceId} />}
       <Panel title="Cost over time by model" height={300} loading={trend.isPending} error={trend.error} onRetry={() => void trend.refetch()}>
         {trend.data && (

@@ -1,4 +1,4 @@
-import type { queryInput } from '../view-state.js';
+import type { Page, queryInput } from '../view-state.js';
 
 export interface PageProps {
   input: ReturnType<typeof queryInput>;
@@ -6,4 +6,6 @@ export interface PageProps {
   /** The score name picked on the quality page (kept in the URL); the other pages ignore it. */
   score?: string | undefined;
   onScore: (name: string) => void;
+  /** Opens another page of the dashboard (the Cost page links to Prices). */
+  onOpenPage: (page: Page) => void;
 }

@@ -1,0 +1,83 @@
+import { bare, resultRows, schema, timeBucket } from '@pulse/db';
+import { catalogPrices } from '@pulse/shared';
+import { type SQL, sql } from 'drizzle-orm';
+import { dimValues } from '../rollups/dims.js';
+import type { Override, Tx } from './overrides.js';
+import { type CallTable, pricedSql } from './price-sql.js';
+
+const { traces, rollupPending, rollupQuarantine, statsHourly, statsDaily, userStatsHourly, userStatsDaily } = schema;
+
+/**
+ * The calls of `t` whose cost changes under the model's new prices: their (ts, agent_id,
+ * user_id, d_cost, d_unpriced), the change signed by `sign`, and the statement that applies
+ * it. Calls with a client cost never change (docs/API_SPEC.md §9).
+ */
+function repriced(t: CallTable, workspaceId: string, model: string, override: Override | undefined, sign: 1 | -1) {
+  const { cost, source } = pricedSql(t, override, catalogPrices(model));
+  const where = sql`${t.workspaceId} = ${workspaceId}::uuid and ${t.model} = ${model} and ${t.costSource} <> 'provided'
+    and (${t.costNanos}, ${t.costSource}::text) is distinct from (${cost}, ${source}::text)`;
+  const s = sql.raw(String(sign));
+  return {
+    deltas: sql`select ${t.timestamp} as ts, ${t.agentId} as agent_id, ${t.userId} as user_id,
+        ${s} * (${cost} - ${t.costNanos}) as d_cost,
+        ${s} * ((${source} = 'unpriced')::int - (${t.costSource} = 'unpriced')::int) as d_unpriced
+      from ${t} where ${where}`,
+    update: sql`update ${t} set ${bare(t.costNanos)} = ${cost}, ${bare(t.costSource)} = ${source} where ${where}`,
+  };
+}
+
+/** Adds the grouped changes of `rows` (bucket, agent_id, d_cost, d_unpriced) to a stats rollup's rows of the model. */
+function updateStats(table: typeof statsHourly, workspaceId: string, model: string, rows: string): SQL {
+  return sql`update ${table} set ${bare(table.costNanos)} = ${table.costNanos} + c.d_cost,
+      ${bare(table.unpricedCalls)} = ${table.unpricedCalls} + c.d_unpriced
+    from ${sql.raw(rows)} c
+    where ${table.workspaceId} = ${workspaceId}::uuid and ${table.bucket} = c.bucket and ${table.agentId} = c.agent_id and ${table.model} = ${model}`;
+}
+
+/** Adds the grouped changes of `rows` (dim, bucket, user_id, d_cost) to a user rollup's rows. */
+function updateUsers(table: typeof userStatsHourly, workspaceId: string, rows: string): SQL {
+  return sql`update ${table} set ${bare(table.costNanos)} = ${table.costNanos} + c.d_cost
+    from ${sql.raw(rows)} c
+    where ${table.workspaceId} = ${workspaceId}::uuid and ${table.dim} = c.dim and ${table.bucket} = c.bucket and ${table.userId} = c.user_id`;
+}
+
+/**
+ * Re-prices every stored call of `model` in the workspace that has no client cost, with the
+ * override (or none) and the catalog, in one statement (one snapshot): the calls in `traces`,
+ * their copies still queued for the fold (rollup_pending) or set aside (rollup_quarantine),
+ * and the rollups. A rollup holds exactly the folded calls, so its change is the change of
+ * the traces minus that of the queued and quarantined copies, per bucket, agent and user.
+ * Only rows whose cost or source changes are written. The caller holds the workspace's price
+ * lock exclusively and the fold lock, so no call is stored or folded meanwhile.
+ * Returns how many calls changed.
+ */
+export async function repriceModel(tx: Tx, workspaceId: string, model: string, override: Override | undefined): Promise<number> {
+  const stored = repriced(traces, workspaceId, model, override, 1);
+  const queued = repriced(rollupPending, workspaceId, model, override, -1);
+  const aside = repriced(rollupQuarantine, workspaceId, model, override, -1);
+  const byGrain = (grain: 'hour' | 'day') =>
+    sql`select ${timeBucket(false, grain, sql`ts`)} as bucket, agent_id, sum(d_cost) as d_cost, sum(d_unpriced) as d_unpriced
+      from deltas group by 1, 2 having sum(d_cost) <> 0 or sum(d_unpriced) <> 0`;
+  const usersByGrain = (grain: 'hour' | 'day') =>
+    sql`select d.dim, ${timeBucket(false, grain, sql`ts`)} as bucket, user_id, sum(d_cost) as d_cost
+      from deltas cross join lateral (values ${dimValues(sql`agent_id`, sql`${model}::text`)}) as d(dim)
+      where user_id is not null group by 1, 2, 3 having sum(d_cost) <> 0`;
+  const [result] = resultRows<{ changed: number }>(
+    await tx.execute(sql`
+      with stored as (${stored.deltas}),
+      deltas as (select * from stored union all ${queued.deltas} union all ${aside.deltas}),
+      s_hour as (${byGrain('hour')}),
+      s_day as (${byGrain('day')}),
+      u_hour as (${usersByGrain('hour')}),
+      u_day as (${usersByGrain('day')}),
+      w_traces as (${stored.update}),
+      w_queued as (${queued.update}),
+      w_aside as (${aside.update}),
+      w_s_hour as (${updateStats(statsHourly, workspaceId, model, 's_hour')}),
+      w_s_day as (${updateStats(statsDaily, workspaceId, model, 's_day')}),
+      w_u_hour as (${updateUsers(userStatsHourly, workspaceId, 'u_hour')}),
+      w_u_day as (${updateUsers(userStatsDaily, workspaceId, 'u_day')})
+      select count(*)::int as changed from stored`),
+  );
+  return Number(result?.changed ?? 0);
+}
