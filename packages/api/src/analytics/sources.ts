@@ -196,6 +196,12 @@ export function rawLatencyRows(scope: Scope, window: TimeWindow, g: Granularity 
     where ${filters(scope, traces)} and (${within(traces.timestamp, [window])})`;
 }
 
+/** (bucket, safety_flags) — one row per trace: no rollup holds safety flags (docs/API_SPEC.md §12). */
+export function safetyRows(scope: Scope, window: TimeWindow, g: Granularity | null): SQL {
+  return sql`select ${bucketOf(scope, g, traces.timestamp)} as bucket, ${traces.safetyFlags} as safety_flags from ${traces}
+    where ${filters(scope, traces)} and (${within(traces.timestamp, [window])})`;
+}
+
 function unionAll(parts: SQL[], empty: SQL): SQL {
   if (parts.length === 0) return empty;
   return sql.join(

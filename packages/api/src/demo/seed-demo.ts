@@ -3,6 +3,7 @@ import { createTrickle, generateDemoBatches } from '@pulse/demo';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { createWorkspace, issueKey } from '../admin/workspaces.js';
 import { ingestTraces } from '../ingest/ingest-traces.js';
+import { readSettings } from '../safety/settings-store.js';
 import type { Logger } from '../logger.js';
 
 export const DEMO_WORKSPACE_NAME = 'demo';
@@ -58,7 +59,8 @@ export async function ensureDemoWorkspace(database: Database, logger: Logger, op
     targetTraces: opts.targetTraces ?? 220_000,
   });
   for (const batch of batches) {
-    const result = await ingestTraces(database, workspace_id, batch);
+    // A new workspace has the default settings: no redaction.
+    const result = await ingestTraces(database, workspace_id, batch, { redactPii: false });
     if (result.rejected.length) logger.warn({ rejected: result.rejected.slice(0, 3) }, 'demo traces rejected');
     stored += result.accepted;
     opts.onProgress?.(stored);
@@ -77,7 +79,8 @@ export function startTrickle(
   const timer = setInterval(() => {
     const count = Math.max(0, Math.round(opts.perSecond * (0.5 + Math.random())));
     if (count === 0) return;
-    inFlight = ingestTraces(database, workspaceId, next(new Date(), count))
+    inFlight = readSettings(database, workspaceId)
+      .then((settings) => ingestTraces(database, workspaceId, next(new Date(), count), { redactPii: settings.redact_pii }))
       .then(() => opts.onWrite())
       .catch((err: unknown) => opts.logger.warn({ err }, 'demo trickle batch failed'));
   }, 1000);

@@ -3,6 +3,7 @@ import { computeCostNanos, type CostSource, type IngestResponse, traceInputSchem
 import { getTableColumns, sql } from 'drizzle-orm';
 import { retryOnConflict } from '../db/retry-transaction.js';
 import { issuePath } from '../http/errors.js';
+import { scanTrace } from '../safety/scan.js';
 
 const { traces, rollupPending } = schema;
 
@@ -32,8 +33,17 @@ interface Validated {
   unknownModels: Set<string>;
 }
 
-/** Validates every item on its own, so one bad trace does not sink its batch (207). */
-function validateTraces(items: readonly unknown[]): Validated {
+/** What ingest does with the workspace's settings (docs/API_SPEC.md §12), read once per batch. */
+export interface IngestOptions {
+  /** Replace what the detectors find in input and output before it is stored. */
+  redactPii: boolean;
+}
+
+/**
+ * Validates every item on its own, so one bad trace does not sink its batch (207), and runs
+ * the safety detectors over its texts: only the redacted texts, when redaction is on, leave here.
+ */
+function validateTraces(items: readonly unknown[], options: IngestOptions): Validated {
   const rows: StoredTrace[] = [];
   const rejected: Rejected[] = [];
   const seen = new Set<string>();
@@ -81,6 +91,7 @@ function validateTraces(items: readonly unknown[]): Validated {
       if (!priced.known) unknownModels.add(t.model);
     }
     const isError = t.status === 'error' ? 1 : 0;
+    const scanned = scanTrace(t.input ?? null, t.output ?? null, options.redactPii);
     rows.push({
       id: uuidv7(timestampMs),
       traceId: t.trace_id,
@@ -94,7 +105,7 @@ function validateTraces(items: readonly unknown[]): Validated {
       outputTokens,
       costNanos,
       costSource,
-      safetyFlags: '[]',
+      safetyFlags: JSON.stringify(scanned.flags),
       errorType: isError ? (t.error_type ?? 'unknown') : (t.error_type ?? null),
       errorMessage: t.error_message ?? null,
       metadata: t.metadata == null ? null : JSON.stringify(t.metadata),
@@ -103,8 +114,8 @@ function validateTraces(items: readonly unknown[]): Validated {
       cacheReadTokens: t.cache_read_tokens ?? 0,
       cacheWriteTokens: t.cache_write_tokens ?? 0,
       ttftMs: t.ttft_ms ?? null,
-      input: t.input ?? null,
-      output: t.output ?? null,
+      input: scanned.input,
+      output: scanned.output,
     });
   });
   return { rows, rejected, inBatchDuplicates, unknownModels };
@@ -144,9 +155,17 @@ async function insertTraces(database: Database, workspaceId: string, rows: reado
   return Number(resultRows<{ accepted: number }>(result)[0]?.accepted ?? 0);
 }
 
-/** Ingest (docs/API_SPEC.md §2): validate, price, de-duplicate, store atomically, report per item. */
-export async function ingestTraces(database: Database, workspaceId: string, items: readonly unknown[]): Promise<IngestResponse> {
-  const { rows, rejected, inBatchDuplicates, unknownModels } = validateTraces(items);
+/**
+ * Ingest (docs/API_SPEC.md §2): validate, price, flag and redact (§12), de-duplicate, store
+ * atomically, report per item.
+ */
+export async function ingestTraces(
+  database: Database,
+  workspaceId: string,
+  items: readonly unknown[],
+  options: IngestOptions,
+): Promise<IngestResponse> {
+  const { rows, rejected, inBatchDuplicates, unknownModels } = validateTraces(items, options);
   // One statement is one transaction: a retry re-runs all of it, and `accepted` is the count
   // of the run that committed, so duplicates are counted as if no conflict had happened.
   const accepted = await retryOnConflict(() => insertTraces(database, workspaceId, rows));

@@ -13,6 +13,10 @@ import type {
   ingestResponseSchema,
   latencySeriesSchema,
   performanceOverviewSchema,
+  safetyOverviewSchema,
+  safetyTrendSchema,
+  settingsInputSchema,
+  settingsSchema,
   throughputSchema,
   topUsersSchema,
   traceInputSchema,
@@ -220,4 +224,48 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample<unknown, unknow
       ],
     },
   } satisfies Example<undefined, typeof errorsSchema>,
+  'settings-get': {
+    response: { redact_pii: false, retention_days: null },
+  } satisfies Example<undefined, typeof settingsSchema>,
+  'settings-update': {
+    request: { redact_pii: true, retention_days: 90 },
+    response: { redact_pii: true, retention_days: 90 },
+  } satisfies Example<typeof settingsInputSchema, typeof settingsSchema>,
+  'safety-overview': {
+    response: {
+      from,
+      to,
+      total_calls: 10339,
+      flagged_calls: 214,
+      flagged_pct: 2.07,
+      data: [
+        { type: 'pii.email', count: 131 },
+        { type: 'pii.phone', count: 58 },
+        { type: 'prompt_injection', count: 21 },
+        { type: 'secret.api_key', count: 6 },
+        { type: 'pii.credit_card', count: 2 },
+      ],
+    },
+  } satisfies Example<undefined, typeof safetyOverviewSchema>,
+  'safety-trend': {
+    response: {
+      from,
+      to,
+      granularity: 'hour',
+      data: [
+        {
+          timestamp: hours[0]!,
+          total_calls: 159,
+          flagged_calls: 4,
+          by_type: { 'pii.credit_card': 0, 'pii.email': 3, 'pii.iban': 0, 'pii.phone': 1, prompt_injection: 0, 'secret.api_key': 0 },
+        },
+        {
+          timestamp: hours[1]!,
+          total_calls: 199,
+          flagged_calls: 0,
+          by_type: { 'pii.credit_card': 0, 'pii.email': 0, 'pii.iban': 0, 'pii.phone': 0, prompt_injection: 0, 'secret.api_key': 0 },
+        },
+      ],
+    },
+  } satisfies Example<undefined, typeof safetyTrendSchema>,
 };

@@ -5,6 +5,8 @@ import { ingestRouter } from './ingest.js';
 import { performanceRouter } from './performance.js';
 import { usageRouter } from './usage.js';
 import { workspaceRouter } from './workspace.js';
+import { safetyRouter } from './safety.js';
+import { settingsRouter } from './settings.js';
 
 /** The whole API: tRPC at /trpc, the same procedures as REST under /api/v1. */
 export const appRouter = router({
@@ -14,6 +16,8 @@ export const appRouter = router({
   cost: costRouter,
   performance: performanceRouter,
   workspace: workspaceRouter,
+  safety: safetyRouter,
+  settings: settingsRouter,
 });
 
 export type AppRouter = typeof appRouter;
