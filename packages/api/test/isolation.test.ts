@@ -54,6 +54,11 @@ const CASES: Record<string, Case> = {
   'performance.throughput': { access: 'workspace', input: (env) => ({ ...window30d(env), granularity: 'day' }) },
   'performance.errors': { access: 'workspace', input: (env) => ({ ...window30d(env), limit: 100 }) },
   'workspace.info': { access: 'workspace', input: () => undefined },
+  'safety.overview': { access: 'workspace', input: window30d },
+  'safety.trend': { access: 'workspace', input: (env) => ({ ...window30d(env), granularity: 'day' }) },
+  // Settings inputs are strict too: B's id in one would be a 400, not a test of the header.
+  'settings.get': { access: 'workspace', input: () => ({}) },
+  'settings.update': { access: 'workspace', input: () => ({ redact_pii: true, retention_days: 7 }) },
   'admin.createWorkspace': { access: 'admin', input: () => ({ name: 'made-with-a-workspace-key' }) },
   'admin.createKey': { access: 'admin', input: ({ b }) => ({ workspace_id: b.workspace_id }) },
   'admin.revokeKey': { access: 'admin', input: ({ b }) => ({ workspace_id: b.workspace_id, key_id: b.key_id }) },
@@ -136,7 +141,8 @@ async function stateOfB() {
   );
   const budget = await (await fetch(`${srv.url}/api/v1/cost/budget`, { headers: { ...bearer(env.b.api_key), 'x-workspace-id': ws } })).json();
   const [workspaces] = await srv.database.rows<{ n: number }>(sql`select count(*)::int as n from workspaces`);
-  return { traces, keys, budget, workspaces: workspaces!.n };
+  const settings = await (await fetch(`${srv.url}/api/v1/settings`, { headers: { ...bearer(env.b.api_key), 'x-workspace-id': ws } })).json();
+  return { traces, keys, budget, workspaces: workspaces!.n, settings };
 }
 
 beforeAll(async () => {
@@ -218,6 +224,9 @@ describe.each(procedureNames)('%s', (name) => {
       if (name === 'cost.setBudget') {
         // Put B's budget back as it was: only A's writes are under test.
         await call('rest', name, { monthly_limit_usd: 777.77, alert_threshold_pct: 77 }, { ...bearer(b.api_key), 'x-workspace-id': b.workspace_id });
+      }
+      if (name === 'settings.update') {
+        await call('rest', name, { redact_pii: false, retention_days: null }, { ...bearer(b.api_key), 'x-workspace-id': b.workspace_id });
       }
     } else if (c.access === 'ingest') {
       for (const claimed of [b.workspace_id, b.workspace_id.toUpperCase()]) {

@@ -32,7 +32,8 @@ export const settingsQueryInputSchema = z.strictObject({});
 /** `PUT /settings`: either field or both; what is left out keeps its value. */
 export const settingsInputSchema = z
   .strictObject({
-    redact_pii: z.boolean({ error: 'must be true or false' }).optional(),
+    // A pipe, as below: trpc-to-openapi would coerce a plain boolean ("true", null, 1 all pass).
+    redact_pii: z.boolean({ error: 'must be true or false' }).pipe(z.boolean()).optional(),
     retention_days: z
       .number({ error: `must be an integer from 1 to ${MAX_RETENTION_DAYS} or null` })
       .int({ error: 'must be an integer' })

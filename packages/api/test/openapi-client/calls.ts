@@ -75,6 +75,11 @@ export async function callEveryOperation(target: Target): Promise<RecordedAnswer
   await api.GET('/performance/latency', { params: { header, query: { range: '24h', granularity: 'minute' } } });
   await api.GET('/performance/throughput', { params: { header, query: window } });
   await api.GET('/performance/errors', { params: { header, query: { ...window, limit: 3 } } });
+  await api.GET('/safety/overview', { params: { header, query: window } });
+  await api.GET('/safety/trend', { params: { header, query: { ...window, granularity: 'hour' } } });
+  await api.GET('/settings', { params: { header } });
+  await api.PUT('/settings', { params: { header }, body: { redact_pii: true } });
+  await api.PUT('/settings', { params: { header }, body: { retention_days: 0 } });
 
   // Their errors: 400 (bad value, missing header, bucket count), 401, 403, 431.
   // @ts-expect-error the range is an enum.
