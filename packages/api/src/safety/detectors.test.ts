@@ -1,6 +1,6 @@
 import { SAFETY_TYPES, type SafetyType } from '@pulse/shared';
 import { describe, expect, it } from 'vitest';
-import { ibanValid, luhnValid } from './checksums.js';
+import { cardNumberValid, ibanValid } from './checksums.js';
 import { DETECTORS } from './detectors.js';
 import { findSpans, redact, scanTrace } from './scan.js';
 
@@ -100,15 +100,21 @@ describe.each(SAFETY_TYPES)('detector %s', (type) => {
 });
 
 describe('check digits', () => {
-  it('Luhn', () => {
-    expect(luhnValid('4111111111111111')).toBe(true);
-    expect(luhnValid('4111111111111112')).toBe(false);
-    expect(luhnValid('378282246310005')).toBe(true);
+  it('Luhn, 13–19 digits, not all zeros', () => {
+    expect(cardNumberValid('4111111111111111')).toBe(true);
+    expect(cardNumberValid('4111 1111-1111 1111')).toBe(true);
+    expect(cardNumberValid('4111111111111112')).toBe(false);
+    expect(cardNumberValid('378282246310005')).toBe(true);
+    expect(cardNumberValid('0000000000000000')).toBe(false);
+    expect(cardNumberValid('000000000000')).toBe(false);
+    expect(cardNumberValid('79927398713')).toBe(false);
   });
   it('IBAN mod 97', () => {
     expect(ibanValid('DE89370400440532013000')).toBe(true);
     expect(ibanValid('DE88370400440532013000')).toBe(false);
     expect(ibanValid('GB82WEST12345698765432')).toBe(true);
+    expect(ibanValid('DE89 3704 0044 0532 0130 00')).toBe(true);
+    expect(ibanValid('DE89 3704')).toBe(false);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { SafetyType } from '@pulse/shared';
-import { ibanValid, luhnValid } from './checksums.js';
+import { cardNumberValid, ibanValid } from './checksums.js';
 
 /** Where a detector found something: [start, end) in UTF-16 code units of the text. */
 export interface Span {
@@ -40,7 +40,6 @@ function matcher(type: SafetyType, pattern: RegExp, accept: (match: string) => n
   };
 }
 
-const digitsOf = (s: string) => s.replace(/\D/g, '');
 
 /**
  * The length of `m` that `valid` accepts: all of it, or all but a short last group, which may
@@ -87,7 +86,8 @@ const email: Detector = {
 const INTERNATIONAL_PHONE = /(?<![\w+])\+\d(?:[ .-]?\d|[ .-]?\(\d{1,4}\)){6,18}(?![\w])/g;
 const NATIONAL_PHONE = /(?<![\w+.-]|\d[ .-])(?:1[ .-])?(?:\(\d{3}\)[ .-]?|\d{3}[ .-])\d{3}[ .-]\d{4}(?![\w]|[.-]\d)/g;
 const internationalPhone = matcher('pii.phone', INTERNATIONAL_PHONE, (m) => {
-  const digits = digitsOf(m).length;
+  let digits = 0;
+  for (let i = 0; i < m.length; i++) if (m.charCodeAt(i) >= 48 && m.charCodeAt(i) <= 57) digits++;
   return digits >= 8 && digits <= 15 ? m.length : 0;
 });
 const nationalPhone = matcher('pii.phone', NATIONAL_PHONE);
@@ -100,11 +100,7 @@ const phone: Detector = { type: 'pii.phone', find: (text) => [...internationalPh
 const creditCard = matcher(
   'pii.credit_card',
   /(?<![\w-])(?:\d{13,19}|\d{4}(?:[ -]\d{4}){2,3}(?:[ -]\d{1,4})?|\d{4}[ -]\d{6}[ -]\d{4,5})(?![\w])/g,
-  (m) =>
-    validLength(m, (s) => {
-      const digits = digitsOf(s);
-      return digits.length >= 13 && digits.length <= 19 && luhnValid(digits) && /[1-9]/.test(digits);
-    }),
+  (m) => validLength(m, cardNumberValid),
 );
 
 /**
@@ -113,10 +109,7 @@ const creditCard = matcher(
  * short last group may be a following word ("… 0130 00 EUR"): without it is tried too.
  */
 const iban = matcher('pii.iban', /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,3})?)(?![A-Za-z0-9])/g, (m) =>
-  validLength(m, (s) => {
-    const compact = s.replaceAll(' ', '');
-    return compact.length >= 15 && compact.length <= 34 && ibanValid(compact);
-  }),
+  validLength(m, ibanValid),
 );
 
 /**
