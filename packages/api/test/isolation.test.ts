@@ -56,6 +56,8 @@ const CASES: Record<string, Case> = {
   'workspace.info': { access: 'workspace', input: () => undefined },
   'safety.overview': { access: 'workspace', input: window30d },
   'safety.trend': { access: 'workspace', input: (env) => ({ ...window30d(env), granularity: 'day' }) },
+  'safety.byAgent': { access: 'workspace', input: window30d },
+  'safety.latest': { access: 'workspace', input: (env) => ({ ...window30d(env), limit: 100 }) },
   // Settings inputs are strict too: B's id in one would be a 400, not a test of the header.
   'settings.get': { access: 'workspace', input: () => ({}) },
   'settings.update': { access: 'workspace', input: () => ({ redact_pii: true, retention_days: 7 }) },

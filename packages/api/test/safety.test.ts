@@ -239,7 +239,40 @@ describe('safety analytics', () => {
 
   it.each(windows.flatMap((w) => filters.map((f) => ({ ...w, ...f }))))('overview is exact for %j', async (w) => {
     const answer = await getAnalytics(srv.url, ws, '/safety/overview', { range: 'custom', ...w });
-    expect(answer).toEqual({ from: w.from, to: w.to, ...(await expected(w)) });
+    const span = Date.parse(w.to) - Date.parse(w.from);
+    const before = await expected({ ...w, from: iso(Date.parse(w.from) - span), to: w.from });
+    expect(answer).toEqual({
+      from: w.from,
+      to: w.to,
+      ...(await expected(w)),
+      previous: { total_calls: before.total_calls, flagged_calls: before.flagged_calls, flagged_pct: before.flagged_pct },
+    });
+  });
+
+  it.each(windows.flatMap((w) => filters.map((f) => ({ ...w, ...f }))))('by-agent and latest are exact for %j', async (w) => {
+    const byAgent = await getAnalytics(srv.url, ws, '/safety/by-agent', { range: 'custom', ...w });
+    const agents = ['coder', 'researcher', 'support-bot'].filter((a) => !w.agent_id || a === w.agent_id);
+    const rowsByAgent = [];
+    for (const agent_id of agents) {
+      const e = await expected({ ...w, agent_id });
+      if (e.flagged_calls > 0) rowsByAgent.push({ agent_id, total_calls: e.total_calls, flagged_calls: e.flagged_calls, flagged_pct: e.flagged_pct });
+    }
+    rowsByAgent.sort((a, b) => b.flagged_calls - a.flagged_calls || (a.agent_id < b.agent_id ? -1 : 1));
+    expect(byAgent).toEqual({ from: w.from, to: w.to, data: rowsByAgent });
+
+    const latest = await getAnalytics(srv.url, ws, '/safety/latest', { range: 'custom', ...w, limit: 7 });
+    const newest = await srv.database.rows<{ trace_id: string; ts: string; agent_id: string; model: string; user_id: string | null; flags: unknown }>(
+      sql`select trace_id, to_char("timestamp" at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as ts, agent_id, model, user_id, safety_flags as flags
+          from traces where workspace_id = ${ws.workspace_id}::uuid and "timestamp" >= ${w.from}::timestamptz and "timestamp" < ${w.to}::timestamptz
+          and jsonb_array_length(safety_flags) > 0 ${w.agent_id ? sql`and agent_id = ${w.agent_id}` : sql``} ${w.model ? sql`and model = ${w.model}` : sql``}
+          ${w.tag ? sql`and tags ? ${w.tag}` : sql``}
+          order by "timestamp" desc, trace_id collate "C" limit 7`,
+    );
+    expect(latest).toEqual({
+      from: w.from,
+      to: w.to,
+      data: newest.map((r) => ({ trace_id: r.trace_id, timestamp: r.ts, agent_id: r.agent_id, model: r.model, user_id: r.user_id, safety_flags: flagsOf(r.flags) })),
+    });
   });
 
   it('overview has flagged calls in the dataset (the comparison is not vacuous)', async () => {
@@ -276,6 +309,9 @@ describe('safety analytics', () => {
       ['/safety/overview', { range: '24h', granularity: 'hour' }, 'granularity'],
       ['/safety/trend', { range: '30d', granularity: 'minute' }, 'granularity'],
       ['/safety/trend', { range: '7d', agnet_id: 'x' }, 'agnet_id'],
+      ['/safety/latest', { range: '7d', limit: '0' }, 'limit'],
+      ['/safety/latest', { range: '7d', limit: '101' }, 'limit'],
+      ['/safety/by-agent', { range: '7d', limit: '5' }, 'limit'],
     ] as const) {
       const res = await fetch(`${srv.url}/api/v1${path}?${new URLSearchParams(params as Record<string, string>)}`, {
         headers: { authorization: `Bearer ${ws.api_key}`, 'x-workspace-id': ws.workspace_id },

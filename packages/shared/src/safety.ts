@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GRANULARITIES } from './analytics.js';
+import { GRANULARITIES, windowInputSchema } from './analytics.js';
 
 /**
  * What the built-in detectors find in a trace's input and output (docs/API_SPEC.md §12),
@@ -12,7 +12,7 @@ export type SafetyType = (typeof SAFETY_TYPES)[number];
 export const REDACTED_TYPES: readonly SafetyType[] = SAFETY_TYPES.filter((t) => t !== 'prompt_injection');
 
 /** The safety analytics REST paths of docs/API_SPEC.md §12, under /api/v1. */
-export const SAFETY_PATHS = ['/safety/overview', '/safety/trend'] as const;
+export const SAFETY_PATHS = ['/safety/overview', '/safety/trend', '/safety/by-agent', '/safety/latest'] as const;
 export type SafetyPath = (typeof SAFETY_PATHS)[number];
 
 export const MAX_RETENTION_DAYS = 3650;
@@ -56,14 +56,48 @@ const instant = z.iso.datetime();
 const count = z.number().int().nonnegative();
 const safetyType = z.enum(SAFETY_TYPES);
 
-export const safetyOverviewSchema = z.object({
-  from: instant,
-  to: instant,
+const flaggedFigures = {
   total_calls: count,
   flagged_calls: count,
   /** flagged_calls of total_calls, in percent with 2 decimals; 0 without calls. */
   flagged_pct: z.number(),
+};
+
+export const safetyOverviewSchema = z.object({
+  from: instant,
+  to: instant,
+  ...flaggedFigures,
   data: z.array(z.object({ type: safetyType, count })),
+  /** The same figures for the window of equal length just before `from`. */
+  previous: z.object(flaggedFigures),
+});
+
+export const safetyByAgentSchema = z.object({
+  from: instant,
+  to: instant,
+  /** Agents with flagged calls, most flagged first (then by name), at most 50. */
+  data: z.array(z.object({ agent_id: z.string(), ...flaggedFigures })),
+});
+
+/** `GET /safety/latest`: the window's filters and how many calls (1–100, default 20). */
+export const safetyLatestInputSchema = windowInputSchema.safeExtend({
+  limit: z.number({ error: 'must be an integer' }).int({ error: 'must be an integer' }).min(1, { error: 'must be >= 1' }).max(100, { error: 'must be <= 100' }).default(20),
+});
+
+export const safetyLatestSchema = z.object({
+  from: instant,
+  to: instant,
+  /** The latest flagged calls, newest first. */
+  data: z.array(
+    z.object({
+      trace_id: z.string(),
+      timestamp: instant,
+      agent_id: z.string(),
+      model: z.string(),
+      user_id: z.string().nullable(),
+      safety_flags: z.array(safetyType),
+    }),
+  ),
 });
 
 export const safetyTrendSchema = z.object({

@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { type QueryContext, rows } from './context.js';
 import { instant, num } from './decode.js';
 import { safetyRows } from './sources.js';
-import { bucketStarts, iso, type TimeWindow } from './window.js';
+import { bucketStarts, iso, previousWindow, type TimeWindow } from './window.js';
+
+/** How many agents /safety/by-agent lists: the answer stays bounded however many agents there are. */
+const BY_AGENT_LIMIT = 50;
 
 /**
  * Per bucket (null without one): calls and flagged calls in rows without a type, and the
@@ -25,12 +28,17 @@ function flagCounts(q: QueryContext, w: TimeWindow, g: Granularity | null) {
   );
 }
 
-/** GET /safety/overview (docs/API_SPEC.md §12). */
+const flaggedFigures = (total: number, flagged: number) => ({
+  total_calls: total,
+  flagged_calls: flagged,
+  flagged_pct: total > 0 ? round2((flagged / total) * 100) : 0,
+});
+
+/** GET /safety/overview (docs/API_SPEC.md §12), with the previous window's figures. */
 export async function safetyOverview(q: QueryContext, w: TimeWindow) {
-  const found = await flagCounts(q, w, null);
+  const [found, before] = await Promise.all([flagCounts(q, w, null), flagCounts(q, previousWindow(w), null)]);
   const totals = found.find((r) => r.type === null);
-  const total = totals?.calls ?? 0;
-  const flagged = totals?.flagged ?? 0;
+  const previous = before.find((r) => r.type === null);
   const data = found
     .filter((r): r is typeof r & { type: SafetyType } => r.type !== null)
     .map((r) => ({ type: r.type, count: r.calls }))
@@ -38,11 +46,41 @@ export async function safetyOverview(q: QueryContext, w: TimeWindow) {
   return {
     from: iso(w.from),
     to: iso(w.to),
-    total_calls: total,
-    flagged_calls: flagged,
-    flagged_pct: total > 0 ? round2((flagged / total) * 100) : 0,
+    ...flaggedFigures(totals?.calls ?? 0, totals?.flagged ?? 0),
     data,
+    previous: flaggedFigures(previous?.calls ?? 0, previous?.flagged ?? 0),
   };
+}
+
+/** GET /safety/by-agent (docs/API_SPEC.md §12): the agents with flagged calls, most flagged first. */
+export async function safetyByAgent(q: QueryContext, w: TimeWindow) {
+  const found = await rows(
+    q,
+    sql`select agent_id, count(*)::bigint as calls, count(*) filter (where safety_flags <> '[]'::jsonb)::bigint as flagged
+        from (${safetyRows(q.scope, w, null)}) t group by 1
+        having count(*) filter (where safety_flags <> '[]'::jsonb) > 0
+        order by 3 desc, agent_id collate "C" asc limit ${BY_AGENT_LIMIT}`,
+    z.object({ agent_id: z.string(), calls: num, flagged: num }),
+  );
+  return { from: iso(w.from), to: iso(w.to), data: found.map((r) => ({ agent_id: r.agent_id, ...flaggedFigures(r.calls, r.flagged) })) };
+}
+
+/** GET /safety/latest (docs/API_SPEC.md §12): the newest flagged calls. */
+export async function safetyLatest(q: QueryContext, w: TimeWindow, limit: number) {
+  const found = await rows(
+    q,
+    sql`select trace_id, timestamp, agent_id, model, user_id, safety_flags from (${safetyRows(q.scope, w, null)}) t
+        where safety_flags <> '[]'::jsonb order by timestamp desc, trace_id collate "C" asc limit ${limit}`,
+    z.object({
+      trace_id: z.string(),
+      timestamp: instant,
+      agent_id: z.string(),
+      model: z.string(),
+      user_id: z.string().nullable(),
+      safety_flags: z.union([z.string().transform((s): unknown => JSON.parse(s)), z.array(z.string())]).pipe(z.array(z.enum(SAFETY_TYPES))),
+    }),
+  );
+  return { from: iso(w.from), to: iso(w.to), data: found.map((r) => ({ ...r, timestamp: iso(r.timestamp) })) };
 }
 
 /** GET /safety/trend (docs/API_SPEC.md §12): every bucket of the window, each type's calls in it. */

@@ -13,6 +13,8 @@ import type {
   ingestResponseSchema,
   latencySeriesSchema,
   performanceOverviewSchema,
+  safetyByAgentSchema,
+  safetyLatestSchema,
   safetyOverviewSchema,
   safetyTrendSchema,
   settingsInputSchema,
@@ -245,8 +247,35 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample<unknown, unknow
         { type: 'secret.api_key', count: 6 },
         { type: 'pii.credit_card', count: 2 },
       ],
+      previous: { total_calls: 9836, flagged_calls: 190, flagged_pct: 1.93 },
     },
   } satisfies Example<undefined, typeof safetyOverviewSchema>,
+  'safety-byAgent': {
+    response: {
+      from,
+      to,
+      data: [
+        { agent_id: 'support-bot', total_calls: 4120, flagged_calls: 151, flagged_pct: 3.67 },
+        { agent_id: 'researcher', total_calls: 2210, flagged_calls: 40, flagged_pct: 1.81 },
+      ],
+    },
+  } satisfies Example<undefined, typeof safetyByAgentSchema>,
+  'safety-latest': {
+    response: {
+      from,
+      to,
+      data: [
+        {
+          trace_id: 't-9f2c',
+          timestamp: '2026-11-25T09:58:12.004Z',
+          agent_id: 'support-bot',
+          model: 'gpt-4o',
+          user_id: 'u-42',
+          safety_flags: ['pii.email', 'pii.phone'],
+        },
+      ],
+    },
+  } satisfies Example<undefined, typeof safetyLatestSchema>,
   'safety-trend': {
     response: {
       from,

@@ -77,6 +77,8 @@ export async function callEveryOperation(target: Target): Promise<RecordedAnswer
   await api.GET('/performance/errors', { params: { header, query: { ...window, limit: 3 } } });
   await api.GET('/safety/overview', { params: { header, query: window } });
   await api.GET('/safety/trend', { params: { header, query: { ...window, granularity: 'hour' } } });
+  await api.GET('/safety/by-agent', { params: { header, query: window } });
+  await api.GET('/safety/latest', { params: { header, query: { ...window, limit: 5 } } });
   await api.GET('/settings', { params: { header } });
   await api.PUT('/settings', { params: { header }, body: { redact_pii: true } });
   await api.PUT('/settings', { params: { header }, body: { retention_days: 0 } });
