@@ -15,8 +15,9 @@ const PAGES = {
   usage: lazy(() => import('./pages/UsagePage.js')),
   cost: lazy(() => import('./pages/CostPage.js')),
   performance: lazy(() => import('./pages/PerformancePage.js')),
+  safety: lazy(() => import('./pages/SafetyPage.js')),
 };
-const TITLES: Record<Page, string> = { usage: 'Usage', cost: 'Cost', performance: 'Performance' };
+const TITLES: Record<Page, string> = { usage: 'Usage', cost: 'Cost', performance: 'Performance', safety: 'Safety' };
 
 export function Dashboard({ credentials, onSignOut }: { credentials: Credentials; onSignOut: () => void }) {
   const trpc = useTRPC();
