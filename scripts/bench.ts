@@ -16,6 +16,7 @@ import { type ScratchPulse, startScratchPulse } from '@pulse/testing';
 import { pgliteRunner, pgliteVersion, postgresRunner, runBaseline, type SqlRunner } from './bench/baseline.js';
 import { analyticsHeaders, createWorkspace, putBudget, timedGet, type Workspace } from './bench/client.js';
 import { prepareDataset } from './bench/dataset.js';
+import { measureDetectors } from './bench/detectors.js';
 import { BENCH_TAGS, ENDPOINTS, measureBursts, measureEndpoint, type MeasuredEndpoint, PAGES, TAGGED_WINDOWS, taggedWindow, UNWINDOWED, windowsFor } from './bench/endpoints.js';
 import { loadDataset } from './bench/ingest.js';
 import { loadAverage, machine, peakRssMB } from './bench/machine.js';
@@ -31,6 +32,10 @@ const opts = parseOptions(process.argv.slice(2));
 const runStart = new Date();
 const loadAtStart = loadAverage();
 log('start', `${opts.command} (${opts.db}, ${fmt(opts.traces)} traces${opts.quick ? ', quick' : ''})`);
+
+// In process and before the server starts: the detectors' figures do not compete with it.
+const detectors = measureDetectors();
+for (const d of detectors) log('detectors', `${d.corpus}: ${d.microsPerKB} µs per KB`);
 
 const dataset = prepareDataset(path.join(root, 'bench-results', 'datasets'), opts.traces, opts.seed, runStart, opts.batchSize);
 const adminToken = randomBytes(18).toString('base64url');
@@ -169,6 +174,7 @@ try {
       : null,
     mismatches,
     serverPeakRssMB: { afterIngest: rssAfterIngest, atEnd: rssAtEnd },
+    detectors,
     targets: checkTargets(TARGETS[opts.db], ingest, endpoints, tagged.map((m) => m.measurement), bursts, baselineResults, rssAtEnd),
     durationSeconds: Math.round((Date.now() - runStart.getTime()) / 1000),
   };

@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BaselineMeasurement } from './baseline.js';
 import type { DatasetMeta } from './dataset.js';
+import type { DetectorMeasurement } from './detectors.js';
 import type { BurstMeasurement, EndpointMeasurement } from './endpoints.js';
 import type { IngestResult } from './ingest.js';
 import type { Machine } from './machine.js';
@@ -38,6 +39,8 @@ export interface BenchResults {
   mismatches: { endpoint: string; window: string; problems: string[] }[];
   /** Peak RSS (VmHWM) of the server process, MB (10^6 bytes). */
   serverPeakRssMB: { afterIngest: number | null; atEnd: number | null };
+  /** The safety detectors over 32 KB texts, in process (docs/API_SPEC.md §12). */
+  detectors: DetectorMeasurement[];
   targets: TargetCheck[];
   durationSeconds: number;
 }
@@ -93,6 +96,13 @@ export function renderMarkdown(r: BenchResults): string {
     `| server peak RSS${r.database.driver === 'postgres' ? ' (Pulse process; PostgreSQL not included)' : ' (includes the embedded database)'} | ${rss === null ? 'unknown' : `${n(rss)} MB`} | ` +
       (t.serverRssMB !== undefined ? `≤ ${t.serverRssMB} MB | ${mark(rss !== null && rss <= t.serverRssMB)} |` : ' | |'),
   );
+  for (const d of r.detectors ?? []) {
+    // Adversarial text is measured to show the scan stays linear; the target is for real text.
+    const adversarial = d.corpus.startsWith('adversarial');
+    lines.push(
+      `| safety detectors, 32 KB of ${d.corpus} | ${d.microsPerKB} µs per KB | ${adversarial ? 'linear' : '≤ 50 µs per KB'} | ${adversarial ? '' : mark(d.microsPerKB <= 50)} |`,
+    );
+  }
   for (const b of r.bursts) {
     lines.push(
       `| dashboard burst, ${b.page} page (${b.requests.length} requests, 30d, uncached), P50 / P95 | ${b.wall.p50} / ${b.wall.p95} ms | ` +

@@ -42,7 +42,7 @@ describe.skipIf(!serverUrl)('evaluator workers of two replicas', () => {
     const ws = await createWorkspace(first, 'replicas');
     const input = evaluatorInputSchema.parse({ name: 'helpfulness', kind: 'llm', llm: { provider: 'openai', model: 'gpt-4o-mini', prompt: 'Rate {{output}}' } });
     await saveEvaluator(first, serverSecretBox(config), ws.workspace_id, input);
-    const ingest = await ingestTraces(first, ws.workspace_id, Array.from({ length: 30 }, () => makeTrace({ input: 'q', output: 'a' })));
+    const ingest = await ingestTraces(first, ws.workspace_id, Array.from({ length: 30 }, () => makeTrace({ input: 'q', output: 'a' })), { redactPii: false });
     expect(ingest.accepted).toBe(30);
     judge.delayMs = 20;
 

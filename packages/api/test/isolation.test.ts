@@ -96,6 +96,13 @@ const CASES: Record<string, Case> = {
   'quality.overview': { access: 'workspace', input: window30d },
   'quality.trend': { access: 'workspace', input: (env) => ({ ...window30d(env), granularity: 'day', name: 'helpfulness' }) },
   'quality.byAgent': { access: 'workspace', input: (env) => ({ ...window30d(env), name: 'helpfulness' }) },
+  'safety.overview': { access: 'workspace', input: window30d },
+  'safety.trend': { access: 'workspace', input: (env) => ({ ...window30d(env), granularity: 'day' }) },
+  'safety.byAgent': { access: 'workspace', input: window30d },
+  'safety.latest': { access: 'workspace', input: (env) => ({ ...window30d(env), limit: 100 }) },
+  // Settings inputs are strict too: B's id in one would be a 400, not a test of the header.
+  'settings.get': { access: 'workspace', input: () => ({}) },
+  'settings.update': { access: 'workspace', input: () => ({ redact_pii: true, retention_days: 7 }) },
   'admin.createWorkspace': { access: 'admin', input: () => ({ name: 'made-with-a-workspace-key' }) },
   'admin.createKey': { access: 'admin', input: ({ b }) => ({ workspace_id: b.workspace_id }) },
   'admin.revokeKey': { access: 'admin', input: ({ b }) => ({ workspace_id: b.workspace_id, key_id: b.key_id }) },
@@ -224,7 +231,8 @@ async function stateOfB() {
     sql`select name, settings from evaluators where workspace_id = ${ws}::uuid order by name`,
   );
   const prices = await srv.database.rows(sql`select model, input_per_mtok_usd::text as price from price_overrides where workspace_id = ${ws}::uuid order by model`);
-  return { traces, keys, budget, workspaces: workspaces!.n, scores, evaluators, prices };
+  const settings = await (await fetch(`${srv.url}/api/v1/settings`, { headers: { ...bearer(env.b.api_key), 'x-workspace-id': ws } })).json();
+  return { traces, keys, budget, workspaces: workspaces!.n, scores, evaluators, prices, settings };
 }
 
 beforeAll(async () => {
@@ -340,6 +348,9 @@ describe.each(procedureNames)('%s', (name) => {
       }
       // B's price of SHARED_MODEL back as it was.
       if (name === 'prices.remove') await putPrice(b, SHARED_MODEL);
+      if (name === 'settings.update') {
+        await call('rest', name, { redact_pii: false, retention_days: null }, { ...bearer(b.api_key), 'x-workspace-id': b.workspace_id });
+      }
     } else if (c.access === 'ingest') {
       for (const claimed of [b.workspace_id, b.workspace_id.toUpperCase()]) {
         const res = await call(transport, name, input, { ...bearer(a.api_key), 'x-workspace-id': claimed });

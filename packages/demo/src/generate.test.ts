@@ -35,6 +35,8 @@ const WIRE_KEYS = new Set([
   'error_message',
   'metadata',
   'tags',
+  'input',
+  'output',
 ]);
 const ERROR_TYPES: readonly string[] = ERROR_KINDS;
 const ISO_MS_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -320,6 +322,17 @@ describe('demo generator', () => {
       if (t.user_id)
         (regions.get(t.user_id) ?? regions.set(t.user_id, new Set()).get(t.user_id)!).add(t.metadata!.region);
     expect([...regions.values()].every((r) => r.size === 1)).toBe(true);
+  });
+
+  it('gives about 4 % of calls a prompt, and a completion unless they failed', () => {
+    const traces = batchesOf(7).flat();
+    const withText = traces.filter((t) => t.input !== undefined);
+    expect(withText.length / traces.length).toBeGreaterThan(0.03);
+    expect(withText.length / traces.length).toBeLessThan(0.05);
+    for (const t of withText) expect(t.output === undefined).toBe(t.status === 'error');
+    // Some carry what the Safety page shows (docs/API_SPEC.md §12).
+    expect(withText.some((t) => t.input!.includes('@example.com'))).toBe(true);
+    expect(withText.some((t) => t.input!.startsWith('Ignore all previous instructions'))).toBe(true);
   });
 
   it('respects short windows and rejects bad options', () => {

@@ -1,5 +1,6 @@
 import { AGENT_ERROR_CUM, REF_OUTPUT } from './agent-mix.js';
 import { AGENTS } from './data/agents.js';
+import { CONVERSATION_PCT, CONVERSATIONS } from './data/conversations.js';
 import { ERROR_KINDS, type ErrorKind, TIMEOUT_SECONDS } from './data/error-kinds.js';
 import { modelProfile } from './data/models.js';
 import { demoTags } from './data/tags.js';
@@ -109,6 +110,13 @@ export function makeTrace(
   if (errorType !== undefined && errorMessageText !== undefined) {
     trace.error_type = errorType;
     trace.error_message = errorMessageText;
+  }
+  // Chosen by a hash of the time, not the generator: the rest of the trace stays as it was.
+  const text = hash32((t ^ ctx.seedHash) >>> 0);
+  if (text % 100 < CONVERSATION_PCT) {
+    const conversation = CONVERSATIONS[(text >>> 8) % CONVERSATIONS.length]!;
+    trace.input = conversation.input;
+    if (!isError) trace.output = conversation.output;
   }
   if (rng.chance(agent.metadata)) {
     // Named users' calls within the same 40 minutes share a session; anonymous ones get their own.

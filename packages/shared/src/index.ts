@@ -17,3 +17,4 @@ export * from './scores.js';
 export * from './evaluators.js';
 export * from './alerts.js';
 export * from './keys.js';
+export * from './safety.js';

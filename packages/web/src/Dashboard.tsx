@@ -16,10 +16,11 @@ const PAGES = {
   cost: lazy(() => import('./pages/CostPage.js')),
   performance: lazy(() => import('./pages/PerformancePage.js')),
   quality: lazy(() => import('./pages/QualityPage.js')),
+  safety: lazy(() => import('./pages/SafetyPage.js')),
   prices: lazy(() => import('./pages/PricesPage.js')),
   settings: lazy(() => import('./pages/SettingsPage.js')),
 };
-const TITLES: Record<Page, string> = { usage: 'Usage', cost: 'Cost', performance: 'Performance', quality: 'Quality', prices: 'Prices', settings: 'Settings' };
+const TITLES: Record<Page, string> = { usage: 'Usage', cost: 'Cost', performance: 'Performance', quality: 'Quality', safety: 'Safety', prices: 'Prices', settings: 'Settings' };
 /** Pages about the workspace itself rather than a time window: no range or filters. */
 const UNWINDOWED: ReadonlySet<Page> = new Set(['prices', 'settings']);
 

@@ -93,7 +93,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
     writeFileSync(path.join(artifacts, 'first-load.txt'), `first load, gzip: ${(firstLoad / 1024).toFixed(1)} KiB\n`);
     expect(firstLoad).toBeGreaterThan(50 * 1024);
     expect(firstLoad).toBeLessThanOrEqual(350 * 1024);
-    for (const [name, charts] of [['Usage', 2], ['Cost', 2], ['Performance', 2], ['Quality', 2]] as const) {
+    for (const [name, charts] of [['Usage', 2], ['Cost', 2], ['Performance', 2], ['Quality', 2], ['Safety', 2]] as const) {
       await page.getByRole('link', { name, exact: true }).or(page.getByText(name, { exact: true }).first()).first().click();
       await page.waitForLoadState('networkidle');
       await expect.poll(() => chartsDrawn(page), POLL).toBeGreaterThanOrEqual(charts);
@@ -104,6 +104,21 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
     for (const name of ['helpfulness', 'resolved', 'sentiment']) {
       await expect.poll(() => page.textContent(`[data-testid=kpi-${name}]`), POLL).toMatch(/\d/);
     }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows what the detectors flagged in the demo data: a rate, bars by type and agent, the latest calls', async () => {
+    const { page, errors } = await open(1440, 1000);
+    await page.goto(signInUrl.replace('/#', '/?page=safety&range=7d#'), { waitUntil: 'networkidle' });
+    await expect.poll(() => page.textContent('[data-testid="kpi-Flagged rate"]'), POLL).toMatch(/[1-9][\d.]*%/);
+    await expect.poll(() => chartsDrawn(page), POLL).toBeGreaterThanOrEqual(2);
+    // The by-agent chart is drawn only when some agent has flagged calls (else a sentence says none).
+    await page.locator('canvas[data-testid=safety-by-agent]').waitFor();
+    const rows = page.locator('[data-testid=flagged-calls] tbody tr');
+    await expect.poll(() => rows.count(), POLL).toBeGreaterThan(0);
+    expect(await rows.first().textContent()).toMatch(/Email|Phone|Card number|IBAN|API key|Prompt injection/);
+    await page.screenshot({ path: path.join(artifacts, 'safety-1440.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -254,7 +269,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
   it('is usable at 375 px: cards stack, charts draw, tables scroll', async () => {
     const { page, errors } = await open(375, 800);
     await page.goto(signInUrl, { waitUntil: 'networkidle' });
-    for (const p of ['usage', 'cost', 'performance']) {
+    for (const p of ['usage', 'cost', 'performance', 'safety']) {
       await page.goto(`${server!.url}/?page=${p}&range=24h`, { waitUntil: 'networkidle' });
       await expect.poll(() => chartsDrawn(page), POLL).toBeGreaterThanOrEqual(1);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -113,4 +113,28 @@ export const fixtures: Record<string, (input: unknown) => unknown> = {
   // Mutations that answer no body (204 over REST).
   'keys.revoke': () => null,
   'alerts.delete': () => null,
+  'safety.overview': () =>
+    ({
+      from, to, total_calls: 1200, flagged_calls: 60, flagged_pct: 5,
+      data: [{ type: 'pii.email', count: 40 }, { type: 'prompt_injection', count: 12 }, { type: 'pii.phone', count: 10 }],
+      previous: { total_calls: 1000, flagged_calls: 40, flagged_pct: 4 },
+    }) satisfies Out['safety']['overview'],
+  'safety.trend': () =>
+    ({
+      from, to, granularity: 'hour',
+      data: hours(24).map((t) => ({
+        timestamp: t, total_calls: 50, flagged_calls: 3,
+        by_type: { 'pii.credit_card': 0, 'pii.email': 2, 'pii.iban': 0, 'pii.phone': 1, prompt_injection: 1, 'secret.api_key': 0 },
+      })),
+    }) satisfies Out['safety']['trend'],
+  'safety.byAgent': () =>
+    ({ from, to, data: [{ agent_id: 'support-bot', total_calls: 900, flagged_calls: 50, flagged_pct: 5.56 }, { agent_id: 'researcher', total_calls: 300, flagged_calls: 10, flagged_pct: 3.33 }] }) satisfies Out['safety']['byAgent'],
+  'safety.latest': () =>
+    ({
+      from, to,
+      data: [
+        { trace_id: 't-flag-1', timestamp: '2026-11-25T09:58:00.000Z', agent_id: 'support-bot', model: 'gpt-4o', user_id: 'u-ada', safety_flags: ['pii.email', 'prompt_injection'] },
+        { trace_id: 't-flag-2', timestamp: '2026-11-25T09:40:00.000Z', agent_id: 'researcher', model: 'claude-3-5-haiku', user_id: null, safety_flags: ['secret.api_key'] },
+      ],
+    }) satisfies Out['safety']['latest'],
 };

@@ -207,6 +207,16 @@ export function rawLatencyRows(scope: Scope, window: TimeWindow, g: Granularity 
     where ${filters(scope, traces)} and (${within(traces.timestamp, [window])})`;
 }
 
+/**
+ * (bucket, timestamp, trace_id, agent_id, model, user_id, safety_flags) — one row per trace: no
+ * rollup holds safety flags (docs/API_SPEC.md §12).
+ */
+export function safetyRows(scope: Scope, window: TimeWindow, g: Granularity | null): SQL {
+  return sql`select ${bucketOf(scope, g, traces.timestamp)} as bucket, ${traces.timestamp} as timestamp, ${traces.traceId} as trace_id,
+    ${traces.agentId} as agent_id, ${traces.model} as model, ${traces.userId} as user_id, ${traces.safetyFlags} as safety_flags
+    from ${traces} where ${filters(scope, traces)} and (${within(traces.timestamp, [window])})`;
+}
+
 function unionAll(parts: SQL[], empty: SQL): SQL {
   if (parts.length === 0) return empty;
   return sql.join(

@@ -3,6 +3,7 @@ import { createTrickle, demoScores, generateDemoBatches } from '@pulse/demo';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { createWorkspace, issueKey } from '../admin/workspaces.js';
 import { ingestTraces } from '../ingest/ingest-traces.js';
+import { readSettings } from '../safety/settings-store.js';
 import type { Logger } from '../logger.js';
 import { writeScores } from '../scores/write-scores.js';
 
@@ -60,7 +61,8 @@ export async function ensureDemoWorkspace(database: Database, logger: Logger, op
     targetTraces: opts.targetTraces ?? 220_000,
   });
   for (const batch of batches) {
-    const result = await ingestTraces(database, workspace_id, batch);
+    // A new workspace has the default settings: no redaction.
+    const result = await ingestTraces(database, workspace_id, batch, { redactPii: false });
     if (result.rejected.length) logger.warn({ rejected: result.rejected.slice(0, 3) }, 'demo traces rejected');
     // Scored like the calls of a team that judges them: docs/API_SPEC.md §10.
     const scored = await writeScores(database, workspace_id, demoScores(batch, opts.seed));
@@ -83,7 +85,8 @@ export function startTrickle(
     const count = Math.max(0, Math.round(opts.perSecond * (0.5 + Math.random())));
     if (count === 0) return;
     const batch = next(new Date(), count);
-    inFlight = ingestTraces(database, workspaceId, batch)
+    inFlight = readSettings(database, workspaceId)
+      .then((settings) => ingestTraces(database, workspaceId, batch, { redactPii: settings.redact_pii }))
       .then(() => writeScores(database, workspaceId, demoScores(batch, opts.seed)))
       .then(() => opts.onWrite())
       .catch((err: unknown) => opts.logger.warn({ err }, 'demo trickle batch failed'));

@@ -83,7 +83,8 @@ export async function runEvaluatorBatch(deps: EvaluatorRunDeps, evaluator: Evalu
       })
       .where(and(eq(evaluators.workspaceId, evaluator.workspaceId), eq(evaluators.name, evaluator.name), eq(evaluators.createdAt, evaluator.createdAt)));
   });
-  if (judgeCalls.length > 0) await ingestTraces(database, evaluator.workspaceId, judgeCalls);
+  // Judge calls are recorded without their text: nothing for redaction to do.
+  if (judgeCalls.length > 0) await ingestTraces(database, evaluator.workspaceId, judgeCalls, { redactPii: false });
   if (scores.length > 0 || judgeCalls.length > 0) await deps.onWorkspaceWrite(evaluator.workspaceId);
   if (lastError !== null) {
     deps.logger.warn({ workspace_id: evaluator.workspaceId, evaluator: evaluator.name, failed, last_error: lastError }, 'evaluator judgments failed');

@@ -5,6 +5,7 @@ import { retryOnConflict } from '../db/retry-transaction.js';
 import { issuePath } from '../http/errors.js';
 import { loadOverrides, priceInForce, type Tx } from '../prices/overrides.js';
 import { lockPricesShared } from '../prices/price-lock.js';
+import { scanTrace } from '../safety/scan.js';
 
 const { traces, rollupPending } = schema;
 
@@ -35,8 +36,17 @@ interface Validated {
   toPrice: StoredTrace[];
 }
 
-/** Validates every item on its own, so one bad trace does not sink its batch (207). */
-function validateTraces(items: readonly unknown[]): Validated {
+/** What ingest does with the workspace's settings (docs/API_SPEC.md §12), read once per batch. */
+export interface IngestOptions {
+  /** Replace what the detectors find in input and output before it is stored. */
+  redactPii: boolean;
+}
+
+/**
+ * Validates every item on its own, so one bad trace does not sink its batch (207), and runs
+ * the safety detectors over its texts: only the redacted texts, when redaction is on, leave here.
+ */
+function validateTraces(items: readonly unknown[], options: IngestOptions): Validated {
   const rows: StoredTrace[] = [];
   const rejected: Rejected[] = [];
   const seen = new Set<string>();
@@ -72,6 +82,7 @@ function validateTraces(items: readonly unknown[]): Validated {
     seen.add(dedupeKey);
 
     const isError = t.status === 'error' ? 1 : 0;
+    const scanned = scanTrace(t.input ?? null, t.output ?? null, options.redactPii);
     const row: StoredTrace = {
       id: uuidv7(timestampMs),
       traceId: t.trace_id,
@@ -86,7 +97,7 @@ function validateTraces(items: readonly unknown[]): Validated {
       // A client cost is stored as sent; the others are priced under the price lock (priceRows).
       costNanos: t.cost_usd === undefined ? 0n : usdToNanos(t.cost_usd),
       costSource: t.cost_usd === undefined ? 'unpriced' : 'provided',
-      safetyFlags: '[]',
+      safetyFlags: JSON.stringify(scanned.flags),
       errorType: isError ? (t.error_type ?? 'unknown') : (t.error_type ?? null),
       errorMessage: t.error_message ?? null,
       metadata: t.metadata == null ? null : JSON.stringify(t.metadata),
@@ -95,8 +106,8 @@ function validateTraces(items: readonly unknown[]): Validated {
       cacheReadTokens: t.cache_read_tokens ?? 0,
       cacheWriteTokens: t.cache_write_tokens ?? 0,
       ttftMs: t.ttft_ms ?? null,
-      input: t.input ?? null,
-      output: t.output ?? null,
+      input: scanned.input,
+      output: scanned.output,
     };
     rows.push(row);
     if (t.cost_usd === undefined) toPrice.push(row);
@@ -153,9 +164,17 @@ async function insertTraces(tx: Tx, workspaceId: string, rows: readonly StoredTr
   return Number(resultRows<{ accepted: number }>(result)[0]?.accepted ?? 0);
 }
 
-/** Ingest (docs/API_SPEC.md §2): validate, price, de-duplicate, store atomically, report per item. */
-export async function ingestTraces(database: Database, workspaceId: string, items: readonly unknown[]): Promise<IngestResponse> {
-  const { rows, rejected, inBatchDuplicates, toPrice } = validateTraces(items);
+/**
+ * Ingest (docs/API_SPEC.md §2): validate, flag and redact (§12), price (§9), de-duplicate, store
+ * atomically, report per item.
+ */
+export async function ingestTraces(
+  database: Database,
+  workspaceId: string,
+  items: readonly unknown[],
+  options: IngestOptions,
+): Promise<IngestResponse> {
+  const { rows, rejected, inBatchDuplicates, toPrice } = validateTraces(items, options);
   if (rows.length === 0) return { accepted: 0, duplicates: inBatchDuplicates, rejected, unknown_models: [] };
   // One transaction under the workspace's price lock (shared): the rows are priced and stored
   // with the prices no change can replace before they commit. A retry re-runs all of it, and

@@ -30,6 +30,12 @@ import type {
   topUsersSchema,
   traceInputSchema,
   usageOverviewSchema,
+  safetyByAgentSchema,
+  safetyLatestSchema,
+  safetyOverviewSchema,
+  safetyTrendSchema,
+  settingsInputSchema,
+  settingsSchema,
 } from '@pulse/shared';
 import type { z } from 'zod';
 import { ALERT_AND_KEY_EXAMPLES, ALERT_PARAMETER_EXAMPLES } from './examples-alerts.js';
@@ -290,6 +296,77 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample<unknown, unknow
       ],
     },
   } satisfies Example<undefined, typeof errorsSchema>,
+  'settings-get': {
+    response: { redact_pii: false, retention_days: null },
+  } satisfies Example<undefined, typeof settingsSchema>,
+  'settings-update': {
+    request: { redact_pii: true, retention_days: 90 },
+    response: { redact_pii: true, retention_days: 90 },
+  } satisfies Example<typeof settingsInputSchema, typeof settingsSchema>,
+  'safety-overview': {
+    response: {
+      from,
+      to,
+      total_calls: 10339,
+      flagged_calls: 214,
+      flagged_pct: 2.07,
+      data: [
+        { type: 'pii.email', count: 131 },
+        { type: 'pii.phone', count: 58 },
+        { type: 'prompt_injection', count: 21 },
+        { type: 'secret.api_key', count: 6 },
+        { type: 'pii.credit_card', count: 2 },
+      ],
+      previous: { total_calls: 9836, flagged_calls: 190, flagged_pct: 1.93 },
+    },
+  } satisfies Example<undefined, typeof safetyOverviewSchema>,
+  'safety-byAgent': {
+    response: {
+      from,
+      to,
+      data: [
+        { agent_id: 'support-bot', total_calls: 4120, flagged_calls: 151, flagged_pct: 3.67 },
+        { agent_id: 'researcher', total_calls: 2210, flagged_calls: 40, flagged_pct: 1.81 },
+      ],
+    },
+  } satisfies Example<undefined, typeof safetyByAgentSchema>,
+  'safety-latest': {
+    response: {
+      from,
+      to,
+      data: [
+        {
+          trace_id: 't-9f2c',
+          timestamp: '2026-11-25T09:58:12.004Z',
+          agent_id: 'support-bot',
+          model: 'gpt-4o',
+          user_id: 'u-42',
+          safety_flags: ['pii.email', 'pii.phone'],
+        },
+      ],
+    },
+  } satisfies Example<undefined, typeof safetyLatestSchema>,
+  'safety-trend': {
+    response: {
+      from,
+      to,
+      granularity: 'hour',
+      data: [
+        {
+          timestamp: hours[0]!,
+          total_calls: 159,
+          flagged_calls: 4,
+          by_type: { 'pii.credit_card': 0, 'pii.email': 3, 'pii.iban': 0, 'pii.phone': 1, prompt_injection: 0, 'secret.api_key': 0 },
+        },
+        {
+          timestamp: hours[1]!,
+          total_calls: 199,
+          flagged_calls: 0,
+          by_type: { 'pii.credit_card': 0, 'pii.email': 0, 'pii.iban': 0, 'pii.phone': 0, prompt_injection: 0, 'secret.api_key': 0 },
+        },
+      ],
+    },
+  } satisfies Example<undefined, typeof safetyTrendSchema>,
   'scores-write': {
     request: {
       scores: [

@@ -4,6 +4,7 @@ import { bearerToken } from '../auth/keys.js';
 import { sendError } from '../http/error-body.js';
 import { formatZodIssues } from '../http/errors.js';
 import { ingestTraces } from '../ingest/ingest-traces.js';
+import { cachedSettings } from '../safety/settings-store.js';
 import type { AppServices } from '../trpc/context.js';
 import { decodeProtobufRequest, encodeProtobufResponse, type PartialSuccess } from './otlp-protobuf.js';
 import { exportTraceRequestSchema } from './otlp-request.js';
@@ -102,10 +103,12 @@ export function otlpTracesHandler(services: AppServices): RequestHandler {
         answer(res, encoding, undefined);
         return;
       }
+      const settings = await cachedSettings(services, owner.workspaceId);
       const result = await ingestTraces(
         services.database,
         owner.workspaceId,
         calls.map((c) => c.trace),
+        { redactPii: settings.redact_pii },
       );
       if (result.accepted > 0) await services.onWorkspaceWrite(owner.workspaceId);
       const partialSuccess = result.rejected.length

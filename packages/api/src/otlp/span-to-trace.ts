@@ -1,4 +1,4 @@
-import type { traceInputSchema } from '@pulse/shared';
+import { INGEST_LIMITS, type traceInputSchema } from '@pulse/shared';
 import type { z } from 'zod';
 import type { ExportTraceRequest, OtlpAttributes, OtlpSpan } from './otlp-request.js';
 
@@ -71,6 +71,24 @@ function agentOf(ctx: SpanContext, bySpanKey: Map<string, SpanContext>): string 
   return undefined;
 }
 
+/**
+ * The prompt or completion of a call: the GenAI conventions' message attribute
+ * (`gen_ai.input.messages` / `gen_ai.output.messages`, JSON text), else the older
+ * `gen_ai.prompt` / `gen_ai.completion`, on the span or on its `gen_ai.content.prompt` /
+ * `gen_ai.content.completion` event. Cut to the stored length (docs/API_SPEC.md §7): a long
+ * conversation keeps its call rather than losing it to the text limit.
+ */
+function textOf(span: OtlpSpan, attrs: Map<string, AttributeValue>, keys: readonly string[], eventName: string): string | undefined {
+  const event = span.events?.find((e) => e.name === eventName);
+  const value = first(keys, attrs, attributeMap(event?.attributes));
+  if (typeof value !== 'string') return undefined;
+  const max = INGEST_LIMITS.maxTextLength;
+  if (value.length <= max) return value;
+  // Not between the two halves of a surrogate pair: that would leave an unstorable half.
+  const code = value.charCodeAt(max - 1);
+  return value.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
+}
+
 /** Milliseconds since the epoch of a nanosecond time, truncated to the millisecond. */
 /**
  * Time to first token in milliseconds: the GenAI conventions' seconds, else the Vercel AI SDK's
@@ -98,6 +116,9 @@ function toTrace(ctx: SpanContext, bySpanKey: Map<string, SpanContext>): Uncheck
   const provider = first(['gen_ai.provider.name', 'gen_ai.system'], attrs);
   const operation = attrs.get('gen_ai.operation.name');
 
+  const input = textOf(span, attrs, ['gen_ai.input.messages', 'gen_ai.prompt'], 'gen_ai.content.prompt');
+  const output = textOf(span, attrs, ['gen_ai.output.messages', 'gen_ai.completion'], 'gen_ai.content.completion');
+
   const metadata: Record<string, string> = {};
   if (provider !== undefined) metadata.provider = String(provider);
   if (operation !== undefined) metadata.operation = String(operation);
@@ -123,6 +144,8 @@ function toTrace(ctx: SpanContext, bySpanKey: Map<string, SpanContext>): Uncheck
     error_type: isError ? (asText(errorType) ?? asText(exceptionAttrs.get('exception.type')) ?? 'unknown') : null,
     error_message: isError ? span.status?.message || asText(exceptionAttrs.get('exception.message')) || null : null,
     metadata,
+    ...(input !== undefined ? { input } : {}),
+    ...(output !== undefined ? { output } : {}),
   };
 }
 

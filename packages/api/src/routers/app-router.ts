@@ -12,6 +12,8 @@ import { scoresRouter } from './scores.js';
 import { pricesRouter } from './prices.js';
 import { usageRouter } from './usage.js';
 import { workspaceRouter } from './workspace.js';
+import { safetyRouter } from './safety.js';
+import { settingsRouter } from './settings.js';
 
 /** The whole API: tRPC at /trpc, the same procedures as REST under /api/v1. */
 export const appRouter = router({
@@ -28,6 +30,8 @@ export const appRouter = router({
   alerts: alertsRouter,
   keys: keysRouter,
   prices: pricesRouter,
+  safety: safetyRouter,
+  settings: settingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

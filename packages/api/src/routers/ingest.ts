@@ -1,5 +1,6 @@
 import { ingestEnvelopeSchema, ingestResponseSchema } from '@pulse/shared';
 import { ingestTraces } from '../ingest/ingest-traces.js';
+import { cachedSettings } from '../safety/settings-store.js';
 import { setStatus } from '../trpc/context.js';
 import { keyProcedure, router } from '../trpc/trpc.js';
 
@@ -22,7 +23,8 @@ export const ingestRouter = router({
     .input(ingestEnvelopeSchema)
     .output(ingestResponseSchema)
     .mutation(async ({ ctx, input }) => {
-      const result = await ingestTraces(ctx.database, ctx.workspaceId, input.traces);
+      const settings = await cachedSettings(ctx, ctx.workspaceId);
+      const result = await ingestTraces(ctx.database, ctx.workspaceId, input.traces, { redactPii: settings.redact_pii });
       if (result.accepted > 0) await ctx.onWorkspaceWrite(ctx.workspaceId);
       // Some items rejected, the rest stored: 207 Multi-Status (docs/API_SPEC.md §2).
       if (result.rejected.length > 0) setStatus(ctx, 207);

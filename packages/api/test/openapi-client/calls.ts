@@ -105,6 +105,13 @@ export async function callEveryOperation(target: Target): Promise<RecordedAnswer
   const made = await api.POST('/keys', { params: { header }, body: { name: 'read-only', scopes: ['read'] } });
   await api.GET('/keys', { params: { header } });
   if (made.data) await api.DELETE('/keys/{key_id}', { params: { header, path: { key_id: made.data.key_id } } });
+  await api.GET('/safety/overview', { params: { header, query: window } });
+  await api.GET('/safety/trend', { params: { header, query: { ...window, granularity: 'hour' } } });
+  await api.GET('/safety/by-agent', { params: { header, query: window } });
+  await api.GET('/safety/latest', { params: { header, query: { ...window, limit: 5 } } });
+  await api.GET('/settings', { params: { header } });
+  await api.PUT('/settings', { params: { header }, body: { redact_pii: true } });
+  await api.PUT('/settings', { params: { header }, body: { retention_days: 0 } });
 
   // Their errors: 400 (bad value, missing header, bucket count), 401, 403, 431.
   // @ts-expect-error the range is an enum.
