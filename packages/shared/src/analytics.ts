@@ -32,9 +32,9 @@ const isoInstant = z.iso
   .meta({ description: `An instant from ${WINDOW_BOUNDS.min} to ${WINDOW_BOUNDS.max}, with Z or an offset` });
 
 /** An exact agent or model name: what ingest can store, so NUL and lone surrogates are a 400. */
-const nameFilter = (max = 128) => storableText(z.string().min(1, { error: 'must not be empty' }).max(max, { error: `must be at most ${max} characters` })).optional();
+export const nameFilter = (max = 128) => storableText(z.string().min(1, { error: 'must not be empty' }).max(max, { error: `must be at most ${max} characters` })).optional();
 
-const windowFields = {
+export const windowFields = {
   range: z.enum(RANGES, { error: `must be one of ${RANGES.join(', ')}` }).default('24h'),
   from: isoInstant.optional(),
   to: isoInstant.optional(),
@@ -47,7 +47,7 @@ const windowFields = {
 type WindowShape = { range: Range; from?: string | undefined; to?: string | undefined };
 
 /** `from`/`to` only with range=custom, and then both, in order, at most 366 days apart. */
-function checkWindow(v: WindowShape, ctx: z.RefinementCtx) {
+export function checkWindow(v: WindowShape, ctx: z.RefinementCtx) {
   if (v.range !== 'custom') {
     for (const field of ['from', 'to'] as const) {
       if (v[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'is only allowed with range=custom' });
@@ -85,7 +85,7 @@ export type WindowInput = z.infer<typeof windowInputSchema>;
 const instant = z.iso.datetime();
 /** Counts are never negative; the bound also keeps the document free of placeholder minimums. */
 const count = z.number().int().nonnegative();
-const windowOut = { from: instant, to: instant };
+export const windowOut = { from: instant, to: instant };
 const seriesOut = { ...windowOut, granularity: z.enum(GRANULARITIES) };
 const money = z.number();
 const nullableNumber = z.number().nullable();

@@ -11,3 +11,4 @@ export * from './analytics-paths.js';
 export * from './text.js';
 export * from './cost-source.js';
 export * from './trpc-batch.js';
+export * from './traces.js';

@@ -3,6 +3,8 @@ import { adminRouter } from './admin.js';
 import { costRouter } from './cost.js';
 import { ingestRouter } from './ingest.js';
 import { performanceRouter } from './performance.js';
+import { sessionsRouter } from './sessions.js';
+import { tracesRouter } from './traces.js';
 import { usageRouter } from './usage.js';
 import { workspaceRouter } from './workspace.js';
 
@@ -14,6 +16,8 @@ export const appRouter = router({
   cost: costRouter,
   performance: performanceRouter,
   workspace: workspaceRouter,
+  traces: tracesRouter,
+  sessions: sessionsRouter,
 });
 
 export type AppRouter = typeof appRouter;
