@@ -43,7 +43,7 @@ export function traceReference(db: Database, ws: string) {
               cost_source, error_type, error_message, tags::text as tags, safety_flags::text as safety_flags
             from traces where ${where(ws, f)} order by "timestamp" desc, trace_id collate "C" desc`,
       );
-      return rows.map(({ cost, tags, safety_flags, latency_ms, ttft_ms, ...r }) => ({
+      return rows.map(({ cost, tags, safety_flags, latency_ms, ttft_ms, ...r }): Record<string, any> => ({
         ...r,
         latency_ms: Number(latency_ms),
         ttft_ms: ttft_ms === null ? null : Number(ttft_ms),

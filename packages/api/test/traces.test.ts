@@ -91,17 +91,27 @@ function parseCsv(text: string): string[][] {
   let quoted = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (value += '"'), i++;
-      else if (c === '"') quoted = false;
-      else value += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') record.push(value), (value = '');
-    else if (c === '\r' && text[i + 1] === '\n') {
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      value += '"';
+      i++;
+    } else if (quoted && c === '"') {
+      quoted = false;
+    } else if (quoted) {
+      value += c;
+    } else if (c === '"') {
+      quoted = true;
+    } else if (c === ',') {
+      record.push(value);
+      value = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
       record.push(value);
       records.push(record);
-      (record = []), (value = ''), i++;
-    } else value += c;
+      record = [];
+      value = '';
+      i++;
+    } else {
+      value += c;
+    }
   }
   expect(value).toBe('');
   expect(record).toEqual([]);
@@ -206,7 +216,7 @@ describe('GET /traces', () => {
         { ts: cursorKey[0], id: `${last.trace_id.slice(0, -1)}!${round}` },
         { ts: t0 + (round % 10), id: `mid-${round}` },
       ];
-      const traces = fresh.map((f, i) => ({ ...dataset(1, () => f.ts, `x${round}-${i}`)[0], trace_id: f.id }));
+      const traces = fresh.map((f, i) => ({ ...dataset(1, () => f.ts, `x${round}-${i}`)[0]!, trace_id: f.id }));
       await ingest(a, traces);
       for (const t of traces) inserted.push({ trace_id: t.trace_id, timestamp: t.timestamp, expected: before(keyOf(t), cursorKey) });
     });

@@ -1,4 +1,4 @@
-import { type Database, schema } from '@pulse/db';
+import { schema } from '@pulse/db';
 import { type PageCursor, SESSION_NAMES_SHOWN, type SessionItem, usdFromNanos } from '@pulse/shared';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
