@@ -23,6 +23,7 @@ import { parseOptions } from './bench/options.js';
 import { fmt, log } from './bench/progress.js';
 import { type BenchResults, renderMarkdown, resultsFile, updateBenchmarksDoc, writeResults } from './bench/report.js';
 import { checkTargets, TARGETS } from './bench/targets.js';
+import { measureTraceReads } from './bench/traces.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -105,6 +106,7 @@ try {
   }
   const bursts = [];
   for (const page of Object.keys(PAGES)) bursts.push(await measureBursts(settings, opts.bursts, page));
+  const traceReads = await measureTraceReads(pulse.url, large, pulse.proc.pid, opts.requests, opts.warmup);
 
   // The database's version, and the baseline (with its cross-check) unless --no-baseline.
   const baselineOn = async (runner: SqlRunner) => {
@@ -152,6 +154,7 @@ try {
     budgetUsd,
     endpoints,
     bursts,
+    traceReads,
     baseline: baselineResults
       ? { reps: opts.baselineReps, note: `each naive query timed ${opts.baselineReps} times without warm-up (slow on large data, so fewer runs than Pulse's ${opts.requests})`, results: baselineResults }
       : null,

@@ -3,6 +3,7 @@ import { AGENTS } from './data/agents.js';
 import { ERROR_KINDS, type ErrorKind, TIMEOUT_SECONDS } from './data/error-kinds.js';
 import { modelProfile } from './data/models.js';
 import { REGIONS } from './data/users.js';
+import { conversationText } from './conversation.js';
 import type { DemoTrace } from './demo-trace.js';
 import { errorMessage } from './error-message.js';
 import type { HourPlan } from './hour-plan.js';
@@ -114,15 +115,20 @@ export function makeTrace(
       userIdx < 0
         ? rng.int(0x1_0000_0000)
         : hash32((ctx.seedHash ^ hash32((Math.imul(userIdx + 1, 0x2c1b3c6d) + Math.floor(t / 2_400_000)) >>> 0)) >>> 0);
+    const sessionId = `sess_${hex8(session)}`;
     const metadata: Record<string, string | number> = {
-      session_id: `sess_${hex8(session)}`,
+      session_id: sessionId,
       region: userIdx < 0 ? REGIONS[rng.weightedIndex(REGION_CUM)]! : ctx.userRegions[userIdx]!,
       prompt_version: agent.promptVersion,
     };
     if (agent.tools.length)
       metadata.tool_calls = errorType === 'tool_error' ? 1 + rng.int(4) : Math.floor(rng.lognormal(1.2, 0.8));
     trace.metadata = metadata;
+    // The same id as the wire's session: a named user's calls within 40 minutes are one conversation.
+    trace.session_id = sessionId;
   }
+  const text = conversationText(agent.id, traceId, outputTokens > 0);
+  if (text) Object.assign(trace, text);
   return trace;
 }
 
