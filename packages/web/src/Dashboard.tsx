@@ -7,7 +7,7 @@ import { REFRESH_MS, RefetchIntervalContext, useLastUpdatedAt, useNow } from './
 import { LoadingBlock } from './components/states.js';
 import type { Credentials } from './credentials.js';
 import { useTRPC } from './trpc.js';
-import { type Page, queryInput, RANGE_LABELS, useViewState } from './view-state.js';
+import { type Page, queryInput, RANGE_LABELS, traceFilterInput, useViewState } from './view-state.js';
 import { CustomRange } from './CustomRange.js';
 
 // One chunk per page: the first load only carries the page that is open.
@@ -15,8 +15,10 @@ const PAGES = {
   usage: lazy(() => import('./pages/UsagePage.js')),
   cost: lazy(() => import('./pages/CostPage.js')),
   performance: lazy(() => import('./pages/PerformancePage.js')),
+  traces: lazy(() => import('./pages/TracesPage.js')),
+  sessions: lazy(() => import('./pages/SessionsPage.js')),
 };
-const TITLES: Record<Page, string> = { usage: 'Usage', cost: 'Cost', performance: 'Performance' };
+const TITLES: Record<Page, string> = { usage: 'Usage', cost: 'Cost', performance: 'Performance', traces: 'Traces', sessions: 'Sessions' };
 
 export function Dashboard({ credentials, onSignOut }: { credentials: Credentials; onSignOut: () => void }) {
   const trpc = useTRPC();
@@ -100,7 +102,15 @@ export function Dashboard({ credentials, onSignOut }: { credentials: Credentials
           ) : (
             <RefetchIntervalContext value={refetchInterval}>
               <Suspense fallback={<LoadingBlock height={400} />}>
-                <CurrentPage input={queryInput(view)} workspaceId={credentials.workspaceId} />
+                <CurrentPage
+                  input={queryInput(view)}
+                  traceInput={traceFilterInput(view)}
+                  workspaceId={credentials.workspaceId}
+                  credentials={credentials}
+                  setView={setView}
+                  // Exactly the clicked bucket or dimension: trace filters of an earlier visit are dropped.
+                  drill={(patch) => setView({ page: 'traces', user: undefined, session: undefined, status: undefined, errorType: undefined, ...patch })}
+                />
               </Suspense>
             </RefetchIntervalContext>
           )}

@@ -10,9 +10,11 @@ import { useRefetchInterval } from '../auto-refresh.js';
 import { useTRPC } from '../trpc.js';
 import { BudgetPanel } from './BudgetPanel.js';
 import { trendSeries } from './cost-trend.js';
+import { downloadCsv } from '../csv-download.js';
+import { bucketDrill, onChartClick, windowDrill } from '../drill.js';
 import type { PageProps } from './page-props.js';
 
-export default function CostPage({ input, workspaceId }: PageProps) {
+export default function CostPage({ input, workspaceId, drill }: PageProps) {
   const trpc = useTRPC();
   const refetchInterval = useRefetchInterval();
   const overview = useQuery(trpc.cost.overview.queryOptions(input, { refetchInterval }));
@@ -33,7 +35,20 @@ export default function CostPage({ input, workspaceId }: PageProps) {
         <KpiCard label="Projected month" value={o ? formatUsd(o.projected_month_usd) : null} hint={o ? `${formatUsd(o.month_to_date_usd)} so far` : undefined} />
       </SimpleGrid>
       {o && o.total_cost_usd === 0 && byModel.data?.data.length === 0 && <EmptyState workspaceId={workspaceId} />}
-      <Panel title="Cost over time by model" height={300} loading={trend.isPending} error={trend.error} onRetry={() => void trend.refetch()}>
+      <Panel
+        title="Cost over time by model"
+        height={300}
+        loading={trend.isPending}
+        error={trend.error}
+        onRetry={() => void trend.refetch()}
+        onCsv={
+          trend.data &&
+          (() => {
+            const series = trendSeries(trend.data);
+            downloadCsv('cost-trend.csv', ['timestamp', 'total_cost_usd', ...series.map((x) => x.label)], trend.data.data.map((d, i) => [d.timestamp, d.total_cost_usd, ...series.map((x) => x.data[i])]));
+          })
+        }
+      >
         {trend.data && (
           <Line
             data={{
@@ -49,6 +64,11 @@ export default function CostPage({ input, workspaceId }: PageProps) {
             options={{
               maintainAspectRatio: false,
               interaction: { mode: 'index', intersect: false },
+              // The bucket, and the model of the series clicked nearest ("Other" is several models: the bucket alone).
+              onClick: onChartClick((i, dataset) => {
+                const model = trend.data.models[dataset];
+                drill({ ...bucketDrill(trend.data.data[i]!.timestamp, trend.data.granularity, trend.data), ...(model ? { model } : {}) });
+              }),
               plugins: { tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${formatUsd(c.parsed.y)}` } } },
               scales: { x: timeAxis, y: { stacked: true, beginAtZero: true, ticks: { callback: (v) => formatUsd(Number(v)) } } },
             }}
@@ -57,7 +77,22 @@ export default function CostPage({ input, workspaceId }: PageProps) {
         )}
       </Panel>
       <SimpleGrid cols={{ base: 1, md: 2 }}>
-        <Panel title="Cost by model" height={300} loading={byModel.isPending} error={byModel.error} onRetry={() => void byModel.refetch()}>
+        <Panel
+          title="Cost by model"
+          height={300}
+          loading={byModel.isPending}
+          error={byModel.error}
+          onRetry={() => void byModel.refetch()}
+          onCsv={
+            byModel.data &&
+            (() =>
+              downloadCsv(
+                'cost-by-model.csv',
+                ['model', 'cost_usd', 'calls', 'input_tokens', 'output_tokens', 'avg_cost_per_call_usd', 'percentage'],
+                byModel.data.data.map((m) => [m.model, m.cost_usd, m.calls, m.input_tokens, m.output_tokens, m.avg_cost_per_call_usd, m.percentage]),
+              ))
+          }
+        >
           {byModel.data && (
             <Bar
               data={{
@@ -67,6 +102,7 @@ export default function CostPage({ input, workspaceId }: PageProps) {
               options={{
                 indexAxis: 'y',
                 maintainAspectRatio: false,
+                onClick: onChartClick((i) => drill({ ...windowDrill(byModel.data), model: byModel.data.data[i]!.model })),
                 plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => `${formatUsd(c.parsed.x)} (${byModel.data.data[c.dataIndex]?.percentage.toFixed(2)}%)` } } },
                 scales: { x: { beginAtZero: true, ticks: { callback: (v) => formatUsd(Number(v)) } } },
               }}

@@ -1,6 +1,14 @@
-import type { queryInput } from '../view-state.js';
+import type { Credentials } from '../credentials.js';
+import type { queryInput, traceFilterInput, ViewPatch } from '../view-state.js';
 
 export interface PageProps {
   input: ReturnType<typeof queryInput>;
   workspaceId: string;
+  /** Opens Traces filtered to exactly what was clicked (a bucket, an agent, a user, an error type). */
+  drill: (patch: ViewPatch) => void;
+  /** The Traces and Sessions pages: the view's trace filters, and how to change them in the URL. */
+  traceInput: ReturnType<typeof traceFilterInput>;
+  setView: (patch: ViewPatch) => void;
+  /** The export is a plain download: it carries the key and workspace itself. */
+  credentials: Credentials;
 }
