@@ -102,6 +102,7 @@ export default function CostPage({ input, workspaceId, drill }: PageProps) {
               options={{
                 indexAxis: 'y',
                 maintainAspectRatio: false,
+                interaction: { mode: 'index', axis: 'y', intersect: false },
                 onClick: onChartClick((i) => drill({ ...windowDrill(byModel.data), model: byModel.data.data[i]!.model })),
                 plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => `${formatUsd(c.parsed.x)} (${byModel.data.data[c.dataIndex]?.percentage.toFixed(2)}%)` } } },
                 scales: { x: { beginAtZero: true, ticks: { callback: (v) => formatUsd(Number(v)) } } },

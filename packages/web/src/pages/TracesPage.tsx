@@ -6,7 +6,7 @@ import { FilterInput } from '../components/FilterInput.js';
 import { ErrorState, LoadingBlock } from '../components/states.js';
 import { formatCount, formatMs, formatUsd } from '../format.js';
 import { downloadTraceExport } from '../trace-export.js';
-import { useTRPC } from '../trpc.js';
+import { useTRPC, useTRPCClient } from '../trpc.js';
 import type { PageProps } from './page-props.js';
 import { TraceDrawer } from './TraceDrawer.js';
 
@@ -30,12 +30,18 @@ function useOnVisible(onVisible: () => void) {
 /** The calls themselves (docs/API_SPEC.md §8): filters in the URL, newest first, a page at a time. */
 export default function TracesPage({ traceInput, setView, credentials }: PageProps) {
   const trpc = useTRPC();
+  const client = useTRPCClient();
   const refetchInterval = useRefetchInterval();
   const [selected, setSelected] = useState<string | null>(null);
   const [exportError, setExportError] = useState<string | null>(null);
-  const list = useInfiniteQuery(
-    trpc.traces.list.infiniteQueryOptions({ ...traceInput, limit: PAGE_SIZE }, { getNextPageParam: (page) => page.next_cursor ?? undefined, refetchInterval }),
-  );
+  // Pages by hand rather than tRPC's infinite options, which add a `direction` the strict input refuses.
+  const list = useInfiniteQuery({
+    queryKey: [...trpc.traces.list.pathKey(), 'pages', traceInput],
+    queryFn: ({ pageParam }) => client.traces.list.query({ ...traceInput, limit: PAGE_SIZE, ...(pageParam ? { cursor: pageParam } : {}) }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.next_cursor,
+    refetchInterval,
+  });
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
   const sentinel = useOnVisible(() => {
     if (hasNextPage && !isFetchingNextPage) void fetchNextPage();

@@ -77,6 +77,8 @@ export default function UsagePage({ input, workspaceId, drill }: PageProps) {
               }}
               options={{
                 maintainAspectRatio: false,
+                // A click anywhere picks the nearest slice (the hole and the legend's side included).
+                interaction: { mode: 'nearest', intersect: false },
                 onClick: onChartClick((i) => drill({ ...windowDrill(agents.data), agent: agents.data.data[i]!.agent_id })),
                 plugins: { legend: { position: 'right' }, tooltip: { callbacks: { label: (c) => `${c.label}: ${formatCount(c.parsed)} (${agents.data.data[c.dataIndex]?.percentage.toFixed(2)}%)` } } },
               }}
