@@ -2,8 +2,8 @@
  * The trace list, the sessions and the export (docs/API_SPEC.md §8): first-page latency, a page
  * deep in the walk, and the export's throughput with the server's memory while it streams.
  */
-import { readFileSync } from 'node:fs';
 import { analyticsHeaders, timedGet, type Workspace } from './client.js';
+import { rssMB } from './machine.js';
 import { fmt, log } from './progress.js';
 import { type Summary, summarize } from './stats.js';
 
@@ -19,17 +19,6 @@ export interface TraceReadMeasurement {
   /** GET /sessions?range=24h. */
   sessions: Summary;
   export: { format: string; rows: number; bytes: number; seconds: number; rowsPerSecond: number; rssGrowthMB: number | null };
-}
-
-/** Resident set (VmRSS) of a process now, in MB (10^6 bytes). */
-function rssMB(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
-  try {
-    const kb = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb === undefined ? null : (Number(kb) * 1024) / 1e6;
-  } catch {
-    return null;
-  }
 }
 
 async function timed(url: string, headers: Record<string, string>, requests: number, warmup: number): Promise<Summary> {
