@@ -20,6 +20,19 @@ const PAGES = {
 };
 const TITLES: Record<Page, string> = { usage: 'Usage', cost: 'Cost', performance: 'Performance', traces: 'Traces', sessions: 'Sessions' };
 
+/**
+ * The sidebar's border drawn down the whole page: the navbar is fixed at the viewport's height,
+ * so on a page longer than the screen (and in full-page captures) its own border ended halfway.
+ * A 1 px line at the navbar's edge behind the main area runs as long as the content; with the
+ * navbar collapsed (mobile) its offset is 0 and the line falls outside the page.
+ */
+const SIDEBAR_RULE = {
+  backgroundImage: 'linear-gradient(var(--app-shell-border-color), var(--app-shell-border-color))',
+  backgroundSize: '1px 100%',
+  backgroundRepeat: 'no-repeat',
+  backgroundPosition: 'calc(var(--app-shell-navbar-offset, 0rem) - 1px) 0',
+};
+
 export function Dashboard({ credentials, onSignOut }: { credentials: Credentials; onSignOut: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -39,7 +52,7 @@ export function Dashboard({ credentials, onSignOut }: { credentials: Credentials
   const ago = Math.max(0, Math.round((now - updatedAt) / 1000));
 
   return (
-    <AppShell header={{ height: 60 }} navbar={{ width: 200, breakpoint: 'sm', collapsed: { mobile: !navOpen } }} padding="md">
+    <AppShell header={{ height: 60 }} navbar={{ width: 200, breakpoint: 'sm', collapsed: { mobile: !navOpen } }} padding="md" styles={{ main: SIDEBAR_RULE }}>
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
