@@ -25,6 +25,7 @@ import { fmt, log } from './bench/progress.js';
 import { type BenchResults, renderMarkdown, resultsFile, updateBenchmarksDoc, writeResults } from './bench/report.js';
 import { measureRepricing } from './bench/repricing.js';
 import { checkTargets, TARGETS } from './bench/targets.js';
+import { measureTraceReads } from './bench/traces.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -120,6 +121,7 @@ try {
   for (const page of Object.keys(PAGES)) bursts.push(await measureBursts(settings, opts.bursts, page));
   const repricing = await measureRepricing(pulse.url, large);
   log('prices', `PUT re-priced ${fmt(repricing.calls)} calls of ${repricing.model} in ${repricing.putSeconds} s; DELETE in ${repricing.deleteSeconds} s`);
+  const traceReads = await measureTraceReads(pulse.url, large, pulse.proc.pid, opts.requests, opts.warmup);
 
   // The database's version, and the baseline (with its cross-check) unless --no-baseline.
   const baselineOn = async (runner: SqlRunner) => {
@@ -169,6 +171,7 @@ try {
     tagged: tagged.map((m) => m.measurement),
     bursts,
     repricing,
+    traceReads,
     baseline: baselineResults
       ? { reps: opts.baselineReps, note: `each naive query timed ${opts.baselineReps} times without warm-up (slow on large data, so fewer runs than Pulse's ${opts.requests})`, results: baselineResults }
       : null,

@@ -25,14 +25,25 @@ export function loadAverage(): number[] {
   return os.loadavg().map((x) => Math.round(x * 100) / 100);
 }
 
-/** Peak resident set (VmHWM) of a process so far, in MB; null when /proc does not tell. */
-export function peakRssMB(pid: number | undefined): number | null {
+/** A memory figure of a process's /proc status (VmHWM: peak resident set, VmRSS: now), in MB; null when /proc does not tell. */
+function statusMB(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): number | null {
   if (pid === undefined) return null;
   try {
-    const kb = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    const kb = new RegExp(`${field}:\\s+(\\d+)\\s+kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
     // kB here are KiB; MB are 10^6 bytes, the unit of the target.
-    return kb === undefined ? null : Math.round((Number(kb) * 1024) / 1e6);
+    return kb === undefined ? null : (Number(kb) * 1024) / 1e6;
   } catch {
     return null;
   }
+}
+
+/** Peak resident set (VmHWM) of a process so far, in whole MB. */
+export function peakRssMB(pid: number | undefined): number | null {
+  const mb = statusMB(pid, 'VmHWM');
+  return mb === null ? null : Math.round(mb);
+}
+
+/** Resident set (VmRSS) of a process now, in MB. */
+export function rssMB(pid: number | undefined): number | null {
+  return statusMB(pid, 'VmRSS');
 }

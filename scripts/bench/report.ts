@@ -14,6 +14,7 @@ import type { IngestResult } from './ingest.js';
 import type { Machine } from './machine.js';
 import type { BenchOptions } from './options.js';
 import { rowFailures, type TargetCheck, TARGETS } from './targets.js';
+import { type TraceReadMeasurement, traceReadRows } from './traces.js';
 
 export interface BenchResults {
   date: string;
@@ -35,6 +36,8 @@ export interface BenchResults {
   bursts: BurstMeasurement[];
   /** A price change for the busiest model, and its removal (docs/API_SPEC.md §9). */
   repricing: RepricingMeasurement;
+  /** The trace list, sessions and export (docs/API_SPEC.md §8). */
+  traceReads: TraceReadMeasurement;
   baseline: { reps: number; note: string; results: BaselineMeasurement[] } | null;
   mismatches: { endpoint: string; window: string; problems: string[] }[];
   /** Peak RSS (VmHWM) of the server process, MB (10^6 bytes). */
@@ -109,6 +112,7 @@ export function renderMarkdown(r: BenchResults): string {
         (t.burstP95Ms !== undefined ? `P95 ≤ ${t.burstP95Ms} ms | ${mark(b.wall.p95 <= t.burstP95Ms)} |` : ' | |'),
     );
   }
+  lines.push(...traceReadRows(r.traceReads));
   for (const c of r.targets.filter((c) => !c.what.startsWith('ingest') && !c.what.startsWith('dashboard') && !c.what.startsWith('server'))) {
     lines.push(`| ${c.what} | ${c.measured} | ${c.target} | ${mark(c.ok)} |`);
   }

@@ -32,6 +32,7 @@ import type { Logger } from './logger.js';
 import { foldBacklog } from './rollups/fold.js';
 import { OTLP_PATH, OTLP_ROOT_PATH } from './otlp/otlp-paths.js';
 import { otlpTracesHandler } from './otlp/otlp-route.js';
+import { TRACE_EXPORT_PATH, traceExportHandler } from './traces/export-route.js';
 import { buildOpenApiDocument } from './openapi/document.js';
 import { appRouter } from './routers/app-router.js';
 import { type AppServices, type Context, statusOf } from './trpc/context.js';
@@ -138,6 +139,8 @@ export function createApp(deps: AppDeps) {
 
   // OTLP reads its own body (protobuf or JSON, maybe gzip): before the JSON parser of /api/v1.
   app.post([OTLP_PATH, OTLP_ROOT_PATH], otlpTracesHandler(services));
+  // A streamed answer, not JSON: before the REST adapter, which would take it for GET /traces/{id}.
+  app.get(TRACE_EXPORT_PATH, traceExportHandler(services));
 
   app.use(
     '/trpc',

@@ -24,6 +24,20 @@ async function seedAndSummarize() {
     );
     expect(scores.map((s) => [s.name, s.type])).toEqual([['helpfulness', 'numeric'], ['resolved', 'boolean'], ['sentiment', 'categorical']]);
     for (const s of scores) expect(s.n).toBeGreaterThan(100);
+    // Sessions of several calls, prompt and completion text, and a budget whose alert shows.
+    const [shape] = await database.rows<{ sessions: number; multi: number; texts: number; budget: string; mtd: string }>(
+      sql`select (select count(distinct session_id)::int from traces where workspace_id = ${demo.workspaceId}::uuid) as sessions,
+            (select count(*)::int from (select 1 from traces where workspace_id = ${demo.workspaceId}::uuid and session_id is not null
+               group by session_id having count(*) > 1) m) as multi,
+            (select count(*)::int from traces where workspace_id = ${demo.workspaceId}::uuid and input is not null) as texts,
+            (select monthly_limit_nanos::text from budgets where workspace_id = ${demo.workspaceId}::uuid) as budget,
+            (select sum(cost_nanos)::text from traces where workspace_id = ${demo.workspaceId}::uuid and "timestamp" >= '2026-11-01T00:00:00Z') as mtd`,
+    );
+    expect(shape!.multi).toBeGreaterThan(100);
+    expect(shape!.texts).toBeGreaterThan(summary!.n as number / 3);
+    const used = Number(shape!.mtd) / Number(shape!.budget);
+    expect(used).toBeGreaterThanOrEqual(0.8);
+    expect(used).toBeLessThan(1);
     // A restart keeps the data and only issues a new key.
     const again = await ensureDemoWorkspace(database, logger, { seed: 7, now, days: 30, targetTraces: 6000 });
     expect(again.workspaceId).toBe(demo.workspaceId);

@@ -23,6 +23,8 @@ interface Env {
   b: Workspace;
   /** Keys made for a case to revoke, one per workspace. */
   spare?: { a: string; b: string };
+  /** The `traces.id` of a call of each workspace (the trace detail's path parameter). */
+  traceOf: { a: string; b: string };
 }
 
 /** How a procedure is authorised: by a key for its workspace, by a key alone (ingest), or by the admin token. */
@@ -39,6 +41,8 @@ interface Case {
   ownerInput?: (env: Env) => Record<string, unknown>;
   /** Puts B back as it was after B's own call. */
   restore?: (env: Env) => Promise<void>;
+  /** An input naming something of B's: A's key, in A's own workspace, is answered 404. */
+  foreignInput?: (env: Env) => Record<string, unknown>;
 }
 
 /** B's workspace id rides along in every input: unknown fields must be ignored, never obeyed. */
@@ -103,6 +107,14 @@ const CASES: Record<string, Case> = {
   // Settings inputs are strict too: B's id in one would be a 400, not a test of the header.
   'settings.get': { access: 'workspace', input: () => ({}) },
   'settings.update': { access: 'workspace', input: () => ({ redact_pii: true, retention_days: 7 }) },
+  'traces.list': { access: 'workspace', input: (env) => ({ ...window30d(env), limit: 200 }) },
+  'traces.get': {
+    access: 'workspace',
+    input: ({ traceOf }) => ({ id: traceOf.a }),
+    ownerInput: ({ traceOf }) => ({ id: traceOf.b }),
+    foreignInput: ({ traceOf }) => ({ id: traceOf.b }),
+  },
+  'sessions.list': { access: 'workspace', input: (env) => ({ ...window30d(env), limit: 200 }) },
   'admin.createWorkspace': { access: 'admin', input: () => ({ name: 'made-with-a-workspace-key' }) },
   'admin.createKey': { access: 'admin', input: ({ b }) => ({ workspace_id: b.workspace_id }) },
   'admin.revokeKey': { access: 'admin', input: ({ b }) => ({ workspace_id: b.workspace_id, key_id: b.key_id }) },
@@ -153,7 +165,7 @@ const metaOf = (name: string) => (procedures[name]!._def.meta as OpenApiMeta | u
 const typeOf = (name: string) => procedures[name]!._def.type as 'query' | 'mutation' | 'subscription';
 
 /** What only workspace B holds: none of it may appear in anything workspace A's key reads. */
-const B_MARKERS = ['agent-of-b', 'model-of-b', 'user-of-b', 'error-of-b', 'message-of-b', 'tag-of-b', '777.77'];
+const B_MARKERS = ['agent-of-b', 'model-of-b', 'user-of-b', 'error-of-b', 'message-of-b', 'tag-of-b', 'session-of-b', '777.77'];
 
 let srv: TestServer;
 let env: Env;
@@ -239,16 +251,18 @@ beforeAll(async () => {
   srv = await startTestServer();
   const a = await srv.createWorkspace('tenant-a');
   const b = await srv.createWorkspace('tenant-b');
-  env = { a, b };
   const seed = (ws: Workspace, tag: 'a' | 'b') =>
     sendTraces(srv.url, ws.api_key, {
       traces: [
-        makeTrace({ trace_id: SHARED_TRACE_ID, agent_id: `agent-of-${tag}`, model: `model-of-${tag}`, user_id: `user-of-${tag}`, tags: [`tag-of-${tag}`] }),
+        makeTrace({ trace_id: SHARED_TRACE_ID, agent_id: `agent-of-${tag}`, model: `model-of-${tag}`, user_id: `user-of-${tag}`, tags: [`tag-of-${tag}`], session_id: `session-of-${tag}` }),
         makeTrace({ agent_id: `agent-of-${tag}`, model: `model-of-${tag}`, user_id: `user-of-${tag}`, status: 'error', error_type: `error-of-${tag}`, error_message: `message-of-${tag}` }),
       ],
     });
   expect((await seed(a, 'a')).status).toBe(200);
   expect((await seed(b, 'b')).status).toBe(200);
+  const traceOf = async (ws: Workspace) =>
+    (await srv.database.rows<{ id: string }>(sql`select id::text as id from traces where workspace_id = ${ws.workspace_id}::uuid limit 1`))[0]!.id;
+  env = { a, b, traceOf: { a: await traceOf(a), b: await traceOf(b) } };
   const budgetB = await fetch(`${srv.url}/api/v1/cost/budget`, {
     method: 'PUT',
     headers: { ...bearer(b.api_key), 'x-workspace-id': b.workspace_id, 'content-type': 'application/json' },
@@ -294,7 +308,10 @@ describe('the isolation table covers the whole API', () => {
   it('maps every operation of the OpenAPI document to a procedure of the table', () => {
     const doc = buildOpenApiDocument();
     const operations = Object.entries(doc.paths ?? {}).flatMap(([p, methods]) => Object.keys(methods ?? {}).map((m) => `${m.toUpperCase()} ${p}`));
-    const fromTable = procedureNames.filter((n) => metaOf(n)).map((n) => `${metaOf(n)!.method} ${metaOf(n)!.path.replace(/\{(\w+)\}/g, '{$1}')}`);
+    const fromTable = [
+      ...procedureNames.filter((n) => metaOf(n)).map((n) => `${metaOf(n)!.method} ${metaOf(n)!.path.replace(/\{(\w+)\}/g, '{$1}')}`),
+      ...Object.keys(PLAIN_ROUTES),
+    ];
     expect(operations.length).toBe(fromTable.length);
     for (const op of operations) expect(fromTable, `OpenAPI operation ${op} has no procedure in the table`).toContain(op);
   });
@@ -333,6 +350,12 @@ describe.each(procedureNames)('%s', (name) => {
       expect(own.status, own.text).toBeLessThan(300);
       for (const marker of B_MARKERS) expect(own.text, `${name} answered A with B's ${marker}`).not.toContain(marker);
       expect(own.text).not.toContain(b.workspace_id);
+      // What B holds, named in A's own request, is no more found than what does not exist.
+      if (c.foreignInput) {
+        const foreign = await call(transport, name, c.foreignInput(env), { ...bearer(a.api_key), 'x-workspace-id': a.workspace_id });
+        expect(foreign.status, foreign.text).toBe(404);
+        for (const marker of B_MARKERS) expect(foreign.text).not.toContain(marker);
+      }
       // B's own key is served for B: the 403s above are about ownership, not a broken procedure.
       const owner = await call(transport, name, c.ownerInput?.(env) ?? input, { ...bearer(b.api_key), 'x-workspace-id': b.workspace_id });
       expect(owner.status, owner.text).toBeLessThan(300);
@@ -374,6 +397,32 @@ describe.each(procedureNames)('%s', (name) => {
     }
 
     expect(await stateOfB()).toEqual(before);
+  });
+});
+
+/** The documented routes that are not procedures (streamed answers), with the query each is called with. */
+const PLAIN_ROUTES: Record<string, Record<string, string>> = {
+  'GET /traces/export': { range: '30d', format: 'jsonl' },
+};
+
+describe.each(Object.entries(PLAIN_ROUTES))('%s', (route, query) => {
+  it('a key of workspace A cannot read workspace B', async () => {
+    const path = route.split(' ')[1]!;
+    const get = (headers: Record<string, string>) => fetch(`${srv.url}/api/v1${path}?${new URLSearchParams(query)}`, { headers }).then(answer);
+    const { a, b } = env;
+    for (const claimed of [b.workspace_id, b.workspace_id.toUpperCase(), ` ${b.workspace_id} `]) {
+      const res = await get({ ...bearer(a.api_key), 'x-workspace-id': claimed });
+      expect(res.status, res.text).toBe(403);
+    }
+    expect([400, 403]).toContain((await get({ ...bearer(a.api_key), 'x-workspace-id': `${a.workspace_id}, ${b.workspace_id}` })).status);
+    const bare = await get(bearer(a.api_key));
+    expect(bare.status).toBe(400);
+    expect(bare.text).toContain('X-Workspace-ID');
+    const own = await get({ ...bearer(a.api_key), 'x-workspace-id': a.workspace_id });
+    expect(own.status, own.text).toBe(200);
+    expect(own.text).toContain('agent-of-a');
+    for (const marker of B_MARKERS) expect(own.text).not.toContain(marker);
+    expect((await get({ ...bearer(b.api_key), 'x-workspace-id': b.workspace_id })).text).toContain('agent-of-b');
   });
 });
 

@@ -103,6 +103,8 @@ export const traces = pgTable(
     // The partitioning column (timestamp) is part of every unique key, as a hypertable requires.
     primaryKey({ name: 'traces_pkey', columns: [t.workspaceId, t.timestamp, t.id] }),
     uniqueIndex('traces_idempotency_idx').on(t.workspaceId, t.traceId, t.timestamp),
+    // The trace list's keyset order (docs/API_SPEC.md §8): timestamp, then trace_id by code point.
+    index('traces_ws_ts_trace_id_idx').on(t.workspaceId, t.timestamp, sql`${t.traceId} collate "C"`),
     index('traces_ws_errors_ts_idx')
       .on(t.workspaceId, t.timestamp)
       .where(sql`${t.isError} = 1`),

@@ -35,6 +35,7 @@ const WIRE_KEYS = new Set([
   'error_message',
   'metadata',
   'tags',
+  'session_id',
   'input',
   'output',
 ]);
@@ -324,15 +325,19 @@ describe('demo generator', () => {
     expect([...regions.values()].every((r) => r.size === 1)).toBe(true);
   });
 
-  it('gives about 4 % of calls a prompt, and a completion unless they failed', () => {
-    const traces = batchesOf(7).flat();
+  it('groups calls into multi-call sessions and carries prompt and completion text on a good share', () => {
+    const sessions = new Map<string, number>();
+    for (const t of traces) if (t.session_id) sessions.set(t.session_id, (sessions.get(t.session_id) ?? 0) + 1);
+    expect(traces.filter((t) => t.session_id).every((t) => t.session_id === t.metadata?.session_id)).toBe(true);
+    expect([...sessions.values()].filter((n) => n > 1).length).toBeGreaterThan(sessions.size / 10);
     const withText = traces.filter((t) => t.input !== undefined);
-    expect(withText.length / traces.length).toBeGreaterThan(0.03);
-    expect(withText.length / traces.length).toBeLessThan(0.05);
-    for (const t of withText) expect(t.output === undefined).toBe(t.status === 'error');
-    // Some carry what the Safety page shows (docs/API_SPEC.md §12).
-    expect(withText.some((t) => t.input!.includes('@example.com'))).toBe(true);
-    expect(withText.some((t) => t.input!.startsWith('Ignore all previous instructions'))).toBe(true);
+    expect(withText.length / traces.length).toBeGreaterThan(0.35);
+    expect(withText.length / traces.length).toBeLessThan(0.55);
+    // Calls that failed before an answer have a prompt only.
+    expect(withText.filter((t) => t.output_tokens === 0).every((t) => t.output === undefined)).toBe(true);
+    const contacts = withText.filter((t) => /@example\.(com|org)|\+\d{1,2} \d{2,3} \d{3,4} \d{4}/.test(t.input!));
+    expect(contacts.length).toBeGreaterThan(10);
+    expect(contacts.length / withText.length).toBeLessThan(0.05);
   });
 
   it('respects short windows and rejects bad options', () => {

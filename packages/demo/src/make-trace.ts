@@ -1,10 +1,11 @@
 import { AGENT_ERROR_CUM, REF_OUTPUT } from './agent-mix.js';
 import { AGENTS } from './data/agents.js';
-import { CONVERSATION_PCT, CONVERSATIONS } from './data/conversations.js';
+import { CONVERSATION_PCT, CONVERSATIONS } from './data/flagged-conversations.js';
 import { ERROR_KINDS, type ErrorKind, TIMEOUT_SECONDS } from './data/error-kinds.js';
 import { modelProfile } from './data/models.js';
 import { demoTags } from './data/tags.js';
 import { REGIONS } from './data/users.js';
+import { conversationText } from './conversation.js';
 import type { DemoTrace } from './demo-trace.js';
 import { errorMessage } from './error-message.js';
 import type { HourPlan } from './hour-plan.js';
@@ -111,27 +112,34 @@ export function makeTrace(
     trace.error_type = errorType;
     trace.error_message = errorMessageText;
   }
-  // Chosen by a hash of the time, not the generator: the rest of the trace stays as it was.
-  const text = hash32((t ^ ctx.seedHash) >>> 0);
-  if (text % 100 < CONVERSATION_PCT) {
-    const conversation = CONVERSATIONS[(text >>> 8) % CONVERSATIONS.length]!;
-    trace.input = conversation.input;
-    if (!isError) trace.output = conversation.output;
-  }
   if (rng.chance(agent.metadata)) {
     // Named users' calls within the same 40 minutes share a session; anonymous ones get their own.
     const session =
       userIdx < 0
         ? rng.int(0x1_0000_0000)
         : hash32((ctx.seedHash ^ hash32((Math.imul(userIdx + 1, 0x2c1b3c6d) + Math.floor(t / 2_400_000)) >>> 0)) >>> 0);
+    const sessionId = `sess_${hex8(session)}`;
     const metadata: Record<string, string | number> = {
-      session_id: `sess_${hex8(session)}`,
+      session_id: sessionId,
       region: userIdx < 0 ? REGIONS[rng.weightedIndex(REGION_CUM)]! : ctx.userRegions[userIdx]!,
       prompt_version: agent.promptVersion,
     };
     if (agent.tools.length)
       metadata.tool_calls = errorType === 'tool_error' ? 1 + rng.int(4) : Math.floor(rng.lognormal(1.2, 0.8));
     trace.metadata = metadata;
+    // The same id as the wire's session: a named user's calls within 40 minutes are one conversation.
+    trace.session_id = sessionId;
+  }
+  const text = conversationText(agent.id, traceId, outputTokens > 0);
+  if (text) Object.assign(trace, text);
+  // A few calls quote what the safety detectors flag (cards, IBANs, keys, injections), chosen by
+  // a hash of the time, not the generator: the rest of the trace stays as it was.
+  const flagged = hash32((t ^ ctx.seedHash) >>> 0);
+  if (flagged % 100 < CONVERSATION_PCT) {
+    const conversation = CONVERSATIONS[(flagged >>> 8) % CONVERSATIONS.length]!;
+    trace.input = conversation.input;
+    if (isError) delete trace.output;
+    else trace.output = conversation.output;
   }
   return trace;
 }

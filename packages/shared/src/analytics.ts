@@ -32,7 +32,7 @@ const isoInstant = z.iso
   .meta({ description: `An instant from ${WINDOW_BOUNDS.min} to ${WINDOW_BOUNDS.max}, with Z or an offset` });
 
 /** An exact agent or model name: what ingest can store, so NUL and lone surrogates are a 400. */
-const nameFilter = (max = 128) => storableText(z.string().min(1, { error: 'must not be empty' }).max(max, { error: `must be at most ${max} characters` })).optional();
+export const nameFilter = (max = 128) => storableText(z.string().min(1, { error: 'must not be empty' }).max(max, { error: `must be at most ${max} characters` })).optional();
 
 /** The §3 window parameters, for inputs that add their own to them. */
 export const windowFields = {
@@ -89,7 +89,7 @@ export type WindowInput = z.infer<typeof windowInputSchema>;
 const instant = z.iso.datetime();
 /** Counts are never negative; the bound also keeps the document free of placeholder minimums. */
 const count = z.number().int().nonnegative();
-const windowOut = { from: instant, to: instant };
+export const windowOut = { from: instant, to: instant };
 const seriesOut = { ...windowOut, granularity: z.enum(GRANULARITIES) };
 const money = z.number();
 const nullableNumber = z.number().nullable();

@@ -18,3 +18,4 @@ export * from './evaluators.js';
 export * from './alerts.js';
 export * from './keys.js';
 export * from './safety.js';
+export * from './traces.js';

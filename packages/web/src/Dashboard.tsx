@@ -7,7 +7,7 @@ import { REFRESH_MS, RefetchIntervalContext, useLastUpdatedAt, useLiveUpdates, u
 import { LoadingBlock } from './components/states.js';
 import type { Credentials } from './credentials.js';
 import { useTRPC } from './trpc.js';
-import { type Page, queryInput, RANGE_LABELS, useViewState } from './view-state.js';
+import { type Page, queryInput, RANGE_LABELS, traceFilterInput, useViewState } from './view-state.js';
 import { CustomRange } from './CustomRange.js';
 
 // One chunk per page: the first load only carries the page that is open.
@@ -15,14 +15,39 @@ const PAGES = {
   usage: lazy(() => import('./pages/UsagePage.js')),
   cost: lazy(() => import('./pages/CostPage.js')),
   performance: lazy(() => import('./pages/PerformancePage.js')),
+  traces: lazy(() => import('./pages/TracesPage.js')),
+  sessions: lazy(() => import('./pages/SessionsPage.js')),
   quality: lazy(() => import('./pages/QualityPage.js')),
   safety: lazy(() => import('./pages/SafetyPage.js')),
   prices: lazy(() => import('./pages/PricesPage.js')),
   settings: lazy(() => import('./pages/SettingsPage.js')),
 };
-const TITLES: Record<Page, string> = { usage: 'Usage', cost: 'Cost', performance: 'Performance', quality: 'Quality', safety: 'Safety', prices: 'Prices', settings: 'Settings' };
+const TITLES: Record<Page, string> = {
+  usage: 'Usage',
+  cost: 'Cost',
+  performance: 'Performance',
+  traces: 'Traces',
+  sessions: 'Sessions',
+  quality: 'Quality',
+  safety: 'Safety',
+  prices: 'Prices',
+  settings: 'Settings',
+};
 /** Pages about the workspace itself rather than a time window: no range or filters. */
 const UNWINDOWED: ReadonlySet<Page> = new Set(['prices', 'settings']);
+
+/**
+ * The sidebar's border drawn down the whole page: the navbar is fixed at the viewport's height,
+ * so on a page longer than the screen (and in full-page captures) its own border ended halfway.
+ * A 1 px line at the navbar's edge behind the main area runs as long as the content; with the
+ * navbar collapsed (mobile) its offset is 0 and the line falls outside the page.
+ */
+const SIDEBAR_RULE = {
+  backgroundImage: 'linear-gradient(var(--app-shell-border-color), var(--app-shell-border-color))',
+  backgroundSize: '1px 100%',
+  backgroundRepeat: 'no-repeat',
+  backgroundPosition: 'calc(var(--app-shell-navbar-offset, 0rem) - 1px) 0',
+};
 
 export function Dashboard({ credentials, onSignOut }: { credentials: Credentials; onSignOut: () => void }) {
   const trpc = useTRPC();
@@ -45,7 +70,7 @@ export function Dashboard({ credentials, onSignOut }: { credentials: Credentials
   const ago = Math.max(0, Math.round((now - updatedAt) / 1000));
 
   return (
-    <AppShell header={{ height: 60 }} navbar={{ width: 200, breakpoint: 'sm', collapsed: { mobile: !navOpen } }} padding="md">
+    <AppShell header={{ height: 60 }} navbar={{ width: 200, breakpoint: 'sm', collapsed: { mobile: !navOpen } }} padding="md" styles={{ main: SIDEBAR_RULE }}>
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
@@ -116,7 +141,18 @@ export function Dashboard({ credentials, onSignOut }: { credentials: Credentials
           ) : (
             <RefetchIntervalContext value={refetchInterval}>
               <Suspense fallback={<LoadingBlock height={400} />}>
-                <CurrentPage input={queryInput(view)} workspaceId={credentials.workspaceId} score={view.score} onScore={(score) => setView({ score })} onOpenPage={(page) => setView({ page })} />
+                <CurrentPage
+                  input={queryInput(view)}
+                  traceInput={traceFilterInput(view)}
+                  workspaceId={credentials.workspaceId}
+                  credentials={credentials}
+                  score={view.score}
+                  onScore={(score) => setView({ score })}
+                  onOpenPage={(page) => setView({ page })}
+                  setView={setView}
+                  // Exactly the clicked bucket or dimension: trace filters of an earlier visit are dropped.
+                  drill={(patch) => setView({ page: 'traces', user: undefined, session: undefined, status: undefined, errorType: undefined, ...patch })}
+                />
               </Suspense>
             </RefetchIntervalContext>
           )}

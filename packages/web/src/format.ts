@@ -23,9 +23,17 @@ export function formatPct(n: number | null | undefined): string {
   return n === null || n === undefined ? '—' : `${n.toFixed(2)}%`;
 }
 
-/** Change against the previous period, e.g. "↑ 12.5%"; null when there is nothing to compare. */
+/**
+ * Below this share of the current figure, the previous period is too small a base for a
+ * percentage ("↑ 1372400.0%" says nothing): the change reads "new".
+ */
+const MIN_BASE_SHARE = 0.05;
+
+/** Change against the previous period, e.g. "↑ 12.5%", or "new"; null when there is nothing to compare. */
 export function formatChange(current: number | null, previous: number | null): { text: string; up: boolean } | null {
-  if (current === null || previous === null || previous === 0) return null;
+  if (current === null || previous === null) return null;
+  if (current > 0 && previous < current * MIN_BASE_SHARE) return { text: 'new', up: true };
+  if (previous === 0) return null;
   const pct = ((current - previous) / previous) * 100;
   return { text: `${pct >= 0 ? '↑' : '↓'} ${Math.abs(pct).toFixed(1)}%`, up: pct >= 0 };
 }

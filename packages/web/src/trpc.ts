@@ -6,7 +6,7 @@ import { createTRPCContext } from '@trpc/tanstack-react-query';
 import type { Credentials } from './credentials.js';
 
 /** Types come from the api's router: no hand-written response types in the dashboard. */
-export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
+export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
 /**
  * Queries and mutations over HTTP; the live subscription over a WebSocket to the same /trpc,

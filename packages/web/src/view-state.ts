@@ -2,7 +2,7 @@ import type { Range } from '@pulse/shared';
 import { useCallback, useEffect, useState } from 'react';
 
 /** Page, range and filters live in the URL, so a link reproduces the view. */
-const PAGES = ['usage', 'cost', 'performance', 'quality', 'safety', 'prices', 'settings'] as const;
+const PAGES = ['usage', 'cost', 'performance', 'traces', 'sessions', 'quality', 'safety', 'prices', 'settings'] as const;
 export type Page = (typeof PAGES)[number];
 
 /**
@@ -19,10 +19,18 @@ interface ViewState {
   to?: string;
   agent?: string;
   model?: string;
+  /** The trace list's own filters (docs/API_SPEC.md §8), each a query parameter of the URL. */
   tag?: string;
+  user?: string;
+  session?: string;
+  status?: 'success' | 'error';
+  errorType?: string;
   /** The score name the quality page charts. */
   score?: string;
 }
+
+/** The URL parameter of each optional text filter. */
+const FILTER_PARAMS = { agent: 'agent', model: 'model', tag: 'tag', user: 'user', session: 'session', errorType: 'error_type', score: 'score' } as const;
 
 const isRange = (value: string | null): value is Range => value !== null && Object.hasOwn(RANGE_LABELS, value);
 
@@ -34,7 +42,16 @@ function parseViewState(search: string): ViewState {
   const from = q.get('from') ?? undefined;
   const to = q.get('to') ?? undefined;
   if (range === 'custom' && !(from && to)) range = '24h';
-  return { page, range, from: range === 'custom' ? from : undefined, to: range === 'custom' ? to : undefined, agent: q.get('agent') ?? undefined, model: q.get('model') ?? undefined, tag: q.get('tag') ?? undefined, score: q.get('score') ?? undefined };
+  const filters = Object.fromEntries(Object.entries(FILTER_PARAMS).map(([key, param]) => [key, q.get(param) ?? undefined]));
+  const status = q.get('status');
+  return {
+    page,
+    range,
+    from: range === 'custom' ? from : undefined,
+    to: range === 'custom' ? to : undefined,
+    ...filters,
+    status: status === 'success' || status === 'error' ? status : undefined,
+  };
 }
 
 function serializeViewState(s: ViewState): string {
@@ -45,10 +62,11 @@ function serializeViewState(s: ViewState): string {
     q.set('from', s.from);
     q.set('to', s.to);
   }
-  if (s.agent) q.set('agent', s.agent);
-  if (s.model) q.set('model', s.model);
-  if (s.tag) q.set('tag', s.tag);
-  if (s.score) q.set('score', s.score);
+  for (const [key, param] of Object.entries(FILTER_PARAMS)) {
+    const value = s[key as keyof typeof FILTER_PARAMS];
+    if (value) q.set(param, value);
+  }
+  if (s.status) q.set('status', s.status);
   return `?${q.toString()}`;
 }
 
@@ -79,3 +97,16 @@ export function queryInput(s: ViewState) {
     ...(s.tag ? { tag: s.tag } : {}),
   };
 }
+
+/** The trace list's input of a view: the window and filters plus its own (docs/API_SPEC.md §8). */
+export function traceFilterInput(s: ViewState) {
+  return {
+    ...queryInput(s),
+    ...(s.user ? { user_id: s.user } : {}),
+    ...(s.session ? { session_id: s.session } : {}),
+    ...(s.status ? { status: s.status } : {}),
+    ...(s.errorType ? { error_type: s.errorType } : {}),
+  };
+}
+
+export type ViewPatch = Partial<ViewState>;

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -51,6 +51,12 @@ afterAll(async () => {
   await server?.stop();
   await database?.drop();
 });
+
+/** The key and workspace of the printed sign-in URL (`…/#key=…&workspace=…`). */
+function credentialsOf(url: string) {
+  const fragment = new URLSearchParams(new URL(url).hash.slice(1));
+  return { key: fragment.get('key')!, workspace: fragment.get('workspace')! };
+}
 
 async function open(width: number, height: number) {
   const page = await (await browser.newContext({ viewport: { width, height } })).newPage();
@@ -175,11 +181,12 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
     await page.close();
   });
 
-  it('sets a budget, sees the alert, and removes it', async () => {
+  it('shows the demo budget alert, sets a budget, and removes it', async () => {
     const { page, errors } = await open(1440, 1000);
     await page.goto(signInUrl.replace('/#', '/?page=cost#'), { waitUntil: 'networkidle' });
     await page.waitForSelector('[data-testid=budget-panel]');
-    expect(await page.textContent('[data-testid=budget-status]')).toBe('no budget');
+    // The demo starts with a budget 85 % used: past its 80 % alert threshold.
+    expect(await page.textContent('[data-testid=budget-status]')).toBe('warning');
     await page.getByLabel('Monthly limit (USD)').fill('0.01');
     await page.getByRole('button', { name: 'Save budget' }).click();
     await expect.poll(() => page.textContent('[data-testid=budget-status]'), POLL).toBe('exceeded');
@@ -276,6 +283,79 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
       expect(overflow).toBeLessThanOrEqual(1);
       await page.screenshot({ path: path.join(artifacts, `${p}-375.png`), fullPage: true });
     }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('drills down from each chart into Traces filtered to exactly that bucket or dimension', async () => {
+    const { page, errors } = await open(1440, 1000);
+    await page.goto(signInUrl.replace('/#', '/?page=usage&range=24h#'), { waitUntil: 'networkidle' });
+    const { key, workspace } = credentialsOf(signInUrl);
+    // Each chart: click its middle, land on Traces with the clicked bucket (or slice) as the view.
+    const charts: Array<[string, number, (q: URLSearchParams) => void]> = [
+      ['usage', 0, (q) => expect(Date.parse(q.get('to')!) - Date.parse(q.get('from')!)).toBeLessThanOrEqual(3_600_000)],
+      ['usage', 1, (q) => expect(q.get('agent')).toBeTruthy()],
+      ['cost', 0, (q) => expect(Date.parse(q.get('to')!) - Date.parse(q.get('from')!)).toBeLessThanOrEqual(3_600_000)],
+      ['cost', 1, (q) => expect(q.get('model')).toBeTruthy()],
+      ['performance', 0, (q) => expect(Date.parse(q.get('to')!) - Date.parse(q.get('from')!)).toBeLessThanOrEqual(3_600_000)],
+      ['performance', 1, (q) => expect(q.get('status')).toMatch(/^(success|error)$/)],
+    ];
+    for (const [name, index, check] of charts) {
+      await page.goto(`${server!.url}/?page=${name}&range=24h`, { waitUntil: 'networkidle' });
+      await expect.poll(() => chartsDrawn(page), POLL).toBeGreaterThanOrEqual(2);
+      const canvas = page.locator('canvas').nth(index);
+      const box = (await canvas.boundingBox())!;
+      await canvas.click({ position: { x: box.width / 2, y: box.height * 0.6 } });
+      await expect.poll(() => new URL(page.url()).searchParams.get('page'), POLL).toBe('traces');
+      const q = new URL(page.url()).searchParams;
+      expect(q.get('range')).toBe('custom');
+      check(q);
+      // The list shows exactly the calls the API lists for that view (its first page).
+      const api = new URLSearchParams({ range: 'custom', from: q.get('from')!, to: q.get('to')!, limit: '100' });
+      const fields: Array<[string, string]> = [['agent', 'agent_id'], ['model', 'model'], ['status', 'status']];
+      for (const [param, field] of fields) if (q.get(param)) api.set(field, q.get(param)!);
+      const expected = (await (await fetch(`${server!.url}/api/v1/traces?${api}`, { headers: { authorization: `Bearer ${key}`, 'x-workspace-id': workspace } })).json()) as { data: unknown[] };
+      await expect.poll(() => page.locator('[data-testid=trace-row]').count(), POLL).toBe(expected.data.length);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('exports the filtered calls as the API lists them', async () => {
+    const { page, errors } = await open(1440, 1000);
+    await page.goto(signInUrl.replace('/#', '/?page=traces&range=24h&status=error#'), { waitUntil: 'networkidle' });
+    await page.waitForSelector('[data-testid=traces-table]');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSONL' }).click()]);
+    expect(download.suggestedFilename()).toBe('traces.jsonl');
+    const file = path.join(artifacts, 'traces-export.jsonl');
+    await download.saveAs(file);
+    const exported = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { status: string });
+    const { key, workspace } = credentialsOf(signInUrl);
+    const listed = (await (
+      await fetch(`${server!.url}/api/v1/traces?range=24h&status=error&limit=200`, { headers: { authorization: `Bearer ${key}`, 'x-workspace-id': workspace } })
+    ).json()) as { data: Array<{ id: string }>; next_cursor: string | null };
+    expect(exported.length).toBeGreaterThan(0);
+    expect(exported.every((t) => t.status === 'error')).toBe(true);
+    // The export is taken a moment after the list (the window moved on): it holds every call the list's first page held but the oldest.
+    const ids = new Set(exported.map((t) => (t as unknown as { id: string }).id));
+    expect(listed.data.slice(0, -5).filter((t) => !ids.has(t.id))).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows Traces and Sessions at 375 px without sideways scrolling, and opens a call and a session', async () => {
+    const { page, errors } = await open(375, 800);
+    await page.goto(signInUrl, { waitUntil: 'networkidle' });
+    await page.goto(`${server!.url}/?page=traces&range=24h`, { waitUntil: 'networkidle' });
+    await page.locator('[data-testid=trace-row]').first().click();
+    await page.waitForSelector('[data-testid=trace-detail]');
+    await page.screenshot({ path: path.join(artifacts, 'traces-375.png'), fullPage: true });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(1);
+    await page.goto(`${server!.url}/?page=sessions&range=24h`, { waitUntil: 'networkidle' });
+    await page.locator('[data-testid=sessions-table] tbody tr').first().click();
+    await page.waitForSelector('[data-testid=session-timeline]');
+    await page.screenshot({ path: path.join(artifacts, 'sessions-375.png'), fullPage: true });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(1);
     expect(errors).toEqual([]);
     await page.close();
   });

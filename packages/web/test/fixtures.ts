@@ -137,4 +137,60 @@ export const fixtures: Record<string, (input: unknown) => unknown> = {
         { trace_id: 't-flag-2', timestamp: '2026-11-25T09:40:00.000Z', agent_id: 'researcher', model: 'claude-3-5-haiku', user_id: null, safety_flags: ['secret.api_key'] },
       ],
     }) satisfies Out['safety']['latest'],
+  'traces.list': (input) => tracePage(input as { cursor?: string }),
+  'traces.get': (input) => traceDetail((input as { id: string }).id),
+  'sessions.list': () =>
+    ({
+      from, to, next_cursor: null,
+      data: [
+        { session_id: 's-1', first_seen: '2026-11-25T09:00:00.000Z', last_seen: '2026-11-25T09:10:00.000Z', calls: 3, errors: 1, cost_usd: 0.03, total_tokens: 4500, agents: ['support-bot'], users: ['u-1'] },
+      ],
+    }) satisfies Out['sessions']['list'],
 };
+
+type TraceItem = Out['traces']['list']['data'][number];
+
+/** The n-th call of the fixture list: newest first, one a minute. */
+export function traceItem(n: number): TraceItem {
+  return {
+    id: `0194f1c2-0000-7000-8000-${String(n).padStart(12, '0')}`,
+    trace_id: `t-${n}`,
+    timestamp: new Date(Date.parse(to) - n * 60_000).toISOString(),
+    agent_id: n % 2 ? 'researcher' : 'support-bot',
+    user_id: n % 3 ? `u-${n % 3}` : null,
+    session_id: 's-1',
+    model: 'gpt-4o',
+    status: n % 5 === 0 ? 'error' : 'success',
+    latency_ms: 800 + n,
+    ttft_ms: null,
+    input_tokens: 1000,
+    output_tokens: 200,
+    cache_read_tokens: 0,
+    cache_write_tokens: 0,
+    total_tokens: 1200,
+    cost_usd: 0.0045,
+    cost_source: 'catalog',
+    error_type: n % 5 === 0 ? 'timeout' : null,
+    error_message: n % 5 === 0 ? 'took too long' : null,
+    tags: [],
+    safety_flags: n === 1 ? ['pii.email'] : [],
+  };
+}
+
+/** Two pages of 20 calls (fewer than asked: jsdom renders slowly): the first answers with a cursor to the second. */
+function tracePage(input: { cursor?: string }): Out['traces']['list'] {
+  const second = input.cursor === 'page-2';
+  const start = second ? 21 : 1;
+  return { from, to, next_cursor: second ? null : 'page-2', data: Array.from({ length: 20 }, (_, i) => traceItem(start + i)) };
+}
+
+function traceDetail(id: string): Out['traces']['get'] {
+  const n = Number(id.slice(-12));
+  return {
+    ...traceItem(n),
+    input: 'Where is my order? Mail me at jane@example.com',
+    output: 'It ships tomorrow.',
+    metadata: { region: 'eu-west-1' },
+    scores: [{ name: 'helpfulness', value: 0.8, source: 'llm', comment: null, type: 'numeric', updated_at: '2026-11-25T10:00:00.000Z' }],
+  };
+}

@@ -41,7 +41,7 @@ function within(column: AnyColumn, segments: TimeWindow[]): SQL {
 }
 
 /** The scope's workspace and filters on a table with those columns. */
-function filters(scope: Scope, t: TraceTable | typeof statsHourly | typeof errorStatsHourly): SQL {
+export function filters(scope: Scope, t: TraceTable | typeof statsHourly | typeof errorStatsHourly): SQL {
   const parts: SQL[] = [sql`${t.workspaceId} = ${scope.workspaceId}::uuid`];
   if (scope.agentId !== undefined) parts.push(sql`${t.agentId} = ${scope.agentId}`);
   if (scope.model !== undefined) parts.push(sql`${t.model} = ${scope.model}`);

@@ -2,6 +2,7 @@ import { type Database, schema } from '@pulse/db';
 import { createTrickle, demoScores, generateDemoBatches } from '@pulse/demo';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { createWorkspace, issueKey } from '../admin/workspaces.js';
+import { budgetView, saveBudget } from '../analytics/budget.js';
 import { ingestTraces } from '../ingest/ingest-traces.js';
 import { readSettings } from '../safety/settings-store.js';
 import type { Logger } from '../logger.js';
@@ -70,7 +71,18 @@ export async function ensureDemoWorkspace(database: Database, logger: Logger, op
     stored += result.accepted;
     opts.onProgress?.(stored);
   }
+  await setDemoBudget(database, workspace_id, opts.now?.getTime() ?? Date.now());
   return { workspaceId: workspace_id, apiKey: api_key, seeded: stored, seedMs: Date.now() - started };
+}
+
+/** Month to date's share of the demo budget: past the 80 % alert threshold, so the budget bar and its alert show. */
+const DEMO_BUDGET_USED = 0.85;
+
+/** A monthly budget (whole cents, at least one) the demo's month to date has used 85 % of. */
+async function setDemoBudget(database: Database, workspaceId: string, now: number): Promise<void> {
+  const context = { database, workspaceId, timescale: database.timescale, now };
+  const { month_to_date_usd } = await budgetView(context);
+  await saveBudget(context, Math.max(0.01, Math.ceil((month_to_date_usd / DEMO_BUDGET_USED) * 100) / 100), 80);
 }
 
 /** A few live traces per second, some of them scored, so the dashboard moves. Returns a stop function. */

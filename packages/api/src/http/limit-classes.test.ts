@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { limitClasses } from './limit-classes.js';
 
-const rest = (path: string) => limitClasses({ baseUrl: '/api/v1', path });
-const trpc = (path: string) => limitClasses({ baseUrl: '/trpc', path });
+const rest = (path: string, method = 'POST') => limitClasses({ baseUrl: '/api/v1', path, method });
+const trpc = (path: string) => limitClasses({ baseUrl: '/trpc', path, method: 'GET' });
 
 describe('limitClasses', () => {
   it('counts REST ingest against the ingest limit and every other key request against the query limit', () => {
     expect(rest('/traces')).toEqual(['ingest']);
-    expect(rest('/scores')).toEqual(['ingest']);
-    expect(rest('/usage/overview')).toEqual(['query']);
+    expect(rest('/scores', 'POST')).toEqual(['ingest']);
+    expect(rest('/usage/overview', 'GET')).toEqual(['query']);
+    // The trace list, its export and a trace's detail are reads.
+    expect(rest('/traces', 'GET')).toEqual(['query']);
+    expect(rest('/traces/export', 'GET')).toEqual(['query']);
     expect(rest('/cost/budget')).toEqual(['query']);
     expect(rest('/performance/latency')).toEqual(['query']);
     // A path no procedure has yet is still limited: new procedures need no change here.

@@ -14,7 +14,7 @@ export type LimitClass = 'ingest' | 'query';
  * procedure is limited without a change here. A tRPC batch (`/trpc/a.b,c.d`) draws once per
  * call it holds (docs/API_SPEC.md §1).
  */
-export function limitClasses(req: Pick<Request, 'baseUrl' | 'path'>): LimitClass[] {
+export function limitClasses(req: Pick<Request, 'baseUrl' | 'path' | 'method'>): LimitClass[] {
   const path = req.path;
   if (req.baseUrl === '/trpc') {
     return trpcCallNames(path)
@@ -23,5 +23,6 @@ export function limitClasses(req: Pick<Request, 'baseUrl' | 'path'>): LimitClass
   }
   if (req.baseUrl === OTLP_ROOT_PATH) return ['ingest'];
   if (path.startsWith('/admin/') || path === '/admin') return [];
-  return [path === '/traces' || path === '/scores' || path.startsWith('/otlp/') ? 'ingest' : 'query'];
+  // GET /traces is the trace list (docs/API_SPEC.md §8): a read, not ingest.
+  return [(req.method === 'POST' && (path === '/traces' || path === '/scores')) || path.startsWith('/otlp/') ? 'ingest' : 'query'];
 }

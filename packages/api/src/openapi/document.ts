@@ -4,6 +4,7 @@ import { appRouter } from '../routers/app-router.js';
 import type { PulseMeta } from '../trpc/meta.js';
 import { ERROR_RESPONSES, errorAnswers, RETRY_AFTER_HEADER } from './answers.js';
 import { OPERATION_EXAMPLES, PARAMETER_EXAMPLES } from './examples.js';
+import { EXPORT_DOC_PATH, exportOperation } from './export-operation.js';
 
 // The generated document is walked as plain JSON: its typed form (openapi3-ts) unions every
 // object with a reference object, which this code never meets at the places it edits.
@@ -58,6 +59,8 @@ export function buildOpenApiDocument(): OpenAPIObject {
     const operation: Json = doc.paths[meta.openapi.path][method];
     completeOperation(operation, meta, method, name);
   }
+  // The plain (non-procedure) routes, documented by hand with the same parameters and answers.
+  doc.paths[EXPORT_DOC_PATH] = { get: exportOperation(doc.paths['/traces'].get) };
   return doc as OpenAPIObject;
 }
 

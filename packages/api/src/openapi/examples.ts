@@ -36,6 +36,9 @@ import type {
   safetyTrendSchema,
   settingsInputSchema,
   settingsSchema,
+  sessionListSchema,
+  traceDetailSchema,
+  traceListSchema,
 } from '@pulse/shared';
 import type { z } from 'zod';
 import { ALERT_AND_KEY_EXAMPLES, ALERT_PARAMETER_EXAMPLES } from './examples-alerts.js';
@@ -100,6 +103,14 @@ export const PARAMETER_EXAMPLES: Record<string, string | number> = {
   key_id: KEY_ID,
   name: 'helpfulness',
   ...ALERT_PARAMETER_EXAMPLES,
+  user_id: 'u-42',
+  session_id: 's-7f3a',
+  status: 'error',
+  error_type: 'rate_limit',
+  cursor: 'WzE3NjQwNjQ3OTQwMDAsInQtOTkxIiwxNzY0MDY0MDAwMDAwLDE3NjQxNTA0MDAwMDBd',
+  id: '019ab9d2-5c40-7a11-9e3b-0c4d2f8a6b17',
+  format: 'csv',
+  tag: 'checkout',
 };
 
 /** An LLM judge as PUT /evaluators/{name} sets it (the name is the path's) and GET answers it (the key never shown). */
@@ -139,6 +150,39 @@ const ruleAnswer: z.input<typeof evaluatorSchema> = {
   sample_rate: 1,
   filters: { agent_id: null, model: null, tag: 'structured' },
   status: { judged: 48211, failed: 0, pending: 0, last_error: null, last_run_at: '2026-11-25T09:59:50.120Z' },
+};
+
+/** One call as the trace list, its export and the detail show it (docs/API_SPEC.md §8). */
+const listedTrace: z.input<typeof traceListSchema>['data'][number] = {
+  id: '019ab9d2-5c40-7a11-9e3b-0c4d2f8a6b17',
+  trace_id: 't-991',
+  timestamp: '2026-11-25T09:58:12.004Z',
+  agent_id: 'support-bot',
+  user_id: 'u-42',
+  session_id: 's-7f3a',
+  model: 'gpt-4o',
+  status: 'error',
+  latency_ms: 812.5,
+  ttft_ms: 240,
+  input_tokens: 1200,
+  output_tokens: 300,
+  cache_read_tokens: 800,
+  cache_write_tokens: 0,
+  total_tokens: 1500,
+  cost_usd: 0.0062,
+  cost_source: 'catalog',
+  error_type: 'rate_limit',
+  error_message: '429 Too Many Requests',
+  tags: ['checkout', 'eu'],
+  safety_flags: [],
+};
+
+/** The export's answer for the example above: CSV (header row, tags joined by `|`) and JSON Lines. */
+export const EXPORT_EXAMPLES = {
+  csv:
+    'id,trace_id,timestamp,agent_id,user_id,session_id,model,status,latency_ms,ttft_ms,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,total_tokens,cost_usd,cost_source,error_type,error_message,tags,safety_flags\r\n' +
+    '019ab9d2-5c40-7a11-9e3b-0c4d2f8a6b17,t-991,2026-11-25T09:58:12.004Z,support-bot,u-42,s-7f3a,gpt-4o,error,812.5,240,1200,300,800,0,1500,0.0062,catalog,rate_limit,429 Too Many Requests,checkout|eu,\r\n',
+  jsonl: `${JSON.stringify(listedTrace)}\n`,
 };
 
 export const OPERATION_EXAMPLES: Record<string, OperationExample<unknown, unknown>> = {
@@ -296,6 +340,41 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample<unknown, unknow
       ],
     },
   } satisfies Example<undefined, typeof errorsSchema>,
+  'traces-list': {
+    response: { from, to, next_cursor: 'WzE3NjQwNjQ3OTIwMDQsInQtOTkxIiwxNzY0MDY0MDAwMDAwLDE3NjQxNTA0MDAwMDBd', data: [listedTrace] },
+  } satisfies Example<undefined, typeof traceListSchema>,
+  'traces-get': {
+    response: {
+      ...listedTrace,
+      input: 'My order #4411 never arrived. Can you check where it is?',
+      output: 'I am sorry about that. Order #4411 left our warehouse on Monday and is due tomorrow.',
+      metadata: { provider: 'openai', region: 'eu-west-1' },
+      scores: [
+        { name: 'helpfulness', value: 0.8, source: 'llm', comment: null, type: 'numeric', updated_at: '2026-11-25T10:02:40.120Z' },
+        { name: 'resolved', value: true, source: 'human', comment: 'Customer confirmed', type: 'boolean', updated_at: '2026-11-25T11:15:03.000Z' },
+      ],
+    },
+  } satisfies Example<undefined, typeof traceDetailSchema>,
+  'sessions-list': {
+    response: {
+      from,
+      to,
+      next_cursor: null,
+      data: [
+        {
+          session_id: 's-7f3a',
+          first_seen: '2026-11-25T09:41:03.512Z',
+          last_seen: '2026-11-25T09:58:12.004Z',
+          calls: 12,
+          errors: 1,
+          cost_usd: 0.031,
+          total_tokens: 5400,
+          agents: ['support-bot', 'researcher'],
+          users: ['u-42'],
+        },
+      ],
+    },
+  } satisfies Example<undefined, typeof sessionListSchema>,
   'settings-get': {
     response: { redact_pii: false, retention_days: null },
   } satisfies Example<undefined, typeof settingsSchema>,

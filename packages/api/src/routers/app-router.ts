@@ -10,6 +10,8 @@ import { performanceRouter } from './performance.js';
 import { qualityRouter } from './quality.js';
 import { scoresRouter } from './scores.js';
 import { pricesRouter } from './prices.js';
+import { sessionsRouter } from './sessions.js';
+import { tracesRouter } from './traces.js';
 import { usageRouter } from './usage.js';
 import { workspaceRouter } from './workspace.js';
 import { safetyRouter } from './safety.js';
@@ -32,6 +34,8 @@ export const appRouter = router({
   prices: pricesRouter,
   safety: safetyRouter,
   settings: settingsRouter,
+  traces: tracesRouter,
+  sessions: sessionsRouter,
 });
 
 export type AppRouter = typeof appRouter;

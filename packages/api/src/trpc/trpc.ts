@@ -1,9 +1,9 @@
-import { workspaceIdSchema } from '@pulse/shared';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import type { KeyOwner } from '../auth/key-store.js';
 import { bearerToken, hashKey, secretsEqual } from '../auth/keys.js';
 import { scopeRefusal } from '../auth/scopes.js';
+import { claimedWorkspace, header, keyOwner } from '../auth/workspace-access.js';
 import { databaseUnavailableAnswer } from '../http/db-errors.js';
 import { rootCause } from '../http/errors.js';
 import { noteWorkspace, requestIdOf } from '../http/request-log.js';
@@ -57,19 +57,6 @@ const perKeyProcedure = baseProcedure.use(({ ctx, next }) => {
   return key === undefined ? next() : ctx.keyGate.run(hashKey(key), () => next());
 });
 
-function header(ctx: Context, name: string): string | undefined {
-  const v = ctx.req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
-async function keyOwner(ctx: Context) {
-  const key = bearerToken(ctx.req.headers.authorization);
-  if (!key) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Missing API key: send Authorization: Bearer <key>' });
-  const owner = await ctx.keys.authenticate(key);
-  if (!owner) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Unknown or revoked API key' });
-  return owner;
-}
-
 /**
  * The one place key scopes are enforced (docs/API_SPEC.md §1): after the workspace checks, a key
  * without the procedure's declared scope is a 403 naming it. A procedure that declares none is
@@ -84,8 +71,8 @@ function requireScope(meta: PulseMeta | undefined, owner: KeyOwner): void {
 
 /** Ingest: the workspace is the key's; an X-Workspace-ID that disagrees is 403 (docs/API_SPEC.md §2). */
 export const keyProcedure = perKeyProcedure.meta({ auth: 'key' }).use(async ({ ctx, meta, next }) => {
-  const owner = await keyOwner(ctx);
-  const claimed = header(ctx, 'x-workspace-id');
+  const owner = await keyOwner(ctx.keys, ctx.req);
+  const claimed = header(ctx.req, 'x-workspace-id');
   if (claimed !== undefined && claimed.toLowerCase() !== owner.workspaceId) {
     throw new TRPCError({ code: 'FORBIDDEN', message: 'The API key does not belong to the workspace in X-Workspace-ID' });
   }
@@ -96,15 +83,7 @@ export const keyProcedure = perKeyProcedure.meta({ auth: 'key' }).use(async ({ c
 
 /** Analytics and budget: X-Workspace-ID (400), then the key (401), then ownership (403), in that order. */
 export const workspaceProcedure = perKeyProcedure.meta({ auth: 'workspace' }).use(async ({ ctx, meta, next }) => {
-  const claimed = header(ctx, 'x-workspace-id');
-  if (!claimed) throw new InvalidInputError([{ path: 'X-Workspace-ID', message: 'is required' }], 'Missing X-Workspace-ID header');
-  if (!workspaceIdSchema.safeParse(claimed).success) {
-    throw new InvalidInputError([{ path: 'X-Workspace-ID', message: 'must be a UUID' }], 'Malformed X-Workspace-ID header: expected a UUID');
-  }
-  const owner = await keyOwner(ctx);
-  if (owner.workspaceId !== claimed.toLowerCase()) {
-    throw new TRPCError({ code: 'FORBIDDEN', message: 'The API key does not belong to the workspace in X-Workspace-ID' });
-  }
+  const owner = await claimedWorkspace(ctx.keys, ctx.req);
   requireScope(meta, owner);
   noteWorkspace(ctx.res, owner.workspaceId);
   return next({ ctx: { ...ctx, workspaceId: owner.workspaceId } });

@@ -113,6 +113,18 @@ export async function callEveryOperation(target: Target): Promise<RecordedAnswer
   await api.PUT('/settings', { params: { header }, body: { redact_pii: true } });
   await api.PUT('/settings', { params: { header }, body: { retention_days: 0 } });
 
+  // The trace list, one call's detail (and an id of none: 404), the sessions, the export in both formats.
+  const listed = await api.GET('/traces', { params: { header, query: { range: '1h', limit: 1, status: 'success' } } });
+  const first = listed.data?.data[0];
+  if (!first) throw new Error(`traces: ${listed.response.status}`);
+  await api.GET('/traces/{id}', { params: { header, path: { id: first.id } } });
+  await api.GET('/traces/{id}', { params: { header, path: { id: UNKNOWN_ID } } });
+  await api.GET('/sessions', { params: { header, query: { range: '24h', limit: 10 } } });
+  await api.GET('/traces/export', { params: { header, query: { range: '1h', format: 'csv' } }, parseAs: 'text' });
+  await api.GET('/traces/export', { params: { header, query: { range: '1h', format: 'jsonl', agent_id: 'support-bot' } }, parseAs: 'text' });
+  // @ts-expect-error the export's format is csv or jsonl.
+  await api.GET('/traces/export', { params: { header, query: { format: 'xml' } } });
+
   // Their errors: 400 (bad value, missing header, bucket count), 401, 403, 431.
   // @ts-expect-error the range is an enum.
   await api.GET('/usage/overview', { params: { header, query: { range: '2d' } } });

@@ -1,4 +1,5 @@
 import { Bar } from 'react-chartjs-2';
+import { onChartClick } from '../drill.js';
 import { formatPct, formatUsd } from '../format.js';
 
 export interface CostBar {
@@ -8,8 +9,8 @@ export interface CostBar {
   color: string;
 }
 
-/** Horizontal bars of spend, largest first as given, each with its share in the tooltip. */
-export function CostBars({ bars, label, height }: { bars: CostBar[]; label?: string; height: number }) {
+/** Horizontal bars of spend, largest first as given, each with its share in the tooltip; a click on a bar calls `onBar` with its index. */
+export function CostBars({ bars, label, height, onBar }: { bars: CostBar[]; label?: string; height: number; onBar?: (index: number) => void }) {
   return (
     <Bar
       aria-label={label}
@@ -21,6 +22,7 @@ export function CostBars({ bars, label, height }: { bars: CostBar[]; label?: str
       options={{
         indexAxis: 'y',
         maintainAspectRatio: false,
+        ...(onBar ? { onClick: onChartClick((index) => onBar(index)) } : {}),
         plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => `${formatUsd(c.parsed.x)} (${formatPct(bars[c.dataIndex]?.percentage)})` } } },
         scales: { x: { beginAtZero: true, ticks: { callback: (v) => formatUsd(Number(v)) } } },
       }}

@@ -1,4 +1,4 @@
-import { Card, Text } from '@mantine/core';
+import { Button, Card, Group, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { ErrorState, LoadingBlock } from './states.js';
 
@@ -9,13 +9,20 @@ export function Panel(props: {
   loading: boolean;
   error: { message: string } | null;
   onRetry: () => void;
+  /** Offers the panel's data as a CSV file (a chart's series, a table's rows). */
+  onCsv?: () => void;
   children: ReactNode;
 }) {
   return (
     <Card withBorder radius="md" padding="md">
-      <Text fw={600} mb="sm">
-        {props.title}
-      </Text>
+      <Group justify="space-between" mb="sm" wrap="nowrap">
+        <Text fw={600}>{props.title}</Text>
+        {props.onCsv && (
+          <Button size="compact-xs" variant="subtle" onClick={props.onCsv} aria-label={`${props.title}: download CSV`}>
+            CSV
+          </Button>
+        )}
+      </Group>
       {props.error ? (
         <ErrorState message={props.error.message} onRetry={props.onRetry} />
       ) : props.loading ? (

@@ -12,9 +12,11 @@ import { useTRPC } from '../trpc.js';
 import { BudgetPanel } from './BudgetPanel.js';
 import { CostByTagPanel } from './CostByTagPanel.js';
 import { trendSeries } from './cost-trend.js';
+import { downloadCsv } from '../csv-download.js';
+import { bucketDrill, onChartClick, windowDrill } from '../drill.js';
 import type { PageProps } from './page-props.js';
 
-export default function CostPage({ input, workspaceId, onOpenPage }: PageProps) {
+export default function CostPage({ input, workspaceId, onOpenPage, drill }: PageProps) {
   const trpc = useTRPC();
   const refetchInterval = useRefetchInterval();
   const overview = useQuery(trpc.cost.overview.queryOptions(input, { refetchInterval }));
@@ -58,7 +60,20 @@ export default function CostPage({ input, workspaceId, onOpenPage }: PageProps) 
         </Anchor>
       </Group>
       {o && o.total_cost_usd === 0 && byModel.data?.data.length === 0 && <EmptyState workspaceId={workspaceId} />}
-      <Panel title="Cost over time by model" height={300} loading={trend.isPending} error={trend.error} onRetry={() => void trend.refetch()}>
+      <Panel
+        title="Cost over time by model"
+        height={300}
+        loading={trend.isPending}
+        error={trend.error}
+        onRetry={() => void trend.refetch()}
+        onCsv={
+          trend.data &&
+          (() => {
+            const series = trendSeries(trend.data);
+            downloadCsv('cost-trend.csv', ['timestamp', 'total_cost_usd', ...series.map((x) => x.label)], trend.data.data.map((d, i) => [d.timestamp, d.total_cost_usd, ...series.map((x) => x.data[i])]));
+          })
+        }
+      >
         {trend.data && (
           <Line
             data={{
@@ -74,6 +89,11 @@ export default function CostPage({ input, workspaceId, onOpenPage }: PageProps) 
             options={{
               maintainAspectRatio: false,
               interaction: { mode: 'index', intersect: false },
+              // The bucket, and the model of the series clicked nearest ("Other" is several models: the bucket alone).
+              onClick: onChartClick((i, dataset) => {
+                const model = trend.data.models[dataset];
+                drill({ ...bucketDrill(trend.data.data[i]!.timestamp, trend.data.granularity, trend.data), ...(model ? { model } : {}) });
+              }),
               plugins: { tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${formatUsd(c.parsed.y)}` } } },
               scales: { x: timeAxis, y: { stacked: true, beginAtZero: true, ticks: { callback: (v) => formatUsd(Number(v)) } } },
             }}
@@ -82,9 +102,28 @@ export default function CostPage({ input, workspaceId, onOpenPage }: PageProps) 
         )}
       </Panel>
       <SimpleGrid cols={{ base: 1, md: 2 }}>
-        <Panel title="Cost by model" height={300} loading={byModel.isPending} error={byModel.error} onRetry={() => void byModel.refetch()}>
+        <Panel
+          title="Cost by model"
+          height={300}
+          loading={byModel.isPending}
+          error={byModel.error}
+          onRetry={() => void byModel.refetch()}
+          onCsv={
+            byModel.data &&
+            (() =>
+              downloadCsv(
+                'cost-by-model.csv',
+                ['model', 'cost_usd', 'calls', 'input_tokens', 'output_tokens', 'avg_cost_per_call_usd', 'percentage'],
+                byModel.data.data.map((m) => [m.model, m.cost_usd, m.calls, m.input_tokens, m.output_tokens, m.avg_cost_per_call_usd, m.percentage]),
+              ))
+          }
+        >
           {byModel.data && (
-            <CostBars bars={byModel.data.data.map((m, i) => ({ label: m.model, cost: m.cost_usd, percentage: m.percentage, color: color(i) }))} height={300} />
+            <CostBars
+              bars={byModel.data.data.map((m, i) => ({ label: m.model, cost: m.cost_usd, percentage: m.percentage, color: color(i) }))}
+              height={300}
+              onBar={(i) => drill({ ...windowDrill(byModel.data), model: byModel.data.data[i]!.model })}
+            />
           )}
         </Panel>
         <CostByTagPanel input={input} />

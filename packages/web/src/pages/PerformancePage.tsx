@@ -8,9 +8,11 @@ import { EmptyState } from '../components/states.js';
 import { formatBucket, formatCount, formatMs, formatPct } from '../format.js';
 import { useRefetchInterval } from '../auto-refresh.js';
 import { useTRPC } from '../trpc.js';
+import { downloadCsv } from '../csv-download.js';
+import { bucketDrill, onChartClick, windowDrill } from '../drill.js';
 import type { PageProps } from './page-props.js';
 
-export default function PerformancePage({ input, workspaceId }: PageProps) {
+export default function PerformancePage({ input, workspaceId, drill }: PageProps) {
   const trpc = useTRPC();
   const refetchInterval = useRefetchInterval();
   const overview = useQuery(trpc.performance.overview.queryOptions(input, { refetchInterval }));
@@ -28,7 +30,14 @@ export default function PerformancePage({ input, workspaceId }: PageProps) {
         <KpiCard label="Error rate" value={o ? formatPct(o.error_rate_pct) : null} hint={o ? `${formatCount(o.error_count)} of ${formatCount(o.total_calls)} calls` : undefined} />
       </SimpleGrid>
       {o?.total_calls === 0 && <EmptyState workspaceId={workspaceId} />}
-      <Panel title="Latency percentiles" height={280} loading={latency.isPending} error={latency.error} onRetry={() => void latency.refetch()}>
+      <Panel
+        title="Latency percentiles"
+        height={280}
+        loading={latency.isPending}
+        error={latency.error}
+        onRetry={() => void latency.refetch()}
+        onCsv={latency.data && (() => downloadCsv('latency.csv', ['timestamp', 'calls', 'p50_ms', 'p95_ms', 'p99_ms'], latency.data.data.map((d) => [d.timestamp, d.calls, d.p50_ms, d.p95_ms, d.p99_ms])))}
+      >
         {latency.data && (
           <Line
             data={{
@@ -44,6 +53,7 @@ export default function PerformancePage({ input, workspaceId }: PageProps) {
             options={{
               maintainAspectRatio: false,
               interaction: { mode: 'index', intersect: false },
+              onClick: onChartClick((i) => drill(bucketDrill(latency.data.data[i]!.timestamp, latency.data.granularity, latency.data))),
               plugins: { tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${formatMs(c.parsed.y)}` } } },
               scales: { x: timeAxis, y: { beginAtZero: true, ticks: { callback: (v) => formatMs(Number(v)) } } },
             }}
@@ -51,7 +61,14 @@ export default function PerformancePage({ input, workspaceId }: PageProps) {
           />
         )}
       </Panel>
-      <Panel title="Successful and failed calls" height={260} loading={throughput.isPending} error={throughput.error} onRetry={() => void throughput.refetch()}>
+      <Panel
+        title="Successful and failed calls"
+        height={260}
+        loading={throughput.isPending}
+        error={throughput.error}
+        onRetry={() => void throughput.refetch()}
+        onCsv={throughput.data && (() => downloadCsv('throughput.csv', ['timestamp', 'success', 'error', 'total'], throughput.data.data.map((d) => [d.timestamp, d.success, d.error, d.total])))}
+      >
         {throughput.data && (
           <Line
             data={{
@@ -61,19 +78,41 @@ export default function PerformancePage({ input, workspaceId }: PageProps) {
                 { label: 'Error', data: throughput.data.data.map((d) => d.error), borderColor: color(3), backgroundColor: `${color(3)}aa`, fill: true, pointRadius: 0 },
               ],
             }}
-            options={{ maintainAspectRatio: false, interaction: { mode: 'index', intersect: false }, scales: { x: timeAxis, y: { stacked: true, beginAtZero: true, ticks: { callback: (v) => formatCount(Number(v)) } } } }}
+            options={{
+              maintainAspectRatio: false,
+              interaction: { mode: 'index', intersect: false },
+              // The bucket, and the series clicked nearest: its successes or its errors.
+              onClick: onChartClick((i, dataset) =>
+                drill({ ...bucketDrill(throughput.data.data[i]!.timestamp, throughput.data.granularity, throughput.data), status: dataset === 1 ? 'error' : 'success' }),
+              ),
+              scales: { x: timeAxis, y: { stacked: true, beginAtZero: true, ticks: { callback: (v) => formatCount(Number(v)) } } } }}
             height={260}
           />
         )}
       </Panel>
-      <Panel title="Errors by type" height={200} loading={errors.isPending} error={errors.error} onRetry={() => void errors.refetch()}>
+      <Panel
+        title="Errors by type"
+        height={200}
+        loading={errors.isPending}
+        error={errors.error}
+        onRetry={() => void errors.refetch()}
+        onCsv={
+          errors.data &&
+          (() =>
+            downloadCsv(
+              'errors.csv',
+              ['error_type', 'count', 'percentage', 'affected_agents', 'agents', 'last_seen', 'sample_message'],
+              errors.data.data.map((e) => [e.error_type, e.count, e.percentage, e.affected_agents, e.agents.join('|'), e.last_seen, e.sample_message]),
+            ))
+        }
+      >
         {errors.data?.data.length === 0 ? (
           <Text c="dimmed" size="sm">
             No errors in this window.
           </Text>
         ) : (
-          <Table.ScrollContainer minWidth={900}>
-            <Table striped data-testid="errors-table">
+          <Table.ScrollContainer minWidth={640}>
+            <Table striped highlightOnHover data-testid="errors-table">
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>Type</Table.Th>
@@ -86,17 +125,18 @@ export default function PerformancePage({ input, workspaceId }: PageProps) {
               </Table.Thead>
               <Table.Tbody>
                 {errors.data?.data.map((e) => (
-                  <Table.Tr key={e.error_type}>
+                  <Table.Tr key={e.error_type} style={{ cursor: 'pointer' }} onClick={() => drill({ ...windowDrill(errors.data), status: 'error', errorType: e.error_type })}>
                     <Table.Td>{e.error_type}</Table.Td>
                     <Table.Td ta="right">{formatCount(e.count)}</Table.Td>
                     <Table.Td ta="right">{e.percentage.toFixed(2)}</Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                    <Table.Td>
                       {e.agents.join(', ')}
                       {e.affected_agents > e.agents.length ? ` +${e.affected_agents - e.agents.length}` : ''}
                     </Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{new Date(e.last_seen).toLocaleString()}</Table.Td>
-                    <Table.Td maw={360}>
-                      <Text size="xs" lineClamp={2}>
+                    <Table.Td>{new Date(e.last_seen).toLocaleString()}</Table.Td>
+                    {/* Wraps (long words too) rather than pushing the table past its card. */}
+                    <Table.Td w="35%">
+                      <Text size="xs" lineClamp={2} style={{ overflowWrap: 'anywhere' }}>
                         {e.sample_message ?? '—'}
                       </Text>
                     </Table.Td>

@@ -8,9 +8,11 @@ import { EmptyState } from '../components/states.js';
 import { formatBucket, formatChange, formatCount, formatUsd } from '../format.js';
 import { useRefetchInterval } from '../auto-refresh.js';
 import { useTRPC } from '../trpc.js';
+import { downloadCsv } from '../csv-download.js';
+import { bucketDrill, onChartClick, windowDrill } from '../drill.js';
 import type { PageProps } from './page-props.js';
 
-export default function UsagePage({ input, workspaceId }: PageProps) {
+export default function UsagePage({ input, workspaceId, drill }: PageProps) {
   const trpc = useTRPC();
   const refetchInterval = useRefetchInterval();
   const overview = useQuery(trpc.usage.overview.queryOptions(input, { refetchInterval }));
@@ -33,20 +35,40 @@ export default function UsagePage({ input, workspaceId }: PageProps) {
         />
       </SimpleGrid>
       {empty && <EmptyState workspaceId={workspaceId} />}
-      <Panel title="Calls over time" height={280} loading={series.isPending} error={series.error} onRetry={() => void series.refetch()}>
+      <Panel
+        title="Calls over time"
+        height={280}
+        loading={series.isPending}
+        error={series.error}
+        onRetry={() => void series.refetch()}
+        onCsv={series.data && (() => downloadCsv('calls-over-time.csv', ['timestamp', 'calls'], series.data.data.map((d) => [d.timestamp, d.calls])))}
+      >
         {series.data && (
           <Line
             data={{
               labels: series.data.data.map((d) => formatBucket(d.timestamp, series.data.granularity)),
               datasets: [{ label: 'Calls', data: series.data.data.map((d) => d.calls), borderColor: color(0), backgroundColor: `${color(0)}33`, fill: true, pointRadius: 0, tension: 0.25 }],
             }}
-            options={{ maintainAspectRatio: false, responsive: true, plugins: { legend: { display: false } }, scales: { x: timeAxis, y: { beginAtZero: true, ticks: { callback: (v) => formatCount(Number(v)) } } } }}
+            options={{
+              maintainAspectRatio: false,
+              responsive: true,
+              interaction: { mode: 'index', intersect: false },
+              onClick: onChartClick((i) => drill(bucketDrill(series.data.data[i]!.timestamp, series.data.granularity, series.data))),
+              plugins: { legend: { display: false } },
+              scales: { x: timeAxis, y: { beginAtZero: true, ticks: { callback: (v) => formatCount(Number(v)) } } } }}
             height={280}
           />
         )}
       </Panel>
       <SimpleGrid cols={{ base: 1, md: 2 }}>
-        <Panel title="Calls by agent" height={280} loading={agents.isPending} error={agents.error} onRetry={() => void agents.refetch()}>
+        <Panel
+          title="Calls by agent"
+          height={280}
+          loading={agents.isPending}
+          error={agents.error}
+          onRetry={() => void agents.refetch()}
+          onCsv={agents.data && (() => downloadCsv('calls-by-agent.csv', ['agent_id', 'calls', 'percentage'], agents.data.data.map((a) => [a.agent_id, a.calls, a.percentage])))}
+        >
           {agents.data && (
             <Doughnut
               data={{
@@ -55,13 +77,26 @@ export default function UsagePage({ input, workspaceId }: PageProps) {
               }}
               options={{
                 maintainAspectRatio: false,
+                // A click anywhere picks the nearest slice (the hole and the legend's side included).
+                interaction: { mode: 'nearest', intersect: false },
+                onClick: onChartClick((i) => drill({ ...windowDrill(agents.data), agent: agents.data.data[i]!.agent_id })),
                 plugins: { legend: { position: 'right' }, tooltip: { callbacks: { label: (c) => `${c.label}: ${formatCount(c.parsed)} (${agents.data.data[c.dataIndex]?.percentage.toFixed(2)}%)` } } },
               }}
               height={280}
             />
           )}
         </Panel>
-        <Panel title="Top users" height={280} loading={users.isPending} error={users.error} onRetry={() => void users.refetch()}>
+        <Panel
+          title="Top users"
+          height={280}
+          loading={users.isPending}
+          error={users.error}
+          onRetry={() => void users.refetch()}
+          onCsv={
+            users.data &&
+            (() => downloadCsv('top-users.csv', ['user_id', 'calls', 'cost_usd', 'total_tokens', 'last_seen'], users.data.data.map((u) => [u.user_id, u.calls, u.cost_usd, u.total_tokens, u.last_seen])))
+          }
+        >
           {users.data && users.data.data.length === 0 ? (
             <Text c="dimmed" size="sm">
               No named users in this window.
@@ -80,7 +115,7 @@ export default function UsagePage({ input, workspaceId }: PageProps) {
                 </Table.Thead>
                 <Table.Tbody>
                   {users.data?.data.map((u) => (
-                    <Table.Tr key={u.user_id}>
+                    <Table.Tr key={u.user_id} style={{ cursor: 'pointer' }} onClick={() => drill({ ...windowDrill(users.data), user: u.user_id })}>
                       <Table.Td>{u.user_id}</Table.Td>
                       <Table.Td ta="right">{formatCount(u.calls)}</Table.Td>
                       <Table.Td ta="right">{formatUsd(u.cost_usd)}</Table.Td>

@@ -1,0 +1,110 @@
+import { type ExportFormat, type PageCursor, traceExportInputSchema, type TraceItem } from '@pulse/shared';
+import { TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { resolveWindow } from '../analytics/window.js';
+import { bearerToken, hashKey } from '../auth/keys.js';
+import { scopeRefusal } from '../auth/scopes.js';
+import { claimedWorkspace } from '../auth/workspace-access.js';
+import { sendError } from '../http/error-body.js';
+import { formatZodIssues, rootCause } from '../http/errors.js';
+import { queryParamIssues } from '../http/query-param-issues.js';
+import { noteWorkspace, requestIdOf } from '../http/request-log.js';
+import type { AppServices } from '../trpc/context.js';
+import { InvalidInputError } from '../trpc/input-error.js';
+import { trpcErrorBody } from '../trpc/trpc-error-body.js';
+import { CSV_HEADER, csvRecord } from './csv.js';
+import { type TraceQuery, tracePage } from './trace-query.js';
+
+export const TRACE_EXPORT_PATH = '/api/v1/traces/export';
+
+/** Rows read per query: large enough to stream fast, small enough to keep memory flat. */
+const EXPORT_BATCH = 2000;
+
+const FORMATS: Record<ExportFormat, { type: string; extension: string; header: string; line: (item: TraceItem) => string }> = {
+  csv: { type: 'text/csv; charset=utf-8', extension: 'csv', header: CSV_HEADER, line: csvRecord },
+  jsonl: { type: 'application/x-ndjson; charset=utf-8', extension: 'jsonl', header: '', line: (item) => `${JSON.stringify(item)}\n` },
+};
+
+/** Resolves when the response can take more, or is gone. */
+function writable(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+/** The request's workspace and export parameters, or the TRPCError a procedure would have answered. */
+async function exportRequest(services: AppServices, req: Request) {
+  const owner = await claimedWorkspace(services.keys, req);
+  // A read like the trace list: a key without the read scope (an agent's ingest key) exports nothing.
+  const refusal = scopeRefusal(owner.scopes, 'read');
+  if (refusal) throw new TRPCError({ code: 'FORBIDDEN', message: refusal });
+  const workspaceId = owner.workspaceId;
+  const [first, ...rest] = queryParamIssues(req);
+  if (first) throw new InvalidInputError([first, ...rest]);
+  const parsed = traceExportInputSchema.safeParse({ ...(req.query as Record<string, unknown>) });
+  if (!parsed.success) {
+    const [issue, ...more] = formatZodIssues(parsed.error);
+    throw new InvalidInputError([issue!, ...more]);
+  }
+  return { workspaceId, input: parsed.data };
+}
+
+/**
+ * GET /api/v1/traces/export?format=csv|jsonl (docs/API_SPEC.md §8): every trace the list's
+ * filters match, newest first, as CSV or JSON Lines. A plain route, not a procedure: the answer
+ * is streamed. Rows are read in keyset batches (each through the key's concurrency gate, as a
+ * procedure call is), written as the socket takes them, and reading stops when the client goes.
+ */
+export function traceExportHandler(services: AppServices): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    let request: Awaited<ReturnType<typeof exportRequest>>;
+    try {
+      request = await exportRequest(services, req);
+    } catch (err) {
+      if (!(err instanceof TRPCError)) return next(err);
+      sendError(res, getHTTPStatusCodeFromError(err), trpcErrorBody(err, false, undefined));
+      return;
+    }
+    const { workspaceId, input } = request;
+    noteWorkspace(res, workspaceId);
+    const { range, from, to, format, ...filter } = input;
+    const q: TraceQuery = { database: services.database, workspaceId, window: resolveWindow({ range, from, to }), filter };
+    const shape = FORMATS[format];
+    const gateKey = hashKey(bearerToken(req.headers.authorization)!);
+    let gone = false;
+    res.on('close', () => {
+      gone = true;
+    });
+    try {
+      let after: PageCursor | undefined;
+      let started = false;
+      do {
+        const page = await services.keyGate.run(gateKey, () => tracePage(q, after, EXPORT_BATCH));
+        if (!started) {
+          // Headers wait for the first batch: a failure before it is still a proper error answer.
+          res.status(200);
+          res.setHeader('Content-Type', shape.type);
+          res.setHeader('Content-Disposition', `attachment; filename="traces.${shape.extension}"`);
+          res.setHeader('Cache-Control', 'no-store');
+          res.write(shape.header);
+          started = true;
+        }
+        if (gone) break;
+        if (page.items.length && !res.write(page.items.map(shape.line).join(''))) await writable(res);
+        after = page.next ?? undefined;
+      } while (after && !gone);
+      res.end();
+    } catch (err) {
+      if (!res.headersSent) return next(err);
+      services.logger.error({ err: rootCause(err, true), request_id: requestIdOf(res) }, 'trace export failed mid-stream');
+      res.destroy();
+    }
+  };
+}

@@ -1,0 +1,84 @@
+import { schema } from '@pulse/db';
+import { type PageCursor, SESSION_NAMES_SHOWN, type SessionItem, usdFromNanos } from '@pulse/shared';
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { rows } from '../analytics/context.js';
+import { instant, nanos, num } from '../analytics/decode.js';
+import { iso } from '../analytics/window.js';
+import type { Page } from './page-answer.js';
+import { traceConditions, type TraceQuery } from './trace-query.js';
+
+const { traces } = schema;
+
+const sessionRow = z.object({
+  session_id: z.string(),
+  first_seen: instant,
+  last_seen: instant,
+  calls: num,
+  errors: num,
+  cost_nanos: nanos,
+  tokens: num,
+});
+
+const nameRow = z.object({ session_id: z.string(), kind: z.enum(['agent', 'user']), name: z.string() });
+
+const sessionOrder = sql`${traces.sessionId} collate "C"`;
+
+/**
+ * One page of the sessions with calls in the window (docs/API_SPEC.md §8): newest last_seen
+ * first, then session_id descending, every figure over the window's matching calls only.
+ * Keyset pagination on (last_seen, session_id), as the trace list.
+ */
+export async function sessionPage(q: TraceQuery, after: PageCursor | undefined, limit: number): Promise<Page<SessionItem>> {
+  const where = sql`${traceConditions(q)} and ${traces.sessionId} is not null`;
+  const keyset = after ? sql` having (max(${traces.timestamp}), ${sessionOrder}) < (${iso(after.at)}::timestamptz, ${after.name} collate "C")` : sql``;
+  const found = await rows(
+    q,
+    sql`select ${traces.sessionId} as session_id, min(${traces.timestamp}) as first_seen, max(${traces.timestamp}) as last_seen,
+          count(*)::bigint as calls, sum(${traces.isError})::bigint as errors, sum(${traces.costNanos})::text as cost_nanos,
+          sum(${traces.inputTokens}::bigint + ${traces.outputTokens})::text as tokens
+        from ${traces} where ${where} group by ${traces.sessionId}${keyset}
+        order by max(${traces.timestamp}) desc, ${sessionOrder} desc limit ${limit + 1}`,
+    sessionRow,
+  );
+  const page = found.slice(0, limit);
+  const names = await namesOf(q, page.map((s) => s.session_id));
+  const items = page.map(
+    (s): SessionItem => ({
+      session_id: s.session_id,
+      first_seen: iso(s.first_seen),
+      last_seen: iso(s.last_seen),
+      calls: s.calls,
+      errors: s.errors,
+      cost_usd: usdFromNanos(s.cost_nanos),
+      total_tokens: s.tokens,
+      agents: names.get(`agent:${s.session_id}`) ?? [],
+      users: names.get(`user:${s.session_id}`) ?? [],
+    }),
+  );
+  const last = page.at(-1);
+  const more = found.length > limit && last !== undefined;
+  return { items, next: more ? { at: last.last_seen, name: last.session_id, from: q.window.from, to: q.window.to } : null };
+}
+
+/** Each session's agents and named users, most calls first, then name; at most SESSION_NAMES_SHOWN of each. */
+async function namesOf(q: TraceQuery, sessionIds: string[]): Promise<Map<string, string[]>> {
+  const names = new Map<string, string[]>();
+  if (sessionIds.length === 0) return names;
+  const where = sql`${traceConditions(q)} and ${traces.sessionId} = any(${sql`array[${sql.join(sessionIds.map((id) => sql`${id}`), sql`, `)}]::text[]`})`;
+  const ranked = await rows(
+    q,
+    sql`select session_id, kind, name from (
+          select session_id, kind, name, row_number() over (partition by session_id, kind order by n desc, name collate "C") as rank
+          from (select ${traces.sessionId} as session_id, 'agent' as kind, ${traces.agentId} as name, count(*) as n from ${traces} where ${where} group by 1, 3
+                union all
+                select ${traces.sessionId}, 'user', ${traces.userId}, count(*) from ${traces} where ${where} and ${traces.userId} is not null group by 1, 3) counted
+        ) ranked where rank <= ${SESSION_NAMES_SHOWN} order by session_id, kind, rank`,
+    nameRow,
+  );
+  for (const r of ranked) {
+    const key = `${r.kind}:${r.session_id}`;
+    names.set(key, [...(names.get(key) ?? []), r.name]);
+  }
+  return names;
+}

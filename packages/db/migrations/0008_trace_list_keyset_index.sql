@@ -1,0 +1,1 @@
+CREATE INDEX "traces_ws_ts_trace_id_idx" ON "traces" USING btree ("workspace_id","timestamp","trace_id" collate "C");
