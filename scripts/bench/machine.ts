@@ -25,14 +25,20 @@ export function loadAverage(): number[] {
   return os.loadavg().map((x) => Math.round(x * 100) / 100);
 }
 
-/** Peak resident set (VmHWM) of a process so far, in MB; null when /proc does not tell. */
-export function peakRssMB(pid: number | undefined): number | null {
+/** A memory line (VmHWM, VmRSS) of /proc/<pid>/status in MB; null when /proc does not tell. */
+function statusMB(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): number | null {
   if (pid === undefined) return null;
   try {
-    const kb = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    // kB here are KiB; MB are 10^6 bytes, the unit of the target.
+    const kb = new RegExp(`${field}:\\s+(\\d+)\\s+kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    // kB here are KiB; MB are 10^6 bytes, the unit of the targets.
     return kb === undefined ? null : Math.round((Number(kb) * 1024) / 1e6);
   } catch {
     return null;
   }
 }
+
+/** Peak resident set (VmHWM) of a process so far, in MB. */
+export const peakRssMB = (pid: number | undefined) => statusMB(pid, 'VmHWM');
+
+/** Resident set (VmRSS) of a process now, in MB. */
+export const rssMB = (pid: number | undefined) => statusMB(pid, 'VmRSS');
