@@ -4,7 +4,8 @@
  * scratch database, loads the data through POST /api/v1/traces, measures the twelve
  * analytics endpoints (uncached and cached) and the dashboard pages' request bursts, runs
  * the naive raw-SQL baseline and cross-checks its figures, and records the server's peak
- * memory. Writes bench-results/*.json and, except with --quick, the tables of
+ * memory; then OTLP protobuf ingest, and 500 open dashboards (live.changes subscriptions:
+ * the server's extra memory, ingest with and without them, answer-to-event latency). Writes bench-results/*.json and, except with --quick, the tables of
  * docs/BENCHMARKS.md. Exits non-zero when a baseline figure disagrees with Pulse's answer.
  * Options: scripts/bench/options.ts (`npm run bench -- --help`).
  */
@@ -19,8 +20,10 @@ import { prepareDataset } from './bench/dataset.js';
 import { measureDetectors } from './bench/detectors.js';
 import { BENCH_TAGS, ENDPOINTS, measureBursts, measureEndpoint, type MeasuredEndpoint, PAGES, TAGGED_WINDOWS, taggedWindow, UNWINDOWED, windowsFor } from './bench/endpoints.js';
 import { loadDataset } from './bench/ingest.js';
+import { measureLive } from './bench/live.js';
 import { loadAverage, machine, peakRssMB } from './bench/machine.js';
 import { parseOptions } from './bench/options.js';
+import { encodeRequests, ingestOtlp } from './bench/otlp.js';
 import { fmt, log } from './bench/progress.js';
 import { type BenchResults, renderMarkdown, resultsFile, updateBenchmarksDoc, writeResults } from './bench/report.js';
 import { measureRepricing } from './bench/repricing.js';
@@ -123,6 +126,13 @@ try {
   log('prices', `PUT re-priced ${fmt(repricing.calls)} calls of ${repricing.model} in ${repricing.putSeconds} s; DELETE in ${repricing.deleteSeconds} s`);
   const traceReads = await measureTraceReads(pulse.url, large, pulse.proc.pid, opts.requests, opts.warmup);
 
+  // Each in a workspace of its own, after the measurements above (the tables now hold the dataset too).
+  const otlpWorkspace = await createWorkspace(pulse.url, adminToken, 'bench-otlp');
+  const otlp = await ingestOtlp(pulse.url, otlpWorkspace, encodeRequests(opts.otlpSpans), opts.concurrency);
+  log('otlp', `${fmt(otlp.acknowledgedPerSecond)} spans/s acknowledged, ${fmt(otlp.foldedPerSecond)} spans/s folded`);
+  const liveWorkspace = await createWorkspace(pulse.url, adminToken, 'bench-live');
+  const live = await measureLive(pulse.url, pulse.proc.pid, liveWorkspace, { sockets: opts.sockets, spans: opts.otlpSpans, concurrency: opts.concurrency, rounds: 10 });
+
   // The database's version, and the baseline (with its cross-check) unless --no-baseline.
   const baselineOn = async (runner: SqlRunner) => {
     try {
@@ -165,6 +175,8 @@ try {
       reused: dataset.reused,
     },
     ingest,
+    otlp,
+    live,
     vacuumAnalyzeSeconds: vacuumSeconds,
     budgetUsd,
     endpoints,
@@ -178,7 +190,7 @@ try {
     mismatches,
     serverPeakRssMB: { afterIngest: rssAfterIngest, atEnd: rssAtEnd },
     detectors,
-    targets: checkTargets(TARGETS[opts.db], ingest, endpoints, tagged.map((m) => m.measurement), bursts, baselineResults, rssAtEnd),
+    targets: checkTargets(TARGETS[opts.db], ingest, endpoints, tagged.map((m) => m.measurement), bursts, baselineResults, rssAtEnd, otlp, live),
     durationSeconds: Math.round((Date.now() - runStart.getTime()) / 1000),
   };
 } finally {

@@ -25,6 +25,35 @@ export interface IngestResult {
   foldedPerSecond: number;
 }
 
+/**
+ * Polls GET /api/ready every 100 ms until its rollup backlog is 0; `seconds` is the caller's
+ * clock, read when the backlog is empty (it is read at once when the server reports none).
+ */
+export async function waitUntilFolded(
+  base: string,
+  phase: string,
+  seconds: () => number,
+): Promise<{ pendingAtLastAck: number | null; foldedSeconds: number }> {
+  let pending = await pendingRollupRows(base);
+  const pendingAtLastAck = pending ?? null;
+  if (pending === undefined) {
+    log(phase, 'GET /api/ready reports no rollups.pending_rows: folding is part of each acknowledged batch');
+    return { pendingAtLastAck, foldedSeconds: seconds() };
+  }
+  let lastLog = performance.now();
+  while (pending !== undefined && pending > 0) {
+    await new Promise((r) => setTimeout(r, 100));
+    pending = await pendingRollupRows(base);
+    if (performance.now() - lastLog > 5000) {
+      log(phase, `waiting for the rollups: ${fmt(pending ?? 0)} rows pending, ${seconds().toFixed(1)} s`);
+      lastLog = performance.now();
+    }
+  }
+  const foldedSeconds = seconds();
+  log(phase, `rollups folded (backlog was ${fmt(pendingAtLastAck ?? 0)} rows at the last acknowledgement): ${foldedSeconds.toFixed(1)} s`);
+  return { pendingAtLastAck, foldedSeconds };
+}
+
 export async function loadDataset(
   base: string,
   file: string,
@@ -73,24 +102,7 @@ export async function loadDataset(
   const acknowledgedSeconds = seconds();
   log('ingest', `last batch acknowledged: ${fmt(accepted)} traces stored in ${acknowledgedSeconds.toFixed(1)} s`);
 
-  let pending = await pendingRollupRows(base);
-  const pendingAtLastAck = pending ?? null;
-  let foldedSeconds = acknowledgedSeconds;
-  if (pending !== undefined) {
-    let lastLog = performance.now();
-    while (pending !== undefined && pending > 0) {
-      await new Promise((r) => setTimeout(r, 100));
-      pending = await pendingRollupRows(base);
-      if (performance.now() - lastLog > 5000) {
-        log('ingest', `waiting for the rollups: ${fmt(pending ?? 0)} rows pending, ${seconds().toFixed(1)} s`);
-        lastLog = performance.now();
-      }
-    }
-    foldedSeconds = seconds();
-    log('ingest', `rollups folded (backlog was ${fmt(pendingAtLastAck ?? 0)} rows at the last acknowledgement): ${foldedSeconds.toFixed(1)} s`);
-  } else {
-    log('ingest', 'GET /api/ready reports no rollups.pending_rows: folding is part of each acknowledged batch');
-  }
+  const { pendingAtLastAck, foldedSeconds } = await waitUntilFolded(base, 'ingest', seconds);
   return {
     traces: sent,
     accepted,

@@ -19,6 +19,10 @@ export interface BenchOptions {
   /** Ingest batches in flight at once. */
   concurrency: number;
   batchSize: number;
+  /** Spans of the OTLP protobuf ingest case, and of each ingest run of the live-dashboards case. */
+  otlpSpans: number;
+  /** Live subscriptions (open dashboards) of the live-dashboards case. */
+  sockets: number;
   /** Skip the raw-SQL baseline (and so the cross-check). */
   noBaseline: boolean;
   /** The command as typed, for the record. */
@@ -27,6 +31,7 @@ export interface BenchOptions {
 
 const USAGE = `npm run bench -- [--db pglite|postgres] [--traces N] [--quick] [--seed S]
     [--requests R] [--bursts B] [--baseline-reps K] [--concurrency C] [--no-baseline]
+    [--otlp-spans M] [--sockets S]
 
   --traces N        traces of the large workspace (default 1,000,000; 9 noise workspaces get N/100 each)
   --db              pglite (default) or postgres (a scratch database on BENCH_PG_URL's server,
@@ -35,7 +40,10 @@ const USAGE = `npm run bench -- [--db pglite|postgres] [--traces N] [--quick] [-
                     writes bench-results/quick-<date>.json and leaves docs/BENCHMARKS.md alone
   --requests R      timed requests per endpoint and window, uncached and cached each (default 50)
   --bursts B        timed bursts per dashboard page (default 50)
-  --baseline-reps K timed runs of each raw-SQL baseline query (default 5)`;
+  --baseline-reps K timed runs of each raw-SQL baseline query (default 5)
+  --otlp-spans M    spans of the OTLP protobuf ingest case, in requests of 1,000 (default 200,000;
+                    quick 10,000); each ingest run of the live-dashboards case sends as many
+  --sockets S       live.changes subscriptions held open by the live-dashboards case (default 500)`;
 
 function intOf(name: string, text: string, min: number): number {
   const n = Number(text.replace(/_/g, ''));
@@ -47,7 +55,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const values = new Map<string, string>();
   const flags = new Set<string>();
   const FLAGS = new Set(['quick', 'no-baseline', 'help']);
-  const VALUES = new Set(['db', 'traces', 'seed', 'requests', 'bursts', 'baseline-reps', 'concurrency', 'batch-size']);
+  const VALUES = new Set(['db', 'traces', 'seed', 'requests', 'bursts', 'baseline-reps', 'concurrency', 'batch-size', 'otlp-spans', 'sockets']);
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i]!.replace(/^--/, '');
     if (FLAGS.has(name)) flags.add(name);
@@ -74,6 +82,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     baselineReps: get('baseline-reps', 5, 2, 1),
     concurrency: get('concurrency', 4, 4, 1),
     batchSize: Math.min(1000, get('batch-size', 1000, 1000, 1)),
+    otlpSpans: get('otlp-spans', 200_000, 10_000, 1000),
+    sockets: get('sockets', 500, 500, 1),
     noBaseline: flags.has('no-baseline'),
     command: ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' '),
   };

@@ -11,8 +11,10 @@ import type { DatasetMeta } from './dataset.js';
 import type { DetectorMeasurement } from './detectors.js';
 import type { BurstMeasurement, EndpointMeasurement } from './endpoints.js';
 import type { IngestResult } from './ingest.js';
+import type { LiveResult } from './live.js';
 import type { Machine } from './machine.js';
 import type { BenchOptions } from './options.js';
+import type { OtlpIngestResult } from './otlp.js';
 import { rowFailures, type TargetCheck, TARGETS } from './targets.js';
 import { type TraceReadMeasurement, traceReadRows } from './traces.js';
 
@@ -26,6 +28,10 @@ export interface BenchResults {
   database: { driver: string; version: string | null; pglite: string | null };
   dataset: Omit<DatasetMeta, 'version' | 'bytes' | 'lines'> & { file: string; reused: boolean; batches: number };
   ingest: IngestResult;
+  /** OTLP protobuf ingest into its own workspace, after the endpoint measurements. */
+  otlp: OtlpIngestResult;
+  /** Open dashboards: live.changes subscriptions on one more workspace. */
+  live: LiveResult;
   /** Budget set on the large workspace before the measurements (USD per month). */
   /** PostgreSQL only: the VACUUM ANALYZE after the load, as autovacuum would do. */
   vacuumAnalyzeSeconds: number | null;
@@ -93,6 +99,7 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push(
     `| ingest, rollups folded${i.pendingReported ? '' : ' (folded within each batch)'} | ${n(i.foldedPerSecond)} traces/s | ≥ ${n(t.ingestPerSecond)} traces/s | ${mark(i.foldedPerSecond >= t.ingestPerSecond)} |`,
   );
+  lines.push(`| OTLP protobuf ingest, acknowledged (requests of 1,000 spans, ${r.otlp.concurrency} in flight) | ${n(r.otlp.acknowledgedPerSecond)} spans/s | | |`);
   if (r.vacuumAnalyzeSeconds !== null) lines.push(`| VACUUM ANALYZE after the load (what autovacuum would do) | ${r.vacuumAnalyzeSeconds} s | | |`);
   const rss = r.serverPeakRssMB.atEnd;
   lines.push(

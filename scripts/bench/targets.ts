@@ -6,7 +6,9 @@
 import type { BaselineMeasurement } from './baseline.js';
 import type { BurstMeasurement, EndpointMeasurement } from './endpoints.js';
 import type { IngestResult } from './ingest.js';
+import type { LiveResult } from './live.js';
 import type { Driver } from './options.js';
+import type { OtlpIngestResult } from './otlp.js';
 
 interface Targets {
   traces: number;
@@ -19,7 +21,12 @@ interface Targets {
   speedup30d?: number;
   ingestPerSecond: number;
   serverRssMB?: number;
+  /** OTLP protobuf spans per second, rollups folded. */
+  otlpPerSecond?: number;
 }
+
+/** The live-dashboards bounds, the same on both databases (docs/BENCHMARKS.md). */
+const LIVE = { extraRssMB: 100, ingestChangePct: 10, latencyP95Ms: 2000 };
 
 export const TARGETS: Record<Driver, Targets> = {
   postgres: {
@@ -31,6 +38,7 @@ export const TARGETS: Record<Driver, Targets> = {
     speedup30d: 100,
     ingestPerSecond: 40_000,
     serverRssMB: 500,
+    otlpPerSecond: 20_000,
   },
   pglite: { traces: 1_000_000, uncachedP95Ms: 100, uncachedWindows: 'all', ingestPerSecond: 15_000 },
 };
@@ -72,6 +80,8 @@ export function checkTargets(
   bursts: BurstMeasurement[],
   baseline: BaselineMeasurement[] | null,
   serverRssMB: number | null,
+  otlp: OtlpIngestResult,
+  live: LiveResult,
 ): TargetCheck[] {
   const checks: TargetCheck[] = [
     { what: 'ingest (rollups folded)', measured: `${n(ingest.foldedPerSecond)} traces/s`, target: `≥ ${n(t.ingestPerSecond)} traces/s`, ok: ingest.foldedPerSecond >= t.ingestPerSecond },
@@ -114,5 +124,35 @@ export function checkTargets(
   if (t.serverRssMB !== undefined) {
     checks.push({ what: 'server peak RSS', measured: serverRssMB === null ? 'unknown' : `${serverRssMB} MB`, target: `≤ ${t.serverRssMB} MB`, ok: serverRssMB !== null && serverRssMB <= t.serverRssMB });
   }
-  return checks;
+  return [...checks, ...otlpAndLiveChecks(t, otlp, live)];
+}
+
+function otlpAndLiveChecks(t: Targets, otlp: OtlpIngestResult, live: LiveResult): TargetCheck[] {
+  const dashboards = `${live.sockets} live dashboards`;
+  return [
+    {
+      what: `OTLP protobuf ingest, rollups folded (requests of 1,000 spans, ${otlp.concurrency} in flight; JSON ingest above in traces/s)`,
+      measured: `${n(otlp.foldedPerSecond)} spans/s`,
+      target: t.otlpPerSecond === undefined ? '' : `≥ ${n(t.otlpPerSecond)} spans/s`,
+      ok: t.otlpPerSecond === undefined || otlp.foldedPerSecond >= t.otlpPerSecond,
+    },
+    {
+      what: `${dashboards}: server RSS with the sockets open minus before (VmRSS ${live.rssMB.before ?? '?'} → ${live.rssMB.open ?? '?'} MB)`,
+      measured: live.extraRssMB === null ? 'unknown' : `${live.extraRssMB} MB`,
+      target: `≤ ${LIVE.extraRssMB} MB`,
+      ok: live.extraRssMB !== null && live.extraRssMB <= LIVE.extraRssMB,
+    },
+    {
+      what: `${dashboards}: OTLP ingest, rollups folded, with the sockets open vs without (${n(live.ingestWith.foldedPerSecond)} vs ${live.ingestWithout.map((r) => n(r.foldedPerSecond)).join(' before and ')} after)`,
+      measured: `${live.ingestChangePct > 0 ? '+' : ''}${live.ingestChangePct} %`,
+      target: `within ${LIVE.ingestChangePct} %`,
+      ok: live.ingestChangePct >= -LIVE.ingestChangePct,
+    },
+    {
+      what: `${dashboards}: ingest answer → event at every subscriber, P50 / P95 (${live.rounds} rounds, ${live.missed} events missed)`,
+      measured: `${live.latency.p50} / ${live.latency.p95} ms`,
+      target: `P95 ≤ ${LIVE.latencyP95Ms} ms, none missed`,
+      ok: live.missed === 0 && live.latency.p95 <= LIVE.latencyP95Ms,
+    },
+  ];
 }
