@@ -109,6 +109,7 @@ export const fixtures: Record<string, (input: unknown) => unknown> = {
       ],
     }) satisfies Out['quality']['byAgent'],
   'keys.list': () => ({ data: [] }) satisfies Out['keys']['list'],
+  'settings.get': () => ({ redact_pii: false, retention_days: null }) satisfies Out['settings']['get'],
   'alerts.list': () => ({ data: [] }) satisfies Out['alerts']['list'],
   // Mutations that answer no body (204 over REST).
   'keys.revoke': () => null,

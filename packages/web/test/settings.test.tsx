@@ -169,3 +169,21 @@ describe('alert rules', () => {
     await waitFor(() => expect(sent('alerts.delete')).toEqual([{ name: 'errors-5pct' }]));
   });
 });
+
+describe('captured text and retention', () => {
+  it('refuses a retention that is not a whole number of days, then saves redaction and 30 days', async () => {
+    answer('settings.update', (input) => ({ redact_pii: false, retention_days: null, ...(input as object) }));
+    renderSettings();
+    const panel = await screen.findByTestId('data-settings-panel');
+    await userEvent.type(within(panel).getByLabelText(/Retention/), '0');
+    await userEvent.click(within(panel).getByRole('button', { name: 'Save' }));
+    expect(await within(panel).findByRole('alert')).toHaveTextContent(/^Retention/);
+    expect(sent('settings.update')).toEqual([]);
+    await userEvent.clear(within(panel).getByLabelText(/Retention/));
+    await userEvent.type(within(panel).getByLabelText(/Retention/), '30');
+    await userEvent.click(within(panel).getByRole('switch', { name: /Redact PII/ }));
+    await userEvent.click(within(panel).getByRole('button', { name: 'Save' }));
+    expect(await within(panel).findByTestId('data-settings-saved')).toBeInTheDocument();
+    expect(sent('settings.update')).toEqual([{ redact_pii: true, retention_days: 30 }]);
+  });
+});

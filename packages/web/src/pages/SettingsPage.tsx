@@ -3,15 +3,15 @@ import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../trpc.js';
 import { AlertsPanel } from './AlertsPanel.js';
 import { BudgetPanel } from './BudgetPanel.js';
+import { DataSettingsPanel } from './DataSettingsPanel.js';
 import { KeysPanel } from './KeysPanel.js';
 import type { PageProps } from './page-props.js';
 
 /**
- * The workspace's settings: its name, API keys, budget and alert rules. PII redaction and
- * retention (settings.get / settings.update) join here once the settings API is in; price
- * overrides have their own page.
+ * The workspace's settings: its name, API keys, budget, alert rules, PII redaction and
+ * retention; price overrides have their own page (Prices).
  */
-export default function SettingsPage({ workspaceId }: PageProps) {
+export default function SettingsPage({ workspaceId, onOpenPage }: PageProps) {
   const trpc = useTRPC();
   const info = useQuery(trpc.workspace.info.queryOptions());
   return (
@@ -28,9 +28,14 @@ export default function SettingsPage({ workspaceId }: PageProps) {
       <KeysPanel />
       <BudgetPanel />
       <AlertsPanel />
+      <DataSettingsPanel />
       <Card withBorder radius="md" padding="md">
         <Text size="sm" c="dimmed">
-          Price overrides per model: see the <Anchor href="/api/docs">API reference</Anchor> (prices).
+          Price overrides per model: on the{' '}
+          <Anchor component="button" onClick={() => onOpenPage('prices')}>
+            Prices
+          </Anchor>{' '}
+          page.
         </Text>
       </Card>
     </Stack>
