@@ -13,14 +13,14 @@ describe('demo output for seed 42', () => {
   it('is byte-identical: the first 20 000 historic traces, with 300 users', () => {
     const traces = [...generateDemoBatches({ seed: 42, now, days: 30, targetTraces: 40_000, users: 300 }, 777)].flat().slice(0, 20_000);
     expect(traces).toHaveLength(20_000);
-    expect(sha256(untagged(traces))).toBe('58f392981c37d56c18a0f4d6cb9c314bf1b4a38d26ecc057b49665daba459693');
+    expect(sha256(untagged(traces))).toBe('78316ae7129063dccc38659f6f171299456775f4e70915831bbe3f1f17612caa');
     expect(sha256(tagsOf(traces))).toBe('205578223c7d16fe3b7186ff63e4ef51a8157514729eb9cd6aad8e6f2e0d3826');
   });
 
   it('is byte-identical: the first 2 000 trickle traces', () => {
     const trickle = createTrickle(42);
     const traces = Array.from({ length: 100 }, (_, i) => trickle(new Date(now.getTime() + i * 1000), 20)).flat();
-    expect(sha256(untagged(traces))).toBe('8d5b09ad27b6462f8e0aef4818e370cda755d27b7ec6bd06c1fb8fefa25b772e');
+    expect(sha256(untagged(traces))).toBe('e6b86a8baa0dd75a5e7525bd41b952ebb57d5a3e91ba9dadb6d13d865f7f32b9');
     expect(sha256(tagsOf(traces))).toBe('44382d85a27b6a72edd4bd596e6aa9460baa512da4e76b5e5a1fd03d26989909');
   });
 });
