@@ -58,7 +58,8 @@ describe.skipIf(!existsSync(CHROMIUM))('live dashboard in Chromium', () => {
     const { key, workspace } = credentialsOf(server!.output());
     const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
     await page.goto(`http://127.0.0.1:${port}/?range=1h#key=${encodeURIComponent(key)}&workspace=${workspace}`, { waitUntil: 'networkidle' });
-    const total = async () => Number(((await page.textContent('[data-testid="kpi-Total calls"]')) ?? '').replace(/[^\d]/g, '') || NaN);
+    // The card's figure is its first number (the change beside it has its own).
+    const total = async () => Number(/[\d,]+/.exec((await page.textContent('[data-testid="kpi-Total calls"]')) ?? '')?.[0]?.replace(/,/g, '') ?? NaN);
     await page.getByTestId('live-badge').waitFor({ timeout: 20_000 });
     await expect.poll(total, { timeout: 20_000 }).toBeGreaterThanOrEqual(0);
     const before = await total();

@@ -22,7 +22,8 @@ export function CostBars({ bars, label, height, onBar }: { bars: CostBar[]; labe
       options={{
         indexAxis: 'y',
         maintainAspectRatio: false,
-        ...(onBar ? { onClick: onChartClick((index) => onBar(index)) } : {}),
+        // A click anywhere on a bar's row picks it, as on the other charts.
+        ...(onBar ? { interaction: { mode: 'index' as const, axis: 'y' as const, intersect: false }, onClick: onChartClick((index) => onBar(index)) } : {}),
         plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => `${formatUsd(c.parsed.x)} (${formatPct(bars[c.dataIndex]?.percentage)})` } } },
         scales: { x: { beginAtZero: true, ticks: { callback: (v) => formatUsd(Number(v)) } } },
       }}

@@ -3,6 +3,7 @@ import { useRefetchInterval } from '../auto-refresh.js';
 import { color } from '../charts.js';
 import { CostBars } from '../components/CostBars.js';
 import { Panel } from '../components/Panel.js';
+import { windowDrill } from '../drill.js';
 import { useTRPC } from '../trpc.js';
 import { describeTagBars, tagBars, UNTAGGED } from './cost-by-tag.js';
 import type { PageProps } from './page-props.js';
@@ -10,7 +11,7 @@ import type { PageProps } from './page-props.js';
 const UNTAGGED_COLOR = '#adb5bd';
 
 /** Spend per tag in the view's window and filters, untagged calls last and grey. */
-export function CostByTagPanel({ input }: Pick<PageProps, 'input'>) {
+export function CostByTagPanel({ input, drill }: Pick<PageProps, 'input' | 'drill'>) {
   const trpc = useTRPC();
   const refetchInterval = useRefetchInterval();
   const byTag = useQuery(trpc.cost.byTag.queryOptions(input, { refetchInterval }));
@@ -22,6 +23,10 @@ export function CostByTagPanel({ input }: Pick<PageProps, 'input'>) {
           label={describeTagBars(bars)}
           bars={bars.map((b, i) => ({ ...b, color: b.label === UNTAGGED ? UNTAGGED_COLOR : color(i) }))}
           height={300}
+          // A tag's bar opens its calls; untagged calls have no filter of their own.
+          onBar={(i) => {
+            if (bars[i]!.label !== UNTAGGED) drill({ ...windowDrill(byTag.data), tag: bars[i]!.label });
+          }}
         />
       )}
     </Panel>

@@ -126,7 +126,7 @@ export default function CostPage({ input, workspaceId, onOpenPage, drill }: Page
             />
           )}
         </Panel>
-        <CostByTagPanel input={input} />
+        <CostByTagPanel input={input} drill={drill} />
         <BudgetPanel />
       </SimpleGrid>
     </Stack>
