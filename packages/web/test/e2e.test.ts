@@ -246,6 +246,23 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
       expect(JSON.parse(received[0]!)).toMatchObject({ alert: 'e2e-rule', state: 'test' });
       await row.getByRole('button', { name: 'Delete' }).click();
       await expect.poll(() => row.count(), POLL).toBe(0);
+      // Captured text and retention: a retention of 0 days is refused in the form; 30 days and
+      // redaction are saved and read back; then the defaults again (other tests ingest).
+      const data = page.getByTestId('data-settings-panel');
+      await data.getByLabel('Retention (days)').fill('0');
+      await data.getByRole('button', { name: 'Save' }).click();
+      await data.getByRole('alert').filter({ hasText: /^Retention/ }).waitFor();
+      await data.getByLabel('Retention (days)').fill('30');
+      await data.getByRole('switch', { name: /Redact PII/ }).check();
+      await data.getByRole('button', { name: 'Save' }).click();
+      await data.getByTestId('data-settings-saved').waitFor();
+      const { key, workspace } = credentialsOf(signInUrl);
+      const stored = async () => (await fetch(`${server!.url}/api/v1/settings`, { headers: { authorization: `Bearer ${key}`, 'x-workspace-id': workspace } })).json();
+      expect(await stored()).toEqual({ redact_pii: true, retention_days: 30 });
+      await data.getByLabel('Retention (days)').fill('');
+      await data.getByRole('switch', { name: /Redact PII/ }).uncheck();
+      await data.getByRole('button', { name: 'Save' }).click();
+      await expect.poll(stored, POLL).toEqual({ redact_pii: false, retention_days: null });
       await page.screenshot({ path: path.join(artifacts, 'settings-1440.png'), fullPage: true });
       expect(errors).toEqual([]);
     } finally {
