@@ -18,6 +18,9 @@ export async function lockPricesShared(tx: Tx, workspaceId: string): Promise<voi
   // waits for it, bounded by the statement timeout rather than the shorter lock timeout.
   // set_config comes first in the select list, so it is in force when the lock is asked for.
   await tx.execute(sql`select set_config('lock_timeout', '0', true), pg_advisory_xact_lock_shared(${key(workspaceId)})`);
+  // Only that wait is unbounded: back to the session's LOCK_TIMEOUT_MS, so the batch's own writes
+  // still give up on a locked table (a 503) instead of waiting for the statement timeout.
+  await tx.execute(sql`reset lock_timeout`);
 }
 
 /** Until the end of the caller's transaction: no batch of the workspace is being priced. */
