@@ -8,21 +8,24 @@ import { type CallTable, pricedSql } from './price-sql.js';
 const { traces, rollupPending, rollupQuarantine, statsHourly, statsDaily, userStatsHourly, userStatsDaily } = schema;
 
 /**
- * The calls of `t` whose cost changes under the model's new prices: their (ts, agent_id,
- * user_id, d_cost, d_unpriced), the change signed by `sign`, and the statement that applies
- * it. Calls with a client cost never change (docs/API_SPEC.md §9).
+ * The calls of `t` whose cost changes under the model's new prices, each read once: `changed`
+ * selects their row ids and (ts, agent_id, user_id, d_cost, d_unpriced), the change signed by
+ * `sign`, and `update` rewrites exactly those rows, fetched by row id (a TID scan of rows just
+ * read, instead of a second pass over the table). Calls with a client cost never change
+ * (docs/API_SPEC.md §9). `name` is the CTE that holds `changed`.
  */
-function repriced(t: CallTable, workspaceId: string, model: string, override: Override | undefined, sign: 1 | -1) {
+function repriced(t: CallTable, workspaceId: string, model: string, override: Override | undefined, sign: 1 | -1, name: string) {
   const { cost, source } = pricedSql(t, override, catalogPrices(model));
-  const where = sql`${t.workspaceId} = ${workspaceId}::uuid and ${t.model} = ${model} and ${t.costSource} <> 'provided'
-    and (${t.costNanos}, ${t.costSource}::text) is distinct from (${cost}, ${source}::text)`;
   const s = sql.raw(String(sign));
   return {
-    deltas: sql`select ${t.timestamp} as ts, ${t.agentId} as agent_id, ${t.userId} as user_id,
-        ${s} * (${cost} - ${t.costNanos}) as d_cost,
-        ${s} * ((${source} = 'unpriced')::int - (${t.costSource} = 'unpriced')::int) as d_unpriced
-      from ${t} where ${where}`,
-    update: sql`update ${t} set ${bare(t.costNanos)} = ${cost}, ${bare(t.costSource)} = ${source} where ${where}`,
+    changed: sql`select row_id, ts, agent_id, user_id, ${s} * (new_cost - old_cost) as d_cost,
+        ${s} * ((new_source = 'unpriced')::int - (old_source = 'unpriced')::int) as d_unpriced
+      from (select ctid as row_id, ${t.timestamp} as ts, ${t.agentId} as agent_id, ${t.userId} as user_id,
+          ${t.costNanos} as old_cost, ${t.costSource}::text as old_source, ${cost} as new_cost, ${source}::text as new_source
+        from ${t} where ${t.workspaceId} = ${workspaceId}::uuid and ${t.model} = ${model} and ${t.costSource} <> 'provided') p
+      where (old_cost, old_source) is distinct from (new_cost, new_source)`,
+    update: sql`update ${t} set ${bare(t.costNanos)} = ${cost}, ${bare(t.costSource)} = ${source}
+      where ctid = any(array(select row_id from ${sql.raw(name)}))`,
   };
 }
 
@@ -52,9 +55,9 @@ function updateUsers(table: typeof userStatsHourly, workspaceId: string, rows: s
  * Returns how many calls changed.
  */
 export async function repriceModel(tx: Tx, workspaceId: string, model: string, override: Override | undefined): Promise<number> {
-  const stored = repriced(traces, workspaceId, model, override, 1);
-  const queued = repriced(rollupPending, workspaceId, model, override, -1);
-  const aside = repriced(rollupQuarantine, workspaceId, model, override, -1);
+  const stored = repriced(traces, workspaceId, model, override, 1, 'stored');
+  const queued = repriced(rollupPending, workspaceId, model, override, -1, 'queued');
+  const aside = repriced(rollupQuarantine, workspaceId, model, override, -1, 'aside');
   const byGrain = (grain: 'hour' | 'day') =>
     sql`select ${timeBucket(false, grain, sql`ts`)} as bucket, agent_id, sum(d_cost) as d_cost, sum(d_unpriced) as d_unpriced
       from deltas group by 1, 2 having sum(d_cost) <> 0 or sum(d_unpriced) <> 0`;
@@ -64,8 +67,12 @@ export async function repriceModel(tx: Tx, workspaceId: string, model: string, o
       where user_id is not null group by 1, 2, 3 having sum(d_cost) <> 0`;
   const [result] = resultRows<{ changed: number }>(
     await tx.execute(sql`
-      with stored as (${stored.deltas}),
-      deltas as (select * from stored union all ${queued.deltas} union all ${aside.deltas}),
+      with stored as materialized (${stored.changed}),
+      queued as materialized (${queued.changed}),
+      aside as materialized (${aside.changed}),
+      deltas as (select ts, agent_id, user_id, d_cost, d_unpriced from stored
+        union all select ts, agent_id, user_id, d_cost, d_unpriced from queued
+        union all select ts, agent_id, user_id, d_cost, d_unpriced from aside),
       s_hour as (${byGrain('hour')}),
       s_day as (${byGrain('day')}),
       u_hour as (${usersByGrain('hour')}),

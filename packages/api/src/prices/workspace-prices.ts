@@ -41,6 +41,11 @@ async function changePrices<T>(database: Database, workspaceId: string, work: (t
     await tx.execute(sql`set local statement_timeout = 0`);
     // A batch being stored, or a fold, is waited for however long it takes.
     await tx.execute(sql`set local lock_timeout = 0`);
+    // One statement over a million calls: compiling it (JIT) took 8 s of a 145 s re-pricing
+    // for 481 k calls, more than it saved; and its groupings per user hash hundreds of
+    // thousands of rows, in memory rather than spilled to disk (docs/BENCHMARKS.md).
+    await tx.execute(sql`set local jit = off`);
+    await tx.execute(sql`set local work_mem = '64MB'`);
     await lockPricesExclusive(tx, workspaceId);
     await takeFoldLock(tx);
     return work(tx);
