@@ -4,7 +4,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { takeFoldLock } from '../rollups/fold.js';
 import { loadOverrides, type Override, overrideOf, type Tx } from './overrides.js';
 import { lockPricesExclusive } from './price-lock.js';
-import { repriceModel } from './reprice.js';
+import { prepareRepricing, repriceModel } from './reprice.js';
 
 const { priceOverrides } = schema;
 
@@ -38,14 +38,9 @@ export async function listPrices(database: Database, workspaceId: string): Promi
  */
 async function changePrices<T>(database: Database, workspaceId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
   return database.db.transaction(async (tx) => {
-    await tx.execute(sql`set local statement_timeout = 0`);
+    await prepareRepricing(tx);
     // A batch being stored, or a fold, is waited for however long it takes.
     await tx.execute(sql`set local lock_timeout = 0`);
-    // One statement over a million calls: compiling it (JIT) took 8 s of a 145 s re-pricing
-    // for 481 k calls, more than it saved; and its groupings per user hash hundreds of
-    // thousands of rows, in memory rather than spilled to disk (docs/BENCHMARKS.md).
-    await tx.execute(sql`set local jit = off`);
-    await tx.execute(sql`set local work_mem = '64MB'`);
     await lockPricesExclusive(tx, workspaceId);
     await takeFoldLock(tx);
     return work(tx);
