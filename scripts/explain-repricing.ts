@@ -6,6 +6,7 @@
  * `npm run bench:repricing -- --db postgres --keep` leaves in place (docs/BENCHMARKS.md).
  * The database is opened without migrating it, so a kept database is profiled as it is.
  */
+import { schema } from '@pulse/db';
 import { type SQL, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
@@ -18,7 +19,7 @@ const prices = { input: '1.2345678', output: '4.5', cacheRead: '0.12', cacheWrit
 
 class RolledBack extends Error {}
 try {
-  await drizzle(client).transaction(async (tx) => {
+  await drizzle(client, { schema }).transaction(async (tx) => {
     await prepareRepricing(tx);
     const explained = {
       ...tx,
