@@ -60,8 +60,9 @@ export async function prepareRepricing(tx: Tx): Promise<void> {
  * Re-prices every stored call of `model` in the workspace that has no client cost, with the
  * override (or none) and the catalog, in one statement (one snapshot) that reads each call
  * once: the calls in `traces`, their copies still queued for the fold (rollup_pending) or set
- * aside (rollup_quarantine), and the rollups. A rollup holds exactly the folded calls, so its change is the change of
- * the traces minus that of the queued and quarantined copies, per bucket, agent and user.
+ * aside (rollup_quarantine), and the rollups. A rollup holds exactly the folded calls, so its
+ * change is the change of the traces minus that of the queued and quarantined copies, per
+ * bucket, agent and user.
  * Only rows whose cost or source changes are written. The caller holds the workspace's price
  * lock exclusively and the fold lock, so no call is stored or folded meanwhile.
  * Returns how many calls changed.
