@@ -13,6 +13,11 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 export const NO_NUL_MESSAGE = 'must not contain NUL (\\u0000) characters';
 export const WELL_FORMED_MESSAGE = 'must be valid Unicode text (no unpaired surrogate code unit)';
 
+/** Whether PostgreSQL can store `text` exactly: the rule storableText states to the schema. */
+export function isStorableText(text: string): boolean {
+  return NO_NUL.test(text) && !LONE_SURROGATE.test(text);
+}
+
 /** `schema` refusing NUL (a pattern, so the OpenAPI document shows it) and unpaired surrogates. */
 export function storableText(schema: z.ZodString) {
   return schema.regex(NO_NUL, { error: NO_NUL_MESSAGE }).refine((s) => !LONE_SURROGATE.test(s), { error: WELL_FORMED_MESSAGE });

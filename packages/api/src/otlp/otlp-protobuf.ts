@@ -9,9 +9,10 @@ import protobuf from 'protobufjs';
  * vendored .proto files the single source.
  */
 const protoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../proto');
-const root = new protobuf.Root();
+export const root = new protobuf.Root();
 root.resolvePath = (_origin, target) => path.join(protoRoot, target);
 root.loadSync('opentelemetry/proto/collector/trace/v1/trace_service.proto', { keepCase: false });
+root.resolveAll();
 
 const requestType = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
 const responseType = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse');
