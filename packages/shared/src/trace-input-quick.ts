@@ -48,14 +48,21 @@ function isAcceptedTimestamp(v: unknown): v is string {
   );
 }
 
-/** Metadata as a flat object of text values, well within the limits; other metadata goes to the schema. */
+/** Metadata as a flat object of text values, within the limits; other metadata goes to the schema. */
 function isPlainTextMetadata(v: unknown): boolean {
   if (v == null) return true;
   if (!isPlainObject(v)) return false;
+  // Its JSON takes at most 6 bytes per code unit (an escape such as \u001f) and 6 per entry
+  // (quotes, colon, comma) within the braces: only a large object needs the exact count.
+  let maxBytes = 2;
   for (const [key, value] of Object.entries(v)) {
     if (typeof value !== 'string' || !isStorableText(key) || !isStorableText(value)) return false;
+    maxBytes += 6 * (key.length + value.length) + 6;
   }
-  return Buffer.byteLength(JSON.stringify(v), 'utf8') <= INGEST_LIMITS.maxMetadataBytes;
+  return (
+    maxBytes <= INGEST_LIMITS.maxMetadataBytes ||
+    Buffer.byteLength(JSON.stringify(v), 'utf8') <= INGEST_LIMITS.maxMetadataBytes
+  );
 }
 
 /** Tags as the schema returns them (distinct, in the order first sent), or undefined when not plainly valid. */

@@ -1,7 +1,8 @@
 /**
  * Span, resource and event attributes as Pulse reads them (docs/API_SPEC.md §7): scalar values
- * by key, whichever encoding they came in. Both decoders (the OTLP/JSON schema and the protobuf
- * reader) build them with these two functions, so they cannot disagree.
+ * by key, whichever encoding they came in. The schema builds them here from the OTLP/JSON form
+ * (which the reflective protobuf decoder also produces); the fast protobuf reader follows the
+ * same rules as it reads, and test/otlp-equivalence.test.ts holds the two to the same result.
  */
 
 export type AttributeValue = string | number | boolean;
@@ -16,7 +17,7 @@ export interface ScalarMembers {
 }
 
 /** An AnyValue's scalar: text first, then int64 (a decimal string becomes a number), double, bool. */
-export function scalarOf(value: ScalarMembers): AttributeValue | undefined {
+function scalarOf(value: ScalarMembers): AttributeValue | undefined {
   if (value.stringValue !== undefined) return value.stringValue;
   if (value.intValue !== undefined) return Number(value.intValue);
   if (value.doubleValue !== undefined) return Number(value.doubleValue);

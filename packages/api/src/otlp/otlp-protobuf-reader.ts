@@ -1,5 +1,5 @@
 import protobuf from 'protobufjs';
-import { type Attributes, type ScalarMembers, setAttribute } from './otlp-attributes.js';
+import type { AttributeValue, Attributes } from './otlp-attributes.js';
 import { root } from './otlp-protobuf.js';
 import type { ExportTraceRequest, OtlpSpan } from './otlp-request.js';
 
@@ -161,48 +161,50 @@ function fixed64(r: Reader): bigint | undefined {
 }
 
 /**
- * An AnyValue's members. They are a oneof: protobufjs keeps only the last one set, and so does
- * this (a member Pulse does not read leaves none).
+ * An AnyValue's scalar, as scalarOf reads it. Its members are a oneof: protobufjs keeps only the
+ * last one set, so the last member read decides (one Pulse does not read leaves no scalar).
  */
-function readAnyValue(r: Reader, depth: number): ScalarMembers {
+function readAnyValue(r: Reader, depth: number): AttributeValue | undefined {
   const outer = enter(r);
-  let value: ScalarMembers = {};
+  let scalar: AttributeValue | undefined;
   while (r.pos < r.len) {
     const field = nextField(r, M.anyValue, depth);
-    if (field === F.stringValue) value = { stringValue: r.stringVerify() };
-    else if (field === F.intValue) value = { intValue: int64Number(r.int64()) };
+    if (field === F.stringValue) scalar = r.stringVerify();
+    else if (field === F.intValue) scalar = int64Number(r.int64());
     else if (field === F.doubleValue) {
       // The schema refuses NaN and infinities (a 400): the reflective path reports it.
-      const double = r.double();
-      if (!Number.isFinite(double)) throw NOT_PLAIN;
-      value = { doubleValue: double };
-    } else if (field === F.boolValue) value = { boolValue: r.bool() };
+      scalar = r.double();
+      if (!Number.isFinite(scalar)) throw NOT_PLAIN;
+    } else if (field === F.boolValue) scalar = r.bool();
     else if (field !== undefined) {
       readUnused(r, M.anyValue, field, depth);
-      value = {};
+      scalar = undefined;
     }
   }
   r.len = outer;
-  return value;
+  return scalar;
 }
 
 function readKeyValue(r: Reader, depth: number, attributes: Attributes): void {
   const outer = enter(r);
   let key: string | undefined;
-  let value: ScalarMembers | undefined;
+  let hasValue = false;
+  let value: AttributeValue | undefined;
   while (r.pos < r.len) {
     const field = nextField(r, M.keyValue, depth);
     if (field === F.key) key = optionalString(r);
     else if (field === F.value) {
       // A repeated singular message is merged by protobufjs: left to it.
-      if (value) throw NOT_PLAIN;
+      if (hasValue) throw NOT_PLAIN;
+      hasValue = true;
       value = readAnyValue(r, depth + 1);
     } else if (field !== undefined) readUnused(r, M.keyValue, field, depth);
   }
   r.len = outer;
   // A pair without a key is refused by the schema (a 400).
   if (key === undefined) throw NOT_PLAIN;
-  setAttribute(attributes, key, value);
+  // As setAttribute: a value without a scalar does not erase an earlier one.
+  if (value !== undefined) attributes.set(key, value);
 }
 
 function readEvent(r: Reader, depth: number): NonNullable<OtlpSpan['events']>[number] {

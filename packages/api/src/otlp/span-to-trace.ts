@@ -18,6 +18,18 @@ export interface MappedSpan {
 const LLM_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content', 'embeddings']);
 const ERROR_STATUS = 2;
 
+/** Attribute names by trace field, in order of preference (docs/API_SPEC.md §7). */
+const AGENT_KEYS = ['gen_ai.agent.name', 'gen_ai.agent.id'];
+const INPUT_KEYS = ['gen_ai.input.messages', 'gen_ai.prompt'];
+const OUTPUT_KEYS = ['gen_ai.output.messages', 'gen_ai.completion'];
+const PROVIDER_KEYS = ['gen_ai.provider.name', 'gen_ai.system'];
+const MODEL_KEYS = ['gen_ai.response.model', 'gen_ai.request.model'];
+const USER_KEYS = ['user.id', 'enduser.id'];
+const SESSION_KEYS = ['gen_ai.conversation.id', 'session.id'];
+const INPUT_TOKEN_KEYS = ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens'];
+const OUTPUT_TOKEN_KEYS = ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens'];
+const CACHE_WRITE_KEYS = ['gen_ai.usage.cache_creation.input_tokens', 'gen_ai.usage.cache_write.input_tokens'];
+
 /** What a span without attributes (or an event without one) reads. */
 const NO_ATTRIBUTES: Attributes = new Map();
 
@@ -49,10 +61,9 @@ interface SpanContext {
 
 /** gen_ai.agent.name, else gen_ai.agent.id, of the span or its nearest ancestor sent in the same request. */
 function agentOf(ctx: SpanContext, bySpanKey: Map<string, SpanContext>): string | undefined {
-  const visited = new Set<SpanContext>();
-  for (let at: SpanContext | undefined = ctx; at && !visited.has(at);) {
-    visited.add(at);
-    const agent = first(['gen_ai.agent.name', 'gen_ai.agent.id'], at.attrs);
+  // At most every span of the request and the start: past that, the parents go round a cycle.
+  for (let at: SpanContext | undefined = ctx, steps = 0; at && steps <= bySpanKey.size; steps++) {
+    const agent = first(AGENT_KEYS, at.attrs);
     if (agent !== undefined) return String(agent);
     const parent: string | undefined = at.span.parentSpanId;
     at = parent ? bySpanKey.get(`${at.span.traceId}-${parent}`) : undefined;
@@ -102,11 +113,11 @@ function toTrace(ctx: SpanContext, bySpanKey: Map<string, SpanContext>): Uncheck
   const serviceName = asText(resource.get('service.name'));
   const ttftMs = timeToFirstTokenMs(attrs);
   const cost = attrs.get('gen_ai.usage.cost');
-  const provider = first(['gen_ai.provider.name', 'gen_ai.system'], attrs);
+  const provider = first(PROVIDER_KEYS, attrs);
   const operation = attrs.get('gen_ai.operation.name');
 
-  const input = textOf(span, attrs, ['gen_ai.input.messages', 'gen_ai.prompt'], 'gen_ai.content.prompt');
-  const output = textOf(span, attrs, ['gen_ai.output.messages', 'gen_ai.completion'], 'gen_ai.content.completion');
+  const input = textOf(span, attrs, INPUT_KEYS, 'gen_ai.content.prompt');
+  const output = textOf(span, attrs, OUTPUT_KEYS, 'gen_ai.content.completion');
 
   const metadata: Record<string, string> = {};
   if (provider !== undefined) metadata.provider = String(provider);
@@ -118,15 +129,15 @@ function toTrace(ctx: SpanContext, bySpanKey: Map<string, SpanContext>): Uncheck
     trace_id: `${span.traceId}-${span.spanId}`,
     timestamp: isoOfNanos(span.startTimeUnixNano),
     latency_ms: Number(span.endTimeUnixNano - span.startTimeUnixNano) / 1e6,
-    model: asText(first(['gen_ai.response.model', 'gen_ai.request.model'], attrs)),
+    model: asText(first(MODEL_KEYS, attrs)),
     agent_id: agentOf(ctx, bySpanKey) ?? serviceName ?? 'unknown_service',
-    user_id: asText(first(['user.id', 'enduser.id'], attrs) ?? first(['user.id', 'enduser.id'], resource)) ?? null,
-    session_id: asText(first(['gen_ai.conversation.id', 'session.id'], attrs)) ?? null,
-    input_tokens: first(['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens'], attrs) ?? 0,
-    output_tokens: first(['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens'], attrs) ?? 0,
+    user_id: asText(first(USER_KEYS, attrs) ?? first(USER_KEYS, resource)) ?? null,
+    session_id: asText(first(SESSION_KEYS, attrs)) ?? null,
+    input_tokens: first(INPUT_TOKEN_KEYS, attrs) ?? 0,
+    output_tokens: first(OUTPUT_TOKEN_KEYS, attrs) ?? 0,
     cache_read_tokens: attrs.get('gen_ai.usage.cache_read.input_tokens') ?? 0,
     cache_write_tokens:
-      first(['gen_ai.usage.cache_creation.input_tokens', 'gen_ai.usage.cache_write.input_tokens'], attrs) ?? 0,
+      first(CACHE_WRITE_KEYS, attrs) ?? 0,
     ...(ttftMs !== undefined ? { ttft_ms: ttftMs } : {}),
     ...(cost !== undefined ? { cost_usd: cost } : {}),
     status: isError ? 'error' : 'success',
