@@ -54,7 +54,7 @@ function wireTypesOf(type: Type): Map<number, number> {
         ? 2
         : resolved instanceof protobuf.Enum
           ? 0
-          : protobuf.types.basic[field.type];
+          : (protobuf.types.basic as Record<string, number | undefined>)[field.type];
     if (wireType !== undefined) wireTypes.set(field.id, wireType);
   }
   return wireTypes;
