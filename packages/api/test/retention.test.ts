@@ -4,10 +4,12 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { retentionPass } from '../src/retention/retention.js';
 import { foldAll } from '../src/rollups/fold.js';
+import { storeScores } from '../src/scores/write-scores.js';
 import { checkEveryEndpoint } from './check-every-endpoint.js';
 import { seededTraces } from './dataset.js';
 import { getAnalytics, sendTraces, startTestServer, type TestServer } from './harness.js';
 import { reference } from './reference.js';
+import { expectScoreRollupsExact } from './score-rollups-check.js';
 
 // Retention (docs/API_SPEC.md §6): calls older than retention_days go, with their scores and
 // their share of every rollup; every figure then equals plain SQL over the calls kept.
@@ -28,11 +30,29 @@ async function send(key: string, traces: Array<Record<string, unknown>>) {
 }
 
 async function scoreAll(workspaceId: string) {
-  // Scores of every call, straight into their table (their API has its own tests).
-  await srv.database.rows(sql`insert into ${schema.scores}
-      (workspace_id, trace_row_id, trace_id, trace_timestamp, agent_id, model, name, source, type, numeric_value)
-    select workspace_id, id, trace_id, timestamp, agent_id, model, 'helpfulness', 'api', 'numeric', 0.5
-    from ${schema.traces} where workspace_id = ${workspaceId}::uuid`);
+  // Scores of every call through the write path that keeps the score rollups (their API has its own tests).
+  const calls = await srv.database.rows<{ id: string; trace_id: string; timestamp: string | Date; agent_id: string; model: string }>(
+    sql`select id, trace_id, timestamp, agent_id, model from ${schema.traces} where workspace_id = ${workspaceId}::uuid`,
+  );
+  await srv.database.db.transaction((tx) =>
+    storeScores(
+      tx,
+      workspaceId,
+      calls.map((c, i) => ({
+        traceRowId: c.id,
+        traceId: c.trace_id,
+        traceTimestamp: new Date(c.timestamp),
+        agentId: c.agent_id,
+        model: c.model,
+        name: 'helpfulness',
+        source: 'api',
+        type: 'numeric',
+        numericValue: (i % 10) / 10,
+        categoricalValue: null,
+        comment: null,
+      })),
+    ),
+  );
 }
 
 const count = async (table: typeof schema.traces | typeof schema.scores, workspaceId: string, before?: number) => {
@@ -96,6 +116,15 @@ describe('retention', () => {
     for (const [from, to, g] of windows) await checkEveryEndpoint(get, ref, { from: iso(from), to: iso(to) }, g);
     const report = await verifyRollups(srv.database);
     expect(report.tables.filter((t) => t.missing + t.extra + t.differing > 0)).toEqual([]);
+    // The score rollups lost exactly the expired scores, the cutoff's hour and day in part.
+    await expectScoreRollupsExact(srv.database, ws.workspace_id);
+    await expectScoreRollupsExact(srv.database, other.workspace_id);
+    const quality = await get('/quality/trend', { range: 'custom', from: iso(start), to: iso(start + 3 * DAY), name: 'helpfulness', granularity: 'hour' });
+    const kept = await srv.database.rows<{ n: number }>(
+      sql`select count(*)::int as n from ${schema.scores} where workspace_id = ${ws.workspace_id}::uuid and trace_timestamp < ${iso(start + 3 * DAY)}::timestamptz`,
+    );
+    expect(quality.data.reduce((n: number, p: { count: number }) => n + p.count, 0)).toBe(kept[0]!.n);
+    expect(quality.data.filter((p: { timestamp: string; count: number }) => Date.parse(p.timestamp) + H <= cutoff && p.count > 0)).toEqual([]);
 
     // A second pass with nothing new to expire changes nothing.
     expect(await retentionPass(srv.database, now)).toEqual(new Map([[ws.workspace_id, 0]]));

@@ -1,5 +1,5 @@
 import { bareList, type Database, pgArray, resultRows, schema } from '@pulse/db';
-import { SCORE_SOURCES, SCORE_TYPES, scoreInputSchema, type ScoreSource, type ScoresResponse, type ScoreType, scoreTypeOf } from '@pulse/shared';
+import { SCORE_SOURCES, scoreInputSchema, type ScoreSource, type ScoresResponse, type ScoreType, scoreTypeOf } from '@pulse/shared';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { instant, num } from '../analytics/decode.js';
@@ -125,6 +125,11 @@ const upsertedRow = z.object({ trace_row_id: z.string(), name: z.string(), sourc
  * instead of deadlocking, and each replaced value is taken out of the rollups exactly once.
  * A key that another transaction inserted after the lock was taken (so it was not read) is a
  * serialization conflict: the caller's transaction runs again.
+ *
+ * A replaced score's updated_at is the clock when it is written, not the transaction's start:
+ * it is written after the lock, so after the commit of the value it replaces, and a score's
+ * updated_at never goes back. The rollups' latest write of a group can then only move forward
+ * with it (greatest), whichever of two racing transactions started first.
  */
 export async function storeScores(tx: Executor, workspaceId: string, rows: readonly Written[]): Promise<Set<string>> {
   const latest = [...new Map(rows.map((r) => [keyOf(r), r])).values()];
@@ -151,7 +156,7 @@ export async function storeScores(tx: Executor, workspaceId: string, rows: reado
         order by 2, 3, 4
         on conflict (${bareList([scores.workspaceId, scores.traceRowId, scores.name, scores.source])}) do update set
           type = excluded.type, numeric_value = excluded.numeric_value, categorical_value = excluded.categorical_value,
-          comment = excluded.comment, updated_at = now()
+          comment = excluded.comment, updated_at = clock_timestamp()
         returning ${bareList([scores.traceRowId, scores.name, scores.source])}, (xmax = 0) as inserted, ${bareList([scores.updatedAt])}`),
     ),
   );
