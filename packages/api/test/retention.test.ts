@@ -4,10 +4,9 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { retentionPass } from '../src/retention/retention.js';
 import { foldAll } from '../src/rollups/fold.js';
-import { storeScores } from '../src/scores/write-scores.js';
 import { checkEveryEndpoint } from './check-every-endpoint.js';
 import { seededTraces } from './dataset.js';
-import { getAnalytics, sendTraces, startTestServer, type TestServer } from './harness.js';
+import { getAnalytics, sendScores, sendTraces, startTestServer, type TestServer } from './harness.js';
 import { reference } from './reference.js';
 import { expectScoreRollupsExact } from './score-rollups-check.js';
 
@@ -29,30 +28,13 @@ async function send(key: string, traces: Array<Record<string, unknown>>) {
   }
 }
 
-async function scoreAll(workspaceId: string) {
-  // Scores of every call through the write path that keeps the score rollups (their API has its own tests).
-  const calls = await srv.database.rows<{ id: string; trace_id: string; timestamp: string | Date; agent_id: string; model: string }>(
-    sql`select id, trace_id, timestamp, agent_id, model from ${schema.traces} where workspace_id = ${workspaceId}::uuid`,
+async function scoreAll(w: { workspace_id: string; api_key: string }) {
+  // A score for every call, through POST /scores: the write path that keeps the score rollups.
+  const calls = await srv.database.rows<{ trace_id: string }>(
+    sql`select distinct trace_id from ${schema.traces} where workspace_id = ${w.workspace_id}::uuid order by 1`,
   );
-  await srv.database.db.transaction((tx) =>
-    storeScores(
-      tx,
-      workspaceId,
-      calls.map((c, i) => ({
-        traceRowId: c.id,
-        traceId: c.trace_id,
-        traceTimestamp: new Date(c.timestamp),
-        agentId: c.agent_id,
-        model: c.model,
-        name: 'helpfulness',
-        source: 'api',
-        type: 'numeric',
-        numericValue: (i % 10) / 10,
-        categoricalValue: null,
-        comment: null,
-      })),
-    ),
-  );
+  const scores = calls.map((c, i) => ({ trace_id: c.trace_id, name: 'helpfulness', value: (i % 10) / 10 }));
+  for (let i = 0; i < scores.length; i += 1000) expect((await sendScores(srv.url, w.api_key, { scores: scores.slice(i, i + 1000) })).status).toBe(200);
 }
 
 const count = async (table: typeof schema.traces | typeof schema.scores, workspaceId: string, before?: number) => {
@@ -70,8 +52,8 @@ beforeAll(async () => {
   other = await srv.createWorkspace('retention-other');
   await send(ws.api_key, seededTraces(31, start, 3000));
   await send(other.api_key, seededTraces(32, start, 600));
-  await scoreAll(ws.workspace_id);
-  await scoreAll(other.workspace_id);
+  await scoreAll(ws);
+  await scoreAll(other);
 });
 afterAll(async () => {
   await srv?.close();
