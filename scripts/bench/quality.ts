@@ -34,7 +34,8 @@ async function* scoreBatches(file: string, size: number): AsyncGenerator<unknown
     for (const t of (JSON.parse(b.body) as { traces: Array<{ trace_id: string }> }).traces) {
       if (seen++ % SCORED_SHARE !== 0) continue;
       const i = scored++;
-      const value = i % 3 === 0 ? (i % 101) / 100 : i % 3 === 1 ? i % 4 !== 1 : SENTIMENTS[(i >> 2) % SENTIMENTS.length]!;
+      const value =
+        i % 3 === 0 ? (i % 101) / 100 : i % 3 === 1 ? i % 4 !== 1 : SENTIMENTS[(i >> 2) % SENTIMENTS.length]!;
       batch.push({ trace_id: t.trace_id, name: NAMES[i % 3], value, source: 'llm' });
       if (batch.length === size) {
         yield batch;
@@ -45,7 +46,12 @@ async function* scoreBatches(file: string, size: number): AsyncGenerator<unknown
   if (batch.length) yield batch;
 }
 
-export async function writeBenchScores(base: string, ws: Workspace, datasetFile: string, concurrency: number): Promise<ScoreWriteResult> {
+export async function writeBenchScores(
+  base: string,
+  ws: Workspace,
+  datasetFile: string,
+  concurrency: number,
+): Promise<ScoreWriteResult> {
   const headers = { ...analyticsHeaders(ws), 'content-type': 'application/json' };
   const batches = scoreBatches(datasetFile, 1000);
   let scores = 0;
@@ -53,17 +59,31 @@ export async function writeBenchScores(base: string, ws: Workspace, datasetFile:
   const t0 = performance.now();
   const worker = async () => {
     for (let next = await batches.next(); !next.done; next = await batches.next()) {
-      const res = await fetch(`${base}/api/v1/scores`, { method: 'POST', headers, body: JSON.stringify({ scores: next.value }) });
+      const res = await fetch(`${base}/api/v1/scores`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ scores: next.value }),
+      });
       const body = (await res.json()) as { accepted: number; updated: number };
-      if (res.status !== 200) throw new Error(`POST /scores answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
+      if (res.status !== 200)
+        throw new Error(`POST /scores answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
       scores += body.accepted + body.updated;
       sent++;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = (performance.now() - t0) / 1000;
-  const result = { scores, batches: sent, concurrency, seconds: Math.round(seconds * 10) / 10, scoresPerSecond: Math.round(scores / seconds) };
-  log('quality', `${fmt(scores)} scores written through POST /scores in ${result.seconds} s (${fmt(result.scoresPerSecond)} scores/s)`);
+  const result = {
+    scores,
+    batches: sent,
+    concurrency,
+    seconds: Math.round(seconds * 10) / 10,
+    scoresPerSecond: Math.round(scores / seconds),
+  };
+  log(
+    'quality',
+    `${fmt(scores)} scores written through POST /scores in ${result.seconds} s (${fmt(result.scoresPerSecond)} scores/s)`,
+  );
   return result;
 }
 
@@ -86,7 +106,9 @@ export async function measureQuality(s: Settings, windows: WindowDef[]): Promise
   const out: MeasuredEndpoint<QualityPath>[] = [];
   for (const r of QUALITY_REQUESTS) {
     for (const w of windows.filter((w) => ['24h', '7d', '30d'].includes(w.name))) {
-      out.push(await measureEndpoint(s, r.path, { name: w.name, query: r.name ? `${w.query}&name=${r.name}` : w.query }));
+      out.push(
+        await measureEndpoint(s, r.path, { name: w.name, query: r.name ? `${w.query}&name=${r.name}` : w.query }),
+      );
     }
   }
   return out;
@@ -99,12 +121,17 @@ const WHERE = `workspace_id = $1::uuid and trace_timestamp >= $2::timestamptz an
 const avgOf = (r: Row) => (r.avg === null ? null : round4(Number(r.avg)));
 
 /** Plain SQL over raw `scores` for one answer; the mismatches found (each bench score name has one type). */
-async function crossCheckOne(runner: SqlRunner, workspaceId: string, m: MeasuredEndpoint<QualityPath>): Promise<{ sqlMs: number; problems: string[] }> {
+async function crossCheckOne(
+  runner: SqlRunner,
+  workspaceId: string,
+  m: MeasuredEndpoint<QualityPath>,
+): Promise<{ sqlMs: number; problems: string[] }> {
   const { measurement, answer } = m;
   const params = [workspaceId, measurement.from, measurement.to];
   const problems: string[] = [];
   const expect = (what: string, got: unknown, want: unknown) => {
-    if (JSON.stringify(got) !== JSON.stringify(want)) problems.push(`${what}: Pulse ${JSON.stringify(got)}, SQL ${JSON.stringify(want)}`);
+    if (JSON.stringify(got) !== JSON.stringify(want))
+      problems.push(`${what}: Pulse ${JSON.stringify(got)}, SQL ${JSON.stringify(want)}`);
   };
   const t0 = performance.now();
   const data = answer.data as Row[];
@@ -125,7 +152,9 @@ async function crossCheckOne(runner: SqlRunner, workspaceId: string, m: Measured
         r.type,
         r.count,
         r.type === 'categorical' ? null : avgOf(r),
-        r.type === 'categorical' ? Object.fromEntries(cats.filter((c) => c.name === r.name).map((c) => [c.value, c.count])) : null,
+        r.type === 'categorical'
+          ? Object.fromEntries(cats.filter((c) => c.name === r.name).map((c) => [c.value, c.count]))
+          : null,
       ]),
     );
   } else if (measurement.endpoint === '/quality/trend') {
@@ -162,12 +191,19 @@ export interface QualityCheck {
   problems: string[];
 }
 
-export async function crossCheckQuality(runner: SqlRunner, workspaceId: string, measured: MeasuredEndpoint<QualityPath>[]): Promise<QualityCheck[]> {
+export async function crossCheckQuality(
+  runner: SqlRunner,
+  workspaceId: string,
+  measured: MeasuredEndpoint<QualityPath>[],
+): Promise<QualityCheck[]> {
   const out: QualityCheck[] = [];
   for (const m of measured) {
     const { sqlMs, problems } = await crossCheckOne(runner, workspaceId, m);
     out.push({ endpoint: m.measurement.endpoint, window: m.measurement.window, sqlMs, problems });
-    log('quality', `${m.measurement.endpoint} ${m.measurement.window}: plain SQL ${sqlMs} ms, ${problems.length ? `MISMATCH: ${problems.join('; ')}` : 'figures agree'}`);
+    log(
+      'quality',
+      `${m.measurement.endpoint} ${m.measurement.window}: plain SQL ${sqlMs} ms, ${problems.length ? `MISMATCH: ${problems.join('; ')}` : 'figures agree'}`,
+    );
   }
   return out;
 }

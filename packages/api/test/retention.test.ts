@@ -34,7 +34,8 @@ async function scoreAll(w: { workspace_id: string; api_key: string }) {
     sql`select distinct trace_id from ${schema.traces} where workspace_id = ${w.workspace_id}::uuid order by 1`,
   );
   const scores = calls.map((c, i) => ({ trace_id: c.trace_id, name: 'helpfulness', value: (i % 10) / 10 }));
-  for (let i = 0; i < scores.length; i += 1000) expect((await sendScores(srv.url, w.api_key, { scores: scores.slice(i, i + 1000) })).status).toBe(200);
+  for (let i = 0; i < scores.length; i += 1000)
+    expect((await sendScores(srv.url, w.api_key, { scores: scores.slice(i, i + 1000) })).status).toBe(200);
 }
 
 const count = async (table: typeof schema.traces | typeof schema.scores, workspaceId: string, before?: number) => {
@@ -101,12 +102,22 @@ describe('retention', () => {
     // The score rollups lost exactly the expired scores, the cutoff's hour and day in part.
     await expectScoreRollupsExact(srv.database, ws.workspace_id);
     await expectScoreRollupsExact(srv.database, other.workspace_id);
-    const quality = await get('/quality/trend', { range: 'custom', from: iso(start), to: iso(start + 3 * DAY), name: 'helpfulness', granularity: 'hour' });
+    const quality = await get('/quality/trend', {
+      range: 'custom',
+      from: iso(start),
+      to: iso(start + 3 * DAY),
+      name: 'helpfulness',
+      granularity: 'hour',
+    });
     const kept = await srv.database.rows<{ n: number }>(
       sql`select count(*)::int as n from ${schema.scores} where workspace_id = ${ws.workspace_id}::uuid and trace_timestamp < ${iso(start + 3 * DAY)}::timestamptz`,
     );
     expect(quality.data.reduce((n: number, p: { count: number }) => n + p.count, 0)).toBe(kept[0]!.n);
-    expect(quality.data.filter((p: { timestamp: string; count: number }) => Date.parse(p.timestamp) + H <= cutoff && p.count > 0)).toEqual([]);
+    expect(
+      quality.data.filter(
+        (p: { timestamp: string; count: number }) => Date.parse(p.timestamp) + H <= cutoff && p.count > 0,
+      ),
+    ).toEqual([]);
 
     // A second pass with nothing new to expire changes nothing.
     expect(await retentionPass(srv.database, now)).toEqual(new Map([[ws.workspace_id, 0]]));

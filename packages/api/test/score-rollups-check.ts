@@ -22,7 +22,12 @@ export async function expectScoreRollupsExact(database: Database, workspaceId: s
           from ${schema.scores} where workspace_id = ${workspaceId}::uuid group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6`,
     );
     const same = (rows: Record<string, unknown>[]) =>
-      rows.map((r) => ({ ...r, bucket: new Date(r.bucket as string).getTime(), last_written: new Date(r.last_written as string).getTime(), value_sum: Number(r.value_sum) }));
+      rows.map((r) => ({
+        ...r,
+        bucket: new Date(r.bucket as string).getTime(),
+        last_written: new Date(r.last_written as string).getTime(),
+        value_sum: Number(r.value_sum),
+      }));
     expect(same(rolled), `${table === schema.scoreStatsHourly ? 'hourly' : 'daily'} score rollups`).toEqual(same(raw));
   }
 }

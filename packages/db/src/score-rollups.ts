@@ -34,7 +34,10 @@ function scoreStatsTable(name: string) {
       lastWritten: ts('last_written').notNull(),
     },
     (t) => [
-      primaryKey({ name: `${name}_pkey`, columns: [t.workspaceId, t.bucket, t.name, t.agentId, t.model, t.type, t.category] }),
+      primaryKey({
+        name: `${name}_pkey`,
+        columns: [t.workspaceId, t.bucket, t.name, t.agentId, t.model, t.type, t.category],
+      }),
       index(`${name}_ws_name_bucket_idx`).on(t.workspaceId, t.name, t.bucket),
     ],
   );

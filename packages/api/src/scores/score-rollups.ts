@@ -70,11 +70,39 @@ const TABLES: ReadonlyArray<readonly [ScoreStatsTable, 'hour' | 'day']> = [
 
 /** The changes as one unnest() of per-column arrays: (ts, name, agent_id, model, type, category, value, sign, updated_at). */
 function changeRows(changes: readonly ScoreChange[]): SQL {
-  const column = (values: ReadonlyArray<string | number | null>, type: string) => sql`${sql.param(pgArray(values))}::${sql.raw(type)}[]`;
-  return sql`unnest(${column(changes.map((c) => c.traceTimestamp.toISOString()), 'timestamptz')}, ${column(changes.map((c) => c.name), 'text')},
-    ${column(changes.map((c) => c.agentId), 'text')}, ${column(changes.map((c) => c.model), 'text')}, ${column(changes.map((c) => c.type), 'text')},
-    ${column(changes.map((c) => c.categoricalValue ?? ''), 'text')}, ${column(changes.map((c) => c.numericValue), 'float8')},
-    ${column(changes.map((c) => c.sign), 'int')}, ${column(changes.map((c) => c.updatedAt.toISOString()), 'timestamptz')})
+  const column = (values: ReadonlyArray<string | number | null>, type: string) =>
+    sql`${sql.param(pgArray(values))}::${sql.raw(type)}[]`;
+  return sql`unnest(${column(
+    changes.map((c) => c.traceTimestamp.toISOString()),
+    'timestamptz',
+  )}, ${column(
+    changes.map((c) => c.name),
+    'text',
+  )},
+    ${column(
+      changes.map((c) => c.agentId),
+      'text',
+    )}, ${column(
+      changes.map((c) => c.model),
+      'text',
+    )}, ${column(
+      changes.map((c) => c.type),
+      'text',
+    )},
+    ${column(
+      changes.map((c) => c.categoricalValue ?? ''),
+      'text',
+    )}, ${column(
+      changes.map((c) => c.numericValue),
+      'float8',
+    )},
+    ${column(
+      changes.map((c) => c.sign),
+      'int',
+    )}, ${column(
+      changes.map((c) => c.updatedAt.toISOString()),
+      'timestamptz',
+    )})
     as u (ts, name, agent_id, model, type, category, value, sign, updated_at)`;
 }
 
@@ -84,7 +112,12 @@ function changeRows(changes: readonly ScoreChange[]): SQL {
  * rollup rows in this one order, hourly before daily, so no two writers wait in a cycle.
  * A group only left by scores keeps its latest write time for now (see repairEmptied).
  */
-function upsertDeltas(table: ScoreStatsTable, granularity: 'hour' | 'day', workspaceId: string, changes: readonly ScoreChange[]): SQL {
+function upsertDeltas(
+  table: ScoreStatsTable,
+  granularity: 'hour' | 'day',
+  workspaceId: string,
+  changes: readonly ScoreChange[],
+): SQL {
   const key = keyColumnsOf(table);
   const t = table;
   return sql`insert into ${t} (${bareList([...key, t.count, t.valueSum, t.lastWritten])})
@@ -104,7 +137,12 @@ function upsertDeltas(table: ScoreStatsTable, granularity: 'hour' | 'day', works
  * emptied group goes, and the others' latest write time is read again from their scores, as
  * the score that left may have been the latest. Rare, and each group is one index range.
  */
-function repairEmptied(table: ScoreStatsTable, granularity: 'hour' | 'day', workspaceId: string, changes: readonly ScoreChange[]): SQL[] {
+function repairEmptied(
+  table: ScoreStatsTable,
+  granularity: 'hour' | 'day',
+  workspaceId: string,
+  changes: readonly ScoreChange[],
+): SQL[] {
   const gained = new Set(changes.filter((c) => c.sign > 0).map((c) => groupKey(c, granularity)));
   const left = changes.filter((c) => c.sign < 0 && !gained.has(groupKey(c, granularity)));
   if (left.length === 0) return [];
@@ -135,8 +173,13 @@ function groupKey(c: RolledScore, granularity: 'hour' | 'day'): string {
  * transaction, which must hold the changed scores' rows (locked or written by it): then the
  * rollups equal plain SQL over `scores` at every commit (docs/API_SPEC.md §10).
  */
-export async function applyScoreChanges(tx: Executor, workspaceId: string, changes: readonly ScoreChange[]): Promise<void> {
+export async function applyScoreChanges(
+  tx: Executor,
+  workspaceId: string,
+  changes: readonly ScoreChange[],
+): Promise<void> {
   if (changes.length === 0) return;
   for (const [table, granularity] of TABLES) await tx.execute(upsertDeltas(table, granularity, workspaceId, changes));
-  for (const [table, granularity] of TABLES) for (const statement of repairEmptied(table, granularity, workspaceId, changes)) await tx.execute(statement);
+  for (const [table, granularity] of TABLES)
+    for (const statement of repairEmptied(table, granularity, workspaceId, changes)) await tx.execute(statement);
 }
