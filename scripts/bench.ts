@@ -5,7 +5,8 @@
  * analytics endpoints (uncached and cached) and the dashboard pages' request bursts, runs
  * the naive raw-SQL baseline and cross-checks its figures, and records the server's peak
  * memory; then OTLP protobuf ingest, and 500 open dashboards (live.changes subscriptions:
- * the server's extra memory, ingest with and without them, answer-to-event latency). Writes bench-results/*.json and, except with --quick, the tables of
+ * the server's extra memory, ingest with and without them, answer-to-event latency); scores on
+ * 10 % of the large workspace's calls and the quality endpoints over them (scripts/bench/quality.ts). Writes bench-results/*.json and, except with --quick, the tables of
  * docs/BENCHMARKS.md. Exits non-zero when a baseline figure disagrees with Pulse's answer.
  * Options: scripts/bench/options.ts (`npm run bench -- --help`).
  */
@@ -26,6 +27,7 @@ import { parseOptions } from './bench/options.js';
 import { encodeRequests, ingestOtlp } from './bench/otlp.js';
 import { fmt, log } from './bench/progress.js';
 import { type BenchResults, renderMarkdown, resultsFile, updateBenchmarksDoc, writeResults } from './bench/report.js';
+import { crossCheckQuality, measureQuality, writeBenchScores } from './bench/quality.js';
 import { measureRepricing } from './bench/repricing.js';
 import { checkTargets, TARGETS } from './bench/targets.js';
 import { measureTraceReads } from './bench/traces.js';
@@ -125,6 +127,8 @@ try {
   const repricing = await measureRepricing(pulse.url, large);
   log('prices', `PUT re-priced ${fmt(repricing.calls)} calls of ${repricing.model} in ${repricing.putSeconds} s; DELETE in ${repricing.deleteSeconds} s`);
   const traceReads = await measureTraceReads(pulse.url, large, pulse.proc.pid, opts.requests, opts.warmup);
+  const scoreWrite = await writeBenchScores(pulse.url, large, dataset.file, opts.concurrency);
+  const quality = await measureQuality(settings, windows);
 
   // Each in a workspace of its own, after the measurements above (the tables now hold the dataset too).
   const otlpWorkspace = await createWorkspace(pulse.url, adminToken, 'bench-otlp');
@@ -138,7 +142,9 @@ try {
     try {
       const version = String((await runner.query('select version() as v', []))[0]?.v ?? '') || null;
       const results = opts.noBaseline ? null : await runBaseline(runner, large.workspace_id, measured, opts.baselineReps);
-      return { version, results };
+      // Quality figures are checked against plain SQL over raw scores in every run: cheap beside the traces' baseline.
+      const qualityChecks = await crossCheckQuality(runner, large.workspace_id, quality);
+      return { version, results, qualityChecks };
     } finally {
       await runner.close();
     }
@@ -150,10 +156,13 @@ try {
     log('baseline', 'server stopped; opening its PGlite directory in this process');
     sql = await baselineOn(await pgliteRunner(scratch.dataDir!));
   }
-  const { version, results: baselineResults } = sql!;
+  const { version, results: baselineResults, qualityChecks } = sql!;
 
   const endpoints = measured.map((m) => m.measurement);
-  const mismatches = (baselineResults ?? []).filter((b) => b.mismatches.length).map((b) => ({ endpoint: b.endpoint, window: b.window, problems: b.mismatches }));
+  const mismatches = [
+    ...(baselineResults ?? []).filter((b) => b.mismatches.length).map((b) => ({ endpoint: b.endpoint, window: b.window, problems: b.mismatches })),
+    ...qualityChecks.filter((c) => c.problems.length).map((c) => ({ endpoint: c.endpoint, window: c.window, problems: c.problems })),
+  ];
   const { command, ...options } = opts;
   results = {
     date: runStart.toISOString(),
@@ -184,6 +193,7 @@ try {
     bursts,
     repricing,
     traceReads,
+    quality: { write: scoreWrite, endpoints: quality.map((m) => m.measurement), checks: qualityChecks },
     baseline: baselineResults
       ? { reps: opts.baselineReps, note: `each naive query timed ${opts.baselineReps} times without warm-up (slow on large data, so fewer runs than Pulse's ${opts.requests})`, results: baselineResults }
       : null,

@@ -51,8 +51,8 @@ export function windowsFor(dataEnd: Date): WindowDef[] {
   ];
 }
 
-export interface EndpointMeasurement {
-  endpoint: Endpoint;
+export interface EndpointMeasurement<E extends string = Endpoint> {
+  endpoint: E;
   window: string;
   url: string;
   uncached: Summary;
@@ -66,8 +66,8 @@ export interface EndpointMeasurement {
   answeredAt: string;
 }
 
-export interface MeasuredEndpoint {
-  measurement: EndpointMeasurement;
+export interface MeasuredEndpoint<E extends string = Endpoint> {
+  measurement: EndpointMeasurement<E>;
   /** Pulse's last uncached answer, for the cross-check against the baseline. */
   answer: Record<string, unknown>;
 }
@@ -80,7 +80,7 @@ interface MeasureSettings {
   warmup: number;
 }
 
-export async function measureEndpoint(s: MeasureSettings, endpoint: Endpoint, window: WindowDef | null): Promise<MeasuredEndpoint> {
+export async function measureEndpoint<E extends string>(s: MeasureSettings, endpoint: E, window: WindowDef | null): Promise<MeasuredEndpoint<E>> {
   const url = `${s.base}/api/v1${endpoint}${window ? `?${window.query}` : ''}`;
   const headers = analyticsHeaders(s.workspace);
   const bypass = { ...headers, 'x-pulse-cache-bypass': s.bypassToken };
@@ -104,7 +104,7 @@ export async function measureEndpoint(s: MeasureSettings, endpoint: Endpoint, wi
     if (r.cache !== 'HIT') cachedNotHit++;
   }
   const answer = JSON.parse(last.body) as Record<string, unknown>;
-  const measurement: EndpointMeasurement = {
+  const measurement: EndpointMeasurement<E> = {
     endpoint,
     window: window?.name ?? '-',
     url: url.slice(s.base.length),

@@ -15,6 +15,7 @@ import type { LiveResult } from './live.js';
 import type { Machine } from './machine.js';
 import type { BenchOptions } from './options.js';
 import type { OtlpIngestResult } from './otlp.js';
+import { type QualityResults, qualityRows } from './quality.js';
 import { rowFailures, type TargetCheck, TARGETS } from './targets.js';
 import { type TraceReadMeasurement, traceReadRows } from './traces.js';
 
@@ -44,6 +45,8 @@ export interface BenchResults {
   repricing: RepricingMeasurement;
   /** The trace list, sessions and export (docs/API_SPEC.md §8). */
   traceReads: TraceReadMeasurement;
+  /** Scores written through POST /scores, the quality endpoints over them, and their check against plain SQL. */
+  quality: QualityResults;
   baseline: { reps: number; note: string; results: BaselineMeasurement[] } | null;
   mismatches: { endpoint: string; window: string; problems: string[] }[];
   /** Peak RSS (VmHWM) of the server process, MB (10^6 bytes). */
@@ -151,6 +154,7 @@ export function renderMarkdown(r: BenchResults): string {
     lines.push(`Cross-check against raw SQL: **${r.mismatches.length} endpoint × window answers disagree**:`, '');
     for (const m of r.mismatches) lines.push(`- ${m.endpoint} ${m.window}: ${m.problems.join('; ')}`);
   }
+  lines.push('', ...qualityRows(r.quality));
   if (r.tagged.length) {
     lines.push(
       '',

@@ -3,6 +3,7 @@ import { round4 } from '@pulse/shared';
 import { type SQL, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getAnalytics, makeTrace, sendScores, sendTraces, startTestServer, type TestServer } from './harness.js';
+import { expectScoreRollupsExact } from './score-rollups-check.js';
 
 /**
  * Quality figures (docs/API_SPEC.md §10) against plain SQL over raw rows: scores joined to
@@ -146,6 +147,65 @@ describe.each(WINDOWS)('$label', (w) => {
       const byAgent = await getAnalytics(srv.url, ws, '/quality/by-agent', params(w, f, { name }));
       expect(byAgent.data).toEqual(await referenceByAgent(srv.database, w, f, name));
     }
+  });
+});
+
+/** Every quality answer for a window and filters against plain SQL (the checks above, in one). */
+async function expectAllMatch(w: { from: number; to: number }, f: Filters) {
+  const got = await getAnalytics(srv.url, ws, '/quality/overview', params(w, f));
+  const ref = await referenceOverview(srv.database, w, f);
+  expect(got.data.map((d: Record<string, unknown>) => ({ name: d.name, type: d.type, count: d.count, avg: d.avg, distribution: d.distribution }))).toEqual(
+    ref.map((r) => ({ ...r, avg: r.type === 'categorical' ? null : r.avg })),
+  );
+  for (const name of ['helpfulness', 'resolved', 'sentiment']) {
+    const trend = await getAnalytics(srv.url, ws, '/quality/trend', params(w, f, { name, granularity: 'hour' }));
+    const byBucket = new Map((await referenceTrend(srv.database, w, f, name, '1 hour')).map((r) => [r.bucket, r]));
+    for (const p of trend.data as Array<{ timestamp: string; count: number; avg: number | null }>) {
+      const r = byBucket.get(p.timestamp);
+      expect(p, `${name} at ${p.timestamp}`).toEqual({ timestamp: p.timestamp, count: r?.count ?? 0, avg: r && r.avg !== null && name !== 'sentiment' ? round4(r.avg) : null });
+    }
+    expect((await getAnalytics(srv.url, ws, '/quality/by-agent', params(w, f, { name }))).data).toEqual(await referenceByAgent(srv.database, w, f, name));
+  }
+}
+
+describe('score rollups follow every write', () => {
+  const ragged = WINDOWS[0]!;
+
+  it('hold exactly the stored scores after the initial writes', async () => {
+    await expectScoreRollupsExact(srv.database, ws.workspace_id);
+  });
+
+  it('a replaced score leaves its old value and category behind', async () => {
+    const replaced: unknown[] = [];
+    for (let i = 0; i < 400; i += 3) {
+      replaced.push({ trace_id: `q-${i}`, name: 'helpfulness', value: 1e6 + i / 7, source: 'llm' });
+      replaced.push({ trace_id: `q-${i}`, name: 'sentiment', value: pick(SENTIMENTS, i + 1), source: 'rule' });
+      replaced.push({ trace_id: `q-${i}`, name: 'resolved', value: i % 2 === 1, source: 'human' });
+    }
+    // Twice in one batch and again in another: the last value stays, once.
+    const res = await sendScores(srv.url, ws.api_key, { scores: [...replaced, ...replaced.slice(0, 30)] });
+    expect(res.status, JSON.stringify(res.body)).toBe(207);
+    await postScores(replaced.slice(0, 60));
+    await expectScoreRollupsExact(srv.database, ws.workspace_id);
+    for (const f of [{}, { agent_id: 'support-bot' }, { model: 'claude-3-5-haiku', tag: 'vip' }]) await expectAllMatch(ragged, f);
+  });
+
+  it('a late score of an old call lands in that call\'s hour and day', async () => {
+    const old = Array.from({ length: 40 }, (_, k) => ({ trace_id: `q-${399 - k}`, name: 'resolved', value: k % 3 === 0, source: 'api' }));
+    await postScores(old);
+    await expectScoreRollupsExact(srv.database, ws.workspace_id);
+    await expectAllMatch(WINDOWS[2]!, {});
+    await expectAllMatch({ from: END - 5 * DAY + 7 * 60_000 + 11, to: END - 3 * DAY - 50 * 60_000 }, { model: 'gpt-4o' });
+  });
+
+  it('concurrent writers of the same and of different keys leave the rollups exact', async () => {
+    const batch = (c: number) =>
+      Array.from({ length: 120 }, (_, k) => ({ trace_id: `q-${(k * 7 + c * 13) % 400}`, name: k % 2 ? 'helpfulness' : 'sentiment', value: k % 2 ? c + k / 100 : pick(SENTIMENTS, c + k), source: 'api' }));
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, c) => sendScores(srv.url, ws.api_key, { scores: batch(c) })));
+    // Some trace_ids fall in the gap of the dataset: those items are rejected, never a 5xx.
+    for (const a of answers) expect([200, 207]).toContain(a.status);
+    await expectScoreRollupsExact(srv.database, ws.workspace_id);
+    await expectAllMatch(ragged, { agent_id: 'researcher' });
   });
 });
 

@@ -6,8 +6,9 @@ import { retentionPass } from '../src/retention/retention.js';
 import { foldAll } from '../src/rollups/fold.js';
 import { checkEveryEndpoint } from './check-every-endpoint.js';
 import { seededTraces } from './dataset.js';
-import { getAnalytics, sendTraces, startTestServer, type TestServer } from './harness.js';
+import { getAnalytics, sendScores, sendTraces, startTestServer, type TestServer } from './harness.js';
 import { reference } from './reference.js';
+import { expectScoreRollupsExact } from './score-rollups-check.js';
 
 // Retention (docs/API_SPEC.md §6): calls older than retention_days go, with their scores and
 // their share of every rollup; every figure then equals plain SQL over the calls kept.
@@ -27,12 +28,14 @@ async function send(key: string, traces: Array<Record<string, unknown>>) {
   }
 }
 
-async function scoreAll(workspaceId: string) {
-  // Scores of every call, straight into their table (their API has its own tests).
-  await srv.database.rows(sql`insert into ${schema.scores}
-      (workspace_id, trace_row_id, trace_id, trace_timestamp, agent_id, model, name, source, type, numeric_value)
-    select workspace_id, id, trace_id, timestamp, agent_id, model, 'helpfulness', 'api', 'numeric', 0.5
-    from ${schema.traces} where workspace_id = ${workspaceId}::uuid`);
+async function scoreAll(w: { workspace_id: string; api_key: string }) {
+  // A score for every call, through POST /scores: the write path that keeps the score rollups.
+  const calls = await srv.database.rows<{ trace_id: string }>(
+    sql`select distinct trace_id from ${schema.traces} where workspace_id = ${w.workspace_id}::uuid order by 1`,
+  );
+  const scores = calls.map((c, i) => ({ trace_id: c.trace_id, name: 'helpfulness', value: (i % 10) / 10 }));
+  for (let i = 0; i < scores.length; i += 1000)
+    expect((await sendScores(srv.url, w.api_key, { scores: scores.slice(i, i + 1000) })).status).toBe(200);
 }
 
 const count = async (table: typeof schema.traces | typeof schema.scores, workspaceId: string, before?: number) => {
@@ -50,8 +53,8 @@ beforeAll(async () => {
   other = await srv.createWorkspace('retention-other');
   await send(ws.api_key, seededTraces(31, start, 3000));
   await send(other.api_key, seededTraces(32, start, 600));
-  await scoreAll(ws.workspace_id);
-  await scoreAll(other.workspace_id);
+  await scoreAll(ws);
+  await scoreAll(other);
 });
 afterAll(async () => {
   await srv?.close();
@@ -96,6 +99,25 @@ describe('retention', () => {
     for (const [from, to, g] of windows) await checkEveryEndpoint(get, ref, { from: iso(from), to: iso(to) }, g);
     const report = await verifyRollups(srv.database);
     expect(report.tables.filter((t) => t.missing + t.extra + t.differing > 0)).toEqual([]);
+    // The score rollups lost exactly the expired scores, the cutoff's hour and day in part.
+    await expectScoreRollupsExact(srv.database, ws.workspace_id);
+    await expectScoreRollupsExact(srv.database, other.workspace_id);
+    const quality = await get('/quality/trend', {
+      range: 'custom',
+      from: iso(start),
+      to: iso(start + 3 * DAY),
+      name: 'helpfulness',
+      granularity: 'hour',
+    });
+    const kept = await srv.database.rows<{ n: number }>(
+      sql`select count(*)::int as n from ${schema.scores} where workspace_id = ${ws.workspace_id}::uuid and trace_timestamp < ${iso(start + 3 * DAY)}::timestamptz`,
+    );
+    expect(quality.data.reduce((n: number, p: { count: number }) => n + p.count, 0)).toBe(kept[0]!.n);
+    expect(
+      quality.data.filter(
+        (p: { timestamp: string; count: number }) => Date.parse(p.timestamp) + H <= cutoff && p.count > 0,
+      ),
+    ).toEqual([]);
 
     // A second pass with nothing new to expire changes nothing.
     expect(await retentionPass(srv.database, now)).toEqual(new Map([[ws.workspace_id, 0]]));

@@ -1,12 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTrace, sendScores, sendTraces, startTestServer, type TestServer } from './harness.js';
+import { expectScoreRollupsExact } from './score-rollups-check.js';
 
 /**
  * Eight clients upsert the same scores at once (docs/API_SPEC.md §10). Each batch is one
- * statement writing its keys in key order, so no two batches deadlock, and a later batch
- * queues behind an earlier one on every key they share: the final state is one client's
- * batch, whole.
+ * transaction locking and writing its keys in key order, then its rollup rows in key order, so
+ * no two batches deadlock, and a later batch queues behind an earlier one on every key they
+ * share: the final state is one client's batch, whole, and the score rollups equal it.
  */
 
 let srv: TestServer;
@@ -54,6 +55,8 @@ describe('concurrent upserts of the same scores', () => {
       const winners = new Set(stored.map((s) => Math.floor(s.numeric_value)));
       expect(winners.size, 'every key holds the same client\'s value').toBe(1);
       for (const s of stored) expect(s.numeric_value - Math.floor(s.numeric_value)).toBeCloseTo(Number(s.trace_id.slice(2)) / 1000, 9);
+      // Every replaced value was taken out of the score rollups once: they hold the winner's values alone.
+      await expectScoreRollupsExact(srv.database, ws.workspace_id);
     }
   });
 });

@@ -125,6 +125,7 @@ export const budgets = pgTable('budgets', {
 });
 export * from './rollups.js';
 export * from './scores.js';
+export * from './score-rollups.js';
 export * from './settings.js';
 export * from './evaluators.js';
 export * from './alerts.js';

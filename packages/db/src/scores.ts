@@ -31,5 +31,7 @@ export const scores = pgTable(
   (t) => [
     primaryKey({ name: 'scores_pkey', columns: [t.workspaceId, t.traceRowId, t.name, t.source] }),
     index('scores_ws_name_ts_idx').on(t.workspaceId, t.name, t.traceTimestamp),
+    // Every name's scores in a window's sub-hour edges (quality overview) and retention's cutoff.
+    index('scores_ws_ts_idx').on(t.workspaceId, t.traceTimestamp),
   ],
 );

@@ -1,39 +1,21 @@
-import { schema, timeBucket } from '@pulse/db';
 import { type Granularity, round4, type ScoreType, SCORE_TYPES } from '@pulse/shared';
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type QueryContext, rows } from './context.js';
 import { instant, num } from './decode.js';
-import type { Scope } from './sources.js';
-import { bucketStarts, iso, previousWindow, type TimeWindow } from './window.js';
-
-const { scores, traces } = schema;
+import { scoreRows } from './sources.js';
+import { bucketStarts, iso, planWindow, previousWindow, type TimeWindow } from './window.js';
 
 /**
- * Quality figures (docs/API_SPEC.md §10) read the scores table alone: a score counts in the
- * window of its trace's timestamp, and the trace's agent and model are copied onto it. Only a
- * tag filter looks at the scored trace itself, through its primary key.
+ * Quality figures (docs/API_SPEC.md §10) sum scores per group from scoreRows: a score counts in
+ * the window of its trace's timestamp, by the trace's agent and model copied onto it; whole
+ * hours and days come from the score rollups, the sub-hour edges (and a tag filter) from raw
+ * scores.
  */
-function scoped(scope: Scope, w: TimeWindow): SQL {
-  const parts: SQL[] = [
-    sql`${scores.workspaceId} = ${scope.workspaceId}::uuid`,
-    sql`${scores.traceTimestamp} >= ${iso(w.from)}::timestamptz and ${scores.traceTimestamp} < ${iso(w.to)}::timestamptz`,
-  ];
-  if (scope.agentId !== undefined) parts.push(sql`${scores.agentId} = ${scope.agentId}`);
-  if (scope.model !== undefined) parts.push(sql`${scores.model} = ${scope.model}`);
-  if (scope.tag !== undefined) {
-    parts.push(sql`exists (select 1 from ${traces} where ${traces.workspaceId} = ${scores.workspaceId}
-      and ${traces.timestamp} = ${scores.traceTimestamp} and ${traces.id} = ${scores.traceRowId}
-      and ${traces.tags} @> ${JSON.stringify([scope.tag])}::jsonb)`);
-  }
-  return sql.join(parts, sql` and `);
-}
+const figures = { type: z.enum(SCORE_TYPES), count: num, sum: num, last_written: instant };
+const aggregates = sql`type, sum(count)::float8 as count, sum(value_sum)::float8 as sum, max(last_written) as last_written`;
 
 /** count, sum of values and the latest write, of one group of one type. */
-const figures = { type: z.enum(SCORE_TYPES), count: num, sum: num, last_written: instant };
-const aggregates = sql`${scores.type} as type, count(*)::float8 as count, sum(${scores.numericValue})::float8 as sum,
-  max(${scores.updatedAt}) as last_written`;
-
 interface Figures {
   type: ScoreType;
   count: number;
@@ -77,11 +59,11 @@ function sumBy<K>(found: ReadonlyArray<Figures & { key: K }>): Map<K, Map<ScoreT
 
 export async function qualityOverview(q: QueryContext, w: TimeWindow) {
   const previous = previousWindow(w);
+  const grouped = (window: TimeWindow) =>
+    sql`select name, nullif(category, '') as category, ${aggregates} from (${scoreRows(q.scope, planWindow(window), null)}) r group by 1, 2, 3`;
   const found = await rows(
     q,
-    sql`select ${scores.traceTimestamp} >= ${iso(w.from)}::timestamptz as current, ${scores.name} as name,
-          ${scores.categoricalValue} as category, ${aggregates}
-        from ${scores} where ${scoped(q.scope, { from: previous.from, to: w.to })} group by 1, 2, 3, 4`,
+    sql`select true as current, g.* from (${grouped(w)}) g union all select false as current, g.* from (${grouped(previous)}) g`,
     z.object({ current: z.boolean(), name: z.string(), category: z.string().nullable(), ...figures }),
   );
   const current = found.filter((r) => r.current);
@@ -117,8 +99,7 @@ function distribution(groups: ReadonlyArray<{ category: string | null; count: nu
 export async function qualityTrend(q: QueryContext, w: TimeWindow, g: Granularity, name: string) {
   const found = await rows(
     q,
-    sql`select ${timeBucket(q.scope.timescale, g, scores.traceTimestamp)} as bucket, ${aggregates}
-        from ${scores} where ${scoped(q.scope, w)} and ${scores.name} = ${name} group by 1, 2`,
+    sql`select bucket, ${aggregates} from (${scoreRows(q.scope, planWindow(w, g), g, name)}) r group by 1, 2`,
     z.object({ bucket: instant, ...figures }),
   );
   const byBucket = sumBy(found.map((r) => ({ ...r, key: r.bucket })));
@@ -138,8 +119,7 @@ export async function qualityTrend(q: QueryContext, w: TimeWindow, g: Granularit
 export async function qualityByAgent(q: QueryContext, w: TimeWindow, name: string) {
   const found = await rows(
     q,
-    sql`select ${scores.agentId} as agent_id, ${aggregates}
-        from ${scores} where ${scoped(q.scope, w)} and ${scores.name} = ${name} group by 1, 2`,
+    sql`select agent_id, ${aggregates} from (${scoreRows(q.scope, planWindow(w), null, name)}) r group by 1, 2`,
     z.object({ agent_id: z.string(), ...figures }),
   );
   const type = typeOfName(found);

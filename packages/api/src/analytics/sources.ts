@@ -5,11 +5,13 @@ import { dimOf } from '../rollups/dims.js';
 import { latencyBinSql, unpricedCount } from '../rollups/rollup-sql.js';
 import { iso, type TimeWindow, type WindowPlan } from './window.js';
 
-const { traces, rollupPending, statsHourly, statsDaily, userStatsHourly, userStatsDaily, latencyHistHourly, latencyHistDaily, errorStatsHourly, errorStatsDaily } =
+const { traces, scores, scoreStatsHourly, scoreStatsDaily, rollupPending, statsHourly, statsDaily, userStatsHourly, userStatsDaily, latencyHistHourly, latencyHistDaily, errorStatsHourly, errorStatsDaily } =
   schema;
 
 /** Tables of one row per trace: `traces` and the queue of traces not yet folded (same columns). */
 type TraceTable = typeof traces | typeof rollupPending;
+/** `scores` and its rollups, filtered by the scored call's agent and model copied onto them. */
+type ScoreTable = typeof scores | typeof scoreStatsHourly;
 
 /**
  * Row sources for the analytics queries. Each returns a SELECT whose rows, summed, give
@@ -41,7 +43,7 @@ function within(column: AnyColumn, segments: TimeWindow[]): SQL {
 }
 
 /** The scope's workspace and filters on a table with those columns. */
-export function filters(scope: Scope, t: TraceTable | typeof statsHourly | typeof errorStatsHourly): SQL {
+export function filters(scope: Scope, t: TraceTable | typeof statsHourly | typeof errorStatsHourly | ScoreTable): SQL {
   const parts: SQL[] = [sql`${t.workspaceId} = ${scope.workspaceId}::uuid`];
   if (scope.agentId !== undefined) parts.push(sql`${t.agentId} = ${scope.agentId}`);
   if (scope.model !== undefined) parts.push(sql`${t.model} = ${scope.model}`);
@@ -215,6 +217,48 @@ export function safetyRows(scope: Scope, window: TimeWindow, g: Granularity | nu
   return sql`select ${bucketOf(scope, g, traces.timestamp)} as bucket, ${traces.timestamp} as timestamp, ${traces.traceId} as trace_id,
     ${traces.agentId} as agent_id, ${traces.model} as model, ${traces.userId} as user_id, ${traces.safetyFlags} as safety_flags
     from ${traces} where ${filters(scope, traces)} and (${within(traces.timestamp, [window])})`;
+}
+
+/**
+ * The scope on `scores` or a score rollup. A tag is read from the scored trace, through its
+ * primary key: only raw scores can be filtered so (servedPlan reads nothing else for a tag).
+ */
+function scoreFilters(scope: Scope, t: ScoreTable): SQL {
+  if (scope.tag === undefined) return filters(scope, t);
+  if (t !== scores) throw new Error('a tag filter reads raw scores only');
+  return sql`${filters({ ...scope, tag: undefined }, t)} and exists (select 1 from ${traces} where ${traces.workspaceId} = ${scores.workspaceId}
+    and ${traces.timestamp} = ${scores.traceTimestamp} and ${traces.id} = ${scores.traceRowId}
+    and ${traces.tags} @> ${JSON.stringify([scope.tag])}::jsonb)`;
+}
+
+/**
+ * (bucket, name, agent_id, type, category, count, value_sum, last_written) — scores per group,
+ * counted in the window of their trace's timestamp (docs/API_SPEC.md §10): raw `scores` for the
+ * sub-hour edges, the score rollups for whole hours and days. `category` is '' for a
+ * non-categorical score, `value_sum` numeric. Scores are written with their rollups in one
+ * transaction, so there is no queue to add.
+ */
+export function scoreRows(scope: Scope, planned: WindowPlan, g: Granularity | null, name?: string): SQL {
+  const plan = servedPlan(scope, planned);
+  const named = (t: ScoreTable) => (name === undefined ? sql`true` : sql`${t.name} = ${name}`);
+  const parts: SQL[] = [];
+  if (plan.raw.length) {
+    const s = scores;
+    parts.push(sql`select ${bucketOf(scope, g, s.traceTimestamp)} as bucket, ${s.name} as name, ${s.agentId} as agent_id, ${s.type} as type,
+      coalesce(${s.categoricalValue}, '') as category, count(*)::bigint as count, coalesce(sum(${s.numericValue}::numeric), 0) as value_sum,
+      max(${s.updatedAt}) as last_written
+      from ${s} where ${scoreFilters(scope, s)} and ${named(s)} and (${within(s.traceTimestamp, plan.raw)}) group by 1, 2, 3, 4, 5`);
+  }
+  for (const [t, segments] of perSegment([
+    [scoreStatsHourly, plan.hourly],
+    [scoreStatsDaily, plan.daily],
+  ])) {
+    parts.push(sql`select ${bucketOf(scope, g, t.bucket)} as bucket, ${t.name} as name, ${t.agentId} as agent_id, ${t.type} as type,
+      ${t.category} as category, ${t.count} as count, ${t.valueSum} as value_sum, ${t.lastWritten} as last_written
+      from ${t} where ${scoreFilters(scope, t)} and ${named(t)} and ${t.count} > 0 and (${within(t.bucket, segments)})`);
+  }
+  return unionAll(parts, sql`select null::timestamptz as bucket, null::text as name, null::text as agent_id, null::text as type,
+    null::text as category, 0::bigint as count, 0::numeric as value_sum, null::timestamptz as last_written where false`);
 }
 
 function unionAll(parts: SQL[], empty: SQL): SQL {

@@ -40,3 +40,11 @@ export async function retryOnConflict<T>(transaction: () => Promise<T>, policy: 
     }
   }
 }
+
+/**
+ * Thrown inside a transaction that found the data changed under it in a way its snapshot could
+ * not see: a serialization failure by code, so retryOnConflict runs the transaction again.
+ */
+export class SerializationConflict extends Error {
+  readonly code = '40001';
+}

@@ -1,8 +1,6 @@
-import { type Db, schema } from '@pulse/db';
-import { sql } from 'drizzle-orm';
+import type { Executor } from '../scores/score-rollups.js';
+import { storeScores } from '../scores/write-scores.js';
 import type { ScoreSpec, ScoreValue } from './verdict.js';
-
-const { scores } = schema;
 
 /** The scored call, as the score row copies it (packages/db/src/scores.ts). */
 export interface ScoredCall {
@@ -21,39 +19,27 @@ export interface EvaluatorScore {
   comment: string | null;
 }
 
-type Executor = Pick<Db, 'insert'>;
-
 /**
- * The evaluators' one way into `scores`: an upsert on (workspace, call, name, source), the same
- * key as POST /scores (the scores section of docs/API_SPEC.md), so a judgment again replaces the value.
+ * The evaluators' way into `scores`: the write path of POST /scores (storeScores), on the same
+ * key (workspace, call, name, source), so a judgment again replaces the value and the score
+ * rollups follow (docs/API_SPEC.md §10).
  */
 export async function writeEvaluatorScores(tx: Executor, workspaceId: string, items: readonly EvaluatorScore[]): Promise<void> {
-  if (items.length === 0) return;
-  const rows = items.map((item) => ({
+  await storeScores(
+    tx,
     workspaceId,
-    traceRowId: item.call.rowId,
-    traceId: item.call.traceId,
-    traceTimestamp: item.call.timestamp,
-    agentId: item.call.agentId,
-    model: item.call.model,
-    name: item.spec.name,
-    source: item.source,
-    type: item.spec.type,
-    numericValue: typeof item.value === 'string' ? null : Number(item.value),
-    categoricalValue: typeof item.value === 'string' ? item.value : null,
-    comment: item.comment,
-  }));
-  await tx
-    .insert(scores)
-    .values(rows)
-    .onConflictDoUpdate({
-      target: [scores.workspaceId, scores.traceRowId, scores.name, scores.source],
-      set: {
-        type: sql`excluded.${sql.identifier(scores.type.name)}`,
-        numericValue: sql`excluded.${sql.identifier(scores.numericValue.name)}`,
-        categoricalValue: sql`excluded.${sql.identifier(scores.categoricalValue.name)}`,
-        comment: sql`excluded.${sql.identifier(scores.comment.name)}`,
-        updatedAt: sql`now()`,
-      },
-    });
+    items.map((item) => ({
+      traceRowId: item.call.rowId,
+      traceId: item.call.traceId,
+      traceTimestamp: item.call.timestamp,
+      agentId: item.call.agentId,
+      model: item.call.model,
+      name: item.spec.name,
+      source: item.source,
+      type: item.spec.type,
+      numericValue: typeof item.value === 'string' ? null : Number(item.value),
+      categoricalValue: typeof item.value === 'string' ? item.value : null,
+      comment: item.comment,
+    })),
+  );
 }

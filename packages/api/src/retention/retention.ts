@@ -1,9 +1,11 @@
 import { type BackgroundLoop, runEvery } from '../background/run-every.js';
-import { type Database, schema } from '@pulse/db';
+import { bareList, type Database, resultRows, schema } from '@pulse/db';
 import { and, eq, isNotNull, lt, type SQL, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { dropExpiredChunks } from './drop-chunks.js';
 import { expireRollupsSql } from '../rollups/rollup-sql.js';
+import { applyScoreChanges, leaving, rolledScoreColumns, rolledScoreRow } from '../scores/score-rollups.js';
 import { takeFoldLock } from '../rollups/fold.js';
 import { throttledWarn } from '../throttled-log.js';
 
@@ -29,8 +31,36 @@ async function deleteInBatches(database: Database, batch: (limit: number) => SQL
 }
 
 /**
+ * Deletes the workspace's scores of calls before `cutoff`, a batch per transaction that also
+ * takes them out of the score rollups, so those equal the scores kept at every commit. A batch
+ * locks its rows in key order before deleting them: the order writers take (storeScores), so a
+ * writer replacing an expiring score never waits in a cycle with this.
+ */
+async function expireScores(database: Database, workspaceId: string, cutoff: Date, batchRows: number): Promise<void> {
+  const ws = sql`${workspaceId}::uuid`;
+  const key = bareList([scores.workspaceId, scores.traceRowId, scores.name, scores.source]);
+  for (;;) {
+    const gone = await database.db.transaction(async (tx) => {
+      const deleted = z.array(rolledScoreRow).parse(
+        resultRows(
+          await tx.execute(sql`with picked as materialized (
+              select ${key} from ${scores} where (${key}) in (
+                select ${key} from ${scores} where ${scores.workspaceId} = ${ws} and ${scores.traceTimestamp} < ${cutoff.toISOString()}::timestamptz
+                limit ${batchRows})
+              order by ${key} for update)
+            delete from ${scores} where (${key}) in (select * from picked) returning ${rolledScoreColumns}`),
+        ),
+      );
+      await applyScoreChanges(tx, workspaceId, deleted.map(leaving));
+      return deleted.length;
+    });
+    if (gone < batchRows) return;
+  }
+}
+
+/**
  * Retention for one workspace (docs/API_SPEC.md §6): deletes its calls before `cutoff` and
- * their scores in batches, then, in one transaction under the fold lock, takes them out of the
+ * their scores in batches (expireScores), then, in one transaction under the fold lock, takes them out of the
  * rollups (expireRollupsSql). Until that commit the rollups still count the deleted calls;
  * afterwards every figure equals plain SQL over the calls kept. Returns the calls deleted.
  */
@@ -43,14 +73,7 @@ export async function expireWorkspace(
   const batchRows = options.batchRows ?? 10_000;
   const ws = sql`${workspaceId}::uuid`;
   const before = sql`${cutoff.toISOString()}::timestamptz`;
-  await deleteInBatches(
-    database,
-    (limit) => sql`with gone as (delete from ${scores} where (${scores.workspaceId}, ${scores.traceRowId}) in (
-        select ${scores.workspaceId}, ${scores.traceRowId} from ${scores}
-        where ${scores.workspaceId} = ${ws} and ${scores.traceTimestamp} < ${before} limit ${limit}) returning 1)
-      select count(*)::int as n from gone`,
-    batchRows,
-  );
+  await expireScores(database, workspaceId, cutoff, batchRows);
   // By primary key, oldest first: a hypertable's ctid is not unique across its chunks.
   const deleted = await deleteInBatches(
     database,

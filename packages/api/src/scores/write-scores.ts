@@ -1,9 +1,10 @@
-import { type Database, pgArray, schema } from '@pulse/db';
-import { scoreInputSchema, type ScoresResponse, type ScoreType, scoreTypeOf } from '@pulse/shared';
+import { bareList, type Database, pgArray, resultRows, schema } from '@pulse/db';
+import { SCORE_SOURCES, scoreInputSchema, type ScoreSource, type ScoresResponse, type ScoreType, scoreTypeOf } from '@pulse/shared';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { num } from '../analytics/decode.js';
-import { retryOnConflict } from '../db/retry-transaction.js';
+import { instant, num } from '../analytics/decode.js';
+import { retryOnConflict, SerializationConflict } from '../db/retry-transaction.js';
+import { applyScoreChanges, type Executor, leaving, type RolledScore, rolledScoreColumns, rolledScoreRow } from './score-rollups.js';
 import { issuePath } from '../http/errors.js';
 
 const { traces, scores } = schema;
@@ -15,7 +16,7 @@ interface ValidScore {
   index: number;
   traceId: string;
   name: string;
-  source: string;
+  source: ScoreSource;
   type: ScoreType;
   numericValue: number | null;
   categoricalValue: string | null;
@@ -56,35 +57,32 @@ function validateScores(items: readonly unknown[]): { valid: ValidScore[]; rejec
   return { valid, rejected };
 }
 
-/** What the statement says of each valid item. */
-const outcomeRow = z.object({
+/** What the resolving statement says of each valid item, and the trace it scores. */
+const resolvedRow = z.object({
   idx: num,
   /** stored | no_trace | type */
   outcome: z.enum(['stored', 'no_trace', 'type']),
   expected_type: z.string().nullable(),
-  /** Stored as a new score: the first of its key in the batch, and no score had that key before. */
-  is_new: z.boolean().nullable(),
+  trace_row_id: z.string().nullable(),
+  trace_timestamp: instant.nullable(),
+  agent_id: z.string().nullable(),
+  model: z.string().nullable(),
 });
 
 /**
- * One statement, so one transaction: resolve each item's trace (the newest of the workspace's
- * traces with that trace_id), check its type against the name's, and upsert the last item of
- * each (trace, name, source) in the batch. Rows are written in the order of the primary key:
- * batches that share keys wait for each other in the same order, never in a cycle.
- *
- * A name keeps the type of its first score (docs/API_SPEC.md §10): an item of another type is
- * rejected naming `value`. In a batch that brings a new name, its first item with a trace sets it.
+ * Resolves each item's trace (the newest of the workspace's traces with that trace_id) and
+ * checks its type against the name's. A name keeps the type of its first score
+ * (docs/API_SPEC.md §10): an item of another type is rejected naming `value`. In a batch that
+ * brings a new name, its first item with a trace sets it.
  */
-async function upsertScores(database: Database, workspaceId: string, items: readonly ValidScore[]) {
-  if (items.length === 0) return [];
+async function resolveScores(tx: Executor, workspaceId: string, items: readonly ValidScore[]) {
   const column = <K extends keyof ValidScore>(key: K, type: string) =>
     sql`${sql.param(pgArray(items.map((i) => i[key] as string | number | null)))}::${sql.raw(type)}[]`;
   const ws = sql`${workspaceId}::uuid`;
-  const result = await database.rows(sql`
+  const result = await tx.execute(sql`
     with input as (
-      select * from unnest(${column('index', 'int')}, ${column('traceId', 'text')}, ${column('name', 'text')}, ${column('source', 'text')},
-        ${column('type', 'text')}, ${column('numericValue', 'float8')}, ${column('categoricalValue', 'text')}, ${column('comment', 'text')})
-        as u (idx, trace_id, name, source, type, numeric_value, categorical_value, comment)),
+      select * from unnest(${column('index', 'int')}, ${column('traceId', 'text')}, ${column('name', 'text')}, ${column('type', 'text')})
+        as u (idx, trace_id, name, type)),
     resolved as (
       select i.*, t.id as trace_row_id, t.timestamp as trace_timestamp, t.agent_id, t.model
       from input i left join lateral (
@@ -94,25 +92,86 @@ async function upsertScores(database: Database, workspaceId: string, items: read
       select r.*, coalesce(
         (select ${scores.type} from ${scores} where ${scores.workspaceId} = ${ws} and ${scores.name} = r.name limit 1),
         (select f.type from resolved f where f.name = r.name and f.trace_row_id is not null order by f.idx limit 1)) as expected_type
-      from resolved r),
-    valid as (select * from typed where trace_row_id is not null and type = expected_type),
-    latest as (select distinct on (trace_row_id, name, source) * from valid order by trace_row_id, name, source, idx desc),
-    written as (
-      insert into ${scores} (workspace_id, trace_row_id, name, source, trace_id, trace_timestamp, agent_id, model, type,
-        numeric_value, categorical_value, comment)
-      select ${ws}, trace_row_id, name, source, trace_id, trace_timestamp, agent_id, model, type, numeric_value, categorical_value, comment
-      from latest order by trace_row_id, name, source
-      on conflict (workspace_id, trace_row_id, name, source) do update set
-        type = excluded.type, numeric_value = excluded.numeric_value, categorical_value = excluded.categorical_value,
-        comment = excluded.comment, updated_at = now()
-      returning trace_row_id, name, source, (xmax = 0) as inserted)
-    select t.idx,
-      case when t.trace_row_id is null then 'no_trace' when t.type <> t.expected_type then 'type' else 'stored' end as outcome,
-      t.expected_type,
-      w.inserted and t.idx = min(t.idx) over (partition by t.trace_row_id, t.name, t.source, w.inserted) as is_new
-    from typed t left join written w on w.trace_row_id = t.trace_row_id and w.name = t.name and w.source = t.source
-      and t.type = t.expected_type`);
-  return z.array(outcomeRow).parse(result);
+      from resolved r)
+    select idx, case when trace_row_id is null then 'no_trace' when type <> expected_type then 'type' else 'stored' end as outcome,
+      expected_type, trace_row_id, trace_timestamp, agent_id, model
+    from typed order by idx`);
+  return z.array(resolvedRow).parse(resultRows(result));
+}
+
+/** A score to store, its trace already known: the row of packages/db/src/scores.ts. */
+export interface ScoreRow extends RolledScore {
+  traceRowId: string;
+  traceId: string;
+  source: ScoreSource;
+  comment: string | null;
+}
+type Written = Omit<ScoreRow, 'updatedAt'>;
+
+const keyOf = (s: Pick<ScoreRow, 'traceRowId' | 'name' | 'source'>) => JSON.stringify([s.traceRowId, s.name, s.source]);
+
+/** A score about to be replaced, locked, with its key. */
+const replacedRow = rolledScoreRow.extend({ trace_row_id: z.string(), source: z.enum(SCORE_SOURCES) });
+const upsertedRow = z.object({ trace_row_id: z.string(), name: z.string(), source: z.enum(SCORE_SOURCES), inserted: z.boolean(), updated_at: instant });
+
+/**
+ * The one write path of `scores` (docs/API_SPEC.md §10), for POST /scores and the evaluators:
+ * upserts the rows on (workspace, trace, name, source), the last of a key in `rows` winning, and
+ * keeps the score rollups equal to the scores in the same transaction. Returns the keys
+ * (keyOf) that were new.
+ *
+ * It first locks the rows it replaces, in key order, and reads their values (the latest
+ * committed ones), then writes in key order: batches sharing keys queue behind each other
+ * instead of deadlocking, and each replaced value is taken out of the rollups exactly once.
+ * A key that another transaction inserted after the lock was taken (so it was not read) is a
+ * serialization conflict: the caller's transaction runs again.
+ *
+ * A replaced score's updated_at is the clock when it is written, not the transaction's start:
+ * it is written after the lock, so after the commit of the value it replaces, and a score's
+ * updated_at never goes back. The rollups' latest write of a group can then only move forward
+ * with it (greatest), whichever of two racing transactions started first.
+ */
+export async function storeScores(tx: Executor, workspaceId: string, rows: readonly Written[]): Promise<Set<string>> {
+  const latest = [...new Map(rows.map((r) => [keyOf(r), r])).values()];
+  if (latest.length === 0) return new Set();
+  const column = <K extends keyof Written>(key: K, type: string) =>
+    sql`${sql.param(pgArray(latest.map((r) => { const v = r[key]; return v instanceof Date ? v.toISOString() : (v as string | number | null); })))}::${sql.raw(type)}[]`;
+  const ws = sql`${workspaceId}::uuid`;
+  const keys = sql`select * from unnest(${column('traceRowId', 'uuid')}, ${column('name', 'text')}, ${column('source', 'text')})`;
+  const replaced = z.array(replacedRow).parse(
+    resultRows(
+      await tx.execute(sql`select ${bareList([scores.traceRowId, scores.source])}, ${rolledScoreColumns}
+        from ${scores} where ${scores.workspaceId} = ${ws} and (${scores.traceRowId}, ${scores.name}, ${scores.source}) in (${keys})
+        order by ${bareList([scores.traceRowId, scores.name, scores.source])} for update`),
+    ),
+  );
+  const upserted = z.array(upsertedRow).parse(
+    resultRows(
+      await tx.execute(sql`
+        insert into ${scores} (${bareList([scores.workspaceId, scores.traceRowId, scores.name, scores.source, scores.traceId, scores.traceTimestamp,
+          scores.agentId, scores.model, scores.type, scores.numericValue, scores.categoricalValue, scores.comment])})
+        select ${ws}, u.* from unnest(${column('traceRowId', 'uuid')}, ${column('name', 'text')}, ${column('source', 'text')}, ${column('traceId', 'text')},
+          ${column('traceTimestamp', 'timestamptz')}, ${column('agentId', 'text')}, ${column('model', 'text')}, ${column('type', 'text')},
+          ${column('numericValue', 'float8')}, ${column('categoricalValue', 'text')}, ${column('comment', 'text')}) as u
+        order by 2, 3, 4
+        on conflict (${bareList([scores.workspaceId, scores.traceRowId, scores.name, scores.source])}) do update set
+          type = excluded.type, numeric_value = excluded.numeric_value, categorical_value = excluded.categorical_value,
+          comment = excluded.comment, updated_at = clock_timestamp()
+        returning ${bareList([scores.traceRowId, scores.name, scores.source])}, (xmax = 0) as inserted, ${bareList([scores.updatedAt])}`),
+    ),
+  );
+  const before = new Set(replaced.map((r) => keyOf({ traceRowId: r.trace_row_id, name: r.name, source: r.source })));
+  const byKey = new Map(latest.map((r) => [keyOf(r), r]));
+  const inserted = new Set<string>();
+  const changes = replaced.map(leaving);
+  for (const u of upserted) {
+    const key = keyOf({ traceRowId: u.trace_row_id, name: u.name, source: u.source });
+    if (u.inserted === before.has(key)) throw new SerializationConflict('a score changed between its lock and its write');
+    if (u.inserted) inserted.add(key);
+    changes.push({ ...byKey.get(key)!, sign: 1, updatedAt: new Date(u.updated_at) });
+  }
+  await applyScoreChanges(tx, workspaceId, changes);
+  return inserted;
 }
 
 /**
@@ -122,9 +181,32 @@ async function upsertScores(database: Database, workspaceId: string, items: read
  */
 export async function writeScores(database: Database, workspaceId: string, items: readonly unknown[]): Promise<ScoresResponse> {
   const { valid, rejected } = validateScores(items);
-  // One statement is one transaction: a retry re-runs all of it, so the counts are those of the run that committed.
-  const outcomes = await retryOnConflict(() => upsertScores(database, workspaceId, valid));
+  // One transaction: a retry re-runs all of it, so the counts are those of the run that committed.
+  const { outcomes, inserted } = await retryOnConflict(() =>
+    database.db.transaction(async (tx) => {
+      const outcomes = valid.length === 0 ? [] : await resolveScores(tx, workspaceId, valid);
+      const byIndex = new Map(valid.map((v) => [v.index, v]));
+      const stored = outcomes.filter((o) => o.outcome === 'stored').map((o): Written => {
+        const item = byIndex.get(o.idx)!;
+        return {
+          traceRowId: o.trace_row_id!,
+          traceId: item.traceId,
+          traceTimestamp: new Date(o.trace_timestamp!),
+          agentId: o.agent_id!,
+          model: o.model!,
+          name: item.name,
+          source: item.source,
+          type: item.type,
+          numericValue: item.numericValue,
+          categoricalValue: item.categoricalValue,
+          comment: item.comment,
+        };
+      });
+      return { outcomes, inserted: await storeScores(tx, workspaceId, stored) };
+    }),
+  );
   const byIndex = new Map(valid.map((v) => [v.index, v]));
+  const counted = new Set<string>();
   let accepted = 0;
   let updated = 0;
   for (const o of outcomes) {
@@ -132,8 +214,13 @@ export async function writeScores(database: Database, workspaceId: string, items
     if (o.outcome === 'no_trace') rejected.push({ index: o.idx, trace_id: item.traceId, errors: ['trace_id: no such trace'] });
     else if (o.outcome === 'type') {
       rejected.push({ index: o.idx, trace_id: item.traceId, errors: [`value: must be ${o.expected_type} like the earlier "${item.name}" scores`] });
-    } else if (o.is_new) accepted++;
-    else updated++;
+    } else {
+      // A new key counts as accepted once, for its first item; its later items in the batch replace it.
+      const key = keyOf({ traceRowId: o.trace_row_id!, name: item.name, source: item.source });
+      if (inserted.has(key) && !counted.has(key)) accepted++;
+      else updated++;
+      counted.add(key);
+    }
   }
   rejected.sort((a, b) => a.index - b.index);
   return { accepted, updated, rejected };

@@ -1,0 +1,185 @@
+import { bareList, type Db, keyColumnsOf, pgArray, schema, timeBucket } from '@pulse/db';
+import { SCORE_TYPES, type ScoreType } from '@pulse/shared';
+import { type SQL, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { instant } from '../analytics/decode.js';
+
+const { scores, scoreStatsHourly, scoreStatsDaily } = schema;
+
+export type Executor = Pick<Db, 'execute'>;
+
+/** A score as the rollups group it: its trace's time, agent and model, and its value. */
+export interface RolledScore {
+  traceTimestamp: Date;
+  agentId: string;
+  model: string;
+  name: string;
+  type: ScoreType;
+  numericValue: number | null;
+  categoricalValue: string | null;
+  updatedAt: Date;
+}
+
+/** A score entering (+1: written) or leaving (-1: replaced or deleted) its rollup groups. */
+export interface ScoreChange extends RolledScore {
+  sign: 1 | -1;
+}
+
+/** The columns of `scores` that rolledScoreRow decodes: what a score's rollup groups and deltas need. */
+export const rolledScoreColumns = bareList([
+  scores.traceTimestamp,
+  scores.agentId,
+  scores.model,
+  scores.name,
+  scores.type,
+  scores.numericValue,
+  scores.categoricalValue,
+  scores.updatedAt,
+]);
+export const rolledScoreRow = z.object({
+  trace_timestamp: instant,
+  agent_id: z.string(),
+  model: z.string(),
+  name: z.string(),
+  type: z.enum(SCORE_TYPES),
+  numeric_value: z.number().nullable(),
+  categorical_value: z.string().nullable(),
+  updated_at: instant,
+});
+
+/** A stored score (rolledScoreRow) leaving its groups: replaced or deleted. */
+export function leaving(r: z.output<typeof rolledScoreRow>): ScoreChange {
+  return {
+    sign: -1,
+    traceTimestamp: new Date(r.trace_timestamp),
+    agentId: r.agent_id,
+    model: r.model,
+    name: r.name,
+    type: r.type,
+    numericValue: r.numeric_value,
+    categoricalValue: r.categorical_value,
+    updatedAt: new Date(r.updated_at),
+  };
+}
+
+type ScoreStatsTable = typeof scoreStatsHourly;
+const TABLES: ReadonlyArray<readonly [ScoreStatsTable, 'hour' | 'day']> = [
+  [scoreStatsHourly, 'hour'],
+  [scoreStatsDaily, 'day'],
+];
+
+/** The changes as one unnest() of per-column arrays: (ts, name, agent_id, model, type, category, value, sign, updated_at). */
+function changeRows(changes: readonly ScoreChange[]): SQL {
+  const column = (values: ReadonlyArray<string | number | null>, type: string) =>
+    sql`${sql.param(pgArray(values))}::${sql.raw(type)}[]`;
+  return sql`unnest(${column(
+    changes.map((c) => c.traceTimestamp.toISOString()),
+    'timestamptz',
+  )}, ${column(
+    changes.map((c) => c.name),
+    'text',
+  )},
+    ${column(
+      changes.map((c) => c.agentId),
+      'text',
+    )}, ${column(
+      changes.map((c) => c.model),
+      'text',
+    )}, ${column(
+      changes.map((c) => c.type),
+      'text',
+    )},
+    ${column(
+      changes.map((c) => c.categoricalValue ?? ''),
+      'text',
+    )}, ${column(
+      changes.map((c) => c.numericValue),
+      'float8',
+    )},
+    ${column(
+      changes.map((c) => c.sign),
+      'int',
+    )}, ${column(
+      changes.map((c) => c.updatedAt.toISOString()),
+      'timestamptz',
+    )})
+    as u (ts, name, agent_id, model, type, category, value, sign, updated_at)`;
+}
+
+/**
+ * Adds the changes to one rollup, one upsert per group, in the order of the primary key: the
+ * writer holds its scores' rows already (taken in their key order), and every writer takes
+ * rollup rows in this one order, hourly before daily, so no two writers wait in a cycle.
+ * A group only left by scores keeps its latest write time for now (see repairEmptied).
+ */
+function upsertDeltas(
+  table: ScoreStatsTable,
+  granularity: 'hour' | 'day',
+  workspaceId: string,
+  changes: readonly ScoreChange[],
+): SQL {
+  const key = keyColumnsOf(table);
+  const t = table;
+  return sql`insert into ${t} (${bareList([...key, t.count, t.valueSum, t.lastWritten])})
+    select ${workspaceId}::uuid, ${timeBucket(false, granularity, sql`u.ts`)}, u.name, u.agent_id, u.model, u.type, u.category,
+      sum(u.sign)::bigint, coalesce(sum(u.sign * u.value::numeric), 0),
+      coalesce(max(u.updated_at) filter (where u.sign > 0), '-infinity'::timestamptz)
+    from ${changeRows(changes)}
+    group by 2, 3, 4, 5, 6, 7 order by 2, 3, 4, 5, 6, 7
+    on conflict (${bareList(key)}) do update set
+      ${sql.identifier(t.count.name)} = ${t.count} + excluded.${sql.identifier(t.count.name)},
+      ${sql.identifier(t.valueSum.name)} = ${t.valueSum} + excluded.${sql.identifier(t.valueSum.name)},
+      ${sql.identifier(t.lastWritten.name)} = greatest(${t.lastWritten}, excluded.${sql.identifier(t.lastWritten.name)})`;
+}
+
+/**
+ * Groups that scores only left (a replacement of another type or category, retention): an
+ * emptied group goes, and the others' latest write time is read again from their scores, as
+ * the score that left may have been the latest. Rare, and each group is one index range.
+ */
+function repairEmptied(
+  table: ScoreStatsTable,
+  granularity: 'hour' | 'day',
+  workspaceId: string,
+  changes: readonly ScoreChange[],
+): SQL[] {
+  const gained = new Set(changes.filter((c) => c.sign > 0).map((c) => groupKey(c, granularity)));
+  const left = changes.filter((c) => c.sign < 0 && !gained.has(groupKey(c, granularity)));
+  if (left.length === 0) return [];
+  const t = table;
+  const groups = sql`(select distinct ${timeBucket(false, granularity, sql`u.ts`)} as bucket, u.name, u.agent_id, u.model, u.type, u.category
+    from ${changeRows(left)})`;
+  const inGroups = sql`(${t.bucket}, ${t.name}, ${t.agentId}, ${t.model}, ${t.type}, ${t.category}) in (select * from ${groups} g)`;
+  const step = sql.raw(`'1 ${granularity}'::interval`);
+  return [
+    sql`delete from ${t} where ${t.workspaceId} = ${workspaceId}::uuid and ${inGroups} and ${t.count} = 0`,
+    sql`update ${t} set ${sql.identifier(t.lastWritten.name)} = (
+        select max(${scores.updatedAt}) from ${scores} where ${scores.workspaceId} = ${t.workspaceId} and ${scores.name} = ${t.name}
+          and ${scores.traceTimestamp} >= ${t.bucket} and ${scores.traceTimestamp} < ${t.bucket} + ${step}
+          and ${scores.agentId} = ${t.agentId} and ${scores.model} = ${t.model} and ${scores.type} = ${t.type}
+          and coalesce(${scores.categoricalValue}, '') = ${t.category})
+      where ${t.workspaceId} = ${workspaceId}::uuid and ${inGroups}`,
+  ];
+}
+
+function groupKey(c: RolledScore, granularity: 'hour' | 'day'): string {
+  const step = granularity === 'hour' ? 3_600_000 : 86_400_000;
+  const bucket = Math.floor(c.traceTimestamp.getTime() / step) * step;
+  return JSON.stringify([bucket, c.name, c.agentId, c.model, c.type, c.categoricalValue ?? '']);
+}
+
+/**
+ * Applies score writes and deletions to the hourly and daily score rollups, in the caller's
+ * transaction, which must hold the changed scores' rows (locked or written by it): then the
+ * rollups equal plain SQL over `scores` at every commit (docs/API_SPEC.md §10).
+ */
+export async function applyScoreChanges(
+  tx: Executor,
+  workspaceId: string,
+  changes: readonly ScoreChange[],
+): Promise<void> {
+  if (changes.length === 0) return;
+  for (const [table, granularity] of TABLES) await tx.execute(upsertDeltas(table, granularity, workspaceId, changes));
+  for (const [table, granularity] of TABLES)
+    for (const statement of repairEmptied(table, granularity, workspaceId, changes)) await tx.execute(statement);
+}
