@@ -129,3 +129,4 @@ export * from './settings.js';
 export * from './evaluators.js';
 export * from './alerts.js';
 export * from './prices.js';
+export * from './agent-values.js';

@@ -12,9 +12,10 @@ const { scores, traces } = schema;
 /**
  * Quality figures (docs/API_SPEC.md §10) read the scores table alone: a score counts in the
  * window of its trace's timestamp, and the trace's agent and model are copied onto it. Only a
- * tag filter looks at the scored trace itself, through its primary key.
+ * tag filter looks at the scored trace itself, through its primary key. Impact's score-judged
+ * successes (impact.ts) select their scores the same way.
  */
-function scoped(scope: Scope, w: TimeWindow): SQL {
+export function scoped(scope: Scope, w: TimeWindow): SQL {
   const parts: SQL[] = [
     sql`${scores.workspaceId} = ${scope.workspaceId}::uuid`,
     sql`${scores.traceTimestamp} >= ${iso(w.from)}::timestamptz and ${scores.traceTimestamp} < ${iso(w.to)}::timestamptz`,
