@@ -138,6 +138,37 @@ export const fixtures: Record<string, (input: unknown) => unknown> = {
         { trace_id: 't-flag-2', timestamp: '2026-11-25T09:40:00.000Z', agent_id: 'researcher', model: 'claude-3-5-haiku', user_id: null, safety_flags: ['secret.api_key'] },
       ],
     }) satisfies Out['safety']['latest'],
+  'impact.overview': () =>
+    ({
+      from, to, tasks: 1000, successes: 850, unscored: 20, success_rate_pct: 85, value_usd: 2125, cost_usd: 25, net_value_usd: 2100, roi: 85,
+      cost_per_success_usd: 0.0294117647, configured_agents: 2,
+      previous: { tasks: 800, successes: 640, unscored: 10, success_rate_pct: 80, value_usd: 1600, cost_usd: 20, net_value_usd: 1580, roi: 80, cost_per_success_usd: 0.03125 },
+      unconfigured: [{ agent_id: 'data-analyst', calls: 200, cost_usd: 4.5 }],
+    }) satisfies Out['impact']['overview'],
+  'impact.trend': () =>
+    ({
+      from, to, granularity: 'hour',
+      data: hours(24).map((t, i) => ({ timestamp: t, successes: 35, value_usd: 87.5 + i, cost_usd: 1 + i / 10, net_value_usd: 86.5 + i - i / 10 })),
+    }) satisfies Out['impact']['trend'],
+  'impact.byAgent': () =>
+    ({
+      from, to,
+      data: [
+        { agent_id: 'support-bot', tasks: 700, successes: 630, unscored: 0, success_rate_pct: 90, value_usd: 1575, cost_usd: 15, net_value_usd: 1560, roi: 105, cost_per_success_usd: 0.0238095238 },
+        { agent_id: 'researcher', tasks: 300, successes: 220, unscored: 20, success_rate_pct: 73.33, value_usd: 550, cost_usd: 10, net_value_usd: 540, roi: 55, cost_per_success_usd: 0.0454545454 },
+      ],
+      unconfigured: [{ agent_id: 'data-analyst', calls: 200, cost_usd: 4.5 }],
+    }) satisfies Out['impact']['byAgent'],
+  'impact.listAgents': () =>
+    ({
+      data: [
+        { agent_id: 'researcher', value_per_success_usd: 2.5, minutes_saved: null, hourly_rate_usd: null, success: 'score', success_score: 'resolved', updated_at: from },
+        { agent_id: 'support-bot', value_per_success_usd: 2.5, minutes_saved: 2.5, hourly_rate_usd: 60, success: 'status', success_score: null, updated_at: from },
+      ],
+    }) satisfies Out['impact']['listAgents'],
+  'impact.putAgent': (input) =>
+    ({ value_per_success_usd: 1, minutes_saved: null, hourly_rate_usd: null, success: 'status', success_score: null, ...(input as object), updated_at: to }) as Out['impact']['putAgent'],
+  'impact.deleteAgent': () => null,
   'traces.list': (input) => tracePage(input as { cursor?: string }),
   'traces.get': (input) => traceDetail((input as { id: string }).id),
   'sessions.list': () =>
