@@ -51,7 +51,7 @@ function where(w: Window, f: Filters): SQL {
   return sql.join(parts, sql` and `);
 }
 
-interface RefRow {
+type RefRow = {
   bucket: string | null;
   agent_id: string;
   calls: number;
@@ -59,7 +59,7 @@ interface RefRow {
   scored: number;
   scored_true: number;
   cost: string;
-}
+};
 
 /** Per agent (and bucket): calls, errors, cost, and the calls whose highest-ranked boolean `resolved` score is true. */
 async function reference(w: Window, f: Filters, step?: string): Promise<RefRow[]> {
