@@ -28,7 +28,11 @@ const SETTINGS: Record<string, { body: Record<string, unknown>; per60: bigint; s
   'support-bot': { body: { value_per_success_usd: 2.5 }, per60: 150_000_000_000n, score: false },
   // 7 minutes at 45.5 USD an hour: 5.308333… USD, no finite decimal.
   'code-reviewer': { body: { minutes_saved: 7, hourly_rate_usd: 45.5 }, per60: 318_500_000_000n, score: false },
-  researcher: { body: { value_per_success_usd: 0.3, success: 'score', success_score: 'resolved' }, per60: 18_000_000_000n, score: true },
+  researcher: {
+    body: { value_per_success_usd: 0.3, success: 'score', success_score: 'resolved' },
+    per60: 18_000_000_000n,
+    score: true,
+  },
   // Configured, never called: listed with zero figures.
   'idle-bot': { body: { value_per_success_usd: 1 }, per60: 60_000_000_000n, score: false },
 };
@@ -77,7 +81,10 @@ async function reference(w: Window, f: Filters, step?: string): Promise<RefRow[]
   );
 }
 
-const usd = (nanos: bigint) => Number(`${nanos < 0n ? '-' : ''}${(nanos < 0n ? -nanos : nanos) / 1_000_000_000n}.${String((nanos < 0n ? -nanos : nanos) % 1_000_000_000n).padStart(9, '0')}`);
+const usd = (nanos: bigint) =>
+  Number(
+    `${nanos < 0n ? '-' : ''}${(nanos < 0n ? -nanos : nanos) / 1_000_000_000n}.${String((nanos < 0n ? -nanos : nanos) % 1_000_000_000n).padStart(9, '0')}`,
+  );
 
 /** The figures of some agents' reference rows, by hand. */
 function expectedFigures(rows: RefRow[]) {
@@ -114,13 +121,23 @@ const configuredIn = (f: Filters) => Object.keys(SETTINGS).filter((a) => !f.agen
 function expectedUnconfigured(rows: RefRow[]) {
   return rows
     .filter((r) => !SETTINGS[r.agent_id])
-    .sort((a, b) => (BigInt(a.cost) === BigInt(b.cost) ? (a.agent_id < b.agent_id ? -1 : 1) : BigInt(a.cost) > BigInt(b.cost) ? -1 : 1))
+    .sort((a, b) =>
+      BigInt(a.cost) === BigInt(b.cost) ? (a.agent_id < b.agent_id ? -1 : 1) : BigInt(a.cost) > BigInt(b.cost) ? -1 : 1,
+    )
     .map((r) => ({ agent_id: r.agent_id, calls: r.calls, cost_usd: usd(BigInt(r.cost)) }));
 }
 
-const headers = (w: { workspace_id: string; api_key: string }) => ({ authorization: `Bearer ${w.api_key}`, 'x-workspace-id': w.workspace_id, 'content-type': 'application/json' });
+const headers = (w: { workspace_id: string; api_key: string }) => ({
+  authorization: `Bearer ${w.api_key}`,
+  'x-workspace-id': w.workspace_id,
+  'content-type': 'application/json',
+});
 const putValue = (agent: string, body: unknown, w = ws) =>
-  fetch(`${srv.url}/api/v1/impact/agents/${encodeURIComponent(agent)}`, { method: 'PUT', headers: headers(w), body: JSON.stringify(body) });
+  fetch(`${srv.url}/api/v1/impact/agents/${encodeURIComponent(agent)}`, {
+    method: 'PUT',
+    headers: headers(w),
+    body: JSON.stringify(body),
+  });
 
 beforeAll(async () => {
   srv = await startTestServer();
@@ -142,9 +159,12 @@ beforeAll(async () => {
         output_tokens: 50 + ((i * 13) % 400),
       }),
     );
-  for (let k = 0; k < traces.length; k += 200) expect((await sendTraces(srv.url, ws.api_key, { traces: traces.slice(k, k + 200) })).status).toBe(200);
+  for (let k = 0; k < traces.length; k += 200)
+    expect((await sendTraces(srv.url, ws.api_key, { traces: traces.slice(k, k + 200) })).status).toBe(200);
   // The other workspace: the same agents and a call of each, its own settings; never counted here.
-  const theirs = AGENTS.map((agent, i) => makeTrace({ trace_id: `o-${i}`, agent_id: agent, timestamp: iso(END - i * HOUR) }));
+  const theirs = AGENTS.map((agent, i) =>
+    makeTrace({ trace_id: `o-${i}`, agent_id: agent, timestamp: iso(END - i * HOUR) }),
+  );
   expect((await sendTraces(srv.url, other.api_key, { traces: theirs })).status).toBe(200);
   expect((await putValue('data-analyst', { value_per_success_usd: 999 }, other)).status).toBe(200);
   // `resolved` from several sources: the order human > api > rule > llm decides; many calls stay unscored.
@@ -157,7 +177,8 @@ beforeAll(async () => {
     if (i % 11 === 0) scores.push({ trace_id: t.trace_id, name: 'resolved', value: false, source: 'rule' });
     if (i % 3 === 0) scores.push({ trace_id: t.trace_id, name: 'helpfulness', value: 0.5, source: 'llm' });
   }
-  for (let k = 0; k < scores.length; k += 500) expect((await sendScores(srv.url, ws.api_key, { scores: scores.slice(k, k + 500) })).status).toBe(200);
+  for (let k = 0; k < scores.length; k += 500)
+    expect((await sendScores(srv.url, ws.api_key, { scores: scores.slice(k, k + 500) })).status).toBe(200);
   for (const [agent, s] of Object.entries(SETTINGS)) expect((await putValue(agent, s.body)).status).toBe(200);
 });
 afterAll(async () => {
@@ -170,8 +191,21 @@ const WINDOWS = [
   { label: 'five days', from: END - 5 * DAY, to: END + HOUR },
   { label: 'empty, in 2001', from: Date.parse('2001-01-01T00:00:00Z'), to: Date.parse('2001-01-03T00:00:00Z') },
 ];
-const FILTERS: Filters[] = [{}, { agent_id: 'researcher' }, { agent_id: 'data-analyst' }, { model: 'gpt-4o' }, { tag: 'vip' }, { agent_id: 'support-bot', tag: 'vip' }];
-const params = (w: Window, f: Filters, extra: Record<string, string> = {}) => ({ range: 'custom', from: iso(w.from), to: iso(w.to), ...f, ...extra });
+const FILTERS: Filters[] = [
+  {},
+  { agent_id: 'researcher' },
+  { agent_id: 'data-analyst' },
+  { model: 'gpt-4o' },
+  { tag: 'vip' },
+  { agent_id: 'support-bot', tag: 'vip' },
+];
+const params = (w: Window, f: Filters, extra: Record<string, string> = {}) => ({
+  range: 'custom',
+  from: iso(w.from),
+  to: iso(w.to),
+  ...f,
+  ...extra,
+});
 
 describe.each(WINDOWS)('$label', (w) => {
   it.each(FILTERS)('overview and by-agent with %o match plain SQL, previous window included', async (f) => {
@@ -195,7 +229,10 @@ describe.each(WINDOWS)('$label', (w) => {
   });
 
   it.each(FILTERS)('trend with %o matches plain SQL per bucket', async (f) => {
-    for (const [granularity, step, ms] of [['hour', '1 hour', HOUR], ['day', '1 day', DAY]] as const) {
+    for (const [granularity, step, ms] of [
+      ['hour', '1 hour', HOUR],
+      ['day', '1 day', DAY],
+    ] as const) {
       const ref = (await reference(w, f, step)).filter((r) => SETTINGS[r.agent_id]);
       const got = await getAnalytics(srv.url, ws, '/impact/trend', params(w, f, { granularity }));
       const starts: string[] = [];
@@ -203,7 +240,13 @@ describe.each(WINDOWS)('$label', (w) => {
       expect(got.data).toEqual(
         starts.map((timestamp) => {
           const e = expectedFigures(ref.filter((r) => r.bucket === timestamp));
-          return { timestamp, successes: e.successes, value_usd: e.value_usd, cost_usd: e.cost_usd, net_value_usd: e.net_value_usd };
+          return {
+            timestamp,
+            successes: e.successes,
+            value_usd: e.value_usd,
+            cost_usd: e.cost_usd,
+            net_value_usd: e.net_value_usd,
+          };
         }),
       );
     }
@@ -222,13 +265,16 @@ describe('agent value settings', () => {
       success: 'status',
       success_score: null,
     });
-    const list = (await (await fetch(`${srv.url}/api/v1/impact/agents`, { headers: headers(ws) })).json()) as { data: Array<{ agent_id: string }> };
+    const list = (await (await fetch(`${srv.url}/api/v1/impact/agents`, { headers: headers(ws) })).json()) as {
+      data: Array<{ agent_id: string }>;
+    };
     expect(list.data.map((d) => d.agent_id)).toEqual(['code-reviewer', 'idle-bot', 'researcher', 'support-bot']);
     const one = await fetch(`${srv.url}/api/v1/impact/agents/researcher`, { headers: headers(ws) });
     expect(await one.json()).toMatchObject({ value_per_success_usd: 0.3, success: 'score', success_score: 'resolved' });
     // An agent name with a slash and a space, URL-encoded in the path.
     expect((await putValue('team/agent one', { value_per_success_usd: 1 })).status).toBe(200);
-    const del = (agent: string) => fetch(`${srv.url}/api/v1/impact/agents/${encodeURIComponent(agent)}`, { method: 'DELETE', headers: headers(ws) });
+    const del = (agent: string) =>
+      fetch(`${srv.url}/api/v1/impact/agents/${encodeURIComponent(agent)}`, { method: 'DELETE', headers: headers(ws) });
     expect((await del('team/agent one')).status).toBe(204);
     expect((await del('team/agent one')).status).toBe(404);
     expect((await fetch(`${srv.url}/api/v1/impact/agents/nobody`, { headers: headers(ws) })).status).toBe(404);
@@ -243,7 +289,9 @@ describe('agent value settings', () => {
     expect(after.unconfigured).toEqual([]);
     expect(after.configured_agents).toBe(5);
     expect(after.tasks).toBeGreaterThan(before.tasks);
-    expect((await fetch(`${srv.url}/api/v1/impact/agents/data-analyst`, { method: 'DELETE', headers: headers(ws) })).status).toBe(204);
+    expect(
+      (await fetch(`${srv.url}/api/v1/impact/agents/data-analyst`, { method: 'DELETE', headers: headers(ws) })).status,
+    ).toBe(204);
     expect((await getAnalytics(srv.url, ws, '/impact/overview', w)).tasks).toBe(before.tasks);
   });
 
@@ -282,6 +330,10 @@ describe('agent value settings', () => {
     const theirs = await getAnalytics(srv.url, other, '/impact/by-agent', { range: '30d' });
     expect(theirs.data).toHaveLength(1);
     expect(theirs.data[0]).toMatchObject({ agent_id: 'data-analyst', tasks: 1, successes: 1, value_usd: 999 });
-    expect(theirs.unconfigured.map((u: { agent_id: string }) => u.agent_id).sort()).toEqual(['code-reviewer', 'researcher', 'support-bot']);
+    expect(theirs.unconfigured.map((u: { agent_id: string }) => u.agent_id).sort()).toEqual([
+      'code-reviewer',
+      'researcher',
+      'support-bot',
+    ]);
   });
 });

@@ -62,7 +62,9 @@ describe('retention', () => {
     // A cutoff inside an hour inside a day: whole hours and days go, the cutoff's hour and day are rebuilt.
     const now = start + 2 * DAY + 13 * H + 1_234_567;
     const cutoff = now - 2 * DAY;
-    await srv.database.rows(sql`insert into ${schema.workspaceSettings} (workspace_id, retention_days) values (${ws.workspace_id}::uuid, 2)`);
+    await srv.database.rows(
+      sql`insert into ${schema.workspaceSettings} (workspace_id, retention_days) values (${ws.workspace_id}::uuid, 2)`,
+    );
     // Calls of the cutoff's hour not folded yet, and some folded: both must come out right.
     await foldAll(srv.database);
     await send(ws.api_key, seededTraces(33, start, 400));
@@ -70,7 +72,10 @@ describe('retention', () => {
     const otherBefore = await count(schema.traces, other.workspace_id);
     expect(before).toBeGreaterThan(100);
 
-    const deleted = await retentionPass(srv.database, now, { batchRows: 97, onWorkspaceChanged: (id) => srv.cache.bumpVersion(id) });
+    const deleted = await retentionPass(srv.database, now, {
+      batchRows: 97,
+      onWorkspaceChanged: (id) => srv.cache.bumpVersion(id),
+    });
     expect(deleted).toEqual(new Map([[ws.workspace_id, before]]));
     expect(await count(schema.traces, ws.workspace_id, cutoff)).toBe(0);
     expect(await count(schema.scores, ws.workspace_id, cutoff)).toBe(0);
@@ -79,7 +84,8 @@ describe('retention', () => {
     expect(await count(schema.traces, other.workspace_id)).toBe(otherBefore);
 
     const ref = reference(srv.database, ws.workspace_id);
-    const get = (path: string, params: Record<string, string | number | undefined>) => getAnalytics(srv.url, ws, path, params);
+    const get = (path: string, params: Record<string, string | number | undefined>) =>
+      getAnalytics(srv.url, ws, path, params);
     const windows: Array<[number, number, string]> = [
       [start, start + 3 * DAY, 'day'],
       [start + DAY + 5 * H + 17, start + 3 * DAY - 1, 'hour'],
@@ -93,6 +99,51 @@ describe('retention', () => {
 
     // A second pass with nothing new to expire changes nothing.
     expect(await retentionPass(srv.database, now)).toEqual(new Map([[ws.workspace_id, 0]]));
+    expect((await verifyRollups(srv.database)).tables.every((t) => t.missing + t.extra + t.differing === 0)).toBe(true);
+  });
+
+  it('drops whole expired chunks on TimescaleDB and keeps a chunk holding any call still kept', async (ctx) => {
+    if (!srv.database.timescale) ctx.skip();
+    const now = start + 2 * DAY + 13 * H + 1_234_567;
+    const old = start - 10 * DAY;
+    const aged = await srv.createWorkspace('retention-chunks');
+    await send(aged.api_key, seededTraces(34, old, 900));
+    // A call of a workspace without retention in the middle day: that day's chunk must stay.
+    await send(other.api_key, [
+      {
+        trace_id: 'kept-forever',
+        timestamp: iso(old + DAY + 5 * H),
+        agent_id: 'a',
+        model: 'gpt-4o',
+        status: 'success',
+        latency_ms: 5,
+      },
+    ]);
+    await foldAll(srv.database);
+    await srv.database.rows(
+      sql`insert into ${schema.workspaceSettings} (workspace_id, retention_days) values (${aged.workspace_id}::uuid, 5)`,
+    );
+    const chunks = async () =>
+      (
+        await srv.database.rows<{ range_start: string }>(
+          sql`select range_start from timescaledb_information.chunks where hypertable_name = 'traces'
+              and range_start >= ${iso(old)}::timestamptz and range_end <= ${iso(old + 3 * DAY)}::timestamptz order by 1`,
+        )
+      ).map((r) => new Date(r.range_start).getTime());
+    expect(await chunks()).toEqual([old, old + DAY, old + 2 * DAY]);
+    const before = await count(schema.traces, aged.workspace_id);
+    const otherBefore = await count(schema.traces, other.workspace_id);
+
+    const deleted = await retentionPass(srv.database, now, { onWorkspaceChanged: (id) => srv.cache.bumpVersion(id) });
+    expect(deleted.get(aged.workspace_id)).toBe(before);
+    expect(await count(schema.traces, aged.workspace_id)).toBe(0);
+    expect(await chunks()).toEqual([old + DAY]);
+    expect(await count(schema.traces, other.workspace_id)).toBe(otherBefore);
+
+    const ref = reference(srv.database, aged.workspace_id);
+    const get = (path: string, params: Record<string, string | number | undefined>) =>
+      getAnalytics(srv.url, aged, path, params);
+    await checkEveryEndpoint(get, ref, { from: iso(old), to: iso(old + 3 * DAY) }, 'hour');
     expect((await verifyRollups(srv.database)).tables.every((t) => t.missing + t.extra + t.differing === 0)).toBe(true);
   });
 });

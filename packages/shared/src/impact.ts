@@ -14,14 +14,20 @@ export type SuccessKind = (typeof SUCCESS_KINDS)[number];
 /** When several sources scored a call, the first of this order decides (docs/API_SPEC.md §14). */
 export const SCORE_SOURCE_PRECEDENCE = ['human', 'api', 'rule', 'llm'] as const;
 
-export const IMPACT_LIMITS = { maxValuePerSuccessUsd: 1_000_000, maxMinutesSaved: 10_080, maxHourlyRateUsd: 10_000 } as const;
+export const IMPACT_LIMITS = {
+  maxValuePerSuccessUsd: 1_000_000,
+  maxMinutesSaved: 10_080,
+  maxHourlyRateUsd: 10_000,
+} as const;
 
 /** How many agents without settings an answer lists, by cost: it stays bounded however many agents there are. */
 export const UNCONFIGURED_LIMIT = 50;
 
 function bounded(what: string, min: number, max: number, exclusiveMin = false) {
   const number = z.number({ error: `must be a number (${what})` });
-  const above = exclusiveMin ? number.gt(min, { error: `must be > ${min}` }) : number.min(min, { error: `must be >= ${min}` });
+  const above = exclusiveMin
+    ? number.gt(min, { error: `must be > ${min}` })
+    : number.min(min, { error: `must be >= ${min}` });
   return jsonNumber(above.max(max, { error: `must be <= ${max}` }));
 }
 
@@ -52,17 +58,33 @@ export function checkAgentValue(v: ValueFields, ctx: z.RefinementCtx) {
   const timed = v.minutes_saved !== undefined || v.hourly_rate_usd !== undefined;
   if (perTask && timed) {
     for (const field of ['minutes_saved', 'hourly_rate_usd'] as const) {
-      if (v[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'is refused with value_per_success_usd: send one form of value' });
+      if (v[field] !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: 'is refused with value_per_success_usd: send one form of value',
+        });
     }
   } else if (!perTask && !timed) {
-    ctx.addIssue({ code: 'custom', path: ['value_per_success_usd'], message: 'is required, or minutes_saved with hourly_rate_usd' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['value_per_success_usd'],
+      message: 'is required, or minutes_saved with hourly_rate_usd',
+    });
   } else if (timed) {
     for (const field of ['minutes_saved', 'hourly_rate_usd'] as const) {
-      if (v[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'is required with the other of minutes_saved and hourly_rate_usd' });
+      if (v[field] === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: 'is required with the other of minutes_saved and hourly_rate_usd',
+        });
     }
   }
-  if (v.success === 'score' && v.success_score === undefined) ctx.addIssue({ code: 'custom', path: ['success_score'], message: 'is required when success is score' });
-  if (v.success === 'status' && v.success_score !== undefined) ctx.addIssue({ code: 'custom', path: ['success_score'], message: 'is only allowed when success is score' });
+  if (v.success === 'score' && v.success_score === undefined)
+    ctx.addIssue({ code: 'custom', path: ['success_score'], message: 'is required when success is score' });
+  if (v.success === 'status' && v.success_score !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['success_score'], message: 'is only allowed when success is score' });
 }
 
 /** The dashboard's form: the body of the PUT, checked by the same rules. */
@@ -70,7 +92,9 @@ export const agentValueBodySchema = z.strictObject(agentValueFields).superRefine
 export type AgentValueBody = z.input<typeof agentValueBodySchema>;
 
 /** `PUT /impact/agents/{agent_id}`. */
-export const agentValueInputSchema = z.strictObject({ agent_id: identifier(), ...agentValueFields }).superRefine(checkAgentValue);
+export const agentValueInputSchema = z
+  .strictObject({ agent_id: identifier(), ...agentValueFields })
+  .superRefine(checkAgentValue);
 export type AgentValueInput = z.output<typeof agentValueInputSchema>;
 
 const instant = z.iso.datetime();
@@ -92,7 +116,9 @@ export const agentValueListSchema = z.object({ data: z.array(agentValueSchema) }
 
 // ---- impact analytics
 
-export const impactTrendInputSchema = z.strictObject({ ...windowFields, granularity: granularityField }).superRefine(checkWindow);
+export const impactTrendInputSchema = z
+  .strictObject({ ...windowFields, granularity: granularityField })
+  .superRefine(checkWindow);
 
 const impactFigures = {
   /** Calls of the configured agents. */
@@ -130,7 +156,9 @@ export const impactTrendSchema = z.object({
   from: instant,
   to: instant,
   granularity: z.enum(GRANULARITIES),
-  data: z.array(z.object({ timestamp: instant, successes: count, value_usd: money, cost_usd: money, net_value_usd: money })),
+  data: z.array(
+    z.object({ timestamp: instant, successes: count, value_usd: money, cost_usd: money, net_value_usd: money }),
+  ),
 });
 
 export const impactByAgentSchema = z.object({

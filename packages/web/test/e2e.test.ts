@@ -1,19 +1,19 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createScratchDatabase, type ScratchDatabase } from '@pulse/db/testing';
 import { type ScratchPulse, startScratchPulse } from '@pulse/testing';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium } from './chromium.js';
 
 /**
  * The dashboard in a real Chromium against the real server with demo data: the URL that
  * `npm start` prints signs in, every page draws, range and filters refetch, a budget
  * changes the alert. Screenshots of every page at 1440 and 375 px go to test-artifacts/.
  */
-const CHROMIUM = '/usr/bin/chromium';
 /** Generous: in `npm test` this file runs beside the api suites on two cores. */
 const POLL = { timeout: 20_000, interval: 100 };
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -28,7 +28,9 @@ beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
   // Always PGlite, without Redis: the dashboard is under test here, not the database.
   database = await createScratchDatabase(undefined);
-  const pulse = await startScratchPulse(database, { env: { DEMO: '1', DEMO_TRACES: '20000', DEMO_TRICKLE_RATE: '0', ALERT_ALLOW_PRIVATE_URLS: '1' } });
+  const pulse = await startScratchPulse(database, {
+    env: { DEMO: '1', DEMO_TRACES: '20000', DEMO_TRICKLE_RATE: '0', ALERT_ALLOW_PRIVATE_URLS: '1' },
+  });
   server = pulse;
   signInUrl = await new Promise<string>((resolve, reject) => {
     const until = Date.now() + 120_000;
@@ -40,10 +42,7 @@ beforeAll(async () => {
     };
     poll();
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {
@@ -84,7 +83,7 @@ async function chartsDrawn(page: Page): Promise<number> {
   });
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
+describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
   it('signs in with the printed URL, removes the key from the address bar, and draws every page', async () => {
     const { page, errors } = await open(1440, 1000);
     await page.goto(signInUrl, { waitUntil: 'networkidle' });
@@ -99,8 +98,19 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
     writeFileSync(path.join(artifacts, 'first-load.txt'), `first load, gzip: ${(firstLoad / 1024).toFixed(1)} KiB\n`);
     expect(firstLoad).toBeGreaterThan(50 * 1024);
     expect(firstLoad).toBeLessThanOrEqual(350 * 1024);
-    for (const [name, charts] of [['Usage', 2], ['Cost', 2], ['Performance', 2], ['Safety', 2], ['Impact', 1], ['Quality', 2]] as const) {
-      await page.getByRole('link', { name, exact: true }).or(page.getByText(name, { exact: true }).first()).first().click();
+    for (const [name, charts] of [
+      ['Usage', 2],
+      ['Cost', 2],
+      ['Performance', 2],
+      ['Safety', 2],
+      ['Impact', 1],
+      ['Quality', 2],
+    ] as const) {
+      await page
+        .getByRole('link', { name, exact: true })
+        .or(page.getByText(name, { exact: true }).first())
+        .first()
+        .click();
       await page.waitForLoadState('networkidle');
       await expect.poll(() => chartsDrawn(page), POLL).toBeGreaterThanOrEqual(charts);
       expect(page.url()).toContain(`page=${name.toLowerCase()}`);
@@ -207,7 +217,9 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
     const all = await total();
     await page.locator('input[aria-label="Tag"]').click();
     await Promise.all([
-      page.waitForResponse((r) => r.url().includes('usage.overview') && r.url().includes('checkout') && r.status() === 200),
+      page.waitForResponse(
+        (r) => r.url().includes('usage.overview') && r.url().includes('checkout') && r.status() === 200,
+      ),
       page.getByRole('option', { name: 'checkout' }).click(),
     ]);
     await expect.poll(total, POLL).not.toBe(all);
@@ -217,10 +229,18 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
     expect(count(await total())).toBeLessThan(count(all));
     expect(page.url()).toContain('tag=checkout');
     // The Cost page keeps the filter; every call counted carries checkout, so it has the whole spend.
-    const costLink = page.getByRole('link', { name: 'Cost', exact: true }).or(page.getByText('Cost', { exact: true }).first()).first();
-    await Promise.all([page.waitForResponse((r) => r.url().includes('cost.byTag') && r.status() === 200), costLink.click()]);
+    const costLink = page
+      .getByRole('link', { name: 'Cost', exact: true })
+      .or(page.getByText('Cost', { exact: true }).first())
+      .first();
+    await Promise.all([
+      page.waitForResponse((r) => r.url().includes('cost.byTag') && r.status() === 200),
+      costLink.click(),
+    ]);
     const byTag = page.getByRole('img', { name: /^Cost by tag:/ });
-    await expect.poll(async () => (await byTag.getAttribute('aria-label')) ?? '', POLL).toMatch(/^Cost by tag: checkout \$[\d.,]+ \(100\.00%\)/);
+    await expect
+      .poll(async () => (await byTag.getAttribute('aria-label')) ?? '', POLL)
+      .toMatch(/^Cost by tag: checkout \$[\d.,]+ \(100\.00%\)/);
     expect(page.url()).toContain('tag=checkout');
     expect(errors).toEqual([]);
     await page.close();
@@ -295,13 +315,21 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
       const data = page.getByTestId('data-settings-panel');
       await data.getByLabel('Retention (days)').fill('0');
       await data.getByRole('button', { name: 'Save' }).click();
-      await data.getByRole('alert').filter({ hasText: /^Retention/ }).waitFor();
+      await data
+        .getByRole('alert')
+        .filter({ hasText: /^Retention/ })
+        .waitFor();
       await data.getByLabel('Retention (days)').fill('30');
       await data.getByRole('switch', { name: /Redact PII/ }).check();
       await data.getByRole('button', { name: 'Save' }).click();
       await data.getByTestId('data-settings-saved').waitFor();
       const { key, workspace } = credentialsOf(signInUrl);
-      const stored = async () => (await fetch(`${server!.url}/api/v1/settings`, { headers: { authorization: `Bearer ${key}`, 'x-workspace-id': workspace } })).json();
+      const stored = async () =>
+        (
+          await fetch(`${server!.url}/api/v1/settings`, {
+            headers: { authorization: `Bearer ${key}`, 'x-workspace-id': workspace },
+          })
+        ).json();
       expect(await stored()).toEqual({ redact_pii: true, retention_days: 30 });
       await data.getByLabel('Retention (days)').fill('');
       await data.getByRole('switch', { name: /Redact PII/ }).uncheck();
@@ -359,7 +387,11 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
       ['usage', 1, (q) => expect(q.get('agent')).toBeTruthy()],
       ['cost', 0, (q) => expect(Date.parse(q.get('to')!) - Date.parse(q.get('from')!)).toBeLessThanOrEqual(3_600_000)],
       ['cost', 1, (q) => expect(q.get('model')).toBeTruthy()],
-      ['performance', 0, (q) => expect(Date.parse(q.get('to')!) - Date.parse(q.get('from')!)).toBeLessThanOrEqual(3_600_000)],
+      [
+        'performance',
+        0,
+        (q) => expect(Date.parse(q.get('to')!) - Date.parse(q.get('from')!)).toBeLessThanOrEqual(3_600_000),
+      ],
       ['performance', 1, (q) => expect(q.get('status')).toMatch(/^(success|error)$/)],
     ];
     for (const [name, index, check] of charts) {
@@ -374,9 +406,17 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
       check(q);
       // The list shows exactly the calls the API lists for that view (its first page).
       const api = new URLSearchParams({ range: 'custom', from: q.get('from')!, to: q.get('to')!, limit: '100' });
-      const fields: Array<[string, string]> = [['agent', 'agent_id'], ['model', 'model'], ['status', 'status']];
+      const fields: Array<[string, string]> = [
+        ['agent', 'agent_id'],
+        ['model', 'model'],
+        ['status', 'status'],
+      ];
       for (const [param, field] of fields) if (q.get(param)) api.set(field, q.get(param)!);
-      const expected = (await (await fetch(`${server!.url}/api/v1/traces?${api}`, { headers: { authorization: `Bearer ${key}`, 'x-workspace-id': workspace } })).json()) as { data: unknown[] };
+      const expected = (await (
+        await fetch(`${server!.url}/api/v1/traces?${api}`, {
+          headers: { authorization: `Bearer ${key}`, 'x-workspace-id': workspace },
+        })
+      ).json()) as { data: unknown[] };
       await expect.poll(() => page.locator('[data-testid=trace-row]').count(), POLL).toBe(expected.data.length);
     }
     expect(errors).toEqual([]);
@@ -387,14 +427,22 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
     const { page, errors } = await open(1440, 1000);
     await page.goto(signInUrl.replace('/#', '/?page=traces&range=24h&status=error#'), { waitUntil: 'networkidle' });
     await page.waitForSelector('[data-testid=traces-table]');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSONL' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export JSONL' }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe('traces.jsonl');
     const file = path.join(artifacts, 'traces-export.jsonl');
     await download.saveAs(file);
-    const exported = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { status: string });
+    const exported = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { status: string });
     const { key, workspace } = credentialsOf(signInUrl);
     const listed = (await (
-      await fetch(`${server!.url}/api/v1/traces?range=24h&status=error&limit=200`, { headers: { authorization: `Bearer ${key}`, 'x-workspace-id': workspace } })
+      await fetch(`${server!.url}/api/v1/traces?range=24h&status=error&limit=200`, {
+        headers: { authorization: `Bearer ${key}`, 'x-workspace-id': workspace },
+      })
     ).json()) as { data: Array<{ id: string }>; next_cursor: string | null };
     expect(exported.length).toBeGreaterThan(0);
     expect(exported.every((t) => t.status === 'error')).toBe(true);

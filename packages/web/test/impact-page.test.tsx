@@ -43,7 +43,8 @@ describe('Impact page', () => {
   it('asks every impact procedure with the view’s window and filters', async () => {
     renderImpact('page=impact&range=7d&agent=support-bot');
     await screen.findByTestId('impact-agents');
-    for (const procedure of ['impact.overview', 'impact.trend', 'impact.byAgent']) expect(asked(procedure)).toContainEqual({ range: '7d', agent_id: 'support-bot' });
+    for (const procedure of ['impact.overview', 'impact.trend', 'impact.byAgent'])
+      expect(asked(procedure)).toContainEqual({ range: '7d', agent_id: 'support-bot' });
   });
 
   it('lists the agents by net value with their settings, and the agents without a value', async () => {
@@ -54,7 +55,9 @@ describe('Impact page', () => {
     expect(rows[1]).toHaveTextContent('$1,560.00');
     await waitFor(() => expect(rows[1]).toHaveTextContent('2.5 min at $60.00/h, when successful'));
     expect(rows[2]).toHaveTextContent('$2.50 a task, when resolved is true');
-    expect(within(screen.getByTestId('impact-unconfigured')).getByRole('row')).toHaveTextContent('data-analyst200 calls$4.50');
+    expect(within(screen.getByTestId('impact-unconfigured')).getByRole('row')).toHaveTextContent(
+      'data-analyst200 calls$4.50',
+    );
   });
 
   it('"Set value" opens a form checked with the API schema: errors per field, then a PUT', async () => {
@@ -78,7 +81,15 @@ describe('Impact page', () => {
     await user.type(within(dialog).getByLabelText('Boolean score name'), 'resolved');
     await user.click(within(dialog).getByRole('button', { name: 'Save' }));
     await waitFor(() =>
-      expect(asked('impact.putAgent')).toEqual([{ agent_id: 'data-analyst', minutes_saved: 6, hourly_rate_usd: 60, success: 'score', success_score: 'resolved' }]),
+      expect(asked('impact.putAgent')).toEqual([
+        {
+          agent_id: 'data-analyst',
+          minutes_saved: 6,
+          hourly_rate_usd: 60,
+          success: 'score',
+          success_score: 'resolved',
+        },
+      ]),
     );
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
   });
@@ -98,12 +109,37 @@ describe('Impact page', () => {
 
   it('asks for values when no agent has one', async () => {
     answer('impact.overview', () => ({
-      from: '2026-11-24T10:00:00.000Z', to: '2026-11-25T10:00:00.000Z', tasks: 0, successes: 0, unscored: 0, success_rate_pct: null, value_usd: 0, cost_usd: 0,
-      net_value_usd: 0, roi: null, cost_per_success_usd: null, configured_agents: 0,
-      previous: { tasks: 0, successes: 0, unscored: 0, success_rate_pct: null, value_usd: 0, cost_usd: 0, net_value_usd: 0, roi: null, cost_per_success_usd: null },
+      from: '2026-11-24T10:00:00.000Z',
+      to: '2026-11-25T10:00:00.000Z',
+      tasks: 0,
+      successes: 0,
+      unscored: 0,
+      success_rate_pct: null,
+      value_usd: 0,
+      cost_usd: 0,
+      net_value_usd: 0,
+      roi: null,
+      cost_per_success_usd: null,
+      configured_agents: 0,
+      previous: {
+        tasks: 0,
+        successes: 0,
+        unscored: 0,
+        success_rate_pct: null,
+        value_usd: 0,
+        cost_usd: 0,
+        net_value_usd: 0,
+        roi: null,
+        cost_per_success_usd: null,
+      },
       unconfigured: [{ agent_id: 'data-analyst', calls: 200, cost_usd: 4.5 }],
     }));
-    answer('impact.byAgent', () => ({ from: '2026-11-24T10:00:00.000Z', to: '2026-11-25T10:00:00.000Z', data: [], unconfigured: [{ agent_id: 'data-analyst', calls: 200, cost_usd: 4.5 }] }));
+    answer('impact.byAgent', () => ({
+      from: '2026-11-24T10:00:00.000Z',
+      to: '2026-11-25T10:00:00.000Z',
+      data: [],
+      unconfigured: [{ agent_id: 'data-analyst', calls: 200, cost_usd: 4.5 }],
+    }));
     renderImpact();
     expect(await screen.findByTestId('impact-prompt')).toHaveTextContent('What is a successful task worth?');
     expect(screen.getByText('No agent has a value yet.')).toBeInTheDocument();

@@ -1,14 +1,13 @@
-import { existsSync } from 'node:fs';
 import { createScratchDatabase, type ScratchDatabase } from '@pulse/db/testing';
 import { type ScratchPulse, startScratchPulse } from '@pulse/testing';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium } from './chromium.js';
 
 /**
  * Live dashboards in a real Chromium: a call ingested while the page is open appears without a
  * reload and without waiting for the 30 s poll, and again after the server restarted under it.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const LIVE = { timeout: 4_000, interval: 100 };
 
 let database: ScratchDatabase | undefined;
@@ -30,7 +29,16 @@ async function ingestOne(key: string, n: number) {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: JSON.stringify({
-      traces: [{ trace_id: `live-${n}-${Date.now()}`, timestamp: new Date().toISOString(), agent_id: 'live-agent', model: 'gpt-4o', status: 'success', latency_ms: 100 }],
+      traces: [
+        {
+          trace_id: `live-${n}-${Date.now()}`,
+          timestamp: new Date().toISOString(),
+          agent_id: 'live-agent',
+          model: 'gpt-4o',
+          status: 'success',
+          latency_ms: 100,
+        },
+      ],
     }),
   });
   expect(res.status).toBe(200);
@@ -40,10 +48,7 @@ beforeAll(async () => {
   database = await createScratchDatabase(undefined);
   server = await start();
   port = server.port;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {
@@ -52,14 +57,19 @@ afterAll(async () => {
   await database?.drop();
 });
 
-describe.skipIf(!existsSync(CHROMIUM))('live dashboard in Chromium', () => {
+describe.skipIf(!hasChromium)('live dashboard in Chromium', () => {
   it('shows a call ingested while the page is open, and again after a server restart', async () => {
     await expect.poll(() => /Pulse is running/.test(server!.output()), { timeout: 120_000 }).toBe(true);
     const { key, workspace } = credentialsOf(server!.output());
     const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-    await page.goto(`http://127.0.0.1:${port}/?range=1h#key=${encodeURIComponent(key)}&workspace=${workspace}`, { waitUntil: 'networkidle' });
+    await page.goto(`http://127.0.0.1:${port}/?range=1h#key=${encodeURIComponent(key)}&workspace=${workspace}`, {
+      waitUntil: 'networkidle',
+    });
     // The card's figure is its first number (the change beside it has its own).
-    const total = async () => Number(/[\d,]+/.exec((await page.textContent('[data-testid="kpi-Total calls"]')) ?? '')?.[0]?.replace(/,/g, '') ?? NaN);
+    const total = async () =>
+      Number(
+        /[\d,]+/.exec((await page.textContent('[data-testid="kpi-Total calls"]')) ?? '')?.[0]?.replace(/,/g, '') ?? NaN,
+      );
     await page.getByTestId('live-badge').waitFor({ timeout: 20_000 });
     await expect.poll(total, { timeout: 20_000 }).toBeGreaterThanOrEqual(0);
     const before = await total();

@@ -14,7 +14,12 @@ export const calls: Array<{ procedure: string; input: unknown }> = [];
 export function answer(procedure: string, fn: (input: unknown) => Answer) {
   overrides.set(procedure, fn);
 }
-export function fail(procedure: string, message = 'Internal server error', status = 500, code = 'INTERNAL_SERVER_ERROR') {
+export function fail(
+  procedure: string,
+  message = 'Internal server error',
+  status = 500,
+  code = 'INTERNAL_SERVER_ERROR',
+) {
   overrides.set(procedure, () => ({ __error: { status, message, code } }));
 }
 
@@ -58,7 +63,8 @@ export const server = setupServer(
       if (message.method !== 'subscription' || message.params?.path !== 'live.changes') return;
       const { id } = message;
       client.send(JSON.stringify({ id, result: { type: 'started' } }));
-      const send = () => client.send(JSON.stringify({ id, result: { type: 'data', data: { at: new Date().toISOString() } } }));
+      const send = () =>
+        client.send(JSON.stringify({ id, result: { type: 'data', data: { at: new Date().toISOString() } } }));
       liveSubscriptions.add(send);
       client.addEventListener('close', () => liveSubscriptions.delete(send));
     });

@@ -27,7 +27,14 @@ beforeAll(async () => {
   server.listen({ onUnhandledRequest: 'error' });
   // The pages are lazy chunks: their first transform (charts, the shared schemas) takes a second
   // or more on a busy machine, longer than a test waits for the first answer. Load them here.
-  await Promise.all([import('../src/pages/UsagePage.js'), import('../src/pages/CostPage.js'), import('../src/pages/PerformancePage.js'), import('../src/pages/SettingsPage.js'), import('../src/pages/SafetyPage.js'), import('../src/pages/ImpactPage.js')]);
+  await Promise.all([
+    import('../src/pages/UsagePage.js'),
+    import('../src/pages/CostPage.js'),
+    import('../src/pages/PerformancePage.js'),
+    import('../src/pages/SettingsPage.js'),
+    import('../src/pages/SafetyPage.js'),
+    import('../src/pages/ImpactPage.js'),
+  ]);
 });
 afterEach(() => {
   cleanup();

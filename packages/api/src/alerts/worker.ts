@@ -1,3 +1,4 @@
+import { type BackgroundLoop, runEvery } from '../background/run-every.js';
 import { type Database, resultRows } from '@pulse/db';
 import { sql } from 'drizzle-orm';
 import type { Logger } from '../logger.js';
@@ -14,10 +15,8 @@ export interface AlertWorkerOptions {
   delivery: DeliveryOptions;
 }
 
-export interface AlertWorker {
-  /** Stops the timer and waits for a tick in progress. */
-  stop(): Promise<void>;
-}
+/** Stops the timer and waits for a tick in progress. */
+export type AlertWorker = BackgroundLoop;
 
 /**
  * Runs `work` when this process holds the alert lock. PostgreSQL: a transaction-scoped advisory
@@ -28,7 +27,9 @@ export interface AlertWorker {
 async function whileLocked(database: Database, work: () => Promise<void>): Promise<void> {
   if (database.driver === 'pglite') return work();
   await database.db.transaction(async (tx) => {
-    const [lock] = resultRows<{ locked: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(${ALERT_LOCK_KEY}) as locked`));
+    const [lock] = resultRows<{ locked: boolean }>(
+      await tx.execute(sql`select pg_try_advisory_xact_lock(${ALERT_LOCK_KEY}) as locked`),
+    );
     if (lock?.locked) await work();
   });
 }
@@ -43,7 +44,6 @@ export function startAlertWorker(database: Database, logger: Logger, options: Al
   const tickMs = Math.max(10, Math.min(options.intervalMs, options.delivery.retryBaseMs || 1000, 1000));
   const warn = throttledWarn(logger);
   let lastEvaluation = 0;
-  let running: Promise<void> | undefined;
   const tick = async () => {
     await whileLocked(database, async () => {
       const now = Date.now();
@@ -52,25 +52,17 @@ export function startAlertWorker(database: Database, logger: Logger, options: Al
       if (now - lastEvaluation >= options.intervalMs - tickMs / 2) {
         lastEvaluation = now;
         await evaluateAll(database, now, (rule, err) =>
-          warn(`alert:${rule.workspaceId}:${rule.name}`, { workspace_id: rule.workspaceId, alert: rule.name, err: (err as Error).message }, 'alert rule could not be evaluated'),
+          warn(
+            `alert:${rule.workspaceId}:${rule.name}`,
+            { workspace_id: rule.workspaceId, alert: rule.name, err: (err as Error).message },
+            'alert rule could not be evaluated',
+          ),
         );
       }
       await deliverDue(database, options.delivery);
     });
   };
-  const timer = setInterval(() => {
-    if (running) return;
-    running = tick()
-      .catch((err: unknown) => warn(`alerts:${(err as Error).message}`, { err: (err as Error).message }, 'alert worker tick failed'))
-      .finally(() => {
-        running = undefined;
-      });
-  }, tickMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return runEvery(tickMs, tick, (err) =>
+    warn(`alerts:${(err as Error).message}`, { err: (err as Error).message }, 'alert worker tick failed'),
+  );
 }

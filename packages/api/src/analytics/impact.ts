@@ -1,5 +1,12 @@
 import { schema, timeBucket } from '@pulse/db';
-import { type Granularity, type ImpactFigures, round2, SCORE_SOURCE_PRECEDENCE, UNCONFIGURED_LIMIT, usdFromNanos } from '@pulse/shared';
+import {
+  type Granularity,
+  type ImpactFigures,
+  round2,
+  SCORE_SOURCE_PRECEDENCE,
+  UNCONFIGURED_LIMIT,
+  usdFromNanos,
+} from '@pulse/shared';
 import { type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { agentValueRows, type AgentValueRow } from '../impact/agent-value-store.js';
@@ -37,7 +44,11 @@ async function settingsOf(q: QueryContext): Promise<Setting[]> {
   const stored = await agentValueRows(q.database, q.scope.workspaceId);
   return stored
     .filter((r) => q.scope.agentId === undefined || r.agentId === q.scope.agentId)
-    .map((r: AgentValueRow) => ({ agentId: r.agentId, per: perSuccess(r), score: r.success === 'score' ? r.successScore : null }));
+    .map((r: AgentValueRow) => ({
+      agentId: r.agentId,
+      per: perSuccess(r),
+      score: r.success === 'score' ? r.successScore : null,
+    }));
 }
 
 const key = (bucket: number | null, agentId: string) => `${bucket ?? ''}\u0000${agentId}`;
@@ -70,7 +81,12 @@ async function countsOf(q: QueryContext, w: TimeWindow, g: Granularity | null, s
   return [...counts.values()];
 }
 
-function scoredCalls(q: QueryContext, w: TimeWindow, g: Granularity | null, judged: Array<Setting & { score: string }>) {
+function scoredCalls(
+  q: QueryContext,
+  w: TimeWindow,
+  g: Granularity | null,
+  judged: Array<Setting & { score: string }>,
+) {
   const names = [...new Set(judged.map((s) => s.score))];
   const pairs = sql.join(
     judged.map((s) => sql`(${s.agentId}, ${s.score})`),
@@ -140,7 +156,9 @@ async function perAgent(q: QueryContext, w: TimeWindow, settings: Setting[]) {
   const withSettings = new Set(settings.map((s) => s.agentId));
   const unconfigured = [...found.values()]
     .filter((c) => !withSettings.has(c.agentId) && c.calls > 0)
-    .sort((a, b) => (a.cost === b.cost ? (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0) : a.cost > b.cost ? -1 : 1))
+    .sort((a, b) =>
+      a.cost === b.cost ? (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0) : a.cost > b.cost ? -1 : 1,
+    )
     .slice(0, UNCONFIGURED_LIMIT)
     .map((c) => ({ agent_id: c.agentId, calls: c.calls, cost_usd: usdFromNanos(c.cost) }));
   return { configured, unconfigured };
@@ -165,7 +183,9 @@ export async function impactByAgent(q: QueryContext, w: TimeWindow) {
   const { configured, unconfigured } = await perAgent(q, w, await settingsOf(q));
   const data = configured
     .map((a) => ({ agent_id: a.setting.agentId, ...figures([a]) }))
-    .sort((a, b) => (a.net === b.net ? (a.agent_id < b.agent_id ? -1 : a.agent_id > b.agent_id ? 1 : 0) : a.net > b.net ? -1 : 1))
+    .sort((a, b) =>
+      a.net === b.net ? (a.agent_id < b.agent_id ? -1 : a.agent_id > b.agent_id ? 1 : 0) : a.net > b.net ? -1 : 1,
+    )
     .map(({ agent_id, ...rest }) => ({ agent_id, ...withoutNet(rest) }));
   return { from: iso(w.from), to: iso(w.to), data, unconfigured };
 }
@@ -187,7 +207,13 @@ export async function impactTrend(q: QueryContext, w: TimeWindow, g: Granularity
     granularity: g,
     data: bucketStarts(w, g).map((t) => {
       const f = figures(byBucket.get(t) ?? []);
-      return { timestamp: iso(t), successes: f.successes, value_usd: f.value_usd, cost_usd: f.cost_usd, net_value_usd: f.net_value_usd };
+      return {
+        timestamp: iso(t),
+        successes: f.successes,
+        value_usd: f.value_usd,
+        cost_usd: f.cost_usd,
+        net_value_usd: f.net_value_usd,
+      };
     }),
   };
 }

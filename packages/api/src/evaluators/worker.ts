@@ -1,3 +1,4 @@
+import { type BackgroundLoop, runEvery } from '../background/run-every.js';
 import { type Database, resultRows, schema } from '@pulse/db';
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Config } from '../config.js';
@@ -33,14 +34,21 @@ export function evaluatorRunDeps(options: EvaluatorWorkerOptions): EvaluatorRunD
     settleMs: config.evaluatorSettleMs,
     box: serverSecretBox(config),
     judges: config.judges,
-    buckets: { gemini: new TokenBucket(config.evaluatorRequestsPerMin), openai: new TokenBucket(config.evaluatorRequestsPerMin) },
+    buckets: {
+      gemini: new TokenBucket(config.evaluatorRequestsPerMin),
+      openai: new TokenBucket(config.evaluatorRequestsPerMin),
+    },
     retry: options.retry ?? DEFAULT_RETRY,
   };
 }
 
 /** One batch of every enabled evaluator, least recently run first; how many calls were examined. */
 export async function runEvaluatorPass(deps: EvaluatorRunDeps): Promise<number> {
-  const enabled = await deps.database.db.select().from(evaluators).where(eq(evaluators.enabled, true)).orderBy(sql`${evaluators.lastRunAt} asc nulls first`, asc(evaluators.name));
+  const enabled = await deps.database.db
+    .select()
+    .from(evaluators)
+    .where(eq(evaluators.enabled, true))
+    .orderBy(sql`${evaluators.lastRunAt} asc nulls first`, asc(evaluators.name));
   let examined = 0;
   for (const evaluator of enabled) examined += await runEvaluatorBatch(deps, evaluator);
   return examined;
@@ -54,7 +62,9 @@ export async function runEvaluatorPass(deps: EvaluatorRunDeps): Promise<number> 
 async function asTheOnlyWorker<T>(database: Database, work: () => Promise<T>): Promise<T | undefined> {
   if (database.driver === 'pglite') return work();
   return database.db.transaction(async (tx) => {
-    const [lock] = resultRows<{ locked: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(${EVALUATOR_LOCK_KEY}) as locked`));
+    const [lock] = resultRows<{ locked: boolean }>(
+      await tx.execute(sql`select pg_try_advisory_xact_lock(${EVALUATOR_LOCK_KEY}) as locked`),
+    );
     return lock?.locked === true ? work() : undefined;
   });
 }
@@ -70,10 +80,8 @@ export async function drainEvaluators(deps: EvaluatorRunDeps): Promise<number> {
   }
 }
 
-export interface EvaluatorWorker {
-  /** Stops the timer and waits for a pass in progress. */
-  stop(): Promise<void>;
-}
+/** Stops the timer and waits for a pass in progress. */
+export type EvaluatorWorker = BackgroundLoop;
 
 /**
  * The background evaluator worker (docs/API_SPEC.md §13): every EVALUATOR_INTERVAL_MS it judges
@@ -87,24 +95,13 @@ export function startEvaluatorWorker(options: EvaluatorWorkerOptions): Evaluator
   const stopping = new AbortController();
   const deps = { ...evaluatorRunDeps(options), stopping: stopping.signal };
   const warn = throttledWarn(options.logger);
-  let running: Promise<void> | undefined;
-  const timer = setInterval(() => {
-    running ??= drainEvaluators(deps)
-      .then(() => undefined)
-      .catch((err: unknown) => {
-        const cause = rootCause(err);
-        warn(`evaluators:${cause.code ?? ''}:${cause.message}`, { cause }, 'evaluator pass failed; retrying');
-      })
-      .finally(() => {
-        running = undefined;
-      });
-  }, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      stopping.abort();
-      await running;
+  return runEvery(
+    intervalMs,
+    () => drainEvaluators(deps),
+    (err) => {
+      const cause = rootCause(err);
+      warn(`evaluators:${cause.code ?? ''}:${cause.message}`, { cause }, 'evaluator pass failed; retrying');
     },
-  };
+    () => stopping.abort(),
+  );
 }

@@ -7,7 +7,8 @@ const { agentValues } = schema;
 
 export type AgentValueRow = typeof agentValues.$inferSelect;
 
-const ofAgent = (workspaceId: string, agentId: string) => and(eq(agentValues.workspaceId, workspaceId), eq(agentValues.agentId, agentId));
+const ofAgent = (workspaceId: string, agentId: string) =>
+  and(eq(agentValues.workspaceId, workspaceId), eq(agentValues.agentId, agentId));
 
 /** A setting as the API answers it (docs/API_SPEC.md §14): the value per success derived for the minutes × rate form. */
 function view(row: AgentValueRow): AgentValue {
@@ -24,20 +25,32 @@ function view(row: AgentValueRow): AgentValue {
 
 /** Every stored setting of the workspace (the analytics read them as rows), by agent_id. */
 export function agentValueRows(database: Database, workspaceId: string): Promise<AgentValueRow[]> {
-  return database.db.select().from(agentValues).where(eq(agentValues.workspaceId, workspaceId)).orderBy(asc(sql`${agentValues.agentId} collate "C"`));
+  return database.db
+    .select()
+    .from(agentValues)
+    .where(eq(agentValues.workspaceId, workspaceId))
+    .orderBy(asc(sql`${agentValues.agentId} collate "C"`));
 }
 
 export async function listAgentValues(database: Database, workspaceId: string): Promise<AgentValue[]> {
   return (await agentValueRows(database, workspaceId)).map(view);
 }
 
-export async function findAgentValue(database: Database, workspaceId: string, agentId: string): Promise<AgentValue | undefined> {
+export async function findAgentValue(
+  database: Database,
+  workspaceId: string,
+  agentId: string,
+): Promise<AgentValue | undefined> {
   const [row] = await database.db.select().from(agentValues).where(ofAgent(workspaceId, agentId));
   return row && view(row);
 }
 
 /** Creates or replaces the agent's settings; the decimals are stored exactly as sent. */
-export async function putAgentValue(database: Database, workspaceId: string, input: AgentValueInput): Promise<AgentValue> {
+export async function putAgentValue(
+  database: Database,
+  workspaceId: string,
+  input: AgentValueInput,
+): Promise<AgentValue> {
   const exact = (n: number | undefined) => (n === undefined ? null : decimalText(n));
   const row = {
     valuePerSuccessUsd: exact(input.value_per_success_usd),
@@ -57,6 +70,9 @@ export async function putAgentValue(database: Database, workspaceId: string, inp
 
 /** Removes the agent's settings; false when it had none. */
 export async function deleteAgentValue(database: Database, workspaceId: string, agentId: string): Promise<boolean> {
-  const removed = await database.db.delete(agentValues).where(ofAgent(workspaceId, agentId)).returning({ agentId: agentValues.agentId });
+  const removed = await database.db
+    .delete(agentValues)
+    .where(ofAgent(workspaceId, agentId))
+    .returning({ agentId: agentValues.agentId });
   return removed.length > 0;
 }

@@ -1,6 +1,8 @@
+import { type BackgroundLoop, runEvery } from '../background/run-every.js';
 import { type Database, schema } from '@pulse/db';
 import { and, eq, isNotNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { Logger } from '../logger.js';
+import { dropExpiredChunks } from './drop-chunks.js';
 import { expireRollupsSql } from '../rollups/rollup-sql.js';
 import { takeFoldLock } from '../rollups/fold.js';
 import { throttledWarn } from '../throttled-log.js';
@@ -32,7 +34,12 @@ async function deleteInBatches(database: Database, batch: (limit: number) => SQL
  * rollups (expireRollupsSql). Until that commit the rollups still count the deleted calls;
  * afterwards every figure equals plain SQL over the calls kept. Returns the calls deleted.
  */
-export async function expireWorkspace(database: Database, workspaceId: string, cutoff: Date, options: RetentionOptions = {}): Promise<number> {
+export async function expireWorkspace(
+  database: Database,
+  workspaceId: string,
+  cutoff: Date,
+  options: RetentionOptions = {},
+): Promise<number> {
   const batchRows = options.batchRows ?? 10_000;
   const ws = sql`${workspaceId}::uuid`;
   const before = sql`${cutoff.toISOString()}::timestamptz`;
@@ -47,7 +54,9 @@ export async function expireWorkspace(database: Database, workspaceId: string, c
   // By primary key, oldest first: a hypertable's ctid is not unique across its chunks.
   const deleted = await deleteInBatches(
     database,
-    (limit) => sql`with gone as (delete from ${traces} where (${traces.workspaceId}, ${traces.timestamp}, ${traces.id}) in (
+    (
+      limit,
+    ) => sql`with gone as (delete from ${traces} where (${traces.workspaceId}, ${traces.timestamp}, ${traces.id}) in (
         select ${traces.workspaceId}, ${traces.timestamp}, ${traces.id} from ${traces}
         where ${traces.workspaceId} = ${ws} and ${traces.timestamp} < ${before}
         order by ${traces.timestamp} limit ${limit}) returning 1)
@@ -57,53 +66,55 @@ export async function expireWorkspace(database: Database, workspaceId: string, c
   await database.db.transaction(async (tx) => {
     await takeFoldLock(tx);
     for (const statement of expireRollupsSql(workspaceId, cutoff)) await tx.execute(statement);
-    await tx.delete(rollupQuarantine).where(and(eq(rollupQuarantine.workspaceId, workspaceId), lt(rollupQuarantine.timestamp, cutoff)));
+    await tx
+      .delete(rollupQuarantine)
+      .where(and(eq(rollupQuarantine.workspaceId, workspaceId), lt(rollupQuarantine.timestamp, cutoff)));
   });
   await options.onWorkspaceChanged?.(workspaceId);
   return deleted;
 }
 
-/** One pass over every workspace with `retention_days` set: the calls older than that go. */
-export async function retentionPass(database: Database, now = Date.now(), options: RetentionOptions = {}): Promise<Map<string, number>> {
+/**
+ * One pass over every workspace with `retention_days` set: the calls older than that go — on
+ * TimescaleDB whole expired chunks first, then the rest in batches.
+ */
+export async function retentionPass(
+  database: Database,
+  now = Date.now(),
+  options: RetentionOptions = {},
+): Promise<Map<string, number>> {
   const settings = await database.db
     .select({ workspaceId: workspaceSettings.workspaceId, days: workspaceSettings.retentionDays })
     .from(workspaceSettings)
     .where(isNotNull(workspaceSettings.retentionDays));
-  const deleted = new Map<string, number>();
+  const deleted = await dropExpiredChunks(database, new Date(now));
   for (const { workspaceId, days } of settings) {
-    deleted.set(workspaceId, await expireWorkspace(database, workspaceId, new Date(now - days! * DAY), options));
+    const rows = await expireWorkspace(database, workspaceId, new Date(now - days! * DAY), options);
+    deleted.set(workspaceId, (deleted.get(workspaceId) ?? 0) + rows);
   }
   return deleted;
 }
 
-export interface RetentionWorker {
-  stop(): Promise<void>;
-}
+export type RetentionWorker = BackgroundLoop;
 
 /**
  * Runs a retention pass every `intervalMs` (well under an hour, so an expired call is gone
  * within the hour). Replicas may overlap: deletes are idempotent and the rollup step takes the
  * fold lock, which only one holder has at a time.
  */
-export function startRetention(database: Database, logger: Logger, opts: RetentionOptions & { intervalMs: number }): RetentionWorker {
+export function startRetention(
+  database: Database,
+  logger: Logger,
+  opts: RetentionOptions & { intervalMs: number },
+): RetentionWorker {
   const warn = throttledWarn(logger, { intervalMs: 60_000 });
-  let running: Promise<void> | undefined;
-  const timer = setInterval(() => {
-    running ??= retentionPass(database, Date.now(), opts)
-      .then((deleted) => {
-        const total = [...deleted.values()].reduce((a, b) => a + b, 0);
-        if (total > 0) logger.info({ deleted: total, workspaces: deleted.size }, 'retention: expired calls deleted');
-      })
-      .catch((err: unknown) => warn('retention', { err }, 'retention pass failed; retrying'))
-      .finally(() => {
-        running = undefined;
-      });
-  }, opts.intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
+  return runEvery(
+    opts.intervalMs,
+    async () => {
+      const deleted = await retentionPass(database, Date.now(), opts);
+      const total = [...deleted.values()].reduce((a, b) => a + b, 0);
+      if (total > 0) logger.info({ deleted: total, workspaces: deleted.size }, 'retention: expired calls deleted');
     },
-  };
+    (err) => warn('retention', { err }, 'retention pass failed; retrying'),
+  );
 }

@@ -1,3 +1,4 @@
+import { type BackgroundLoop, runEvery } from '../background/run-every.js';
 import { bareList, columnsOf, type Database, type Db, pgArray, resultRows, schema } from '@pulse/db';
 import { type SQL, sql } from 'drizzle-orm';
 import { errorCodes, rootCause } from '../http/errors.js';
@@ -59,7 +60,9 @@ export async function foldIn(tx: Executor, options: FoldOptions = {}): Promise<n
   } catch (err) {
     if (!isCausedByRows(err)) throw err;
   }
-  const ctids = resultRows<{ ctid: string }>(await tx.execute(sql`select ctid::text as ctid from (${oldest}) o`)).map((r) => r.ctid);
+  const ctids = resultRows<{ ctid: string }>(await tx.execute(sql`select ctid::text as ctid from (${oldest}) o`)).map(
+    (r) => r.ctid,
+  );
   await foldOrSplit(tx, ctids, options.onQuarantine);
   return ctids.length;
 }
@@ -78,7 +81,11 @@ async function foldRows(tx: Executor, ctids: SQL): Promise<number> {
 const tids = (ctids: readonly string[]) => sql`${pgArray(ctids)}::tid[]`;
 
 /** Bisection: folds `ctids`, or, when that fails for a row's values, each half; a single failing row is quarantined. */
-async function foldOrSplit(tx: Executor, ctids: readonly string[], onQuarantine: FoldOptions['onQuarantine']): Promise<void> {
+async function foldOrSplit(
+  tx: Executor,
+  ctids: readonly string[],
+  onQuarantine: FoldOptions['onQuarantine'],
+): Promise<void> {
   try {
     await inSavepoint(tx, (sp) => foldRows(sp, tids(ctids)));
     return;
@@ -133,7 +140,9 @@ function describe(err: unknown): string {
 
 /** Takes the fold lock until the end of the caller's transaction (re-entrant); false when another holds it. */
 export async function tryFoldLock(tx: Executor): Promise<boolean> {
-  const [lock] = resultRows<{ locked: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(${FOLD_LOCK_KEY}) as locked`));
+  const [lock] = resultRows<{ locked: boolean }>(
+    await tx.execute(sql`select pg_try_advisory_xact_lock(${FOLD_LOCK_KEY}) as locked`),
+  );
   return lock?.locked === true;
 }
 
@@ -170,10 +179,8 @@ export async function pendingRows(database: Database): Promise<number> {
   return (await foldBacklog(database)).pending;
 }
 
-export interface Folder {
-  /** Stops the timer and waits for a fold in progress. */
-  stop(): Promise<void>;
-}
+/** Stops the timer and waits for a fold in progress. */
+export type Folder = BackgroundLoop;
 
 /**
  * The background folder: every `intervalMs` it drains the queue in groups of `maxRows`.
@@ -191,8 +198,11 @@ export function startFolder(
   const maxRows = opts.maxRows ?? 100_000;
   const warn = throttledWarn(logger, { intervalMs: opts.logIntervalMs ?? 60_000 });
   const onQuarantine = (row: QuarantinedRow) =>
-    warn(`quarantine:${row.reason}`, { workspace_id: row.workspaceId, reason: row.reason }, 'rollup row quarantined: it cannot be folded');
-  let running: Promise<void> | undefined;
+    warn(
+      `quarantine:${row.reason}`,
+      { workspace_id: row.workspaceId, reason: row.reason },
+      'rollup row quarantined: it cannot be folded',
+    );
   let sinceVacuum = 0;
   const drain = async () => {
     for (;;) {
@@ -208,21 +218,8 @@ export function startFolder(
       if (database.driver === 'pglite') await database.db.execute(sql`analyze`);
     }
   };
-  const timer = setInterval(() => {
-    running ??= drain()
-      .catch((err: unknown) => {
-        const cause = rootCause(err);
-        warn(`fold:${cause.code ?? ''}:${cause.message}`, { cause }, 'rollup fold failed; retrying');
-      })
-      .finally(() => {
-        running = undefined;
-      });
-  }, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return runEvery(intervalMs, drain, (err) => {
+    const cause = rootCause(err);
+    warn(`fold:${cause.code ?? ''}:${cause.message}`, { cause }, 'rollup fold failed; retrying');
+  });
 }

@@ -24,32 +24,73 @@ import { router, workspaceProcedure, workspaceQueryProcedure } from '../trpc/trp
 const tags = ['impact'];
 const protect = true;
 const notFound = { when: 'The agent has no value settings', message: 'No value settings for agent support-bot' };
-const missing = (agentId: string) => new TRPCError({ code: 'NOT_FOUND', message: `No value settings for agent ${agentId}` });
+const missing = (agentId: string) =>
+  new TRPCError({ code: 'NOT_FOUND', message: `No value settings for agent ${agentId}` });
 const agentIdSchema = identifier();
 
 /** What the agents are worth (docs/API_SPEC.md §14): per-agent value settings, and value against LLM cost. */
 export const impactRouter = router({
   overview: analyticsQuery(
-    { name: 'impact.overview', path: '/impact/overview', summary: "Value, cost, net value and ROI of the configured agents' calls", kind: 'overview', input: windowInputSchema, output: impactOverviewSchema },
+    {
+      name: 'impact.overview',
+      path: '/impact/overview',
+      summary: "Value, cost, net value and ROI of the configured agents' calls",
+      kind: 'overview',
+      input: windowInputSchema,
+      output: impactOverviewSchema,
+    },
     (q, window) => impactOverview(q, window),
   ),
   trend: analyticsQuery(
-    { name: 'impact.trend', path: '/impact/trend', summary: 'Successes, value and cost per time bucket', kind: 'detail', input: impactTrendInputSchema, output: impactTrendSchema },
+    {
+      name: 'impact.trend',
+      path: '/impact/trend',
+      summary: 'Successes, value and cost per time bucket',
+      kind: 'detail',
+      input: impactTrendInputSchema,
+      output: impactTrendSchema,
+    },
     (q, window, input) => impactTrend(q, window, resolveGranularity(window, input.granularity)),
   ),
   byAgent: analyticsQuery(
-    { name: 'impact.byAgent', path: '/impact/by-agent', summary: 'Every configured agent with its figures, most net value first', kind: 'detail', input: windowInputSchema, output: impactByAgentSchema },
+    {
+      name: 'impact.byAgent',
+      path: '/impact/by-agent',
+      summary: 'Every configured agent with its figures, most net value first',
+      kind: 'detail',
+      input: windowInputSchema,
+      output: impactByAgentSchema,
+    },
     (q, window) => impactByAgent(q, window),
   ),
 
   listAgents: workspaceQueryProcedure
-    .meta({ openapi: { method: 'GET', path: '/impact/agents', tags, protect, summary: "Every agent's value settings, by agent_id" }, scope: 'read' })
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/impact/agents',
+        tags,
+        protect,
+        summary: "Every agent's value settings, by agent_id",
+      },
+      scope: 'read',
+    })
     .input(agentValueListInputSchema)
     .output(agentValueListSchema)
     .query(async ({ ctx }) => ({ data: await listAgentValues(ctx.database, ctx.workspaceId) })),
 
   getAgent: workspaceQueryProcedure
-    .meta({ openapi: { method: 'GET', path: '/impact/agents/{agent_id}', tags, protect, summary: "One agent's value settings" }, answers: { notFound }, scope: 'read' })
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/impact/agents/{agent_id}',
+        tags,
+        protect,
+        summary: "One agent's value settings",
+      },
+      answers: { notFound },
+      scope: 'read',
+    })
     .input(agentValuePathSchema)
     .output(agentValueSchema)
     .query(async ({ ctx, input }) => {
@@ -76,14 +117,27 @@ export const impactRouter = router({
     .input(agentValueInputSchema)
     .output(agentValueSchema)
     .mutation(async ({ ctx, input }) => {
-      const stored = await putAgentValue(ctx.database, ctx.workspaceId, { ...input, agent_id: pathParam(ctx, 'agent_id', input.agent_id, agentIdSchema) });
+      const stored = await putAgentValue(ctx.database, ctx.workspaceId, {
+        ...input,
+        agent_id: pathParam(ctx, 'agent_id', input.agent_id, agentIdSchema),
+      });
       // The impact figures read the settings: cached answers computed with the old ones end.
       await ctx.onWorkspaceWrite(ctx.workspaceId);
       return stored;
     }),
 
   deleteAgent: workspaceProcedure
-    .meta({ openapi: { method: 'DELETE', path: '/impact/agents/{agent_id}', tags, protect, summary: "Remove one agent's value settings" }, answers: { success: 204, notFound }, scope: 'admin' })
+    .meta({
+      openapi: {
+        method: 'DELETE',
+        path: '/impact/agents/{agent_id}',
+        tags,
+        protect,
+        summary: "Remove one agent's value settings",
+      },
+      answers: { success: 204, notFound },
+      scope: 'admin',
+    })
     .input(agentValuePathSchema)
     .output(z.void())
     .mutation(async ({ ctx, input }) => {

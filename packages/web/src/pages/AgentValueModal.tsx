@@ -3,14 +3,27 @@ import type { AgentValue, SuccessKind } from '@pulse/shared';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTRPC } from '../trpc.js';
-import { type AgentValueFormValues, agentValueFormValues, parseAgentValueForm, type ValueForm } from './agent-value-form.js';
+import {
+  type AgentValueFormValues,
+  agentValueFormValues,
+  parseAgentValueForm,
+  type ValueForm,
+} from './agent-value-form.js';
 
 /**
  * What one agent's successful task is worth (docs/API_SPEC.md §14), in a modal: a value per
  * task or minutes saved at an hourly rate, and what makes a call a success. Saving or removing
  * refetches every figure: the impact answers follow the settings.
  */
-export function AgentValueModal({ agentId, stored, onClose }: { agentId: string; stored: AgentValue | undefined; onClose: () => void }) {
+export function AgentValueModal({
+  agentId,
+  stored,
+  onClose,
+}: {
+  agentId: string;
+  stored: AgentValue | undefined;
+  onClose: () => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [values, setValues] = useState<AgentValueFormValues>(() => agentValueFormValues(stored));
@@ -54,8 +67,23 @@ export function AgentValueModal({ agentId, stored, onClose }: { agentId: string;
           />
         ) : (
           <Group grow align="flex-start">
-            <NumberInput label="Minutes saved per task" value={values.minutesSaved} onChange={(minutesSaved) => set({ minutesSaved })} error={errors.minutes_saved} min={0} decimalScale={3} />
-            <NumberInput label="Hourly rate (USD)" value={values.hourlyRate} onChange={(hourlyRate) => set({ hourlyRate })} error={errors.hourly_rate_usd ?? errors.value_per_success_usd} min={0} decimalScale={2} prefix="$" />
+            <NumberInput
+              label="Minutes saved per task"
+              value={values.minutesSaved}
+              onChange={(minutesSaved) => set({ minutesSaved })}
+              error={errors.minutes_saved}
+              min={0}
+              decimalScale={3}
+            />
+            <NumberInput
+              label="Hourly rate (USD)"
+              value={values.hourlyRate}
+              onChange={(hourlyRate) => set({ hourlyRate })}
+              error={errors.hourly_rate_usd ?? errors.value_per_success_usd}
+              min={0}
+              decimalScale={2}
+              prefix="$"
+            />
           </Group>
         )}
         <div>
@@ -90,7 +118,12 @@ export function AgentValueModal({ agentId, stored, onClose }: { agentId: string;
         )}
         <Group justify="space-between">
           {stored ? (
-            <Button variant="subtle" color="red" loading={remove.isPending} onClick={() => remove.mutate({ agent_id: agentId })}>
+            <Button
+              variant="subtle"
+              color="red"
+              loading={remove.isPending}
+              onClick={() => remove.mutate({ agent_id: agentId })}
+            >
               Remove
             </Button>
           ) : (

@@ -21,7 +21,10 @@ const inverted = (change: { text: string; up: boolean } | null) => change && { t
 /** How an agent's settings read in the table: "$2.50 a task" or "6 min at $60/h", and what decides success. */
 function describe(v: AgentValue | undefined): string {
   if (!v) return '—';
-  const value = v.minutes_saved !== null ? `${v.minutes_saved} min at ${formatUsd(v.hourly_rate_usd)}/h` : `${formatUsd(v.value_per_success_usd)} a task`;
+  const value =
+    v.minutes_saved !== null
+      ? `${v.minutes_saved} min at ${formatUsd(v.hourly_rate_usd)}/h`
+      : `${formatUsd(v.value_per_success_usd)} a task`;
   return `${value}, ${v.success === 'score' ? `when ${v.success_score} is true` : 'when successful'}`;
 }
 
@@ -42,10 +45,29 @@ export default function ImpactPage({ input, workspaceId }: PageProps) {
   return (
     <Stack>
       <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }}>
-        <KpiCard label="Value" value={o ? formatUsd(o.value_usd) : null} change={o && formatChange(o.value_usd, p!.value_usd)} hint={o ? `${formatCount(o.successes)} successful tasks` : undefined} />
-        <KpiCard label="LLM cost" value={o ? formatUsd(o.cost_usd) : null} change={o && inverted(formatChange(o.cost_usd, p!.cost_usd))} hint={o ? `${formatCount(o.tasks)} tasks` : undefined} />
-        <KpiCard label="Net value" value={o ? formatUsd(o.net_value_usd) : null} change={o && formatChange(o.net_value_usd, p!.net_value_usd)} />
-        <KpiCard label="ROI" value={o ? formatRoi(o.roi) : null} change={o && formatChange(o.roi, p!.roi)} hint="value per dollar of LLM cost" />
+        <KpiCard
+          label="Value"
+          value={o ? formatUsd(o.value_usd) : null}
+          change={o && formatChange(o.value_usd, p!.value_usd)}
+          hint={o ? `${formatCount(o.successes)} successful tasks` : undefined}
+        />
+        <KpiCard
+          label="LLM cost"
+          value={o ? formatUsd(o.cost_usd) : null}
+          change={o && inverted(formatChange(o.cost_usd, p!.cost_usd))}
+          hint={o ? `${formatCount(o.tasks)} tasks` : undefined}
+        />
+        <KpiCard
+          label="Net value"
+          value={o ? formatUsd(o.net_value_usd) : null}
+          change={o && formatChange(o.net_value_usd, p!.net_value_usd)}
+        />
+        <KpiCard
+          label="ROI"
+          value={o ? formatRoi(o.roi) : null}
+          change={o && formatChange(o.roi, p!.roi)}
+          hint="value per dollar of LLM cost"
+        />
         <KpiCard
           label="Cost per successful task"
           value={o ? formatUsd(o.cost_per_success_usd) : null}
@@ -61,18 +83,40 @@ export default function ImpactPage({ input, workspaceId }: PageProps) {
       {empty && <EmptyState workspaceId={workspaceId} />}
       {o && o.configured_agents === 0 && o.unconfigured.length > 0 && (
         <Alert color="blue" title="What is a successful task worth?" data-testid="impact-prompt">
-          Set a value for your agents below: per successful task, or as minutes saved at an hourly rate. Value, net value and ROI follow.
+          Set a value for your agents below: per successful task, or as minutes saved at an hourly rate. Value, net
+          value and ROI follow.
         </Alert>
       )}
-      <Panel title="Value and LLM cost" height={280} loading={trend.isPending} error={trend.error} onRetry={() => void trend.refetch()}>
+      <Panel
+        title="Value and LLM cost"
+        height={280}
+        loading={trend.isPending}
+        error={trend.error}
+        onRetry={() => void trend.refetch()}
+      >
         {trend.data && (
           <Line
             data-testid="impact-trend"
             data={{
               labels: trend.data.data.map((d) => formatBucket(d.timestamp, trend.data.granularity)),
               datasets: [
-                { label: 'Value', data: trend.data.data.map((d) => d.value_usd), borderColor: color(1), backgroundColor: `${color(1)}33`, fill: true, pointRadius: 0, tension: 0.25 },
-                { label: 'LLM cost', data: trend.data.data.map((d) => d.cost_usd), borderColor: color(3), backgroundColor: color(3), pointRadius: 0, tension: 0.25 },
+                {
+                  label: 'Value',
+                  data: trend.data.data.map((d) => d.value_usd),
+                  borderColor: color(1),
+                  backgroundColor: `${color(1)}33`,
+                  fill: true,
+                  pointRadius: 0,
+                  tension: 0.25,
+                },
+                {
+                  label: 'LLM cost',
+                  data: trend.data.data.map((d) => d.cost_usd),
+                  borderColor: color(3),
+                  backgroundColor: color(3),
+                  pointRadius: 0,
+                  tension: 0.25,
+                },
               ],
             }}
             options={{
@@ -86,7 +130,13 @@ export default function ImpactPage({ input, workspaceId }: PageProps) {
           />
         )}
       </Panel>
-      <Panel title="Agents by net value" height={120} loading={byAgent.isPending} error={byAgent.error} onRetry={() => void byAgent.refetch()}>
+      <Panel
+        title="Agents by net value"
+        height={120}
+        loading={byAgent.isPending}
+        error={byAgent.error}
+        onRetry={() => void byAgent.refetch()}
+      >
         {byAgent.data?.data.length === 0 ? (
           <Text c="dimmed" size="sm">
             No agent has a value yet.
@@ -123,7 +173,12 @@ export default function ImpactPage({ input, workspaceId }: PageProps) {
                       </Text>
                     </Table.Td>
                     <Table.Td>
-                      <Button size="compact-xs" variant="subtle" onClick={() => setEditing(a.agent_id)} aria-label={`Edit the value of ${a.agent_id}`}>
+                      <Button
+                        size="compact-xs"
+                        variant="subtle"
+                        onClick={() => setEditing(a.agent_id)}
+                        aria-label={`Edit the value of ${a.agent_id}`}
+                      >
                         Edit
                       </Button>
                     </Table.Td>
@@ -144,7 +199,12 @@ export default function ImpactPage({ input, workspaceId }: PageProps) {
                   <Table.Td>{formatCount(u.calls)} calls</Table.Td>
                   <Table.Td>{formatUsd(u.cost_usd)}</Table.Td>
                   <Table.Td>
-                    <Button size="compact-xs" variant="light" onClick={() => setEditing(u.agent_id)} aria-label={`Set value of ${u.agent_id}`}>
+                    <Button
+                      size="compact-xs"
+                      variant="light"
+                      onClick={() => setEditing(u.agent_id)}
+                      aria-label={`Set value of ${u.agent_id}`}
+                    >
                       Set value
                     </Button>
                   </Table.Td>
@@ -154,7 +214,14 @@ export default function ImpactPage({ input, workspaceId }: PageProps) {
           </Table>
         </Panel>
       )}
-      {editing !== null && <AgentValueModal key={editing} agentId={editing} stored={stored.get(editing)} onClose={() => setEditing(null)} />}
+      {editing !== null && (
+        <AgentValueModal
+          key={editing}
+          agentId={editing}
+          stored={stored.get(editing)}
+          onClose={() => setEditing(null)}
+        />
+      )}
     </Stack>
   );
 }
