@@ -1,10 +1,10 @@
 import { verifyRollups } from '@pulse/verify';
-import { catalogPrices, decimalText } from '@pulse/shared';
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkEveryEndpoint } from './check-every-endpoint.js';
 import { seededTraces } from './dataset.js';
 import { getAnalytics, sendTraces, startTestServer, type TestServer } from './harness.js';
+import { expectStoredCostsFollowPrices as checkStoredCosts, type PriceRow, pricesClient } from './price-checks.js';
 import { reference, type RefWindow } from './reference.js';
 
 const DAY = 86_400_000;
@@ -26,66 +26,11 @@ function dataset(): Array<Record<string, unknown>> {
   });
 }
 
-async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${srv.url}/api/v1${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${ws.api_key}`,
-      'x-workspace-id': ws.workspace_id,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
-const put = (model: string, body: unknown) => api('PUT', `/prices/${encodeURIComponent(model)}`, body);
-const del = (model: string) => api('DELETE', `/prices/${encodeURIComponent(model)}`);
-
-interface PriceRow {
-  model: string;
-  input_per_mtok_usd: number;
-  output_per_mtok_usd: number;
-  cache_read_per_mtok_usd: number;
-  cache_write_per_mtok_usd: number;
-  source: string;
-  effective_from: string | null;
-}
-
-/** The formula of docs/API_SPEC.md §9 in plain SQL over a trace's raw tokens, rounded half up once. */
-function formula(p: { input: number; output: number; cacheRead: number; cacheWrite: number }): SQL {
-  const n = (x: number) => sql.raw(`${decimalText(x)}::numeric`);
-  return sql`round(((input_tokens - cache_read_tokens - cache_write_tokens) * ${n(p.input)} + cache_read_tokens * ${n(p.cacheRead)}
-    + cache_write_tokens * ${n(p.cacheWrite)} + output_tokens * ${n(p.output)}) * 1000)`;
-}
-
-/**
- * Every stored call without a client cost holds the cost and source the prices now listed
- * (and the catalog before an override's effective_from) give it: none priced twice or missed.
- */
-async function expectStoredCostsFollowPrices() {
-  const listed = new Map(((await api('GET', '/prices')).body.data as PriceRow[]).map((p) => [p.model, p]));
-  const models = await srv.database.rows<{ model: string }>(sql`select distinct model from traces where workspace_id = ${ws.workspace_id}::uuid`);
-  for (const { model } of models) {
-    const catalog = catalogPrices(model);
-    const fallback = catalog
-      ? sql`(${formula({ input: Number(catalog.input), output: Number(catalog.output), cacheRead: Number(catalog.cacheRead), cacheWrite: Number(catalog.cacheWrite) })}, 'catalog'::text)`
-      : sql`(0::numeric, 'unpriced'::text)`;
-    const o = listed.get(model);
-    const expected =
-      o?.source === 'override'
-        ? sql`case when ${o.effective_from === null ? sql`true` : sql`"timestamp" >= ${o.effective_from}::timestamptz`}
-            then (${formula({ input: o.input_per_mtok_usd, output: o.output_per_mtok_usd, cacheRead: o.cache_read_per_mtok_usd, cacheWrite: o.cache_write_per_mtok_usd })}, 'override'::text)
-            else ${fallback} end`
-        : fallback;
-    const [wrong] = await srv.database.rows<{ n: number }>(
-      sql`select count(*)::int as n from traces where workspace_id = ${ws.workspace_id}::uuid and model = ${model}
-          and cost_source <> 'provided' and (cost_nanos::numeric, cost_source) is distinct from ${expected}`,
-    );
-    expect(wrong!.n, `${model}: calls whose stored cost does not follow the prices`).toBe(0);
-  }
-}
+const prices = () => pricesClient(srv, ws);
+const api = (method: string, path: string, body?: unknown) => prices().api(method, path, body);
+const put = (model: string, body: unknown) => prices().put(model, body);
+const del = (model: string) => prices().del(model);
+const expectStoredCostsFollowPrices = () => checkStoredCosts(srv, ws);
 
 const providedCosts = () =>
   srv.database.rows(sql`select trace_id, cost_nanos::text from traces where workspace_id = ${ws.workspace_id}::uuid and cost_source = 'provided' order by trace_id`);

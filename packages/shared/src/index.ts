@@ -11,6 +11,7 @@ export * from './latency-histogram.js';
 export * from './analytics.js';
 export * from './analytics-paths.js';
 export * from './text.js';
+export * from './trace-input-quick.js';
 export * from './cost-source.js';
 export * from './trpc-batch.js';
 export * from './scores.js';

@@ -6,12 +6,16 @@ import protobuf from 'protobufjs';
  * OTLP protobuf through protobufjs and the official definitions (vendored in packages/api/proto):
  * a maintained decoder of the real schema rather than a hand-written one, and the same library
  * the OpenTelemetry JS exporters were built on. Reflection (no generated code) keeps the
- * vendored .proto files the single source.
+ * vendored .proto files the single source. Plain requests take the fast path of
+ * otlp-protobuf-reader.ts, which reads with protobufjs's own Reader and this root's field
+ * numbers; this decoder and the schema remain the judges of every other request (and of every
+ * error message).
  */
 const protoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../proto');
-const root = new protobuf.Root();
+export const root = new protobuf.Root();
 root.resolvePath = (_origin, target) => path.join(protoRoot, target);
 root.loadSync('opentelemetry/proto/collector/trace/v1/trace_service.proto', { keepCase: false });
+root.resolveAll();
 
 const requestType = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
 const responseType = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type Attributes, setAttribute } from './otlp-attributes.js';
 
 /**
  * The parts of an OTLP ExportTraceServiceRequest (OTLP's JSON shape, which protobuf requests are
@@ -42,8 +43,15 @@ const anyValue = z
   })
   .optional();
 
-const keyValues = z.array(z.object({ key: z.string(), value: anyValue })).optional();
-export type OtlpAttributes = z.infer<typeof keyValues>;
+/** Key-value pairs, read into Pulse's attribute lookup once they are valid. */
+const keyValues = z
+  .array(z.object({ key: z.string(), value: anyValue }))
+  .transform((pairs) => {
+    const attributes: Attributes = new Map();
+    for (const { key, value } of pairs) setAttribute(attributes, key, value);
+    return attributes;
+  })
+  .optional();
 
 const span = z
   .object({

@@ -7,6 +7,7 @@ import { ingestTraces } from '../ingest/ingest-traces.js';
 import { cachedSettings } from '../safety/settings-store.js';
 import type { AppServices } from '../trpc/context.js';
 import { decodeProtobufRequest, encodeProtobufResponse, type PartialSuccess } from './otlp-protobuf.js';
+import { readPlainExportRequest } from './otlp-protobuf-reader.js';
 import { exportTraceRequestSchema } from './otlp-request.js';
 import { BodyError, readBody } from './read-body.js';
 import { spansToTraces } from './span-to-trace.js';
@@ -89,7 +90,11 @@ export function otlpTracesHandler(services: AppServices): RequestHandler {
         });
         return;
       }
-      const parsed = exportTraceRequestSchema.safeParse(decode(await readBody(req), encoding));
+      const body = await readBody(req);
+      // Protobuf is read straight into the checked shape when it is plain; anything else (JSON,
+      // or a request the fast reader leaves to protobufjs) is decoded and checked by the schema.
+      const plain = encoding === 'protobuf' ? readPlainExportRequest(body) : undefined;
+      const parsed = plain ? { success: true as const, data: plain } : exportTraceRequestSchema.safeParse(decode(body, encoding));
       if (!parsed.success) {
         sendError(res, 400, {
           code: 'BAD_REQUEST',

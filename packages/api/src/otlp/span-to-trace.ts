@@ -1,6 +1,7 @@
 import { INGEST_LIMITS, type traceInputSchema } from '@pulse/shared';
 import type { z } from 'zod';
-import type { ExportTraceRequest, OtlpAttributes, OtlpSpan } from './otlp-request.js';
+import type { AttributeValue, Attributes } from './otlp-attributes.js';
+import type { ExportTraceRequest, OtlpSpan } from './otlp-request.js';
 
 /**
  * A trace as sent to POST /traces, before validation: the OTLP mapping feeds the same checks
@@ -17,23 +18,23 @@ export interface MappedSpan {
 const LLM_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content', 'embeddings']);
 const ERROR_STATUS = 2;
 
-type AttributeValue = string | number | boolean;
+/** Attribute names by trace field, in order of preference (docs/API_SPEC.md §7). */
+const AGENT_KEYS = ['gen_ai.agent.name', 'gen_ai.agent.id'];
+const INPUT_KEYS = ['gen_ai.input.messages', 'gen_ai.prompt'];
+const OUTPUT_KEYS = ['gen_ai.output.messages', 'gen_ai.completion'];
+const PROVIDER_KEYS = ['gen_ai.provider.name', 'gen_ai.system'];
+const MODEL_KEYS = ['gen_ai.response.model', 'gen_ai.request.model'];
+const USER_KEYS = ['user.id', 'enduser.id'];
+const SESSION_KEYS = ['gen_ai.conversation.id', 'session.id'];
+const INPUT_TOKEN_KEYS = ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens'];
+const OUTPUT_TOKEN_KEYS = ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens'];
+const CACHE_WRITE_KEYS = ['gen_ai.usage.cache_creation.input_tokens', 'gen_ai.usage.cache_write.input_tokens'];
 
-/** Scalar attributes by key; an int64 sent as a decimal string becomes a number. */
-function attributeMap(attributes: OtlpAttributes): Map<string, AttributeValue> {
-  const map = new Map<string, AttributeValue>();
-  for (const { key, value } of attributes ?? []) {
-    if (!value) continue;
-    if (value.stringValue !== undefined) map.set(key, value.stringValue);
-    else if (value.intValue !== undefined) map.set(key, Number(value.intValue));
-    else if (value.doubleValue !== undefined) map.set(key, Number(value.doubleValue));
-    else if (value.boolValue !== undefined) map.set(key, value.boolValue);
-  }
-  return map;
-}
+/** What a span without attributes (or an event without one) reads. */
+const NO_ATTRIBUTES: Attributes = new Map();
 
 /** The first of `keys` present, from the first map that has one. */
-function first(keys: readonly string[], ...maps: Array<Map<string, AttributeValue>>): AttributeValue | undefined {
+function first(keys: readonly string[], ...maps: Array<Attributes>): AttributeValue | undefined {
   for (const map of maps) {
     for (const key of keys) {
       const v = map.get(key);
@@ -46,7 +47,7 @@ function first(keys: readonly string[], ...maps: Array<Map<string, AttributeValu
 /** A text attribute; a non-text value is passed on so §2's validation names the field. */
 const asText = (v: AttributeValue | undefined) => (typeof v === 'number' || typeof v === 'boolean' ? String(v) : v);
 
-function isLlmCall(attrs: Map<string, AttributeValue>): boolean {
+function isLlmCall(attrs: Attributes): boolean {
   const operation = attrs.get('gen_ai.operation.name');
   if (operation !== undefined) return LLM_OPERATIONS.has(String(operation));
   return attrs.has('gen_ai.request.model') || attrs.has('gen_ai.response.model');
@@ -54,16 +55,15 @@ function isLlmCall(attrs: Map<string, AttributeValue>): boolean {
 
 interface SpanContext {
   span: OtlpSpan;
-  attrs: Map<string, AttributeValue>;
-  resource: Map<string, AttributeValue>;
+  attrs: Attributes;
+  resource: Attributes;
 }
 
 /** gen_ai.agent.name, else gen_ai.agent.id, of the span or its nearest ancestor sent in the same request. */
 function agentOf(ctx: SpanContext, bySpanKey: Map<string, SpanContext>): string | undefined {
-  const visited = new Set<SpanContext>();
-  for (let at: SpanContext | undefined = ctx; at && !visited.has(at);) {
-    visited.add(at);
-    const agent = first(['gen_ai.agent.name', 'gen_ai.agent.id'], at.attrs);
+  // At most every span of the request and the start: past that, the parents go round a cycle.
+  for (let at: SpanContext | undefined = ctx, steps = 0; at && steps <= bySpanKey.size; steps++) {
+    const agent = first(AGENT_KEYS, at.attrs);
     if (agent !== undefined) return String(agent);
     const parent: string | undefined = at.span.parentSpanId;
     at = parent ? bySpanKey.get(`${at.span.traceId}-${parent}`) : undefined;
@@ -78,9 +78,9 @@ function agentOf(ctx: SpanContext, bySpanKey: Map<string, SpanContext>): string 
  * `gen_ai.content.completion` event. Cut to the stored length (docs/API_SPEC.md §7): a long
  * conversation keeps its call rather than losing it to the text limit.
  */
-function textOf(span: OtlpSpan, attrs: Map<string, AttributeValue>, keys: readonly string[], eventName: string): string | undefined {
+function textOf(span: OtlpSpan, attrs: Attributes, keys: readonly string[], eventName: string): string | undefined {
   const event = span.events?.find((e) => e.name === eventName);
-  const value = first(keys, attrs, attributeMap(event?.attributes));
+  const value = first(keys, attrs, event?.attributes ?? NO_ATTRIBUTES);
   if (typeof value !== 'string') return undefined;
   const max = INGEST_LIMITS.maxTextLength;
   if (value.length <= max) return value;
@@ -89,35 +89,35 @@ function textOf(span: OtlpSpan, attrs: Map<string, AttributeValue>, keys: readon
   return value.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
 }
 
-/** Milliseconds since the epoch of a nanosecond time, truncated to the millisecond. */
 /**
  * Time to first token in milliseconds: the GenAI conventions' seconds, else the Vercel AI SDK's
  * own `ai.response.msToFirstChunk` (milliseconds), which its streaming spans carry instead.
  * A non-number is passed on so §2's validation names `ttft_ms`.
  */
-function timeToFirstTokenMs(attrs: Map<string, AttributeValue>): AttributeValue | undefined {
+function timeToFirstTokenMs(attrs: Attributes): AttributeValue | undefined {
   const seconds = attrs.get('gen_ai.response.time_to_first_chunk');
   if (seconds !== undefined) return typeof seconds === 'number' ? seconds * 1000 : seconds;
   return attrs.get('ai.response.msToFirstChunk');
 }
 
+/** The instant of a nanosecond time, truncated to the millisecond. */
 const isoOfNanos = (nanos: bigint) => new Date(Number(nanos / 1_000_000n)).toISOString();
 
 function toTrace(ctx: SpanContext, bySpanKey: Map<string, SpanContext>): UncheckedTrace {
   const { span, attrs, resource } = ctx;
   const exception = span.events?.find((e) => e.name === 'exception');
-  const exceptionAttrs = attributeMap(exception?.attributes);
+  const exceptionAttrs = exception?.attributes ?? NO_ATTRIBUTES;
   const errorType = attrs.get('error.type');
   const statusCode = span.status?.code;
   const isError = statusCode === ERROR_STATUS || statusCode === 'STATUS_CODE_ERROR' || errorType !== undefined;
   const serviceName = asText(resource.get('service.name'));
   const ttftMs = timeToFirstTokenMs(attrs);
   const cost = attrs.get('gen_ai.usage.cost');
-  const provider = first(['gen_ai.provider.name', 'gen_ai.system'], attrs);
+  const provider = first(PROVIDER_KEYS, attrs);
   const operation = attrs.get('gen_ai.operation.name');
 
-  const input = textOf(span, attrs, ['gen_ai.input.messages', 'gen_ai.prompt'], 'gen_ai.content.prompt');
-  const output = textOf(span, attrs, ['gen_ai.output.messages', 'gen_ai.completion'], 'gen_ai.content.completion');
+  const input = textOf(span, attrs, INPUT_KEYS, 'gen_ai.content.prompt');
+  const output = textOf(span, attrs, OUTPUT_KEYS, 'gen_ai.content.completion');
 
   const metadata: Record<string, string> = {};
   if (provider !== undefined) metadata.provider = String(provider);
@@ -129,15 +129,15 @@ function toTrace(ctx: SpanContext, bySpanKey: Map<string, SpanContext>): Uncheck
     trace_id: `${span.traceId}-${span.spanId}`,
     timestamp: isoOfNanos(span.startTimeUnixNano),
     latency_ms: Number(span.endTimeUnixNano - span.startTimeUnixNano) / 1e6,
-    model: asText(first(['gen_ai.response.model', 'gen_ai.request.model'], attrs)),
+    model: asText(first(MODEL_KEYS, attrs)),
     agent_id: agentOf(ctx, bySpanKey) ?? serviceName ?? 'unknown_service',
-    user_id: asText(first(['user.id', 'enduser.id'], attrs) ?? first(['user.id', 'enduser.id'], resource)) ?? null,
-    session_id: asText(first(['gen_ai.conversation.id', 'session.id'], attrs)) ?? null,
-    input_tokens: first(['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens'], attrs) ?? 0,
-    output_tokens: first(['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens'], attrs) ?? 0,
+    user_id: asText(first(USER_KEYS, attrs) ?? first(USER_KEYS, resource)) ?? null,
+    session_id: asText(first(SESSION_KEYS, attrs)) ?? null,
+    input_tokens: first(INPUT_TOKEN_KEYS, attrs) ?? 0,
+    output_tokens: first(OUTPUT_TOKEN_KEYS, attrs) ?? 0,
     cache_read_tokens: attrs.get('gen_ai.usage.cache_read.input_tokens') ?? 0,
     cache_write_tokens:
-      first(['gen_ai.usage.cache_creation.input_tokens', 'gen_ai.usage.cache_write.input_tokens'], attrs) ?? 0,
+      first(CACHE_WRITE_KEYS, attrs) ?? 0,
     ...(ttftMs !== undefined ? { ttft_ms: ttftMs } : {}),
     ...(cost !== undefined ? { cost_usd: cost } : {}),
     status: isError ? 'error' : 'success',
@@ -156,10 +156,10 @@ function toTrace(ctx: SpanContext, bySpanKey: Map<string, SpanContext>): Uncheck
 export function spansToTraces(request: ExportTraceRequest): MappedSpan[] {
   const contexts: SpanContext[] = [];
   for (const resourceSpans of request.resourceSpans) {
-    const resource = attributeMap(resourceSpans.resource?.attributes);
+    const resource = resourceSpans.resource?.attributes ?? NO_ATTRIBUTES;
     for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
       for (const span of scopeSpans.spans ?? [])
-        contexts.push({ span, attrs: attributeMap(span.attributes), resource });
+        contexts.push({ span, attrs: span.attributes ?? NO_ATTRIBUTES, resource });
     }
   }
   const bySpanKey = new Map(contexts.map((c) => [`${c.span.traceId}-${c.span.spanId}`, c]));

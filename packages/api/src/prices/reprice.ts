@@ -8,21 +8,24 @@ import { type CallTable, pricedSql } from './price-sql.js';
 const { traces, rollupPending, rollupQuarantine, statsHourly, statsDaily, userStatsHourly, userStatsDaily } = schema;
 
 /**
- * The calls of `t` whose cost changes under the model's new prices: their (ts, agent_id,
- * user_id, d_cost, d_unpriced), the change signed by `sign`, and the statement that applies
- * it. Calls with a client cost never change (docs/API_SPEC.md §9).
+ * The calls of `t` whose cost changes under the model's new prices, each read once: `changed`
+ * selects their row ids and (ts, agent_id, user_id, d_cost, d_unpriced), the change signed by
+ * `sign`, and `update` rewrites exactly those rows, fetched by row id (a TID scan of rows just
+ * read, instead of a second pass over the table). Calls with a client cost never change
+ * (docs/API_SPEC.md §9). `name` is the CTE that holds `changed`.
  */
-function repriced(t: CallTable, workspaceId: string, model: string, override: Override | undefined, sign: 1 | -1) {
+function repriced(t: CallTable, workspaceId: string, model: string, override: Override | undefined, sign: 1 | -1, name: string) {
   const { cost, source } = pricedSql(t, override, catalogPrices(model));
-  const where = sql`${t.workspaceId} = ${workspaceId}::uuid and ${t.model} = ${model} and ${t.costSource} <> 'provided'
-    and (${t.costNanos}, ${t.costSource}::text) is distinct from (${cost}, ${source}::text)`;
   const s = sql.raw(String(sign));
   return {
-    deltas: sql`select ${t.timestamp} as ts, ${t.agentId} as agent_id, ${t.userId} as user_id,
-        ${s} * (${cost} - ${t.costNanos}) as d_cost,
-        ${s} * ((${source} = 'unpriced')::int - (${t.costSource} = 'unpriced')::int) as d_unpriced
-      from ${t} where ${where}`,
-    update: sql`update ${t} set ${bare(t.costNanos)} = ${cost}, ${bare(t.costSource)} = ${source} where ${where}`,
+    changed: sql`select row_id, ts, agent_id, user_id, ${s} * (new_cost - old_cost) as d_cost,
+        ${s} * ((new_source = 'unpriced')::int - (old_source = 'unpriced')::int) as d_unpriced
+      from (select ctid as row_id, ${t.timestamp} as ts, ${t.agentId} as agent_id, ${t.userId} as user_id,
+          ${t.costNanos} as old_cost, ${t.costSource}::text as old_source, ${cost} as new_cost, ${source}::text as new_source
+        from ${t} where ${t.workspaceId} = ${workspaceId}::uuid and ${t.model} = ${model} and ${t.costSource} <> 'provided') p
+      where (old_cost, old_source) is distinct from (new_cost, new_source)`,
+    update: sql`update ${t} set ${bare(t.costNanos)} = ${cost}, ${bare(t.costSource)} = ${source}
+      where ctid = any(array(select row_id from ${sql.raw(name)}))`,
   };
 }
 
@@ -42,19 +45,32 @@ function updateUsers(table: typeof userStatsHourly, workspaceId: string, rows: s
 }
 
 /**
+ * The settings of a transaction that re-prices, until its end. No statement timeout: the
+ * statement's size is the model's call count. No JIT: compiling the statement took 8 s of a
+ * 145 s re-pricing of 481 k calls, more than it saved. Its groupings per user hash hundreds of
+ * thousands of rows: in memory, not spilled to disk (docs/BENCHMARKS.md, "Price changes").
+ */
+export async function prepareRepricing(tx: Tx): Promise<void> {
+  await tx.execute(sql`set local statement_timeout = 0`);
+  await tx.execute(sql`set local jit = off`);
+  await tx.execute(sql`set local work_mem = '64MB'`);
+}
+
+/**
  * Re-prices every stored call of `model` in the workspace that has no client cost, with the
- * override (or none) and the catalog, in one statement (one snapshot): the calls in `traces`,
- * their copies still queued for the fold (rollup_pending) or set aside (rollup_quarantine),
- * and the rollups. A rollup holds exactly the folded calls, so its change is the change of
- * the traces minus that of the queued and quarantined copies, per bucket, agent and user.
+ * override (or none) and the catalog, in one statement (one snapshot) that reads each call
+ * once: the calls in `traces`, their copies still queued for the fold (rollup_pending) or set
+ * aside (rollup_quarantine), and the rollups. A rollup holds exactly the folded calls, so its
+ * change is the change of the traces minus that of the queued and quarantined copies, per
+ * bucket, agent and user.
  * Only rows whose cost or source changes are written. The caller holds the workspace's price
  * lock exclusively and the fold lock, so no call is stored or folded meanwhile.
  * Returns how many calls changed.
  */
 export async function repriceModel(tx: Tx, workspaceId: string, model: string, override: Override | undefined): Promise<number> {
-  const stored = repriced(traces, workspaceId, model, override, 1);
-  const queued = repriced(rollupPending, workspaceId, model, override, -1);
-  const aside = repriced(rollupQuarantine, workspaceId, model, override, -1);
+  const stored = repriced(traces, workspaceId, model, override, 1, 'stored');
+  const queued = repriced(rollupPending, workspaceId, model, override, -1, 'queued');
+  const aside = repriced(rollupQuarantine, workspaceId, model, override, -1, 'aside');
   const byGrain = (grain: 'hour' | 'day') =>
     sql`select ${timeBucket(false, grain, sql`ts`)} as bucket, agent_id, sum(d_cost) as d_cost, sum(d_unpriced) as d_unpriced
       from deltas group by 1, 2 having sum(d_cost) <> 0 or sum(d_unpriced) <> 0`;
@@ -64,8 +80,12 @@ export async function repriceModel(tx: Tx, workspaceId: string, model: string, o
       where user_id is not null group by 1, 2, 3 having sum(d_cost) <> 0`;
   const [result] = resultRows<{ changed: number }>(
     await tx.execute(sql`
-      with stored as (${stored.deltas}),
-      deltas as (select * from stored union all ${queued.deltas} union all ${aside.deltas}),
+      with stored as materialized (${stored.changed}),
+      queued as materialized (${queued.changed}),
+      aside as materialized (${aside.changed}),
+      deltas as (select ts, agent_id, user_id, d_cost, d_unpriced from stored
+        union all select ts, agent_id, user_id, d_cost, d_unpriced from queued
+        union all select ts, agent_id, user_id, d_cost, d_unpriced from aside),
       s_hour as (${byGrain('hour')}),
       s_day as (${byGrain('day')}),
       u_hour as (${usersByGrain('hour')}),

@@ -4,7 +4,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { takeFoldLock } from '../rollups/fold.js';
 import { loadOverrides, type Override, overrideOf, type Tx } from './overrides.js';
 import { lockPricesExclusive } from './price-lock.js';
-import { repriceModel } from './reprice.js';
+import { prepareRepricing, repriceModel } from './reprice.js';
 
 const { priceOverrides } = schema;
 
@@ -38,7 +38,7 @@ export async function listPrices(database: Database, workspaceId: string): Promi
  */
 async function changePrices<T>(database: Database, workspaceId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
   return database.db.transaction(async (tx) => {
-    await tx.execute(sql`set local statement_timeout = 0`);
+    await prepareRepricing(tx);
     // A batch being stored, or a fold, is waited for however long it takes.
     await tx.execute(sql`set local lock_timeout = 0`);
     await lockPricesExclusive(tx, workspaceId);
