@@ -47,7 +47,9 @@ async function seedAndSummarize() {
       sql`select count(*)::int as n from api_keys where workspace_id = ${demo.workspaceId}::uuid and revoked_at is null`,
     );
     expect(active!.n).toBe(1);
-    return { seeded: demo.seeded, summary, scores };
+    const valued = await database.rows(sql`select agent_id, success from agent_values where workspace_id = ${demo.workspaceId}::uuid order by agent_id`);
+    expect(valued.length).toBe(6);
+    return { seeded: demo.seeded, summary, scores, valued };
   } finally {
     await database.close();
   }

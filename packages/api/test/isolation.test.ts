@@ -53,6 +53,8 @@ const window30d = (_env: Env) => ({ range: '30d' });
 const SHARED_TRACE_ID = 'call-in-both';
 let scoreCalls = 0;
 const JSON_RULE = { kind: 'rule', rule: { type: 'json_valid' } };
+const AGENT_VALUE = { value_per_success_usd: 2.5 };
+const VALUE_OF_B_ONLY = 'valued-in-b-only';
 
 /** A REST call with a workspace's own key and header. */
 function asOwner(ws: Workspace, method: string, path: string, body?: unknown) {
@@ -107,6 +109,14 @@ const CASES: Record<string, Case> = {
   // Settings inputs are strict too: B's id in one would be a 400, not a test of the header.
   'settings.get': { access: 'workspace', input: () => ({}) },
   'settings.update': { access: 'workspace', input: () => ({ redact_pii: true, retention_days: 7 }) },
+  'impact.overview': { access: 'workspace', input: window30d },
+  'impact.trend': { access: 'workspace', input: (env) => ({ ...window30d(env), granularity: 'day' }) },
+  'impact.byAgent': { access: 'workspace', input: window30d },
+  // Both workspaces hold settings for these agents (beforeAll); only B for VALUE_OF_B_ONLY.
+  'impact.listAgents': { access: 'workspace', input: () => ({}) },
+  'impact.getAgent': { access: 'workspace', input: () => ({ agent_id: 'valued-in-both' }), foreignInput: () => ({ agent_id: VALUE_OF_B_ONLY }) },
+  'impact.putAgent': { access: 'workspace', input: () => ({ agent_id: 'valued-in-both', ...AGENT_VALUE }) },
+  'impact.deleteAgent': { access: 'workspace', input: () => ({ agent_id: 'value-deleted-by-both' }) },
   'traces.list': { access: 'workspace', input: (env) => ({ ...window30d(env), limit: 200 }) },
   'traces.get': {
     access: 'workspace',
@@ -244,7 +254,10 @@ async function stateOfB() {
   );
   const prices = await srv.database.rows(sql`select model, input_per_mtok_usd::text as price from price_overrides where workspace_id = ${ws}::uuid order by model`);
   const settings = await (await fetch(`${srv.url}/api/v1/settings`, { headers: { ...bearer(env.b.api_key), 'x-workspace-id': ws } })).json();
-  return { traces, keys, budget, workspaces: workspaces!.n, scores, evaluators, prices, settings };
+  const agentValues = await srv.database.rows(
+    sql`select agent_id, value_per_success_usd::text as value, success from agent_values where workspace_id = ${ws}::uuid order by agent_id`,
+  );
+  return { traces, keys, budget, workspaces: workspaces!.n, scores, evaluators, prices, settings, agentValues };
 }
 
 beforeAll(async () => {
@@ -271,6 +284,8 @@ beforeAll(async () => {
   expect(budgetB.status).toBe(200);
   await putEvaluators(a, 'a');
   await putEvaluators(b, 'b');
+  await putAgentValues(a, ['valued-in-both', 'value-deleted-by-both']);
+  await putAgentValues(b, ['valued-in-both', 'value-deleted-by-both', VALUE_OF_B_ONLY]);
   await putPrice(b, SHARED_MODEL);
   // No trace of B has this model: B's spend (and its budget projection) stays 0.
   await putPrice(b, 'model-of-b-unused');
@@ -289,6 +304,13 @@ async function putEvaluators(ws: Workspace, tag: 'a' | 'b') {
       headers: { ...bearer(ws.api_key), 'x-workspace-id': ws.workspace_id, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
+    expect(res.status, await res.text()).toBe(200);
+  }
+}
+/** Value settings of these agents in a workspace, for the impact.* cases. */
+async function putAgentValues(ws: Workspace, agents: string[]) {
+  for (const agent of agents) {
+    const res = await asOwner(ws, 'PUT', `/impact/agents/${agent}`, AGENT_VALUE);
     expect(res.status, await res.text()).toBe(200);
   }
 }
@@ -368,6 +390,10 @@ describe.each(procedureNames)('%s', (name) => {
         // Both deleted their own: put them back for the next transport.
         await putEvaluators(a, 'a');
         await putEvaluators(b, 'b');
+      }
+      if (name === 'impact.deleteAgent') {
+        await putAgentValues(a, ['value-deleted-by-both']);
+        await putAgentValues(b, ['value-deleted-by-both']);
       }
       // B's price of SHARED_MODEL back as it was.
       if (name === 'prices.remove') await putPrice(b, SHARED_MODEL);

@@ -130,3 +130,4 @@ export * from './settings.js';
 export * from './evaluators.js';
 export * from './alerts.js';
 export * from './prices.js';
+export * from './agent-values.js';

@@ -6,3 +6,4 @@ export { demoIncidents } from './incidents.js';
 export { hash32, Prng } from './prng.js';
 export { createTrickle } from './trickle.js';
 export { demoScores } from './scores.js';
+export { DEMO_AGENT_VALUES } from './agent-values.js';

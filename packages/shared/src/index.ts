@@ -20,3 +20,4 @@ export * from './alerts.js';
 export * from './keys.js';
 export * from './safety.js';
 export * from './traces.js';
+export * from './impact.js';

@@ -19,6 +19,7 @@ const PAGES = {
   sessions: lazy(() => import('./pages/SessionsPage.js')),
   quality: lazy(() => import('./pages/QualityPage.js')),
   safety: lazy(() => import('./pages/SafetyPage.js')),
+  impact: lazy(() => import('./pages/ImpactPage.js')),
   prices: lazy(() => import('./pages/PricesPage.js')),
   settings: lazy(() => import('./pages/SettingsPage.js')),
 };
@@ -30,6 +31,7 @@ const TITLES: Record<Page, string> = {
   sessions: 'Sessions',
   quality: 'Quality',
   safety: 'Safety',
+  impact: 'Impact',
   prices: 'Prices',
   settings: 'Settings',
 };

@@ -2,7 +2,7 @@ import type { Range } from '@pulse/shared';
 import { useCallback, useEffect, useState } from 'react';
 
 /** Page, range and filters live in the URL, so a link reproduces the view. */
-const PAGES = ['usage', 'cost', 'performance', 'traces', 'sessions', 'quality', 'safety', 'prices', 'settings'] as const;
+const PAGES = ['usage', 'cost', 'performance', 'traces', 'sessions', 'quality', 'safety', 'impact', 'prices', 'settings'] as const;
 export type Page = (typeof PAGES)[number];
 
 /**

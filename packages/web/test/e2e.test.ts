@@ -103,6 +103,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
       ['Cost', 2],
       ['Performance', 2],
       ['Safety', 2],
+      ['Impact', 1],
       ['Quality', 2],
     ] as const) {
       await page
@@ -136,6 +137,50 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     await page.screenshot({ path: path.join(artifacts, 'safety-1440.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('shows what the demo agents are worth: value against cost, agents by net value, a value set through the form', async () => {
+    const { page, errors } = await open(1440, 1000);
+    await page.goto(signInUrl.replace('/#', '/?page=impact&range=7d#'), { waitUntil: 'networkidle' });
+    await expect.poll(() => page.textContent('[data-testid="kpi-Value"]'), POLL).toMatch(/\$[1-9]/);
+    await expect.poll(() => page.textContent('[data-testid="kpi-ROI"]'), POLL).toMatch(/\d×/);
+    await expect.poll(() => chartsDrawn(page), POLL).toBeGreaterThanOrEqual(1);
+    // Six demo agents have a value; the data analyst has none and is offered the form.
+    await expect.poll(() => page.locator('[data-testid=impact-agents] tbody tr').count(), POLL).toBe(6);
+    const unconfigured = page.locator('[data-testid=impact-unconfigured] tr[data-agent=data-analyst]');
+    await unconfigured.waitFor();
+    await page.screenshot({ path: path.join(artifacts, 'impact-1440.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Set value of data-analyst' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => dialog.textContent(), POLL).toContain('Value per successful task is required');
+    await dialog.getByLabel('Value per successful task (USD)').fill('3');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.locator('[data-testid=impact-agents] tbody tr').count(), POLL).toBe(7);
+    await expect.poll(() => unconfigured.count(), POLL).toBe(0);
+    // Removed again through the same form: the other tests see the demo as seeded.
+    await page.getByRole('button', { name: 'Edit the value of data-analyst' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+    await expect.poll(() => unconfigured.count(), POLL).toBe(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('draws the Impact page at 375 px, light and dark', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const page = await (await browser.newContext({ viewport: { width: 375, height: 800 }, colorScheme })).newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(signInUrl.replace('/#', '/?page=impact&range=7d#'), { waitUntil: 'networkidle' });
+      await expect.poll(() => chartsDrawn(page), POLL).toBeGreaterThanOrEqual(1);
+      await page.locator('[data-testid=impact-agents]').waitFor();
+      expect(await page.evaluate(() => document.documentElement.dataset.mantineColorScheme)).toBe(colorScheme);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(1);
+      await page.screenshot({ path: path.join(artifacts, `impact-375-${colorScheme}.png`), fullPage: true });
+      expect(errors).toEqual([]);
+      await page.close();
+    }
   });
 
   it('changes range and filter, and a link reproduces the view', async () => {

@@ -33,6 +33,7 @@ beforeAll(async () => {
     import('../src/pages/PerformancePage.js'),
     import('../src/pages/SettingsPage.js'),
     import('../src/pages/SafetyPage.js'),
+    import('../src/pages/ImpactPage.js'),
   ]);
 });
 afterEach(() => {

@@ -1,4 +1,4 @@
-import type { AnalyticsPath, QualityPath, SafetyPath, WindowInput } from '@pulse/shared';
+import type { AnalyticsPath, ImpactPath, QualityPath, SafetyPath, WindowInput } from '@pulse/shared';
 import type { z } from 'zod';
 import type { CacheClass } from '../cache/cached.js';
 import { cachedAnswer } from '../trpc/cached-answer.js';
@@ -29,8 +29,8 @@ export function budgetRequest(ctx: Context & { workspaceId: string }): BudgetCon
 interface AnalyticsDefinition<I extends z.ZodType<WindowInput>, O extends z.ZodType> {
   /** Procedure name, also the cache key's namespace. */
   name: string;
-  /** REST path under /api/v1: one of the twelve of docs/API_SPEC.md §4, or of §10 or §12 (a typo does not compile). */
-  path: AnalyticsPath | QualityPath | SafetyPath;
+  /** REST path under /api/v1: one of the twelve of docs/API_SPEC.md §4, or of §10, §12 or §14 (a typo does not compile). */
+  path: AnalyticsPath | QualityPath | SafetyPath | ImpactPath;
   summary: string;
   kind: CacheClass;
   input: I;

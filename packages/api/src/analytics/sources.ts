@@ -231,6 +231,11 @@ function scoreFilters(scope: Scope, t: ScoreTable): SQL {
     and ${traces.tags} @> ${JSON.stringify([scope.tag])}::jsonb)`;
 }
 
+/** Raw `scores` rows of the scope, each in the window of its trace's timestamp (docs/API_SPEC.md §10). */
+export function scoresIn(scope: Scope, window: TimeWindow): SQL {
+  return sql`${scoreFilters(scope, scores)} and (${within(scores.traceTimestamp, [window])})`;
+}
+
 /**
  * (bucket, name, agent_id, type, category, count, value_sum, last_written) — scores per group,
  * counted in the window of their trace's timestamp (docs/API_SPEC.md §10): raw `scores` for the

@@ -1,8 +1,9 @@
 import { type Database, schema } from '@pulse/db';
-import { createTrickle, demoScores, generateDemoBatches } from '@pulse/demo';
+import { createTrickle, DEMO_AGENT_VALUES, demoScores, generateDemoBatches } from '@pulse/demo';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { createWorkspace, issueKey } from '../admin/workspaces.js';
 import { budgetView, saveBudget } from '../analytics/budget.js';
+import { putAgentValue } from '../impact/agent-value-store.js';
 import { ingestTraces } from '../ingest/ingest-traces.js';
 import { readSettings } from '../safety/settings-store.js';
 import type { Logger } from '../logger.js';
@@ -29,7 +30,7 @@ export interface DemoSeedOptions {
 
 /**
  * On an empty database: a "demo" workspace filled with 30 days of traces, and scores of a
- * share of them, through the real ingest and scoring code. On a restart the data is kept;
+ * share of them, through the real ingest and scoring code, and what most agents' tasks are worth. On a restart the data is kept;
  * only a fresh key is issued (keys are stored hashed, so the previous one cannot be printed
  * again) and older demo keys revoked.
  */
@@ -72,6 +73,7 @@ export async function ensureDemoWorkspace(database: Database, logger: Logger, op
     opts.onProgress?.(stored);
   }
   await setDemoBudget(database, workspace_id, opts.now?.getTime() ?? Date.now());
+  for (const value of DEMO_AGENT_VALUES) await putAgentValue(database, workspace_id, value);
   return { workspaceId: workspace_id, apiKey: api_key, seeded: stored, seedMs: Date.now() - started };
 }
 

@@ -15,6 +15,12 @@ import type {
   evaluatorInputSchema,
   evaluatorListSchema,
   evaluatorSchema,
+  agentValueInputSchema,
+  agentValueListSchema,
+  agentValueSchema,
+  impactByAgentSchema,
+  impactOverviewSchema,
+  impactTrendSchema,
   ingestResponseSchema,
   latencySeriesSchema,
   performanceOverviewSchema,
@@ -89,6 +95,17 @@ const budgetAnswer: z.input<typeof budgetSchema> = {
   remaining_usd: 1645.8707389,
   projected_month_usd: 4166.68,
   status: 'ok',
+};
+
+/** An agent's value settings as PUT /impact/agents/{agent_id} answers them. */
+const agentValue: z.input<typeof agentValueSchema> = {
+  agent_id: 'support-bot',
+  value_per_success_usd: 2.5,
+  minutes_saved: null,
+  hourly_rate_usd: null,
+  success: 'status',
+  success_score: null,
+  updated_at: '2026-11-25T09:30:00.000Z',
 };
 
 export const PARAMETER_EXAMPLES: Record<string, string | number> = {
@@ -446,6 +463,77 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample<unknown, unknow
       ],
     },
   } satisfies Example<undefined, typeof safetyTrendSchema>,
+  'impact-overview': {
+    response: {
+      from,
+      to,
+      tasks: 6230,
+      successes: 5318,
+      unscored: 212,
+      success_rate_pct: 85.36,
+      value_usd: 13295,
+      cost_usd: 96.41273315,
+      net_value_usd: 13198.58726685,
+      roi: 137.9,
+      cost_per_success_usd: 0.018129509806318164,
+      configured_agents: 3,
+      previous: {
+        tasks: 5987,
+        successes: 5040,
+        unscored: 198,
+        success_rate_pct: 84.18,
+        value_usd: 12600,
+        cost_usd: 92.11808,
+        net_value_usd: 12507.88192,
+        roi: 136.78,
+        cost_per_success_usd: 0.018277396825396825,
+      },
+      unconfigured: [{ agent_id: 'data-analyst', calls: 1450, cost_usd: 21.65470226 }],
+    },
+  } satisfies Example<undefined, typeof impactOverviewSchema>,
+  'impact-trend': {
+    response: {
+      from,
+      to,
+      granularity: 'hour',
+      data: [
+        { timestamp: hours[0]!, successes: 221, value_usd: 552.5, cost_usd: 4.0118842, net_value_usd: 548.4881158 },
+        { timestamp: hours[1]!, successes: 0, value_usd: 0, cost_usd: 0, net_value_usd: 0 },
+        { timestamp: hours[2]!, successes: 240, value_usd: 600, cost_usd: 4.38213, net_value_usd: 595.61787 },
+      ],
+    },
+  } satisfies Example<undefined, typeof impactTrendSchema>,
+  'impact-byAgent': {
+    response: {
+      from,
+      to,
+      data: [
+        {
+          agent_id: 'support-bot',
+          tasks: 4120,
+          successes: 3608,
+          unscored: 0,
+          success_rate_pct: 87.57,
+          value_usd: 9020,
+          cost_usd: 61.30421,
+          net_value_usd: 8958.69579,
+          roi: 147.14,
+          cost_per_success_usd: 0.016991189024390244,
+        },
+      ],
+      unconfigured: [{ agent_id: 'data-analyst', calls: 1450, cost_usd: 21.65470226 }],
+    },
+  } satisfies Example<undefined, typeof impactByAgentSchema>,
+  'impact-listAgents': {
+    response: { data: [agentValue, { ...agentValue, agent_id: 'code-reviewer', value_per_success_usd: 6, minutes_saved: 6, hourly_rate_usd: 60, success: 'score', success_score: 'resolved' }] },
+  } satisfies Example<undefined, typeof agentValueListSchema>,
+  'impact-getAgent': { response: agentValue } satisfies Example<undefined, typeof agentValueSchema>,
+  'impact-putAgent': {
+    request: { value_per_success_usd: 2.5 },
+    response: agentValue,
+  } satisfies Example<z.ZodType<Omit<z.input<typeof agentValueInputSchema>, 'agent_id'>>, typeof agentValueSchema>,
+  // 204: no body either way.
+  'impact-deleteAgent': {},
   'scores-write': {
     request: {
       scores: [

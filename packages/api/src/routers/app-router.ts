@@ -3,6 +3,7 @@ import { adminRouter } from './admin.js';
 import { alertsRouter } from './alerts.js';
 import { costRouter } from './cost.js';
 import { evaluatorsRouter } from './evaluators.js';
+import { impactRouter } from './impact.js';
 import { ingestRouter } from './ingest.js';
 import { liveRouter } from './live.js';
 import { keysRouter } from './keys.js';
@@ -34,6 +35,7 @@ export const appRouter = router({
   prices: pricesRouter,
   safety: safetyRouter,
   settings: settingsRouter,
+  impact: impactRouter,
   traces: tracesRouter,
   sessions: sessionsRouter,
 });
