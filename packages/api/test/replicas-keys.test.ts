@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { schema } from '@pulse/db';
 import { createScratchDatabase, type ScratchDatabase } from '@pulse/db/testing';
 import { type ScratchPulse, startScratchPulse } from '@pulse/testing';
@@ -44,6 +45,16 @@ async function msUntil(status: () => Promise<number>, expected: number): Promise
   const started = Date.now();
   await expect.poll(status, { timeout: 1000, interval: 25 }).toBe(expected);
   return Date.now() - started;
+}
+
+/** Runs `change` on the database (a tool working behind Pulse's back). */
+async function inDatabase(change: (db: Awaited<ReturnType<ScratchDatabase['open']>>) => Promise<unknown>) {
+  const db = await database!.open({ maxConnections: 1 });
+  try {
+    await change(db);
+  } finally {
+    await db.close();
+  }
 }
 
 /** The key answered on the second replica (so it holds it), and so it keeps answering. */
@@ -93,12 +104,7 @@ describe.skipIf(!pgServer || !hasRedisServer)('key changes reach every replica w
   it('a scope change announced on the bus takes effect on every replica within a second', async () => {
     const ws = await newWorkspace('scopes');
     await heldBySecond(ws);
-    const db = await database!.open({ maxConnections: 1 });
-    try {
-      await db.db.update(schema.apiKeys).set({ scopes: ['ingest'] }).where(eq(schema.apiKeys.id, ws.key_id));
-    } finally {
-      await db.close();
-    }
+    await inDatabase((db) => db.db.update(schema.apiKeys).set({ scopes: ['ingest'] }).where(eq(schema.apiKeys.id, ws.key_id)));
     bus!.publishKeyChange(ws.workspace_id);
     for (const r of replicas) expect(await msUntil(() => read(r, ws.api_key, ws.workspace_id), 403)).toBeLessThan(1000);
   });
@@ -106,14 +112,28 @@ describe.skipIf(!pgServer || !hasRedisServer)('key changes reach every replica w
   it('a workspace deletion announced on the bus takes effect on every replica within a second', async () => {
     const ws = await newWorkspace('deleted');
     await heldBySecond(ws);
-    const db = await database!.open({ maxConnections: 1 });
-    try {
-      await db.db.delete(schema.workspaces).where(eq(schema.workspaces.id, ws.workspace_id));
-    } finally {
-      await db.close();
-    }
+    await inDatabase((db) => db.db.delete(schema.workspaces).where(eq(schema.workspaces.id, ws.workspace_id)));
     bus!.publishKeyChange(ws.workspace_id);
     for (const r of replicas) expect(await msUntil(() => read(r, ws.api_key, ws.workspace_id), 401)).toBeLessThan(1000);
+  });
+
+  it('a replica whose subscription was cut forgets every key once it is back: the announcements it missed are lost', async () => {
+    const ws = await newWorkspace('announcement-missed');
+    // The entry must still be young when the replica is back (it trusts none older than a
+    // second meanwhile): the database is opened first, and the key revoked at once.
+    await inDatabase(async (db) => {
+      await heldBySecond(ws);
+      await db.db.update(schema.apiKeys).set({ revokedAt: new Date() }).where(eq(schema.apiKeys.id, ws.key_id));
+    });
+    // The subscriptions are cut and the revocation announced in one step: no replica hears it.
+    const killed = spawnSync('redis-cli', ['-p', String(redis.port)], { input: `MULTI\nCLIENT KILL TYPE pubsub\nPUBLISH pulse:keys "elsewhere ${ws.workspace_id}"\nEXEC\n` });
+    expect(killed.stdout.toString().trim().split('\n').slice(-1)[0]).toBe('0');
+    expect(await msUntil(() => read(replicas[1]!, ws.api_key, ws.workspace_id), 401)).toBeLessThan(1000);
+    // Resubscribed, the replica trusts its entries for 30 s again: the revoked key must not be one of them.
+    for (let i = 0; i < 20; i++) {
+      expect(await read(replicas[1]!, ws.api_key, ws.workspace_id)).toBe(401);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   });
 
   it('with Redis down a revocation still holds within a second, and no stale key is trusted once it is back', async () => {
