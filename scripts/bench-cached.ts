@@ -3,7 +3,8 @@
  * (a child process on a scratch database), without the hour-long load of `npm run bench`. A hit
  * reads no trace, so its cost does not grow with the data: authentication, the cache's
  * version and entry, the middleware and the serialisation are what is measured. Prints P50/P95
- * per endpoint and window, like the cached series of scripts/bench/endpoints.ts.
+ * per endpoint and window, like the cached series of scripts/bench/endpoints.ts, and the server's
+ * CPU time per request (Linux): unlike wall time, it does not swing with the machine's load.
  *
  *   npm run bench:cached -- [--db pglite|postgres] [--redis URL] [--requests N]
  *
@@ -11,6 +12,7 @@
  * --redis runs the server with REDIS_URL (shared cache and key revocations).
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createScratchDatabase } from '@pulse/db/testing';
 import { startScratchPulse } from '@pulse/testing';
@@ -22,6 +24,16 @@ const { values } = parseArgs({ options: { db: { type: 'string', default: 'postgr
 const requests = Number(values.requests);
 if (!Number.isInteger(requests) || requests < 1) throw new Error(`--requests must be a positive integer, got "${values.requests}"`);
 if (values.db !== 'postgres' && values.db !== 'pglite') throw new Error(`--db must be pglite or postgres, got "${values.db}"`);
+
+/** CPU seconds the process has used (user + system), from /proc; undefined elsewhere. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
 
 const adminToken = randomBytes(18).toString('base64url');
 const pgServer = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
@@ -57,6 +69,7 @@ try {
 
   const headers = analyticsHeaders(ws);
   const all: number[] = [];
+  const cpuBefore = cpuSeconds(pulse.proc.pid);
   process.stdout.write(`cached answers, ${values.db}${values.redis ? ' + redis' : ''}, ${requests} requests each (ms)\n`);
   for (const endpoint of ENDPOINTS) {
     for (const window of endpoint === UNWINDOWED ? [null] : windowsFor(new Date(now))) {
@@ -75,7 +88,11 @@ try {
     }
   }
   const s = summarize(all);
-  process.stdout.write(`all: P50 ${s.p50} P95 ${s.p95} P99 ${s.p99} max ${s.max}\n`);
+  const cpuAfter = cpuSeconds(pulse.proc.pid);
+  // Warm-up requests included: three per series.
+  const served = all.length + 3 * (all.length / requests);
+  const cpu = cpuBefore === undefined || cpuAfter === undefined ? 'unknown' : `${(((cpuAfter - cpuBefore) * 1000) / served).toFixed(3)} ms`;
+  process.stdout.write(`all: P50 ${s.p50} P95 ${s.p95} P99 ${s.p99} max ${s.max}; server CPU per request ${cpu}\n`);
 } finally {
   await pulse.stop();
   await scratch.drop();
