@@ -65,7 +65,7 @@ export function createApp(deps: AppDeps) {
   const services: AppServices = {
     ...deps,
     live,
-    keys: new KeyStore(database),
+    keys: new KeyStore(database, live),
     keyGate: new KeyedSemaphore(config.dbConcurrencyPerKey),
     adminThrottle: new FailureThrottle(ADMIN_AUTH_FAILURES_PER_MIN, 60_000),
     onWorkspaceWrite: async (workspaceId) => {

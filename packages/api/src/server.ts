@@ -69,6 +69,8 @@ export async function startServer(config: Config, logger: Logger, print: (line: 
     });
     if (demo.seeded) print(`Demo data: ${demo.seeded.toLocaleString('en-US')} traces in ${(demo.seedMs / 1000).toFixed(1)} s`);
     await services.onWorkspaceWrite(demo.workspaceId);
+    // The previous demo key was revoked: replicas that still trust it forget it.
+    live.publishKeyChange(demo.workspaceId);
     if (config.demoTrickleRate > 0) {
       stopTrickle = startTrickle(database, demo.workspaceId, {
         seed: config.demoSeed,

@@ -12,7 +12,7 @@ import { createCache } from '../src/cache/create-cache.js';
 import { type Config, loadConfig } from '../src/config.js';
 import type { Logger } from '../src/logger.js';
 import { createHttpServer } from '../src/http/http-server.js';
-import { createLiveBus } from '../src/live/live-bus.js';
+import { createLiveBus, type LiveBus } from '../src/live/live-bus.js';
 import { attachLiveSockets } from '../src/live/live-sockets.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -22,6 +22,8 @@ export interface TestServer {
   database: Database;
   cache: Cache;
   config: Config;
+  /** The server's bus: what it publishes, and where a test announces changes made behind its back (SQL). */
+  live: LiveBus;
   /** A new workspace with its first key, through the admin API. */
   createWorkspace(name?: string): Promise<{ workspace_id: string; api_key: string; key_id: string }>;
   close(): Promise<void>;
@@ -51,6 +53,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
     database,
     cache,
     config,
+    live,
     async createWorkspace(name = 'test') {
       const res = await fetch(`${url}/api/v1/admin/workspaces`, {
         method: 'POST',

@@ -1,6 +1,12 @@
 /** A raw command on a Redis connection; rejects at once while Redis is down. */
 export type RedisCommand = (name: string, ...args: string[]) => Promise<unknown>;
 
+/** Where an answer is stored: `${before}${version}${after}`, with the workspace's data version in the middle. */
+export interface VersionedKey {
+  before: string;
+  after: string;
+}
+
 /**
  * The analytics cache. Keys carry the workspace's data version, which every write bumps,
  * so an answer is never served stale after an ingest or a budget change.
@@ -13,10 +19,11 @@ export interface Cache {
   /** Drops an entry (one that turned out unreadable); a failure only costs another recompute. */
   delete(key: string): Promise<void>;
   /**
-   * The workspace's data version, to put in keys; undefined when the cache cannot tell
-   * (then the caller must not cache).
+   * The workspace's data version put in `key`, and the entry stored there, read together (one
+   * round trip to Redis); undefined when the cache cannot tell the version (then the caller must
+   * not cache).
    */
-  version(workspaceId: string): Promise<string | undefined>;
+  lookup(workspaceId: string, key: VersionedKey): Promise<{ key: string; value: string | undefined } | undefined>;
   bumpVersion(workspaceId: string): Promise<void>;
   /** `ok`, or `degraded` while the backing store is unreachable. */
   state(): 'ok' | 'degraded';

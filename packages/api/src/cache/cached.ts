@@ -37,8 +37,7 @@ interface CacheScope {
  * Anything else (a truncated write, another version's shape, a foreign value under our key) is
  * evicted and logged once, and the answer is recomputed: a bad entry never reaches the client.
  */
-async function readEntry<S extends z.ZodType>(scope: CacheScope, key: string, name: string, schema: S): Promise<z.output<S> | undefined> {
-  const hit = await scope.cache.get(key);
+async function readEntry<S extends z.ZodType>(scope: CacheScope, key: string, hit: string | undefined, name: string, schema: S): Promise<z.output<S> | undefined> {
   if (hit === undefined) return undefined;
   let reason: string;
   try {
@@ -72,9 +71,8 @@ export async function cached<S extends z.ZodType>(
   schema: S,
   compute: () => Promise<z.input<S>>,
 ): Promise<z.input<S>> {
-  const version = scope.bypass ? undefined : await scope.cache.version(scope.workspaceId);
-  if (version === undefined) {
-    scope.onOutcome(scope.bypass ? 'BYPASS' : 'MISS');
+  if (scope.bypass) {
+    scope.onOutcome('BYPASS');
     return compute();
   }
   // A preset window ends "now": its answer may be reused for at most a minute of clock
@@ -82,8 +80,13 @@ export async function cached<S extends z.ZodType>(
   const ttl = ttlFor(kind, input);
   const epoch = input.range && input.range !== 'custom' ? Math.floor(Date.now() / (Math.min(ttl, 60) * 1000)) : 0;
   const digest = createHash('sha1').update(`${epoch}|${stableKey(input)}`).digest('base64url');
-  const key = `pulse:q:${scope.workspaceId}:${version}:${name}:${digest}`;
-  const hit = await readEntry(scope, key, name, schema);
+  const found = await scope.cache.lookup(scope.workspaceId, { before: `pulse:q:${scope.workspaceId}:`, after: `:${name}:${digest}` });
+  if (found === undefined) {
+    scope.onOutcome('MISS');
+    return compute();
+  }
+  const { key } = found;
+  const hit = await readEntry(scope, key, found.value, name, schema);
   if (hit !== undefined) {
     scope.onOutcome('HIT');
     return hit as z.input<S>;

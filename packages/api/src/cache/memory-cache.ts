@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { Cache } from './cache.js';
+import type { Cache, VersionedKey } from './cache.js';
 
 /** In-process LRU, used when REDIS_URL is unset (one process: the embedded default). */
 export class MemoryCache implements Cache {
@@ -24,8 +24,9 @@ export class MemoryCache implements Cache {
     this.entries.delete(key);
   }
 
-  async version(workspaceId: string): Promise<string> {
-    return String(this.versions.get(workspaceId) ?? 0);
+  async lookup(workspaceId: string, { before, after }: VersionedKey) {
+    const key = `${before}${this.versions.get(workspaceId) ?? 0}${after}`;
+    return { key, value: this.entries.get(key) };
   }
 
   async bumpVersion(workspaceId: string): Promise<void> {

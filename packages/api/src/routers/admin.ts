@@ -9,7 +9,7 @@ import {
 import { TRPCError } from '@trpc/server';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { createWorkspace, issueKey, revokeKey } from '../admin/workspaces.js';
+import { createWorkspace, issueKey } from '../admin/workspaces.js';
 import { setStatus } from '../trpc/context.js';
 import { adminProcedure, router } from '../trpc/trpc.js';
 
@@ -85,7 +85,7 @@ export const adminRouter = router({
     .input(keyPathSchema)
     .output(z.void())
     .mutation(async ({ ctx, input }) => {
-      if (!(await revokeKey(ctx.database.db, input.workspace_id, input.key_id))) {
+      if (!(await ctx.keys.revoke(input.workspace_id, input.key_id))) {
         throw new TRPCError({
           code: 'NOT_FOUND',
           message: `No active key ${input.key_id} in workspace ${input.workspace_id}`,

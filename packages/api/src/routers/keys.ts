@@ -3,7 +3,7 @@ import { createdKeySchema, createWorkspaceKeyInputSchema, keyIdPathSchema, keyLi
 import { TRPCError } from '@trpc/server';
 import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { issueKey, revokeKey } from '../admin/workspaces.js';
+import { issueKey } from '../admin/workspaces.js';
 import { setStatus } from '../trpc/context.js';
 import { router, workspaceProcedure, workspaceQueryProcedure } from '../trpc/trpc.js';
 
@@ -55,7 +55,7 @@ export const keysRouter = router({
     .input(keyIdPathSchema)
     .output(z.void())
     .mutation(async ({ ctx, input }) => {
-      if (!(await revokeKey(ctx.database.db, ctx.workspaceId, input.key_id))) throw new TRPCError({ code: 'NOT_FOUND', message: `No active key ${input.key_id}` });
+      if (!(await ctx.keys.revoke(ctx.workspaceId, input.key_id))) throw new TRPCError({ code: 'NOT_FOUND', message: `No active key ${input.key_id}` });
       setStatus(ctx, 204);
     }),
 });
