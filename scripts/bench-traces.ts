@@ -6,7 +6,7 @@
  * `--keep FILE` leaves the database in place and writes where it is to FILE; `--reuse FILE`
  * measures that database again (e.g. after a change of code) without loading it.
  *
- *   npm run bench:traces -- [--db postgres|pglite] [--traces N] [--requests R] [--keep FILE | --reuse FILE]
+ *   npm run bench:traces -- [--db postgres|pglite] [--traces N] [--requests R] [--keep FILE | --reuse FILE] [--export-only]
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -15,11 +15,11 @@ import { fileURLToPath } from 'node:url';
 import { createScratchDatabase, type ScratchDatabase } from '@pulse/db/testing';
 import { startScratchPulse } from '@pulse/testing';
 import postgres from 'postgres';
-import { createWorkspace, type Workspace } from './bench/client.js';
+import { analyticsHeaders, createWorkspace, type Workspace } from './bench/client.js';
 import { prepareDataset } from './bench/dataset.js';
 import { loadDataset } from './bench/ingest.js';
 import { fmt, log } from './bench/progress.js';
-import { measureTraceReads, traceReadRows } from './bench/traces.js';
+import { measureExport, measureTraceReads, traceReadRows } from './bench/traces.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -65,10 +65,15 @@ try {
       await sql`vacuum analyze`;
       await sql.end();
     }
-    if (keep) writeFileSync(keep, `${JSON.stringify({ databaseUrl: scratch.databaseUrl, workspaces } satisfies Kept, null, 2)}\n`);
+    if (keep) writeFileSync(keep, `${JSON.stringify({ databaseUrl: scratch.databaseUrl!, workspaces } satisfies Kept, null, 2)}\n`);
   }
-  const measured = await measureTraceReads(pulse.url, workspaces[0]!, pulse.proc.pid, requests, 3);
-  process.stdout.write(`\n${traceReadRows(measured).join('\n')}\n`);
+  if (process.argv.includes('--export-only')) {
+    const exported = await measureExport(pulse.url, analyticsHeaders(workspaces[0]!), pulse.proc.pid);
+    log('traces', `export: ${fmt(exported.rows)} rows in ${exported.seconds} s (${fmt(exported.rowsPerSecond)} rows/s), RSS growth ${exported.rssGrowthMB ?? '?'} MB`);
+  } else {
+    const measured = await measureTraceReads(pulse.url, workspaces[0]!, pulse.proc.pid, requests, 3);
+    process.stdout.write(`\n${traceReadRows(measured).join('\n')}\n`);
+  }
 } finally {
   await pulse.stop();
   if (!keep && !reuse) await scratch.drop();

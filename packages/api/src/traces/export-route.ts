@@ -82,7 +82,12 @@ export function traceExportHandler(services: AppServices): RequestHandler {
     // A client that hangs up cancels the batch being read; no further batch is read.
     const hangUp = new AbortController();
     res.on('close', () => hangUp.abort());
-    const read = (after: PageCursor | undefined) => services.keyGate.run(gateKey, () => tracePage(q, after, EXPORT_BATCH, hangUp.signal));
+    // A batch is held as its text only: thousands of row objects kept across an await would be
+    // promoted to the old generation and grow the heap until a full collection.
+    const read = async (after: PageCursor | undefined) => {
+      const page = await services.keyGate.run(gateKey, () => tracePage(q, after, EXPORT_BATCH, hangUp.signal));
+      return { text: page.items.map(shape.line).join(''), next: page.next };
+    };
     try {
       let page = await read(undefined);
       // Headers wait for the first batch: a failure before it is still a proper error answer.
@@ -94,11 +99,11 @@ export function traceExportHandler(services: AppServices): RequestHandler {
       for (;;) {
         // The next batch is read while this one is written: the database and the socket work at
         // once, and at most two batches are held. Its failure is handled where it is awaited.
-        const next = page.next && !hangUp.signal.aborted ? read(page.next) : undefined;
-        next?.catch(() => {});
-        if (page.items.length && !res.write(page.items.map(shape.line).join(''))) await writable(res);
-        if (!next || hangUp.signal.aborted) break;
-        page = await next;
+        const following = page.next && !hangUp.signal.aborted ? read(page.next) : undefined;
+        following?.catch(() => {});
+        if (page.text && !res.write(page.text)) await writable(res);
+        if (!following || hangUp.signal.aborted) break;
+        page = await following;
       }
       res.end();
     } catch (err) {

@@ -42,7 +42,11 @@ export function traceConditions(q: TraceQuery): SQL {
  * An aborted `signal` cancels the read (database.rows).
  */
 export async function tracePage(q: TraceQuery, after: PageCursor | undefined, limit: number, signal?: AbortSignal): Promise<Page<TraceItem>> {
-  const keyset = after ? sql` and (${traces.timestamp}, ${traceIdOrder}) < (${iso(after.at)}::timestamptz, ${after.name} collate "C")` : sql``;
+  // The first condition is implied by the second; it is there for the filters' indexes, which end
+  // with the timestamp and can be entered at it (the row comparison needs trace_id in the index).
+  const keyset = after
+    ? sql` and ${traces.timestamp} <= ${iso(after.at)}::timestamptz and (${traces.timestamp}, ${traceIdOrder}) < (${iso(after.at)}::timestamptz, ${after.name} collate "C")`
+    : sql``;
   const found = await q.database.rows<TraceItemRow>(
     sql`select ${traceItemColumns} from ${traces} where ${traceConditions(q)}${keyset}
         order by ${traces.timestamp} desc, ${traceIdOrder} desc limit ${limit + 1}`,
