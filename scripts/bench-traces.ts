@@ -6,7 +6,7 @@
  * `--keep FILE` leaves the database in place and writes where it is to FILE; `--reuse FILE`
  * measures that database again (e.g. after a change of code) without loading it.
  *
- *   npm run bench:traces -- [--db postgres|pglite] [--traces N] [--requests R] [--keep FILE | --reuse FILE] [--export-only]
+ *   npm run bench:traces -- [--db postgres|pglite] [--traces N] [--requests R] [--keep FILE | --reuse FILE] [--ingest-only | --export-only]
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -19,7 +19,7 @@ import { analyticsHeaders, createWorkspace, type Workspace } from './bench/clien
 import { prepareDataset } from './bench/dataset.js';
 import { loadDataset } from './bench/ingest.js';
 import { fmt, log } from './bench/progress.js';
-import { measureExport, measureTraceReads, traceReadRows } from './bench/traces.js';
+import { logExport, measureExport, measureTraceReads, traceReadRows } from './bench/traces.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -39,6 +39,8 @@ const traces = Number(option('traces') ?? 2_000_000);
 const requests = Number(option('requests') ?? 30);
 const keep = option('keep');
 const reuse = option('reuse');
+/** --ingest-only: the load's figure alone (what the table's indexes cost every insert); --export-only: the export alone. */
+const only = (['ingest', 'export'] as const).find((part) => process.argv.includes(`--${part}-only`));
 if (db !== 'postgres' && (keep || reuse)) throw new Error('--keep and --reuse need --db postgres');
 const pgServer = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
 
@@ -67,10 +69,9 @@ try {
     }
     if (keep) writeFileSync(keep, `${JSON.stringify({ databaseUrl: scratch.databaseUrl!, workspaces } satisfies Kept, null, 2)}\n`);
   }
-  if (process.argv.includes('--export-only')) {
-    const exported = await measureExport(pulse.url, analyticsHeaders(workspaces[0]!), pulse.proc.pid);
-    log('traces', `export: ${fmt(exported.rows)} rows in ${exported.seconds} s (${fmt(exported.rowsPerSecond)} rows/s), RSS growth ${exported.rssGrowthMB ?? '?'} MB`);
-  } else {
+  if (only === 'export') {
+    logExport(await measureExport(pulse.url, analyticsHeaders(workspaces[0]!), pulse.proc.pid));
+  } else if (only === undefined) {
     const measured = await measureTraceReads(pulse.url, workspaces[0]!, pulse.proc.pid, requests, 3);
     process.stdout.write(`\n${traceReadRows(measured).join('\n')}\n`);
   }

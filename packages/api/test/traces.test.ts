@@ -358,7 +358,7 @@ describe('GET /traces/export', () => {
   // PGlite runs each query to its end: only a PostgreSQL query can be cancelled.
   it.skipIf(!process.env.DATABASE_URL)('cancels the read in flight on PostgreSQL when the client hangs up', async () => {
     const readingExport = sql`select count(*)::int as n from pg_stat_activity
-      where datname = current_database() and pid <> pg_backend_pid() and state = 'active' and query like '%collate "C" desc limit%'`;
+      where datname = current_database() and state = 'active' and query like 'select "traces"."id"::text as id, %'`;
     const count = async () => (await srv.database.rows<{ n: number }>(readingExport))[0]!.n;
     await srv.database.db.transaction(async (tx) => {
       // The lock holds the export's first read in PostgreSQL until it is cancelled (or the lock goes).
