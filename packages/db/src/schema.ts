@@ -123,8 +123,6 @@ export const traces = pgTable(
     index('traces_ws_error_type_ts_idx')
       .on(t.workspaceId, t.errorType, t.timestamp)
       .where(sql`${t.errorType} is not null`),
-    // Tag containment (tags @> '["x"]'), which no btree answers; jsonb_path_ops keeps it small.
-    index('traces_tags_idx').using('gin', t.tags.op('jsonb_path_ops')),
     // The evaluators' scan (docs/API_SPEC.md §13): calls with captured text, in the order received.
     index('traces_ws_received_text_idx')
       .on(t.workspaceId, t.receivedAt, t.id)
