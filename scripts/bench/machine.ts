@@ -47,3 +47,15 @@ export function peakRssMB(pid: number | undefined): number | null {
 export function rssMB(pid: number | undefined): number | null {
   return statusMB(pid, 'VmRSS');
 }
+
+/** CPU time a process has used so far (user + system), in seconds; null when /proc does not tell. */
+export function cpuSeconds(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name; in clock ticks (100 a second on Linux).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}

@@ -7,7 +7,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { type PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
 import * as schema from './schema.js';
 
@@ -18,8 +18,11 @@ export type Driver = 'pglite' | 'postgres';
 export interface Database {
   db: Db;
   driver: Driver;
-  /** Runs a query and returns its rows, whatever the driver's result shape. */
-  rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]>;
+  /**
+   * Runs a query and returns its rows, whatever the driver's result shape. An aborted `signal`
+   * cancels the query on PostgreSQL (it rejects); PGlite runs each query to its end.
+   */
+  rows<T extends Record<string, unknown>>(query: SQL, signal?: AbortSignal): Promise<T[]>;
   /** True when TimescaleDB is installed in this database (time_bucket, hypertables). */
   timescale: boolean;
   close(): Promise<void>;
@@ -47,6 +50,18 @@ export function resultRows<T>(result: unknown): T[] {
   // postgres-js returns an array of rows; PGlite returns { rows }.
   if (Array.isArray(result)) return result as T[];
   return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+/** A postgres-js query that is cancelled on the server when `signal` aborts. */
+async function cancellable<T>(pending: postgres.PendingQuery<postgres.Row[]>, signal: AbortSignal | undefined): Promise<T[]> {
+  const cancel = () => void pending.cancel();
+  if (signal?.aborted) cancel();
+  signal?.addEventListener('abort', cancel, { once: true });
+  try {
+    return resultRows<T>(await pending);
+  } finally {
+    signal?.removeEventListener('abort', cancel);
+  }
 }
 
 /**
@@ -83,11 +98,16 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
       },
     });
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
+    // What db.execute() sends, but keeping postgres-js's query, which alone can be cancelled.
+    const dialect = new PgDialect();
     return {
       db,
       driver: 'postgres',
       timescale,
-      rows: async (query) => resultRows(await db.execute(query)),
+      rows: (query, signal) => {
+        const { sql: text, params } = dialect.sqlToQuery(query);
+        return cancellable(client.unsafe(text, params as postgres.ParameterOrJSON<never>[]), signal);
+      },
       close: () => client.end({ timeout: 5 }),
     };
   }

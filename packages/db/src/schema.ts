@@ -108,6 +108,21 @@ export const traces = pgTable(
     index('traces_ws_errors_ts_idx')
       .on(t.workspaceId, t.timestamp)
       .where(sql`${t.isError} = 1`),
+    // The list's filters (docs/API_SPEC.md §8), each read newest first from its own value on:
+    // a rare value (or one no call has) is found without walking the window's other calls.
+    // The model's index is the re-pricing's too.
+    index('traces_ws_model_ts_idx').on(t.workspaceId, t.model, t.timestamp),
+    index('traces_ws_agent_ts_idx').on(t.workspaceId, t.agentId, t.timestamp),
+    index('traces_ws_user_ts_idx')
+      .on(t.workspaceId, t.userId, t.timestamp)
+      .where(sql`${t.userId} is not null`),
+    index('traces_ws_session_ts_idx')
+      .on(t.workspaceId, t.sessionId, t.timestamp)
+      .where(sql`${t.sessionId} is not null`),
+    // Only errors carry a type: a few percent of the rows.
+    index('traces_ws_error_type_ts_idx')
+      .on(t.workspaceId, t.errorType, t.timestamp)
+      .where(sql`${t.errorType} is not null`),
     // The evaluators' scan (docs/API_SPEC.md §13): calls with captured text, in the order received.
     index('traces_ws_received_text_idx')
       .on(t.workspaceId, t.receivedAt, t.id)

@@ -60,7 +60,8 @@ async function exportRequest(services: AppServices, req: Request) {
  * GET /api/v1/traces/export?format=csv|jsonl (docs/API_SPEC.md §8): every trace the list's
  * filters match, newest first, as CSV or JSON Lines. A plain route, not a procedure: the answer
  * is streamed. Rows are read in keyset batches (each through the key's concurrency gate, as a
- * procedure call is), written as the socket takes them, and reading stops when the client goes.
+ * procedure call is, so no export holds a connection or a gate slot between batches), written
+ * as the socket takes them, and the read in flight is cancelled when the client goes.
  */
 export function traceExportHandler(services: AppServices): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
@@ -78,30 +79,36 @@ export function traceExportHandler(services: AppServices): RequestHandler {
     const q: TraceQuery = { database: services.database, workspaceId, window: resolveWindow({ range, from, to }), filter };
     const shape = FORMATS[format];
     const gateKey = hashKey(bearerToken(req.headers.authorization)!);
-    let gone = false;
-    res.on('close', () => {
-      gone = true;
-    });
+    // A client that hangs up cancels the batch being read; no further batch is read.
+    const hangUp = new AbortController();
+    res.on('close', () => hangUp.abort());
+    // A batch is held as its text only: thousands of row objects kept across an await would be
+    // promoted to the old generation and grow the heap until a full collection.
+    const read = async (after: PageCursor | undefined) => {
+      const page = await services.keyGate.run(gateKey, () => tracePage(q, after, EXPORT_BATCH, hangUp.signal));
+      return { text: page.items.map(shape.line).join(''), next: page.next };
+    };
     try {
-      let after: PageCursor | undefined;
-      let started = false;
-      do {
-        const page = await services.keyGate.run(gateKey, () => tracePage(q, after, EXPORT_BATCH));
-        if (!started) {
-          // Headers wait for the first batch: a failure before it is still a proper error answer.
-          res.status(200);
-          res.setHeader('Content-Type', shape.type);
-          res.setHeader('Content-Disposition', `attachment; filename="traces.${shape.extension}"`);
-          res.setHeader('Cache-Control', 'no-store');
-          res.write(shape.header);
-          started = true;
-        }
-        if (gone) break;
-        if (page.items.length && !res.write(page.items.map(shape.line).join(''))) await writable(res);
-        after = page.next ?? undefined;
-      } while (after && !gone);
+      let page = await read(undefined);
+      // Headers wait for the first batch: a failure before it is still a proper error answer.
+      res.status(200);
+      res.setHeader('Content-Type', shape.type);
+      res.setHeader('Content-Disposition', `attachment; filename="traces.${shape.extension}"`);
+      res.setHeader('Cache-Control', 'no-store');
+      res.write(shape.header);
+      for (;;) {
+        // The next batch is read while this one is written: the database and the socket work at
+        // once, and at most two batches are held. Its failure is handled where it is awaited.
+        const following = page.next && !hangUp.signal.aborted ? read(page.next) : undefined;
+        following?.catch(() => {});
+        if (page.text && !res.write(page.text)) await writable(res);
+        if (!following || hangUp.signal.aborted) break;
+        page = await following;
+      }
       res.end();
     } catch (err) {
+      // The cancelled read of a client that hung up is no failure.
+      if (hangUp.signal.aborted) return void res.destroy();
       if (!res.headersSent) return next(err);
       services.logger.error({ err: rootCause(err, true), request_id: requestIdOf(res) }, 'trace export failed mid-stream');
       res.destroy();

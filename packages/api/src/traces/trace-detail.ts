@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { rows } from '../analytics/context.js';
 import { instant, num } from '../analytics/decode.js';
 import { iso } from '../analytics/window.js';
-import { traceItem, traceItemColumns, traceRow } from './trace-query.js';
+import { traceItemColumns, traceItemOf, type TraceItemRow } from './trace-item.js';
 
 const { traces, scores } = schema;
 
@@ -18,7 +18,8 @@ function timestampOfId(id: string): number {
   return parseInt(id.replace(/-/g, '').slice(0, 12), 16);
 }
 
-const detailRow = traceRow.extend({
+/** The detail's columns beyond the list item's (which traceItemOf reads). */
+const detailRow = z.object({
   input: z.string().nullable(),
   output: z.string().nullable(),
   metadata: z.union([z.record(z.string(), z.unknown()), z.string()]).nullable(),
@@ -44,13 +45,12 @@ function scoreValue(r: z.output<typeof scoreRow>): number | boolean | string {
 export async function traceDetail(database: Database, workspaceId: string, id: string): Promise<TraceDetail | undefined> {
   if (!workspaceIdSchema.safeParse(id).success) return undefined;
   const at = timestampOfId(id);
-  const [row] = await rows(
-    { database },
+  const [raw] = await database.rows<TraceItemRow>(
     sql`select ${traceItemColumns}, ${traces.input} as input, ${traces.output} as output, ${traces.metadata} as metadata from ${traces}
         where ${traces.workspaceId} = ${workspaceId}::uuid and ${traces.timestamp} = ${iso(at)}::timestamptz and ${traces.id} = ${id.toLowerCase()}::uuid`,
-    detailRow,
   );
-  if (!row) return undefined;
+  if (!raw) return undefined;
+  const row = detailRow.parse(raw);
   const scored = await rows(
     { database },
     sql`select ${scores.name} as name, ${scores.source} as source, ${scores.type} as type, ${scores.numericValue} as numeric_value,
@@ -61,7 +61,7 @@ export async function traceDetail(database: Database, workspaceId: string, id: s
   );
   const metadata = typeof row.metadata === 'string' ? (JSON.parse(row.metadata) as Record<string, unknown>) : row.metadata;
   return {
-    ...traceItem(row),
+    ...traceItemOf(raw),
     input: row.input,
     output: row.output,
     metadata,

@@ -1,13 +1,11 @@
 import { schema } from '@pulse/db';
-import { type PageCursor, type TraceFilterInput, type TraceItem, usdFromNanos } from '@pulse/shared';
+import { type PageCursor, type TraceFilterInput, type TraceItem } from '@pulse/shared';
 import { type SQL, sql } from 'drizzle-orm';
-import { z } from 'zod';
-import { instant, nanos, num } from '../analytics/decode.js';
-import { rows } from '../analytics/context.js';
 import { filters } from '../analytics/sources.js';
 import { iso, resolveWindow, type TimeWindow } from '../analytics/window.js';
 import type { Database } from '@pulse/db';
 import type { Page } from './page-answer.js';
+import { traceItemColumns, traceItemOf, type TraceItemRow } from './trace-item.js';
 import type { WindowInput } from '@pulse/shared';
 
 const { traces } = schema;
@@ -37,80 +35,24 @@ export function traceConditions(q: TraceQuery): SQL {
   return sql.join(parts, sql` and `);
 }
 
-/** A jsonb array of strings, parsed by one driver and maybe left as text by another. */
-const stringList = z.union([z.array(z.string()), z.string()]).transform((v) => (typeof v === 'string' ? (JSON.parse(v) as string[]) : v));
-
-export const traceRow = z.object({
-  id: z.string(),
-  trace_id: z.string(),
-  timestamp: instant,
-  agent_id: z.string(),
-  user_id: z.string().nullable(),
-  session_id: z.string().nullable(),
-  model: z.string(),
-  is_error: num,
-  latency_ms: num,
-  ttft_ms: z.union([z.number(), z.string()]).nullable(),
-  input_tokens: num,
-  output_tokens: num,
-  cache_read_tokens: num,
-  cache_write_tokens: num,
-  cost_nanos: nanos,
-  cost_source: z.enum(['provided', 'catalog', 'override', 'unpriced']),
-  error_type: z.string().nullable(),
-  error_message: z.string().nullable(),
-  tags: stringList,
-  safety_flags: stringList,
-});
-
-/** The list item's columns, as the decoder above reads them. */
-export const traceItemColumns = sql`${traces.id}::text as id, ${traces.traceId} as trace_id, ${traces.timestamp} as timestamp,
-  ${traces.agentId} as agent_id, ${traces.userId} as user_id, ${traces.sessionId} as session_id, ${traces.model} as model,
-  ${traces.isError} as is_error, ${traces.latencyMs} as latency_ms, ${traces.ttftMs} as ttft_ms, ${traces.inputTokens} as input_tokens,
-  ${traces.outputTokens} as output_tokens, ${traces.cacheReadTokens} as cache_read_tokens, ${traces.cacheWriteTokens} as cache_write_tokens,
-  ${traces.costNanos}::text as cost_nanos, ${traces.costSource} as cost_source, ${traces.errorType} as error_type,
-  ${traces.errorMessage} as error_message, ${traces.tags} as tags, ${traces.safetyFlags} as safety_flags`;
-
-export function traceItem(r: z.output<typeof traceRow>): TraceItem {
-  return {
-    id: r.id,
-    trace_id: r.trace_id,
-    timestamp: iso(r.timestamp),
-    agent_id: r.agent_id,
-    user_id: r.user_id,
-    session_id: r.session_id,
-    model: r.model,
-    status: r.is_error ? 'error' : 'success',
-    latency_ms: r.latency_ms,
-    ttft_ms: r.ttft_ms === null ? null : Number(r.ttft_ms),
-    input_tokens: r.input_tokens,
-    output_tokens: r.output_tokens,
-    cache_read_tokens: r.cache_read_tokens,
-    cache_write_tokens: r.cache_write_tokens,
-    total_tokens: r.input_tokens + r.output_tokens,
-    cost_usd: usdFromNanos(r.cost_nanos),
-    cost_source: r.cost_source,
-    error_type: r.error_type,
-    error_message: r.error_message,
-    tags: r.tags,
-    safety_flags: r.safety_flags,
-  };
-}
-
 /**
  * One page of the list, newest first: timestamp descending, then trace_id descending, strictly
  * after `after` (keyset pagination: a row inserted while a client walks the pages lands either
  * before the cursor, already passed, or after it, still to come — never twice, never skipped).
+ * An aborted `signal` cancels the read (database.rows).
  */
-export async function tracePage(q: TraceQuery, after: PageCursor | undefined, limit: number): Promise<Page<TraceItem>> {
-  const keyset = after ? sql` and (${traces.timestamp}, ${traceIdOrder}) < (${iso(after.at)}::timestamptz, ${after.name} collate "C")` : sql``;
-  const found = await rows(
-    q,
+export async function tracePage(q: TraceQuery, after: PageCursor | undefined, limit: number, signal?: AbortSignal): Promise<Page<TraceItem>> {
+  // The first condition is implied by the second; it is there for the filters' indexes, which end
+  // with the timestamp and can be entered at it (the row comparison needs trace_id in the index).
+  const keyset = after
+    ? sql` and ${traces.timestamp} <= ${iso(after.at)}::timestamptz and (${traces.timestamp}, ${traceIdOrder}) < (${iso(after.at)}::timestamptz, ${after.name} collate "C")`
+    : sql``;
+  const found = await q.database.rows<TraceItemRow>(
     sql`select ${traceItemColumns} from ${traces} where ${traceConditions(q)}${keyset}
         order by ${traces.timestamp} desc, ${traceIdOrder} desc limit ${limit + 1}`,
-    traceRow,
+    signal,
   );
-  const items = found.slice(0, limit).map(traceItem);
+  const items = found.slice(0, limit).map(traceItemOf);
   const last = items.at(-1);
   const more = found.length > limit && last !== undefined;
   return { items, next: more ? { at: Date.parse(last.timestamp), name: last.trace_id, from: q.window.from, to: q.window.to } : null };
