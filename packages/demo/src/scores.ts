@@ -8,7 +8,8 @@ import { hash32, Prng } from './prng.js';
  *
  * - `helpfulness` (numeric 0–1, from an `llm` judge) on about a third of the calls: each agent
  *   has its own level, failed calls score low;
- * - `resolved` (boolean, from a `human` reviewer) on a few calls of the customer-facing agents;
+ * - `resolved` (boolean, from a `human` reviewer) on a few calls of the customer-facing agents,
+ *   and on nearly every call of the sales copilot, whose Impact counts its resolved calls;
  * - `sentiment` (categorical, from a `rule`) on a fifth of the named users' calls, more often
  *   negative after an error.
  */
@@ -25,6 +26,8 @@ const HELPFULNESS: Record<string, number> = {
 };
 const DEFAULT_HELPFULNESS = 0.75;
 const CUSTOMER_FACING = new Set(['support-bot', 'sales-copilot', 'email-drafter']);
+/** The agent whose successes are its `resolved` reviews (agent-values.ts): nearly every call is reviewed. */
+const REVIEWED_AGENT = 'sales-copilot';
 const SENTIMENTS = ['positive', 'neutral', 'negative'] as const;
 
 /** FNV-1a over the id's UTF-16 units, mixed: a call's own random stream. */
@@ -43,9 +46,14 @@ export function demoScores(traces: readonly DemoTrace[], seed: number): ScoreInp
     const failed = t.status === 'error';
     if (rng.chance(0.35)) {
       const level = failed ? 0.2 : (HELPFULNESS[t.agent_id] ?? DEFAULT_HELPFULNESS);
-      out.push({ trace_id: t.trace_id, name: 'helpfulness', value: Math.round(clamp01(level + 0.15 * rng.normal()) * 100) / 100, source: 'llm' });
+      out.push({
+        trace_id: t.trace_id,
+        name: 'helpfulness',
+        value: Math.round(clamp01(level + 0.15 * rng.normal()) * 100) / 100,
+        source: 'llm',
+      });
     }
-    if (CUSTOMER_FACING.has(t.agent_id) && rng.chance(0.12)) {
+    if (CUSTOMER_FACING.has(t.agent_id) && rng.chance(t.agent_id === REVIEWED_AGENT ? 0.9 : 0.12)) {
       out.push({ trace_id: t.trace_id, name: 'resolved', value: rng.chance(failed ? 0.1 : 0.8), source: 'human' });
     }
     if (t.user_id !== null && rng.chance(0.2)) {

@@ -109,6 +109,20 @@ export async function callEveryOperation(target: Target): Promise<RecordedAnswer
   await api.GET('/safety/trend', { params: { header, query: { ...window, granularity: 'hour' } } });
   await api.GET('/safety/by-agent', { params: { header, query: window } });
   await api.GET('/safety/latest', { params: { header, query: { ...window, limit: 5 } } });
+  const valued = { header, path: { agent_id: 'support-bot' } };
+  await api.PUT('/impact/agents/{agent_id}', { params: valued, body: { value_per_success_usd: 1.5 } });
+  await api.PUT('/impact/agents/{agent_id}', { params: valued, body: { minutes_saved: 6, hourly_rate_usd: 60, success: 'score', success_score: 'resolved' } });
+  // Both forms of a value at once: the types allow it, the server refuses it (400 naming the field).
+  await api.PUT('/impact/agents/{agent_id}', { params: valued, body: { value_per_success_usd: 1, minutes_saved: 6 } });
+  // @ts-expect-error a value in dollars is a number, not text.
+  await api.PUT('/impact/agents/{agent_id}', { params: valued, body: { value_per_success_usd: 'a lot' } });
+  await api.GET('/impact/agents', { params: { header } });
+  await api.GET('/impact/agents/{agent_id}', { params: valued });
+  await api.GET('/impact/overview', { params: { header, query: window } });
+  await api.GET('/impact/trend', { params: { header, query: { ...window, granularity: 'hour' } } });
+  await api.GET('/impact/by-agent', { params: { header, query: window } });
+  await api.DELETE('/impact/agents/{agent_id}', { params: valued });
+  await api.DELETE('/impact/agents/{agent_id}', { params: valued });
   await api.GET('/settings', { params: { header } });
   await api.PUT('/settings', { params: { header }, body: { redact_pii: true } });
   await api.PUT('/settings', { params: { header }, body: { retention_days: 0 } });

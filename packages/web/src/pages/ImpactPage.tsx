@@ -111,6 +111,7 @@ export default function ImpactPage({ input, workspaceId }: PageProps) {
                 },
                 {
                   label: 'LLM cost',
+                  yAxisID: 'cost',
                   data: trend.data.data.map((d) => d.cost_usd),
                   borderColor: color(3),
                   backgroundColor: color(3),
@@ -124,7 +125,23 @@ export default function ImpactPage({ input, workspaceId }: PageProps) {
               responsive: true,
               interaction: { mode: 'index', intersect: false },
               plugins: { tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${formatUsd(Number(c.raw))}` } } },
-              scales: { x: timeAxis, y: { beginAtZero: true, ticks: { callback: (v) => formatUsd(Number(v)) } } },
+              // Cost on its own axis: value is often hundreds of times the cost, which would
+              // flatten the cost line on a shared one.
+              scales: {
+                x: timeAxis,
+                y: {
+                  beginAtZero: true,
+                  title: { display: true, text: 'Value' },
+                  ticks: { callback: (v) => formatUsd(Number(v)) },
+                },
+                cost: {
+                  position: 'right',
+                  beginAtZero: true,
+                  title: { display: true, text: 'LLM cost' },
+                  grid: { drawOnChartArea: false },
+                  ticks: { callback: (v) => formatUsd(Number(v)) },
+                },
+              },
             }}
             height={280}
           />
