@@ -6,7 +6,7 @@
  * the naive raw-SQL baseline and cross-checks its figures, and records the server's peak
  * memory; then OTLP protobuf ingest, and 500 open dashboards (live.changes subscriptions:
  * the server's extra memory, ingest with and without them, answer-to-event latency); scores on
- * 10 % of the large workspace's calls and the quality endpoints over them (scripts/bench/quality.ts). Writes bench-results/*.json and, except with --quick, the tables of
+ * 10 % of the large workspace's calls and the quality endpoints over them (scripts/bench/quality.ts); every agent valued and the impact endpoints (scripts/bench/impact.ts). Writes bench-results/*.json and, except with --quick, the tables of
  * docs/BENCHMARKS.md. Exits non-zero when a baseline figure disagrees with Pulse's answer.
  * Options: scripts/bench/options.ts (`npm run bench -- --help`).
  */
@@ -19,7 +19,18 @@ import { pgliteRunner, pgliteVersion, postgresRunner, runBaseline, type SqlRunne
 import { analyticsHeaders, createWorkspace, putBudget, timedGet, type Workspace } from './bench/client.js';
 import { prepareDataset } from './bench/dataset.js';
 import { measureDetectors } from './bench/detectors.js';
-import { BENCH_TAGS, ENDPOINTS, measureBursts, measureEndpoint, type MeasuredEndpoint, PAGES, TAGGED_WINDOWS, taggedWindow, UNWINDOWED, windowsFor } from './bench/endpoints.js';
+import {
+  BENCH_TAGS,
+  ENDPOINTS,
+  measureBursts,
+  measureEndpoint,
+  type MeasuredEndpoint,
+  PAGES,
+  TAGGED_WINDOWS,
+  taggedWindow,
+  UNWINDOWED,
+  windowsFor,
+} from './bench/endpoints.js';
 import { loadDataset } from './bench/ingest.js';
 import { measureLive } from './bench/live.js';
 import { loadAverage, machine, peakRssMB } from './bench/machine.js';
@@ -28,6 +39,7 @@ import { encodeRequests, ingestOtlp } from './bench/otlp.js';
 import { fmt, log } from './bench/progress.js';
 import { type BenchResults, renderMarkdown, resultsFile, updateBenchmarksDoc, writeResults } from './bench/report.js';
 import { crossCheckQuality, measureQuality, writeBenchScores } from './bench/quality.js';
+import { crossCheckImpact, measureImpact, setBenchAgentValues } from './bench/impact.js';
 import { measureRepricing } from './bench/repricing.js';
 import { checkTargets, TARGETS } from './bench/targets.js';
 import { measureTraceReads } from './bench/traces.js';
@@ -43,7 +55,13 @@ log('start', `${opts.command} (${opts.db}, ${fmt(opts.traces)} traces${opts.quic
 const detectors = measureDetectors();
 for (const d of detectors) log('detectors', `${d.corpus}: ${d.microsPerKB} µs per KB`);
 
-const dataset = prepareDataset(path.join(root, 'bench-results', 'datasets'), opts.traces, opts.seed, runStart, opts.batchSize);
+const dataset = prepareDataset(
+  path.join(root, 'bench-results', 'datasets'),
+  opts.traces,
+  opts.seed,
+  runStart,
+  opts.batchSize,
+);
 const adminToken = randomBytes(18).toString('base64url');
 const bypassToken = randomBytes(18).toString('base64url');
 // BENCH_PG_URL names the PostgreSQL server (no database) for --db postgres.
@@ -80,9 +98,13 @@ try {
   const large = workspaces[0]!;
 
   const ingest = await loadDataset(pulse.url, dataset.file, workspaces, dataset.meta.totalTraces, opts.concurrency);
-  if (ingest.accepted !== dataset.meta.totalTraces) throw new Error(`only ${ingest.accepted} of ${dataset.meta.totalTraces} traces were accepted`);
+  if (ingest.accepted !== dataset.meta.totalTraces)
+    throw new Error(`only ${ingest.accepted} of ${dataset.meta.totalTraces} traces were accepted`);
   const rssAfterIngest = peakRssMB(pulse.proc.pid);
-  log('ingest', `${fmt(ingest.acknowledgedPerSecond)} traces/s acknowledged, ${fmt(ingest.foldedPerSecond)} traces/s folded; server peak RSS ${rssAfterIngest ?? '?'} MB`);
+  log(
+    'ingest',
+    `${fmt(ingest.acknowledgedPerSecond)} traces/s acknowledged, ${fmt(ingest.foldedPerSecond)} traces/s folded; server peak RSS ${rssAfterIngest ?? '?'} MB`,
+  );
 
   // After a bulk load PostgreSQL's autovacuum would soon vacuum and analyze the new tables
   // (statistics for the planner, visibility maps for index-only scans); the bench does it at
@@ -103,48 +125,69 @@ try {
 
   // A budget a little above the month's likely spend, so the budget figures are realistic.
   const bypass = { ...analyticsHeaders(large), 'x-pulse-cache-bypass': bypassToken };
-  const month = JSON.parse((await timedGet(`${pulse.url}/api/v1/cost/overview?range=30d`, bypass)).body) as { total_cost_usd: number; projected_month_usd: number };
+  const month = JSON.parse((await timedGet(`${pulse.url}/api/v1/cost/overview?range=30d`, bypass)).body) as {
+    total_cost_usd: number;
+    projected_month_usd: number;
+  };
   const budgetUsd = Math.max(1, Math.ceil(Math.max(month.total_cost_usd, month.projected_month_usd) * 1.25));
   await putBudget(pulse.url, large, budgetUsd);
   log('budget', `monthly budget of $${fmt(budgetUsd)} set on ${large.name}`);
 
   const settings = { base: pulse.url, workspace: large, bypassToken, requests: opts.requests, warmup: opts.warmup };
   const windows = windowsFor(new Date(dataset.meta.now));
-  log('endpoints', `${opts.requests} uncached and ${opts.requests} cached requests per endpoint and window, after ${opts.warmup} warm-up requests each`);
+  log(
+    'endpoints',
+    `${opts.requests} uncached and ${opts.requests} cached requests per endpoint and window, after ${opts.warmup} warm-up requests each`,
+  );
   const measured: MeasuredEndpoint[] = [];
   for (const endpoint of ENDPOINTS) {
-    for (const window of endpoint === UNWINDOWED ? [null] : windows) measured.push(await measureEndpoint(settings, endpoint, window));
+    for (const window of endpoint === UNWINDOWED ? [null] : windows)
+      measured.push(await measureEndpoint(settings, endpoint, window));
   }
   // The same with a tag filter, which no rollup answers (docs/API_SPEC.md §8): not in the baseline.
   const tagged: MeasuredEndpoint[] = [];
   for (const tag of BENCH_TAGS) {
     for (const endpoint of ENDPOINTS.filter((e) => e !== UNWINDOWED)) {
-      for (const window of windows.filter((w) => TAGGED_WINDOWS.includes(w.name))) tagged.push(await measureEndpoint(settings, endpoint, taggedWindow(window, tag)));
+      for (const window of windows.filter((w) => TAGGED_WINDOWS.includes(w.name)))
+        tagged.push(await measureEndpoint(settings, endpoint, taggedWindow(window, tag)));
     }
   }
   const bursts = [];
   for (const page of Object.keys(PAGES)) bursts.push(await measureBursts(settings, opts.bursts, page));
   const repricing = await measureRepricing(pulse.url, large);
-  log('prices', `PUT re-priced ${fmt(repricing.calls)} calls of ${repricing.model} in ${repricing.putSeconds} s; DELETE in ${repricing.deleteSeconds} s`);
+  log(
+    'prices',
+    `PUT re-priced ${fmt(repricing.calls)} calls of ${repricing.model} in ${repricing.putSeconds} s; DELETE in ${repricing.deleteSeconds} s`,
+  );
   const traceReads = await measureTraceReads(pulse.url, large, pulse.proc.pid, opts.requests, opts.warmup);
   const scoreWrite = await writeBenchScores(pulse.url, large, dataset.file, opts.concurrency);
   const quality = await measureQuality(settings, windows);
+  const scoredAgent = await setBenchAgentValues(pulse.url, large);
+  const impact = await measureImpact(settings, windows);
 
   // Each in a workspace of its own, after the measurements above (the tables now hold the dataset too).
   const otlpWorkspace = await createWorkspace(pulse.url, adminToken, 'bench-otlp');
   const otlp = await ingestOtlp(pulse.url, otlpWorkspace, encodeRequests(opts.otlpSpans), opts.concurrency);
   log('otlp', `${fmt(otlp.acknowledgedPerSecond)} spans/s acknowledged, ${fmt(otlp.foldedPerSecond)} spans/s folded`);
   const liveWorkspace = await createWorkspace(pulse.url, adminToken, 'bench-live');
-  const live = await measureLive(pulse.url, pulse.proc.pid, liveWorkspace, { sockets: opts.sockets, spans: opts.otlpSpans, concurrency: opts.concurrency, rounds: 10 });
+  const live = await measureLive(pulse.url, pulse.proc.pid, liveWorkspace, {
+    sockets: opts.sockets,
+    spans: opts.otlpSpans,
+    concurrency: opts.concurrency,
+    rounds: 10,
+  });
 
   // The database's version, and the baseline (with its cross-check) unless --no-baseline.
   const baselineOn = async (runner: SqlRunner) => {
     try {
       const version = String((await runner.query('select version() as v', []))[0]?.v ?? '') || null;
-      const results = opts.noBaseline ? null : await runBaseline(runner, large.workspace_id, measured, opts.baselineReps);
+      const results = opts.noBaseline
+        ? null
+        : await runBaseline(runner, large.workspace_id, measured, opts.baselineReps);
       // Quality figures are checked against plain SQL over raw scores in every run: cheap beside the traces' baseline.
       const qualityChecks = await crossCheckQuality(runner, large.workspace_id, quality);
-      return { version, results, qualityChecks };
+      const impactChecks = await crossCheckImpact(runner, large.workspace_id, scoredAgent, impact);
+      return { version, results, qualityChecks, impactChecks };
     } finally {
       await runner.close();
     }
@@ -156,12 +199,16 @@ try {
     log('baseline', 'server stopped; opening its PGlite directory in this process');
     sql = await baselineOn(await pgliteRunner(scratch.dataDir!));
   }
-  const { version, results: baselineResults, qualityChecks } = sql!;
+  const { version, results: baselineResults, qualityChecks, impactChecks } = sql!;
 
   const endpoints = measured.map((m) => m.measurement);
   const mismatches = [
-    ...(baselineResults ?? []).filter((b) => b.mismatches.length).map((b) => ({ endpoint: b.endpoint, window: b.window, problems: b.mismatches })),
-    ...qualityChecks.filter((c) => c.problems.length).map((c) => ({ endpoint: c.endpoint, window: c.window, problems: c.problems })),
+    ...(baselineResults ?? [])
+      .filter((b) => b.mismatches.length)
+      .map((b) => ({ endpoint: b.endpoint, window: b.window, problems: b.mismatches })),
+    ...[...qualityChecks, ...impactChecks]
+      .filter((c) => c.problems.length)
+      .map((c) => ({ endpoint: c.endpoint, window: c.window, problems: c.problems })),
   ];
   const { command, ...options } = opts;
   results = {
@@ -194,13 +241,28 @@ try {
     repricing,
     traceReads,
     quality: { write: scoreWrite, endpoints: quality.map((m) => m.measurement), checks: qualityChecks },
+    impact: { endpoints: impact.map((m) => m.measurement), checks: impactChecks },
     baseline: baselineResults
-      ? { reps: opts.baselineReps, note: `each naive query timed ${opts.baselineReps} times without warm-up (slow on large data, so fewer runs than Pulse's ${opts.requests})`, results: baselineResults }
+      ? {
+          reps: opts.baselineReps,
+          note: `each naive query timed ${opts.baselineReps} times without warm-up (slow on large data, so fewer runs than Pulse's ${opts.requests})`,
+          results: baselineResults,
+        }
       : null,
     mismatches,
     serverPeakRssMB: { afterIngest: rssAfterIngest, atEnd: rssAtEnd },
     detectors,
-    targets: checkTargets(TARGETS[opts.db], ingest, endpoints, tagged.map((m) => m.measurement), bursts, baselineResults, rssAtEnd, otlp, live),
+    targets: checkTargets(
+      TARGETS[opts.db],
+      ingest,
+      endpoints,
+      tagged.map((m) => m.measurement),
+      bursts,
+      baselineResults,
+      rssAtEnd,
+      otlp,
+      live,
+    ),
     durationSeconds: Math.round((Date.now() - runStart.getTime()) / 1000),
   };
 } finally {
@@ -214,7 +276,8 @@ process.stdout.write(`\n${markdown}\n\n`);
 log('done', `results in ${path.relative(root, file)}`);
 if (!opts.quick) {
   const doc = path.join(root, 'docs', 'BENCHMARKS.md');
-  if (updateBenchmarksDoc(doc, opts.db, markdown)) log('done', `docs/BENCHMARKS.md: the ${opts.db} tables are regenerated`);
+  if (updateBenchmarksDoc(doc, opts.db, markdown))
+    log('done', `docs/BENCHMARKS.md: the ${opts.db} tables are regenerated`);
   else log('done', `docs/BENCHMARKS.md has no <!-- bench:${opts.db}:start/end --> markers: left alone`);
 }
 if (results.mismatches.length) {

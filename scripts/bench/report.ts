@@ -15,6 +15,7 @@ import type { LiveResult } from './live.js';
 import type { Machine } from './machine.js';
 import type { BenchOptions } from './options.js';
 import type { OtlpIngestResult } from './otlp.js';
+import { type ImpactResults, impactRows } from './impact.js';
 import { type QualityResults, qualityRows } from './quality.js';
 import { rowFailures, type TargetCheck, TARGETS } from './targets.js';
 import { type TraceReadMeasurement, traceReadRows } from './traces.js';
@@ -47,6 +48,8 @@ export interface BenchResults {
   traceReads: TraceReadMeasurement;
   /** Scores written through POST /scores, the quality endpoints over them, and their check against plain SQL. */
   quality: QualityResults;
+  /** The impact endpoints with every agent valued, and the overview's check against plain SQL. */
+  impact: ImpactResults;
   baseline: { reps: number; note: string; results: BaselineMeasurement[] } | null;
   mismatches: { endpoint: string; window: string; problems: string[] }[];
   /** Peak RSS (VmHWM) of the server process, MB (10^6 bytes). */
@@ -94,20 +97,30 @@ export function renderMarkdown(r: BenchResults): string {
     '',
   );
   if (r.options.traces !== t.traces) {
-    lines.push(`The targets are stated for ${millions(t.traces)} traces; this run has ${millions(r.options.traces)}, so its ✓/✗ are indicative.`, '');
+    lines.push(
+      `The targets are stated for ${millions(t.traces)} traces; this run has ${millions(r.options.traces)}, so its ✓/✗ are indicative.`,
+      '',
+    );
   }
   lines.push('| figure | measured | target | |', '|---|---|---|---|');
   const i = r.ingest;
-  lines.push(`| ingest, acknowledged (batches of ${r.options.batchSize}, ${i.concurrency} in flight) | ${n(i.acknowledgedPerSecond)} traces/s | | |`);
+  lines.push(
+    `| ingest, acknowledged (batches of ${r.options.batchSize}, ${i.concurrency} in flight) | ${n(i.acknowledgedPerSecond)} traces/s | | |`,
+  );
   lines.push(
     `| ingest, rollups folded${i.pendingReported ? '' : ' (folded within each batch)'} | ${n(i.foldedPerSecond)} traces/s | ≥ ${n(t.ingestPerSecond)} traces/s | ${mark(i.foldedPerSecond >= t.ingestPerSecond)} |`,
   );
-  lines.push(`| OTLP protobuf ingest, acknowledged (requests of 1,000 spans, ${r.otlp.concurrency} in flight) | ${n(r.otlp.acknowledgedPerSecond)} spans/s | | |`);
-  if (r.vacuumAnalyzeSeconds !== null) lines.push(`| VACUUM ANALYZE after the load (what autovacuum would do) | ${r.vacuumAnalyzeSeconds} s | | |`);
+  lines.push(
+    `| OTLP protobuf ingest, acknowledged (requests of 1,000 spans, ${r.otlp.concurrency} in flight) | ${n(r.otlp.acknowledgedPerSecond)} spans/s | | |`,
+  );
+  if (r.vacuumAnalyzeSeconds !== null)
+    lines.push(`| VACUUM ANALYZE after the load (what autovacuum would do) | ${r.vacuumAnalyzeSeconds} s | | |`);
   const rss = r.serverPeakRssMB.atEnd;
   lines.push(
     `| server peak RSS${r.database.driver === 'postgres' ? ' (Pulse process; PostgreSQL not included)' : ' (includes the embedded database)'} | ${rss === null ? 'unknown' : `${n(rss)} MB`} | ` +
-      (t.serverRssMB !== undefined ? `≤ ${t.serverRssMB} MB | ${mark(rss !== null && rss <= t.serverRssMB)} |` : ' | |'),
+      (t.serverRssMB !== undefined
+        ? `≤ ${t.serverRssMB} MB | ${mark(rss !== null && rss <= t.serverRssMB)} |`
+        : ' | |'),
   );
   for (const d of r.detectors ?? []) {
     // Adversarial text is measured to show the scan stays linear; the target is for real text.
@@ -123,7 +136,9 @@ export function renderMarkdown(r: BenchResults): string {
     );
   }
   lines.push(...traceReadRows(r.traceReads));
-  for (const c of r.targets.filter((c) => !c.what.startsWith('ingest') && !c.what.startsWith('dashboard') && !c.what.startsWith('server'))) {
+  for (const c of r.targets.filter(
+    (c) => !c.what.startsWith('ingest') && !c.what.startsWith('dashboard') && !c.what.startsWith('server'),
+  )) {
     lines.push(`| ${c.what} | ${c.measured} | ${c.target} | ${mark(c.ok)} |`);
   }
   lines.push('');
@@ -149,12 +164,14 @@ export function renderMarkdown(r: BenchResults): string {
   }
   lines.push('');
   if (!r.baseline) lines.push('Cross-check against raw SQL: not run.');
-  else if (!r.mismatches.length) lines.push('Cross-check against raw SQL: every key figure of every endpoint and window agrees.');
+  else if (!r.mismatches.length)
+    lines.push('Cross-check against raw SQL: every key figure of every endpoint and window agrees.');
   else {
     lines.push(`Cross-check against raw SQL: **${r.mismatches.length} endpoint × window answers disagree**:`, '');
     for (const m of r.mismatches) lines.push(`- ${m.endpoint} ${m.window}: ${m.problems.join('; ')}`);
   }
   lines.push('', ...qualityRows(r.quality));
+  lines.push('', ...impactRows(r.impact));
   if (r.tagged.length) {
     lines.push(
       '',
@@ -164,7 +181,9 @@ export function renderMarkdown(r: BenchResults): string {
       '|---|---|---|---|---|---|---|---|',
     );
     for (const m of r.tagged) {
-      lines.push(`| ${m.endpoint} | ${m.window} | ${m.uncached.p50} | ${m.uncached.p95} | ${m.uncached.p99} | ${m.cached.p50} | ${m.cached.p95} | ${m.cached.p99} |`);
+      lines.push(
+        `| ${m.endpoint} | ${m.window} | ${m.uncached.p50} | ${m.uncached.p95} | ${m.uncached.p99} | ${m.cached.p50} | ${m.cached.p95} | ${m.cached.p99} |`,
+      );
     }
   }
   return lines.join('\n');
