@@ -8,6 +8,7 @@ import { type ImpactPath, SCORE_SOURCE_PRECEDENCE } from '@pulse/shared';
 import type { SqlRunner } from './baseline.js';
 import { analyticsHeaders, type Workspace } from './client.js';
 import { type EndpointMeasurement, type MeasuredEndpoint, measureEndpoint, type WindowDef } from './endpoints.js';
+import { checkedEndpointTable, type EndpointCheck, logged } from './checked-endpoints.js';
 import { log } from './progress.js';
 
 export const IMPACT_TARGET_P95_MS = 50;
@@ -54,22 +55,15 @@ export async function measureImpact(s: Settings, windows: WindowDef[]): Promise<
   return out;
 }
 
-export interface ImpactCheck {
-  endpoint: string;
-  window: string;
-  sqlMs: number;
-  problems: string[];
-}
-
 /** The overview's tasks, successes and cost against plain SQL, for each window measured. */
 export async function crossCheckImpact(
   runner: SqlRunner,
   workspaceId: string,
   scoredAgent: string,
   measured: MeasuredEndpoint<ImpactPath>[],
-): Promise<ImpactCheck[]> {
+): Promise<EndpointCheck[]> {
   const rank = SCORE_SOURCE_PRECEDENCE.map((source, i) => `when '${source}' then ${i}`).join(' ');
-  const out: ImpactCheck[] = [];
+  const out: EndpointCheck[] = [];
   for (const m of measured.filter((x) => x.measurement.endpoint === '/impact/overview')) {
     const params = [workspaceId, m.measurement.from, m.measurement.to, scoredAgent];
     const t0 = performance.now();
@@ -100,37 +94,22 @@ export async function crossCheckImpact(
       problems.push(`successes: Pulse ${answer.successes}, SQL ${want.successes}`);
     if (Math.abs(answer.cost_usd - want.cost_usd) > 1e-9 * Math.max(1, want.cost_usd))
       problems.push(`cost_usd: Pulse ${answer.cost_usd}, SQL ${want.cost_usd}`);
-    out.push({ endpoint: m.measurement.endpoint, window: m.measurement.window, sqlMs, problems });
-    log(
-      'impact',
-      `${m.measurement.endpoint} ${m.measurement.window}: plain SQL ${sqlMs} ms, ${problems.length ? `MISMATCH: ${problems.join('; ')}` : 'figures agree'}`,
-    );
+    out.push(logged('impact', { endpoint: m.measurement.endpoint, window: m.measurement.window, sqlMs, problems }));
   }
   return out;
 }
 
 export interface ImpactResults {
   endpoints: EndpointMeasurement<ImpactPath>[];
-  checks: ImpactCheck[];
+  checks: EndpointCheck[];
 }
-
-const mark = (ok: boolean) => (ok ? '✓' : '✗');
 
 /** The impact table of docs/BENCHMARKS.md. */
 export function impactRows(r: ImpactResults): string[] {
-  const lines = [
+  return [
     'Impact (docs/API_SPEC.md §14): every agent of the measured workspace valued, one judged by its `resolved` score and the others by status; ' +
       'plain SQL = the overview’s tasks, successes and cost over raw `traces` and `scores`.',
     '',
-    '| endpoint | window | uncached P50 | P95 | cached P50 | plain SQL | target | |',
-    '|---|---|---|---|---|---|---|---|',
+    ...checkedEndpointTable(r.endpoints, r.checks, IMPACT_TARGET_P95_MS),
   ];
-  for (const m of r.endpoints) {
-    const c = r.checks.find((x) => x.endpoint === m.endpoint && x.window === m.window);
-    const check = c ? `${c.sqlMs} ms${c.problems.length ? ', **disagrees**' : ''}` : '';
-    lines.push(
-      `| ${m.url.split('?')[0]!.replace(/^.*\/api\/v1/, '')} | ${m.window} | ${m.uncached.p50} | ${m.uncached.p95} | ${m.cached.p50} | ${check} | P95 ≤ ${IMPACT_TARGET_P95_MS} ms | ${mark(m.uncached.p95 <= IMPACT_TARGET_P95_MS)} |`,
-    );
-  }
-  return lines;
 }

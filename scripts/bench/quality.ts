@@ -9,6 +9,7 @@ import type { SqlRunner } from './baseline.js';
 import { analyticsHeaders, type Workspace } from './client.js';
 import { readBatches } from './dataset.js';
 import { type EndpointMeasurement, type MeasuredEndpoint, measureEndpoint, type WindowDef } from './endpoints.js';
+import { checkedEndpointTable, type EndpointCheck, logged } from './checked-endpoints.js';
 import { fmt, log } from './progress.js';
 
 export const QUALITY_TARGET_P95_MS = 50;
@@ -184,26 +185,15 @@ async function crossCheckOne(
   return { sqlMs: Math.round((performance.now() - t0) * 10) / 10, problems: problems.map((p) => p.slice(0, 400)) };
 }
 
-export interface QualityCheck {
-  endpoint: string;
-  window: string;
-  sqlMs: number;
-  problems: string[];
-}
-
 export async function crossCheckQuality(
   runner: SqlRunner,
   workspaceId: string,
   measured: MeasuredEndpoint<QualityPath>[],
-): Promise<QualityCheck[]> {
-  const out: QualityCheck[] = [];
+): Promise<EndpointCheck[]> {
+  const out: EndpointCheck[] = [];
   for (const m of measured) {
     const { sqlMs, problems } = await crossCheckOne(runner, workspaceId, m);
-    out.push({ endpoint: m.measurement.endpoint, window: m.measurement.window, sqlMs, problems });
-    log(
-      'quality',
-      `${m.measurement.endpoint} ${m.measurement.window}: plain SQL ${sqlMs} ms, ${problems.length ? `MISMATCH: ${problems.join('; ')}` : 'figures agree'}`,
-    );
+    out.push(logged('quality', { endpoint: m.measurement.endpoint, window: m.measurement.window, sqlMs, problems }));
   }
   return out;
 }
@@ -211,26 +201,15 @@ export async function crossCheckQuality(
 export interface QualityResults {
   write: ScoreWriteResult;
   endpoints: EndpointMeasurement<QualityPath>[];
-  checks: QualityCheck[];
+  checks: EndpointCheck[];
 }
-
-const mark = (ok: boolean) => (ok ? '✓' : '✗');
 
 /** The quality table of docs/BENCHMARKS.md. */
 export function qualityRows(q: QualityResults): string[] {
-  const lines = [
+  return [
     `Quality (docs/API_SPEC.md §10): ${fmt(q.write.scores)} scores on 10 % of the measured workspace's calls, written through POST /scores ` +
       `(batches of 1,000, ${q.write.concurrency} in flight) at ${fmt(q.write.scoresPerSecond)} scores/s; plain SQL = the same figures over raw \`scores\`.`,
     '',
-    '| endpoint | window | uncached P50 | P95 | cached P50 | plain SQL | target | |',
-    '|---|---|---|---|---|---|---|---|',
+    ...checkedEndpointTable(q.endpoints, q.checks, QUALITY_TARGET_P95_MS),
   ];
-  for (const m of q.endpoints) {
-    const c = q.checks.find((x) => x.endpoint === m.endpoint && x.window === m.window);
-    const check = c ? `${c.sqlMs} ms${c.problems.length ? ', **disagrees**' : ''}` : 'not run';
-    lines.push(
-      `| ${m.url.split('?')[0]} | ${m.window} | ${m.uncached.p50} | ${m.uncached.p95} | ${m.cached.p50} | ${check} | P95 ≤ ${QUALITY_TARGET_P95_MS} ms | ${mark(m.uncached.p95 <= QUALITY_TARGET_P95_MS)} |`,
-    );
-  }
-  return lines;
 }

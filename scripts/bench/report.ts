@@ -15,6 +15,7 @@ import type { LiveResult } from './live.js';
 import type { Machine } from './machine.js';
 import type { BenchOptions } from './options.js';
 import type { OtlpIngestResult } from './otlp.js';
+import { mark } from './checked-endpoints.js';
 import { type ImpactResults, impactRows } from './impact.js';
 import { type QualityResults, qualityRows } from './quality.js';
 import { rowFailures, type TargetCheck, TARGETS } from './targets.js';
@@ -72,7 +73,6 @@ export function writeResults(file: string, r: BenchResults): void {
 
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const millions = (x: number) => (x >= 1e6 ? `${+(x / 1e6).toFixed(2)} M` : `${+(x / 1e3).toFixed(1)} k`);
-const mark = (ok: boolean) => (ok ? '✓' : '✗');
 /** Milliseconds of the raw-SQL baseline: one decimal below 100 ms. */
 const rawMs = (x: number) => (x < 100 ? x.toFixed(1) : n(x));
 
