@@ -20,6 +20,7 @@ import { prepareDataset } from './bench/dataset.js';
 import { loadDataset } from './bench/ingest.js';
 import { fmt, log } from './bench/progress.js';
 import { logExport, measureExport, measureTraceReads, traceReadRows } from './bench/traces.js';
+import { describeWal, withWalAccounting } from './bench/wal.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -59,8 +60,14 @@ try {
     const dataset = prepareDataset(path.join(root, 'bench-results', 'datasets'), traces, 1, new Date(), 1000);
     workspaces = [];
     for (const w of dataset.meta.workspaces) workspaces.push(await createWorkspace(pulse.url, adminToken, w.name));
-    const ingest = await loadDataset(pulse.url, dataset.file, workspaces, dataset.meta.totalTraces, 4);
+    const loading = workspaces;
+    const { result: ingest, wal } = await withWalAccounting(
+      scratch.databaseUrl,
+      () => loadDataset(pulse.url, dataset.file, loading, dataset.meta.totalTraces, 4),
+      (loaded) => loaded.accepted,
+    );
     log('ingest', `${fmt(ingest.acknowledgedPerSecond)} traces/s acknowledged, ${fmt(ingest.foldedPerSecond)} traces/s folded`);
+    if (wal) log('ingest', describeWal(wal.perTrace, wal.settings));
     if (scratch.databaseUrl) {
       // What autovacuum would soon do after a bulk load (scripts/bench.ts does the same).
       const sql = postgres(scratch.databaseUrl, { max: 1, onnotice: () => {} });

@@ -43,6 +43,7 @@ import { crossCheckImpact, measureImpact, setBenchAgentValues } from './bench/im
 import { measureRepricing } from './bench/repricing.js';
 import { checkTargets, TARGETS } from './bench/targets.js';
 import { measureTraceReads } from './bench/traces.js';
+import { describeWal, withWalAccounting } from './bench/wal.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -97,7 +98,12 @@ try {
   for (const w of dataset.meta.workspaces) workspaces.push(await createWorkspace(pulse.url, adminToken, w.name));
   const large = workspaces[0]!;
 
-  const ingest = await loadDataset(pulse.url, dataset.file, workspaces, dataset.meta.totalTraces, opts.concurrency);
+  const { result: ingest, wal } = await withWalAccounting(
+    scratch.databaseUrl,
+    () => loadDataset(pulse!.url, dataset.file, workspaces, dataset.meta.totalTraces, opts.concurrency),
+    (loaded) => loaded.accepted,
+  );
+  if (wal) log('ingest', describeWal(wal.perTrace, wal.settings));
   if (ingest.accepted !== dataset.meta.totalTraces)
     throw new Error(`only ${ingest.accepted} of ${dataset.meta.totalTraces} traces were accepted`);
   const rssAfterIngest = peakRssMB(pulse.proc.pid);
@@ -234,6 +240,7 @@ try {
     otlp,
     live,
     vacuumAnalyzeSeconds: vacuumSeconds,
+    ingestWal: wal,
     budgetUsd,
     endpoints,
     tagged: tagged.map((m) => m.measurement),

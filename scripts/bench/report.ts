@@ -11,6 +11,7 @@ import type { DatasetMeta } from './dataset.js';
 import type { DetectorMeasurement } from './detectors.js';
 import type { BurstMeasurement, EndpointMeasurement } from './endpoints.js';
 import type { IngestResult } from './ingest.js';
+import type { WalOfLoad } from './wal.js';
 import type { LiveResult } from './live.js';
 import type { Machine } from './machine.js';
 import type { BenchOptions } from './options.js';
@@ -38,6 +39,8 @@ export interface BenchResults {
   /** Budget set on the large workspace before the measurements (USD per month). */
   /** PostgreSQL only: the VACUUM ANALYZE after the load, as autovacuum would do. */
   vacuumAnalyzeSeconds: number | null;
+  /** PostgreSQL only: what the load wrote to the write-ahead log per trace, and the settings that shape it. */
+  ingestWal: WalOfLoad | null;
   budgetUsd: number;
   endpoints: EndpointMeasurement[];
   /** The windowed endpoints again with a tag filter (no baseline: tests prove their figures). */
@@ -113,6 +116,12 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push(
     `| OTLP protobuf ingest, acknowledged (requests of 1,000 spans, ${r.otlp.concurrency} in flight) | ${n(r.otlp.acknowledgedPerSecond)} spans/s | | |`,
   );
+  if (r.ingestWal) {
+    const { perTrace: w, settings: s } = r.ingestWal;
+    lines.push(
+      `| write-ahead log per trace stored (records / full-page images / bytes; shared_buffers ${s.sharedBuffers}, max_wal_size ${s.maxWalSize}) | ${w.records} / ${w.fullPageImages} / ${n(w.bytes)} B | | |`,
+    );
+  }
   if (r.vacuumAnalyzeSeconds !== null)
     lines.push(`| VACUUM ANALYZE after the load (what autovacuum would do) | ${r.vacuumAnalyzeSeconds} s | | |`);
   const rss = r.serverPeakRssMB.atEnd;

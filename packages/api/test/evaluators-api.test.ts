@@ -1,24 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './harness.js';
+import { startTestServer, type TestServer, type TestWorkspace, workspaceCall } from './harness.js';
 
 /** PUT, GET, DELETE /evaluators/{name} and GET /evaluators (docs/API_SPEC.md §13). */
 
 let srv: TestServer;
-let ws: { workspace_id: string; api_key: string };
+let ws: TestWorkspace;
 
-async function call(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${srv.url}/api/v1${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${ws.api_key}`,
-      'x-workspace-id': ws.workspace_id,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+const call = (method: string, path: string, body?: unknown) => workspaceCall(srv.url, ws, method, path, body);
 
 const judge = {
   kind: 'llm',

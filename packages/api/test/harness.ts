@@ -103,6 +103,35 @@ export function sendScores(url: string, key: string, body: unknown, headers: Rec
   return postWithKey(url, '/scores', key, body, headers);
 }
 
+/** A workspace as the tests hold it: its id and a key. */
+export type TestWorkspace = { workspace_id: string; api_key: string };
+
+/**
+ * Any method and path under /api/v1 as a workspace's key (a JSON body when one is given): the
+ * status and the parsed body, undefined when the answer has none (204).
+ */
+export async function workspaceCall(
+  url: string,
+  ws: TestWorkspace,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${url}/api/v1${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${ws.api_key}`,
+      'x-workspace-id': ws.workspace_id,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
 /** GET an analytics path with a workspace's key and header; the JSON body, or a throw naming the status. */
 export async function getAnalytics(
   url: string,

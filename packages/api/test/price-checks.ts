@@ -1,9 +1,9 @@
 import { catalogPrices, decimalText } from '@pulse/shared';
 import { type SQL, sql } from 'drizzle-orm';
 import { expect } from 'vitest';
-import type { TestServer } from './harness.js';
+import { type TestServer, type TestWorkspace, workspaceCall } from './harness.js';
 
-type Ws = { workspace_id: string; api_key: string };
+type Ws = TestWorkspace;
 
 export interface PriceRow {
   model: string;
@@ -17,19 +17,7 @@ export interface PriceRow {
 
 /** The prices API of one workspace: any method and path, and PUT/DELETE /prices/{model}. */
 export function pricesClient(srv: TestServer, ws: Ws) {
-  async function api(method: string, path: string, body?: unknown) {
-    const res = await fetch(`${srv.url}/api/v1${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${ws.api_key}`,
-        'x-workspace-id': ws.workspace_id,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  }
+  const api = (method: string, path: string, body?: unknown) => workspaceCall(srv.url, ws, method, path, body);
   return {
     api,
     put: (model: string, body: unknown) => api('PUT', `/prices/${encodeURIComponent(model)}`, body),

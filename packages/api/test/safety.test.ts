@@ -1,13 +1,13 @@
 import { SAFETY_TYPES } from '@pulse/shared';
 import { type SQL, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getAnalytics, makeTrace, sendTraces, startTestServer, type TestServer } from './harness.js';
+import { getAnalytics, makeTrace, sendTraces, startTestServer, type TestServer, type TestWorkspace, workspaceCall } from './harness.js';
 
 // Safety detectors at ingest, redaction, settings and the safety analytics (docs/API_SPEC.md §12),
 // against the stored rows and plain SQL over them.
 
 let srv: TestServer;
-type Workspace = { workspace_id: string; api_key: string };
+type Workspace = TestWorkspace;
 
 beforeAll(async () => {
   srv = await startTestServer();
@@ -16,19 +16,8 @@ afterAll(async () => {
   await srv?.close();
 });
 
-async function call(ws: Workspace, method: 'GET' | 'PUT', path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${srv.url}/api/v1${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${ws.api_key}`,
-      'x-workspace-id': ws.workspace_id,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
+const call = (ws: Workspace, method: 'GET' | 'PUT', path: string, body?: unknown, headers: Record<string, string> = {}) =>
+  workspaceCall(srv.url, ws, method, path, body, headers);
 
 const storedRows = (ws: Workspace, extra: SQL = sql`true`) =>
   srv.database.rows<{ trace_id: string; input: string | null; output: string | null; safety_flags: unknown }>(
