@@ -1,6 +1,7 @@
 import { round2 } from '@pulse/shared';
 import { type SQL, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CallFilters, callsWhere } from './call-filters.js';
 import { getAnalytics, makeTrace, sendScores, sendTraces, startTestServer, type TestServer } from './harness.js';
 
 /**
@@ -37,23 +38,10 @@ const SETTINGS: Record<string, { body: Record<string, unknown>; per60: bigint; s
   'idle-bot': { body: { value_per_success_usd: 1 }, per60: 60_000_000_000n, score: false },
 };
 
-interface Filters {
-  agent_id?: string;
-  model?: string;
-  tag?: string;
-}
+type Filters = CallFilters;
 type Window = { from: number; to: number };
 
-function where(w: Window, f: Filters): SQL {
-  const parts = [
-    sql`t.workspace_id = ${ws.workspace_id}::uuid`,
-    sql`t."timestamp" >= ${iso(w.from)}::timestamptz and t."timestamp" < ${iso(w.to)}::timestamptz`,
-  ];
-  if (f.agent_id) parts.push(sql`t.agent_id = ${f.agent_id}`);
-  if (f.model) parts.push(sql`t.model = ${f.model}`);
-  if (f.tag) parts.push(sql`t.tags ? ${f.tag}`);
-  return sql.join(parts, sql` and `);
-}
+const where = (w: Window, f: Filters): SQL => callsWhere('t', ws.workspace_id, w, f);
 
 type RefRow = {
   bucket: string | null;

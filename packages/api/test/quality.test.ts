@@ -2,6 +2,7 @@ import type { Database } from '@pulse/db';
 import { round4 } from '@pulse/shared';
 import { type SQL, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CallFilters, callsWhere } from './call-filters.js';
 import { getAnalytics, makeTrace, sendScores, sendTraces, startTestServer, type TestServer } from './harness.js';
 import { expectScoreRollupsExact } from './score-rollups-check.js';
 
@@ -25,22 +26,9 @@ const SENTIMENTS = ['positive', 'neutral', 'negative'];
 /** A small deterministic generator: the data differs per run of i, not per run of the test. */
 const pick = <T>(list: readonly T[], i: number) => list[i % list.length]!;
 
-interface Filters {
-  agent_id?: string;
-  model?: string;
-  tag?: string;
-}
+type Filters = CallFilters;
 
-function where(w: { from: number; to: number }, f: Filters): SQL {
-  const parts = [
-    sql`s.workspace_id = ${ws.workspace_id}::uuid`,
-    sql`t."timestamp" >= ${iso(w.from)}::timestamptz and t."timestamp" < ${iso(w.to)}::timestamptz`,
-  ];
-  if (f.agent_id) parts.push(sql`t.agent_id = ${f.agent_id}`);
-  if (f.model) parts.push(sql`t.model = ${f.model}`);
-  if (f.tag) parts.push(sql`t.tags ? ${f.tag}`);
-  return sql.join(parts, sql` and `);
-}
+const where = (w: { from: number; to: number }, f: Filters): SQL => callsWhere('s', ws.workspace_id, w, f);
 const joined = sql`scores s join traces t on t.workspace_id = s.workspace_id and t.id = s.trace_row_id`;
 
 /** The reference: per name, its type, count, average (avg() of the stored 1/0 or number) and categories. */
