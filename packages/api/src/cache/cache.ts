@@ -8,6 +8,28 @@ export interface VersionedKey {
 }
 
 /**
+ * What a replica that missed learns when it asks for the answer's lease: the answer, stored
+ * meanwhile by another replica; the lease itself (its token), so it computes; or that another
+ * replica holds it and is computing.
+ */
+export type LeaseClaim = { answer: string } | { token: string } | 'held';
+
+/**
+ * Short leases on cache keys in Redis, so that one replica computes a missing answer while the
+ * others wait for it (single flight across replicas).
+ */
+export interface AnswerLeases {
+  /** How long a lease lasts, and so the longest a waiter waits before computing itself. */
+  readonly leaseMs: number;
+  /** The answer at `key`, else its lease if free; undefined when Redis cannot tell (compute without one). */
+  claim(key: string): Promise<LeaseClaim | undefined>;
+  /** Stores the answer and gives the lease back if it is still ours, in one round trip. */
+  fulfil(key: string, token: string, value: string, ttlSeconds: number): Promise<void>;
+  /** Gives the lease back if it is still ours (the computation failed): a waiter takes it over. */
+  release(key: string, token: string): Promise<void>;
+}
+
+/**
  * The analytics cache. Keys carry the workspace's data version, which every write bumps,
  * so an answer is never served stale after an ingest or a budget change.
  */
@@ -33,4 +55,6 @@ export interface Cache {
    * limiter's counters); undefined for an in-process cache.
    */
   readonly redisCommand: RedisCommand | undefined;
+  /** Leases shared by every replica (Redis); undefined for an in-process cache, whose own single flight is enough. */
+  readonly leases: AnswerLeases | undefined;
 }

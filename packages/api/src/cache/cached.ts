@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { Logger } from '../logger.js';
+import { awaitLease } from './await-lease.js';
 import type { Cache } from './cache.js';
 
 export type CacheClass = 'overview' | 'detail';
@@ -52,12 +53,55 @@ async function readEntry<S extends z.ZodType>(scope: CacheScope, key: string, hi
   return undefined;
 }
 
+/** An answer being found for one cache key in this process, and how (known before it is computed). */
+interface Flight {
+  outcome: Promise<'HIT' | 'MISS'>;
+  answer: Promise<unknown>;
+}
+
 /**
- * Answers being computed in this process, by cache key: concurrent identical misses (twenty
+ * Answers being found in this process, by cache key: concurrent identical misses (twenty
  * dashboards refreshing after the same ingest) share one computation instead of each running
- * the same queries (single flight). Entries leave when their computation settles.
+ * the same queries (single flight). Entries leave when their answer settles.
  */
-const inFlight = new Map<string, Promise<unknown>>();
+const inFlight = new Map<string, Flight>();
+
+/**
+ * The answer for a missed key. With Redis, across replicas too: the replica that takes the key's
+ * lease computes and stores it, the others wait for it and read it (a HIT), and one that cannot
+ * wait (the holder failed or died, or the wait passed a lease's length) computes itself. The key
+ * carries the workspace's data version, so whatever is read is this version's answer.
+ */
+function fly<S extends z.ZodType>(scope: CacheScope, key: string, name: string, schema: S, ttl: number, compute: () => Promise<z.input<S>>): Flight {
+  let decide!: (outcome: 'HIT' | 'MISS') => void;
+  const outcome = new Promise<'HIT' | 'MISS'>((resolve) => (decide = resolve));
+  const answer = (async () => {
+    const leases = scope.cache.leases;
+    const next = leases ? await awaitLease(leases, key) : { compute: true as const };
+    if ('answer' in next) {
+      const hit = await readEntry(scope, key, next.answer, name, schema);
+      if (hit !== undefined) {
+        decide('HIT');
+        return hit as z.input<S>;
+      }
+    }
+    decide('MISS');
+    const token = 'token' in next ? next.token : undefined;
+    let value: z.input<S>;
+    try {
+      value = await compute();
+    } catch (err) {
+      if (token !== undefined) await leases?.release(key, token);
+      throw err;
+    }
+    if (token !== undefined) await leases?.fulfil(key, token, JSON.stringify(value), ttl);
+    else await scope.cache.set(key, JSON.stringify(value), ttl);
+    return value;
+  })();
+  // Whatever ended the flight before it was decided (Redis or a check failing) is a computation's failure.
+  void answer.catch(() => undefined).finally(() => decide('MISS'));
+  return { outcome, answer };
+}
 
 /**
  * A workspace's answer through the cache. The key holds the workspace's data version, which
@@ -91,14 +135,13 @@ export async function cached<S extends z.ZodType>(
     scope.onOutcome('HIT');
     return hit as z.input<S>;
   }
-  scope.onOutcome('MISS');
-  const running = inFlight.get(key) as Promise<z.input<S>> | undefined;
-  if (running) return running;
-  const computing = (async () => {
-    const value = await compute();
-    await scope.cache.set(key, JSON.stringify(value), ttl);
-    return value;
-  })().finally(() => inFlight.delete(key));
-  inFlight.set(key, computing);
-  return computing;
+  let flight = inFlight.get(key);
+  if (!flight) {
+    flight = fly(scope, key, name, schema, ttl, compute);
+    inFlight.set(key, flight);
+    void flight.answer.catch(() => undefined).finally(() => inFlight.delete(key));
+  }
+  // Callers that joined share the flight's outcome: HIT when another replica's answer was read.
+  scope.onOutcome(await flight.outcome);
+  return flight.answer as Promise<z.input<S>>;
 }

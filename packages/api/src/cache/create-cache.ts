@@ -4,10 +4,15 @@ import type { Cache } from './cache.js';
 import { MemoryCache } from './memory-cache.js';
 import { RedisCache } from './redis-cache.js';
 
+/** How long a lease lasts when statements have no time limit (STATEMENT_TIMEOUT_MS=0): its default. */
+const UNBOUNDED_STATEMENT_LEASE_MS = 15_000;
+
 /** Redis when REDIS_URL is set (shared by replicas), else an in-process LRU. */
-export async function createCache(config: Config, logger: Logger): Promise<Cache> {
+export async function createCache(config: Pick<Config, 'redisUrl' | 'statementTimeoutMs'>, logger: Logger): Promise<Cache> {
   if (!config.redisUrl) return new MemoryCache();
-  const cache = new RedisCache(config.redisUrl, logger);
+  // A computation's statements end within the statement timeout, so a replica that died while
+  // holding a lease keeps the others waiting no longer than one of them.
+  const cache = new RedisCache(config.redisUrl, logger, config.statementTimeoutMs || UNBOUNDED_STATEMENT_LEASE_MS);
   await cache.ready();
   return cache;
 }

@@ -5,6 +5,7 @@ import type { Cache, VersionedKey } from './cache.js';
 export class MemoryCache implements Cache {
   readonly kind = 'memory' as const;
   readonly redisCommand = undefined;
+  readonly leases = undefined;
   private readonly entries: LRUCache<string, string>;
   private readonly versions = new Map<string, number>();
 

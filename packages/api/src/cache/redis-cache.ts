@@ -1,6 +1,7 @@
 import { Redis, ReplyError } from 'ioredis';
 import type { Logger } from '../logger.js';
 import type { Cache, RedisCommand, VersionedKey } from './cache.js';
+import { RedisLeases } from './redis-leases.js';
 
 const EPOCH_KEY = 'pulse:cache:epoch';
 const versionKey = (workspaceId: string) => `pulse:ver:${workspaceId}`;
@@ -33,8 +34,10 @@ export class RedisCache implements Cache {
   private outageLogged = false;
   /** The shared connection (no offline queue: fails at once while Redis is down). */
   readonly redisCommand: RedisCommand = (name, ...args) => this.redis.call(name, ...args);
+  readonly leases: RedisLeases;
 
-  constructor(url: string, private readonly logger: Logger) {
+  /** `leaseMs`: how long one replica computes a missing answer before the others stop waiting for it. */
+  constructor(url: string, private readonly logger: Logger, leaseMs: number) {
     this.redis = new Redis(url, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
@@ -46,6 +49,7 @@ export class RedisCache implements Cache {
     this.redis.defineCommand('pulseLookup', { numberOfKeys: 2, lua: LOOKUP_SCRIPT });
     const scripted = this.redis as unknown as { pulseLookup: LookupScript };
     this.lookupScript = (...args) => scripted.pulseLookup(...args);
+    this.leases = new RedisLeases(this.redis, leaseMs, () => this.healthy);
     this.redis.on('ready', () => {
       if (this.everConnected) {
         this.logger.info('redis cache reconnected');
