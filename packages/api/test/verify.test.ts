@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestTraces } from '../src/ingest/ingest-traces.js';
 import { ROLLUP_SPECS, verifyRollups } from '@pulse/verify';
 import { seededTraces } from './dataset.js';
-import { sendTraces, startTestServer, type TestServer } from './harness.js';
+import { sendScores, sendTraces, startTestServer, type TestServer } from './harness.js';
 
 const DAY = 86_400_000;
 const start = Math.floor(Date.now() / DAY) * DAY - 3 * DAY;
@@ -26,7 +26,22 @@ describe('verifyRollups', () => {
       expect((await sendTraces(srv.url, ws.api_key, { traces: traces.slice(i, i + 500) })).status).toBe(200);
     }
     await sendTraces(srv.url, ws.api_key, { traces: traces.slice(100, 900) });
-    await sendTraces(srv.url, other.api_key, { traces: seededTraces(12, start, 300) });
+    const otherTraces = seededTraces(12, start, 300);
+    await sendTraces(srv.url, other.api_key, { traces: otherTraces });
+    // Scores of the three types, one replaced, for the score rollups.
+    const scoresOf = (list: typeof traces) =>
+      list.slice(0, 300).flatMap((trace, i) => [
+        { trace_id: trace.trace_id, name: 'helpfulness', value: (i % 10) / 10, source: 'llm' },
+        { trace_id: trace.trace_id, name: 'resolved', value: i % 3 === 0, source: 'human' },
+        { trace_id: trace.trace_id, name: 'sentiment', value: ['positive', 'neutral', 'negative'][i % 3], source: 'rule' },
+      ]);
+    for (const [key, list] of [
+      [ws.api_key, traces],
+      [other.api_key, otherTraces],
+    ] as const) {
+      expect((await sendScores(srv.url, key, { scores: scoresOf(list) })).status).toBe(200);
+    }
+    expect((await sendScores(srv.url, ws.api_key, { scores: [{ trace_id: traces[0]!.trace_id, name: 'helpfulness', value: 0.25, source: 'llm' }] })).status).toBe(200);
   });
   afterAll(async () => {
     await srv?.close();
@@ -37,7 +52,7 @@ describe('verifyRollups', () => {
     const report = await verifyRollups(srv.database, { beforeCompare: async () => void steps.push('before') });
     expect(steps).toEqual(['before']);
     expect(report.tables.map((t) => t.table)).toEqual(ROLLUP_SPECS.map((s) => s.table));
-    expect(report.tables).toHaveLength(8);
+    expect(report.tables).toHaveLength(10);
     for (const t of report.tables) {
       expect(t, t.table).toMatchObject({ missing: 0, extra: 0, differing: 0, examples: [] });
       expect(t.actualRows, t.table).toBe(t.expectedRows);
@@ -59,6 +74,13 @@ describe('verifyRollups', () => {
     await db.rows(sql`delete from user_stats_daily
       where (workspace_id, dim, bucket, user_id) = (select workspace_id, dim, bucket, user_id from user_stats_daily where workspace_id = ${w}::uuid order by bucket, dim, user_id limit 1)`);
     await db.rows(sql`insert into latency_hist_hourly (workspace_id, dim, bucket, bins, counts) values (${w}::uuid, '', '1999-01-01T00:00:00Z', '{7}', '{3}')`);
+    await db.rows(sql`update score_stats_hourly set value_sum = value_sum + 0.5
+      where (workspace_id, bucket, name, agent_id, model, type, category) = (select workspace_id, bucket, name, agent_id, model, type, category from score_stats_hourly where workspace_id = ${w}::uuid order by bucket, name, agent_id, model, type, category limit 1)`);
+    await db.rows(sql`delete from score_stats_daily
+      where (workspace_id, bucket, name, agent_id, model, type, category) = (select workspace_id, bucket, name, agent_id, model, type, category from score_stats_daily where workspace_id = ${w}::uuid order by bucket, name, agent_id, model, type, category limit 1)`);
+    // A group of count 0 is skipped, as readers skip it; one with a count is not.
+    await db.rows(sql`insert into score_stats_hourly (workspace_id, bucket, name, agent_id, model, type, category, count, value_sum, last_written)
+      values (${w}::uuid, '1999-01-01T00:00:00Z', 'emptied', 'a', 'm', 'numeric', '', 0, 0, now()), (${w}::uuid, '1999-01-01T00:00:00Z', 'invented', 'a', 'm', 'numeric', '', 2, 1.5, now())`);
     await db.rows(sql`update error_stats_daily set last_message = 'tampered'
       where (workspace_id, bucket, error_type, agent_id, model) = (select workspace_id, bucket, error_type, agent_id, model from error_stats_daily where workspace_id = ${w}::uuid order by bucket, error_type, agent_id, model limit 1)`);
 
@@ -70,10 +92,12 @@ describe('verifyRollups', () => {
       user_stats_hourly: [0, 0, 0],
       latency_hist_hourly: [0, 1, 0],
       error_stats_hourly: [0, 0, 0],
+      score_stats_hourly: [0, 1, 1],
       stats_daily: [0, 0, 0],
       user_stats_daily: [1, 0, 0],
       latency_hist_daily: [0, 0, 0],
       error_stats_daily: [0, 0, 1],
+      score_stats_daily: [1, 0, 0],
     });
     const stats = report.tables.find((t) => t.table === 'stats_hourly')!.examples[0]!;
     expect(stats.kind).toBe('differs');
@@ -83,6 +107,10 @@ describe('verifyRollups', () => {
     const tampered = report.tables.find((t) => t.table === 'error_stats_daily')!.examples[0]!;
     expect(tampered.actual!.last_message).toBe('tampered');
     expect(tampered.expected!.last_message).not.toBe('tampered');
+    const scores = report.tables.find((t) => t.table === 'score_stats_hourly')!;
+    const changedSum = scores.examples.find((e) => e.kind === 'differs')!;
+    expect(Number(changedSum.actual!.value_sum)).toBeCloseTo(Number(changedSum.expected!.value_sum) + 0.5, 9);
+    expect(scores.examples.find((e) => e.kind === 'extra')!.actual).toMatchObject({ name: 'invented' });
     // Scoped to the other workspace, whose rows were not touched, there is no drift.
     const otherReport = await verifyRollups(db, { workspaceId: other.workspace_id });
     expect(otherReport.ok).toBe(true);
@@ -121,7 +149,7 @@ describe('npm run verify', () => {
       await db.close();
     }
     const clean = await runVerifyCommand(store.env);
-    expect(clean.out).toContain('Rollups reconcile with raw traces.');
+    expect(clean.out).toContain('Rollups reconcile with raw traces and scores.');
     expect(clean.code).toBe(0);
 
     const again = await store.open();

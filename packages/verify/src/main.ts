@@ -1,5 +1,5 @@
 /**
- * `npm run verify`: recomputes every rollup from raw traces and compares. Reads
+ * `npm run verify`: recomputes every rollup from raw traces and scores and compares. Reads
  * DATABASE_URL / DATA_DIR like the server. Exit 0 when they reconcile, 1 on drift, 2 when
  * the check itself could not run. On the embedded database (DATA_DIR) stop the server
  * first: one PGlite directory must never be open in two processes.

@@ -1,35 +1,50 @@
 import { dimValues, errorCodes, type Executor, foldIn, latencyBinSql, tryFoldLock } from '@pulse/api';
 import { bare, bareList, columnsOf, type Database, keyColumnsOf, resultRows, schema, timeBucket, valueColumnsOf } from '@pulse/db';
-import { getTableName, type SQL, sql } from 'drizzle-orm';
+import { type AnyColumn, getTableName, type SQL, sql } from 'drizzle-orm';
 
 /**
- * Reconciliation of the rollup tables with the raw `traces` they summarise: each rollup is
+ * Reconciliation of the rollup tables with the raw rows they summarise (`traces`, and `scores`
+ * for the score rollups): each rollup is
  * recomputed from scratch with plain SQL and compared row by row (full outer join on its
  * primary key, every other column compared). This is the one place that says, in SQL, what
  * every rollup row must hold; the folder's incremental maintenance (the api's rollup fold)
  * must always agree with it.
  */
 
-type RollupTable = typeof schema.statsHourly | typeof schema.userStatsHourly | typeof schema.latencyHistHourly | typeof schema.errorStatsHourly;
+type RollupTable =
+  | typeof schema.statsHourly
+  | typeof schema.userStatsHourly
+  | typeof schema.latencyHistHourly
+  | typeof schema.errorStatsHourly
+  | typeof schema.scoreStatsHourly;
 
 interface RollupSpec {
   /** The rollup table's name, as reports show it. */
   table: string;
   source: RollupTable;
-  grain: 'hourly' | 'daily';
-  /** The rollup's rows recomputed from `traces` (restricted by `where`), with the rollup's columns. */
-  recompute(bucket: SQL, where: SQL): SQL;
+  /** The rollup's rows recomputed from raw rows, with the rollup's columns; `only` restricts a workspace column. */
+  recompute(only: (workspaceColumn: AnyColumn) => SQL): SQL;
+  /** Which stored rows count, if not all. */
+  stored?: SQL;
 }
 
 const { traces: t } = schema;
 const dims = sql`cross join lateral (values ${dimValues(sql`${t.agentId}`, sql`${t.model}`)}) as d(dim)`;
 
-function specs(grain: 'hourly' | 'daily'): RollupSpec[] {
+type Grain = 'hourly' | 'daily';
+const bucketOf = (grain: Grain, column: AnyColumn) => timeBucket(false, grain === 'daily' ? 'day' : 'hour', column);
+
+/** The rollups of `traces`, from the trace's timestamp. */
+function traceSpecs(grain: Grain): RollupSpec[] {
   const [s, u, l, e] =
     grain === 'hourly'
       ? [schema.statsHourly, schema.userStatsHourly, schema.latencyHistHourly, schema.errorStatsHourly]
       : [schema.statsDaily, schema.userStatsDaily, schema.latencyHistDaily, schema.errorStatsDaily];
-  const spec = (source: RollupTable, recompute: RollupSpec['recompute']): RollupSpec => ({ table: getTableName(source), source, grain, recompute });
+  const spec = (source: RollupTable, recompute: (bucket: SQL, where: SQL) => SQL): RollupSpec => ({
+    table: getTableName(source),
+    source,
+    recompute: (only) => recompute(bucketOf(grain, t.timestamp), only(t.workspaceId)),
+  });
   return [
     spec(
       s,
@@ -72,8 +87,32 @@ function specs(grain: 'hourly' | 'daily'): RollupSpec[] {
   ];
 }
 
+/**
+ * The score rollups (docs/API_SPEC.md §10), from `scores` by the scored trace's timestamp: per
+ * group the count, the exact (numeric) sum of the values and the latest write. A group emptied
+ * by a replacement or by retention is deleted; a stored row of count 0 is skipped, as readers
+ * skip it.
+ */
+function scoreSpec(grain: Grain): RollupSpec {
+  const r = grain === 'hourly' ? schema.scoreStatsHourly : schema.scoreStatsDaily;
+  const sc = schema.scores;
+  return {
+    table: getTableName(r),
+    source: r,
+    recompute: (only) => sql`
+      select ${sc.workspaceId} as ${bare(r.workspaceId)}, ${bucketOf(grain, sc.traceTimestamp)} as ${bare(r.bucket)}, ${sc.name} as ${bare(r.name)},
+             ${sc.agentId} as ${bare(r.agentId)}, ${sc.model} as ${bare(r.model)}, ${sc.type} as ${bare(r.type)},
+             coalesce(${sc.categoricalValue}, '') as ${bare(r.category)}, count(*) as ${bare(r.count)},
+             coalesce(sum(${sc.numericValue}::numeric), 0) as ${bare(r.valueSum)}, max(${sc.updatedAt}) as ${bare(r.lastWritten)}
+      from ${sc} where ${only(sc.workspaceId)} group by 1, 2, 3, 4, 5, 6, 7`,
+    stored: sql`${r.count} <> 0`,
+  };
+}
+
 /** Every rollup table, hourly then daily. */
-export const ROLLUP_SPECS: readonly RollupSpec[] = [...specs('hourly'), ...specs('daily')];
+export const ROLLUP_SPECS: readonly RollupSpec[] = [...traceSpecs('hourly'), scoreSpec('hourly'), ...traceSpecs('daily'), scoreSpec('daily')];
+/** The score rollups alone, as the score tests check them after each write. */
+export const SCORE_ROLLUP_SPECS: readonly RollupSpec[] = ROLLUP_SPECS.filter((spec) => spec.source === schema.scoreStatsHourly || spec.source === schema.scoreStatsDaily);
 
 export interface DriftExample {
   kind: 'missing' | 'extra' | 'differs';
@@ -87,9 +126,9 @@ export interface TableDrift {
   table: string;
   expectedRows: number;
   actualRows: number;
-  /** Rows the raw traces call for that the rollup lacks. */
+  /** Rows the raw rows call for that the rollup lacks. */
   missing: number;
-  /** Rollup rows no raw trace accounts for. */
+  /** Rollup rows no raw row accounts for. */
   extra: number;
   /** Rows present on both sides with different figures. */
   differing: number;
@@ -112,8 +151,9 @@ export interface VerifyOptions {
   beforeCompare?: (database: Database) => Promise<void>;
 }
 
-async function compareTable(tx: Executor, spec: RollupSpec, workspaceId: string | undefined): Promise<TableDrift> {
-  const only = (column: SQL) => (workspaceId ? sql`${column} = ${workspaceId}::uuid` : sql`true`);
+/** One rollup table against its recomputation (every workspace's rows, or `workspaceId`'s). */
+export async function compareRollup(tx: Executor, spec: RollupSpec, workspaceId: string | undefined): Promise<TableDrift> {
+  const only = (column: AnyColumn) => (workspaceId ? sql`${column} = ${workspaceId}::uuid` : sql`true`);
   const keys = keyColumnsOf(spec.source).map(bare);
   const on = sql.join(
     keys.map((k) => sql`e.${k} = a.${k}`),
@@ -131,7 +171,6 @@ async function compareTable(tx: Executor, spec: RollupSpec, workspaceId: string 
     sql` or `,
   );
   const k0 = keys[0]!;
-  const bucket = timeBucket(false, spec.grain === 'daily' ? 'day' : 'hour', t.timestamp);
   const [row] = resultRows<{
     expected_rows: number;
     actual_rows: number;
@@ -140,8 +179,8 @@ async function compareTable(tx: Executor, spec: RollupSpec, workspaceId: string 
     differing: number;
     examples: DriftExample[] | string;
   }>(await tx.execute(sql`
-    with expected as (${spec.recompute(bucket, only(sql`${t.workspaceId}`))}),
-    actual as (select ${bareList(columnsOf(spec.source))} from ${spec.source} where ${only(sql`${spec.source.workspaceId}`)}),
+    with expected as (${spec.recompute(only)}),
+    actual as (select ${bareList(columnsOf(spec.source))} from ${spec.source} where ${only(spec.source.workspaceId)} and ${spec.stored ?? sql`true`}),
     diff as (
       select case when a.${k0} is null then 'missing' when e.${k0} is null then 'extra' else 'differs' end as kind,
              to_jsonb(e) as expected, to_jsonb(a) as actual
@@ -166,7 +205,7 @@ async function compareTable(tx: Executor, spec: RollupSpec, workspaceId: string 
 }
 
 /**
- * Recomputes every rollup table from raw traces and reports each difference. Safe on a live
+ * Recomputes every rollup table from raw rows and reports each difference. Safe on a live
  * system: in one REPEATABLE READ transaction (one snapshot for every statement) it first folds
  * every queued trace it can see, holding the fold lock so no folder moves rows meanwhile, then
  * compares; traces stored after the snapshot are in neither side of the comparison.
@@ -181,8 +220,8 @@ export async function verifyRollups(database: Database, options: VerifyOptions =
           if (!(await tryFoldLock(tx))) throw new FolderBusy();
           while ((await foldIn(tx)) > 0);
           const drift: TableDrift[] = [];
-          // One table at a time: the comparison scans all of `traces` for each.
-          for (const spec of ROLLUP_SPECS) drift.push(await compareTable(tx, spec, options.workspaceId));
+          // One table at a time: the comparison scans all of `traces` (or `scores`) for each.
+          for (const spec of ROLLUP_SPECS) drift.push(await compareRollup(tx, spec, options.workspaceId));
           return drift;
         },
         { isolationLevel: 'repeatable read' },
@@ -213,6 +252,6 @@ export function formatDriftReport(report: DriftReport): string {
   for (const t of report.tables) {
     for (const e of t.examples) lines.push(`  ${t.table} ${e.kind}: expected ${JSON.stringify(e.expected)} actual ${JSON.stringify(e.actual)}`);
   }
-  lines.push(report.ok ? 'Rollups reconcile with raw traces.' : 'DRIFT: rollups disagree with raw traces.');
+  lines.push(report.ok ? 'Rollups reconcile with raw traces and scores.' : 'DRIFT: rollups disagree with raw traces and scores.');
   return lines.join('\n');
 }

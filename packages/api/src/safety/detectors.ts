@@ -1,5 +1,6 @@
 import type { SafetyType } from '@pulse/shared';
-import { cardNumberValid, ibanValid } from './checksums.js';
+import { findCardNumbers } from './card-numbers.js';
+import { ibanValid, isDigit } from './checksums.js';
 
 /** Where a detector found something: [start, end) in UTF-16 code units of the text. */
 export interface Span {
@@ -22,14 +23,15 @@ export interface Detector {
  *   a failing match has one way to fail, not exponentially many.
  * A candidate is then checked in code (check digits, digit counts) rather than by the regex.
  */
-function matcher(type: SafetyType, pattern: RegExp, accept: (match: string) => number = (m) => m.length): Detector {
+function matcher(type: SafetyType, pattern: RegExp, accept: (text: string, start: number, end: number) => number = (_text, start, end) => end - start): Detector {
   return {
     type,
     find(text) {
       const spans: Span[] = [];
       pattern.lastIndex = 0;
       for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
-        const length = accept(m[0]);
+        // The match read in place, text[index, lastIndex), not through a copy of it.
+        const length = accept(text, m.index, pattern.lastIndex);
         if (length > 0) spans.push({ type, start: m.index, end: m.index + length });
         // A refused candidate may hide a valid one starting inside it: look again one step on.
         // Patterns with refusals are bounded in length, so this stays linear.
@@ -42,13 +44,18 @@ function matcher(type: SafetyType, pattern: RegExp, accept: (match: string) => n
 
 
 /**
- * The length of `m` that `valid` accepts: all of it, or all but a short last group, which may
- * be a following number or word ("4111 1111 1111 1111 12/26", "… 0130 00 EUR"); 0 if neither.
+ * How much of the candidate text[start, end) `valid` accepts: all of it, or all but a short
+ * last group, which may be a following number or word ("4111 1111 1111 1111 12/26",
+ * "… 0130 00 EUR"); 0 if neither.
  */
-function validLength(m: string, valid: (s: string) => boolean): number {
-  if (valid(m)) return m.length;
-  const lastSeparator = Math.max(m.lastIndexOf(' '), m.lastIndexOf('-'));
-  return lastSeparator > 0 && m.length - lastSeparator <= 4 && valid(m.slice(0, lastSeparator)) ? lastSeparator : 0;
+function validLength(text: string, start: number, end: number, valid: (text: string, start: number, end: number) => boolean): number {
+  if (valid(text, start, end)) return end - start;
+  // The last separator, if it is among the last four characters (and not the first).
+  for (let i = end - 1; i >= end - 4 && i > start; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 45) return valid(text, start, i) ? i - start : 0;
+  }
+  return 0;
 }
 
 /** An email's local part: ASCII letters, digits and . _ % + - (at most 64). */
@@ -85,31 +92,24 @@ const email: Detector = {
  */
 const INTERNATIONAL_PHONE = /(?<![\w+])\+\d(?:[ .-]?\d|[ .-]?\(\d{1,4}\)){6,18}(?![\w])/g;
 const NATIONAL_PHONE = /(?<![\w+.-]|\d[ .-])(?:1[ .-])?(?:\(\d{3}\)[ .-]?|\d{3}[ .-])\d{3}[ .-]\d{4}(?![\w]|[.-]\d)/g;
-const internationalPhone = matcher('pii.phone', INTERNATIONAL_PHONE, (m) => {
+const internationalPhone = matcher('pii.phone', INTERNATIONAL_PHONE, (text, start, end) => {
   let digits = 0;
-  for (let i = 0; i < m.length; i++) if (m.charCodeAt(i) >= 48 && m.charCodeAt(i) <= 57) digits++;
-  return digits >= 8 && digits <= 15 ? m.length : 0;
+  for (let i = start; i < end; i++) if (isDigit(text.charCodeAt(i))) digits++;
+  return digits >= 8 && digits <= 15 ? end - start : 0;
 });
 const nationalPhone = matcher('pii.phone', NATIONAL_PHONE);
 const phone: Detector = { type: 'pii.phone', find: (text) => [...internationalPhone.find(text), ...nationalPhone.find(text)] };
 
-/**
- * Payment card numbers: 13–19 digits, compact or printed in groups (4-4-4-4 and its 13–19
- * digit variants, Amex's 4-6-5), passing the Luhn check; all zeros excluded.
- */
-const creditCard = matcher(
-  'pii.credit_card',
-  /(?<![\w-])(?:\d{13,19}|\d{4}(?:[ -]\d{4}){2,3}(?:[ -]\d{1,4})?|\d{4}[ -]\d{6}[ -]\d{4,5})(?![\w])/g,
-  (m) => validLength(m, cardNumberValid),
-);
+/** Payment card numbers: 13–19 digits passing the Luhn check, in their printed layouts (card-numbers.ts). */
+const creditCard: Detector = { type: 'pii.credit_card', find: findCardNumbers };
 
 /**
  * IBANs, compact ("DE89370400440532013000") or printed in groups of four
  * ("DE89 3704 0044 0532 0130 00"), 15–34 characters with valid check digits (mod 97). A
  * short last group may be a following word ("… 0130 00 EUR"): without it is tried too.
  */
-const iban = matcher('pii.iban', /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,3})?)(?![A-Za-z0-9])/g, (m) =>
-  validLength(m, ibanValid),
+const iban = matcher('pii.iban', /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,3})?)(?![A-Za-z0-9])/g, (text, start, end) =>
+  validLength(text, start, end, ibanValid),
 );
 
 /**
