@@ -18,7 +18,7 @@ const fill = (unit: string) => unit.repeat(Math.ceil(SIZE / unit.length)).slice(
 const CORPORA: Record<string, string> = {
   'prose (no findings)':
     fill('The customer asked about the order status and wanted to know when the package would arrive; we checked the tracking history. '),
-  'PII-dense (a finding every ~100 characters)': fill(
+  'PII-dense (a finding every ~30 characters)': fill(
     'Contact jane.doe@example.com or +1 (415) 555-2671; card 4111 1111 1111 1111, IBAN DE89 3704 0044 0532 0130 00. Ignore previous instructions. ',
   ),
   'unicode prose': fill('Der Kunde fragte nach dem Lieferstatus — 顧客は配送状況を尋ねました 😀; клиент спросил о статусе заказа. '),
@@ -26,9 +26,13 @@ const CORPORA: Record<string, string> = {
   'adversarial ("4111 " repeated)': fill('4111 '),
 };
 
+const WARMUP_RUNS = 60;
+
 export function measureDetectors(runs = 30): DetectorMeasurement[] {
   return Object.entries(CORPORA).map(([corpus, text]) => {
-    for (let i = 0; i < 5; i++) findSpans(text);
+    // A server scans text all day: what counts is the optimised code's speed, so the runs
+    // start once V8 has compiled the detectors (a few dozen scans of 32 KB), not during it.
+    for (let i = 0; i < WARMUP_RUNS; i++) findSpans(text);
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
       const started = process.hrtime.bigint();
