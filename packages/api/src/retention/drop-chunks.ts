@@ -49,11 +49,12 @@ function holdsKeptCall(chunk: Chunk, now: Date) {
 
 /**
  * Retention on TimescaleDB (docs/API_SPEC.md §6): a whole `traces` chunk whose every call is past
- * its workspace's retention goes at once with drop_chunks, with trace_tags' chunk of the same day — no row-by-row delete, no dead rows
- * for vacuum, one short lock — instead of through the batched deletes. The chunk is locked
- * against writes (EXCLUSIVE: readers go on) before it is checked, so a late call ingested into
- * its range cannot be dropped unseen; a chunk that stays locked past the lock timeout is left to
- * the batched deletes. Answers the calls dropped per workspace (counted before the drop: the
+ * its workspace's retention goes at once with drop_chunks, and trace_tags' chunk of the same day
+ * with it — no row-by-row delete, no dead rows for vacuum, one short lock — instead of through
+ * the batched deletes. The chunk is locked against writes (EXCLUSIVE: readers go on) before it
+ * is checked, so a late call ingested into its range cannot be dropped unseen (ingest writes a
+ * call's tag rows after the call, in the same statement); a chunk that stays locked past the
+ * lock timeout is left to the batched deletes. Answers the calls dropped per workspace (counted before the drop: the
  * callers report them and refresh those workspaces' caches).
  */
 export async function dropExpiredChunks(database: Database, now: Date): Promise<Map<string, number>> {
