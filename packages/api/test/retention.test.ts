@@ -9,6 +9,7 @@ import { seededTraces } from './dataset.js';
 import { getAnalytics, sendScores, sendTraces, startTestServer, type TestServer } from './harness.js';
 import { reference } from './reference.js';
 import { expectScoreRollupsExact } from './score-rollups-check.js';
+import { expectTraceTagsExact } from './trace-tags-check.js';
 
 // Retention (docs/API_SPEC.md §6): calls older than retention_days go, with their scores and
 // their share of every rollup; every figure then equals plain SQL over the calls kept.
@@ -85,6 +86,8 @@ describe('retention', () => {
     expect(await count(schema.scores, ws.workspace_id)).toBeGreaterThan(0);
     // Another workspace without retention keeps everything.
     expect(await count(schema.traces, other.workspace_id)).toBe(otherBefore);
+    // The expired calls' tag rows went with them, the kept calls' stayed.
+    await expectTraceTagsExact(srv.database);
 
     const ref = reference(srv.database, ws.workspace_id);
     const get = (path: string, params: Record<string, string | number | undefined>) =>
@@ -161,6 +164,8 @@ describe('retention', () => {
     expect(await count(schema.traces, aged.workspace_id)).toBe(0);
     expect(await chunks()).toEqual([old + DAY]);
     expect(await count(schema.traces, other.workspace_id)).toBe(otherBefore);
+    // trace_tags' chunks of the dropped days went with them.
+    await expectTraceTagsExact(srv.database);
 
     const ref = reference(srv.database, aged.workspace_id);
     const get = (path: string, params: Record<string, string | number | undefined>) =>

@@ -126,7 +126,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
 }
 
 /**
- * Turns `traces` into a hypertable when the TimescaleDB extension can be loaded.
+ * Turns `traces` and `trace_tags` into hypertables when the TimescaleDB extension can be loaded.
  * Plain PostgreSQL (and PGlite) keep plain tables; every query works on both.
  */
 async function enableTimescale(db: Db): Promise<boolean> {
@@ -137,10 +137,14 @@ async function enableTimescale(db: Db): Promise<boolean> {
   if (!available[0]?.ok) return false;
   try {
     await db.execute(sql`create extension if not exists timescaledb`);
-    await db.execute(
-      sql`select create_hypertable(${getTableName(schema.traces)}::regclass, by_range(${schema.traces.timestamp.name}::name, interval '1 day'),
-            if_not_exists => true, migrate_data => true, create_default_indexes => false)`,
-    );
+    // trace_tags is chunked as traces is, a day each: retention drops a day of calls and the
+    // same day of their tag rows together (drop-chunks.ts).
+    for (const table of [schema.traces, schema.traceTags]) {
+      await db.execute(
+        sql`select create_hypertable(${getTableName(table)}::regclass, by_range(${table.timestamp.name}::name, interval '1 day'),
+              if_not_exists => true, migrate_data => true, create_default_indexes => false)`,
+      );
+    }
     // TimescaleDB's default index on the time column alone, made by earlier versions of this
     // call: every query leads with workspace_id (the schema's own indexes), so it only slowed
     // every insert.

@@ -130,6 +130,29 @@ export const traces = pgTable(
   ],
 );
 
+/**
+ * One row per tag a call carries (traces.tags): the tag filter's index (docs/API_SPEC.md §8),
+ * which a jsonb array cannot have as a btree. Read newest first from the tag on, in the list's
+ * keyset order, it finds a page of a common tag, a rare one or one no call carries in a few
+ * index pages, where `tags @> '["x"]'` walks the window's calls until a page matched. Written
+ * by ingest in the statement that stores the calls (new calls only) and deleted with them by
+ * retention; the list joins each row to its call, so it never answers a call that is gone.
+ */
+export const traceTags = pgTable(
+  'trace_tags',
+  {
+    workspaceId: uuid('workspace_id').notNull(),
+    tag: text('tag').notNull(),
+    /** The call's timestamp and trace_id: its idempotency key, and the list's keyset order. */
+    timestamp: ts('timestamp').notNull(),
+    traceId: text('trace_id').notNull(),
+  },
+  (t) => [
+    // Unique as the calls' key is; it holds the partitioning column, as a hypertable requires.
+    uniqueIndex('trace_tags_ws_tag_ts_trace_id_idx').on(t.workspaceId, t.tag, t.timestamp, sql`${t.traceId} collate "C"`),
+  ],
+);
+
 export const budgets = pgTable('budgets', {
   workspaceId: uuid('workspace_id')
     .primaryKey()

@@ -7,7 +7,7 @@ import { loadOverrides, priceInForce, type Tx } from '../prices/overrides.js';
 import { lockPricesShared } from '../prices/price-lock.js';
 import { scanTrace } from '../safety/scan.js';
 
-const { traces, rollupPending } = schema;
+const { traces, rollupPending, traceTags } = schema;
 
 /**
  * A validated trace, normalised to what is stored: every column of `traces` but the
@@ -22,6 +22,8 @@ const STORED_COLUMNS = Object.entries(getTableColumns(traces)).filter(([key]) =>
 
 /** The unique index that makes ingest idempotent; the workspace comes first. */
 const IDEMPOTENCY_KEY = [traces.workspaceId, traces.traceId, traces.timestamp];
+/** trace_tags' columns in the order the insert's select lists them. */
+const TAG_COLUMNS = [traceTags.workspaceId, traceTags.tag, traceTags.timestamp, traceTags.traceId];
 /** The columns of rollup_pending's index (the queue has no unique key). */
 const PENDING_ORDER = [rollupPending.workspaceId, rollupPending.timestamp];
 
@@ -141,7 +143,9 @@ async function priceRows(tx: Tx, workspaceId: string, toPrice: readonly StoredTr
  *
  * Rows are inserted in the order of the unique key, and queued in the order of the queue's
  * index: two batches that share traces then wait for each other's keys in the same order,
- * never in a cycle, so they cannot deadlock (docs/API_SPEC.md §2).
+ * never in a cycle, so they cannot deadlock (docs/API_SPEC.md §2). The new rows' tags go to
+ * trace_tags in the same statement: a duplicate, skipped above, adds none, so each call has
+ * exactly one row per tag there (no conflict is possible, the calls' key being part of its key).
  */
 async function insertTraces(tx: Tx, workspaceId: string, rows: readonly StoredTrace[]): Promise<number> {
   if (rows.length === 0) return 0;
@@ -160,8 +164,11 @@ async function insertTraces(tx: Tx, workspaceId: string, rows: readonly StoredTr
       select ${workspaceId}::uuid, u.* from unnest(${sql.join(arrays, sql`, `)}) as u (${bareList(STORED_COLUMNS.map(([, column]) => column))})
       order by ${bareList(IDEMPOTENCY_KEY.slice(1))}
       on conflict (${bareList(IDEMPOTENCY_KEY)}) do nothing
-      returning ${bareList(queued)}),
-      pending as (insert into ${rollupPending} (${bareList(queued)}) select * from ins order by ${bareList(PENDING_ORDER)})
+      returning ${bareList(queued)}, ${bare(traces.traceId)}, ${bare(traces.tags)}),
+      pending as (insert into ${rollupPending} (${bareList(queued)}) select ${bareList(queued)} from ins order by ${bareList(PENDING_ORDER)}),
+      tagged as (insert into ${traceTags} (${bareList(TAG_COLUMNS)})
+        select ins.${bare(traces.workspaceId)}, carried.tag, ins.${bare(traces.timestamp)}, ins.${bare(traces.traceId)}
+        from ins cross join lateral jsonb_array_elements_text(ins.${bare(traces.tags)}) as carried(tag))
       select count(*)::int as accepted from ins`);
   return Number(resultRows<{ accepted: number }>(result)[0]?.accepted ?? 0);
 }

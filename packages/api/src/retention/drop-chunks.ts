@@ -3,7 +3,7 @@ import { getTableName, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { errorCodes } from '../http/errors.js';
 
-const { traces, workspaces, workspaceSettings } = schema;
+const { traces, traceTags, workspaces, workspaceSettings } = schema;
 
 const chunkRow = z.object({
   chunk_schema: z.string(),
@@ -49,11 +49,12 @@ function holdsKeptCall(chunk: Chunk, now: Date) {
 
 /**
  * Retention on TimescaleDB (docs/API_SPEC.md §6): a whole `traces` chunk whose every call is past
- * its workspace's retention goes at once with drop_chunks — no row-by-row delete, no dead rows
- * for vacuum, one short lock — instead of through the batched deletes. The chunk is locked
- * against writes (EXCLUSIVE: readers go on) before it is checked, so a late call ingested into
- * its range cannot be dropped unseen; a chunk that stays locked past the lock timeout is left to
- * the batched deletes. Answers the calls dropped per workspace (counted before the drop: the
+ * its workspace's retention goes at once with drop_chunks, and trace_tags' chunk of the same day
+ * with it — no row-by-row delete, no dead rows for vacuum, one short lock — instead of through
+ * the batched deletes. The chunk is locked against writes (EXCLUSIVE: readers go on) before it
+ * is checked, so a late call ingested into its range cannot be dropped unseen (ingest writes a
+ * call's tag rows after the call, in the same statement); a chunk that stays locked past the
+ * lock timeout is left to the batched deletes. Answers the calls dropped per workspace (counted before the drop: the
  * callers report them and refresh those workspaces' caches).
  */
 export async function dropExpiredChunks(database: Database, now: Date): Promise<Map<string, number>> {
@@ -73,10 +74,14 @@ export async function dropExpiredChunks(database: Database, now: Date): Promise<
         const counts = resultRows<{ workspace_id: string; n: number }>(
           await tx.execute(sql`select workspace_id, count(*)::int as n from ${table} group by 1`),
         );
-        await tx.execute(
-          sql`select drop_chunks(${getTableName(traces)}::regclass, older_than => ${chunk.range_end.toISOString()}::timestamptz,
-                newer_than => ${chunk.range_start.toISOString()}::timestamptz)`,
-        );
+        // The same day of trace_tags holds exactly these calls' tag rows (both tables are chunked
+        // by day on the call's timestamp): they go in the same transaction.
+        for (const table of [traces, traceTags]) {
+          await tx.execute(
+            sql`select drop_chunks(${getTableName(table)}::regclass, older_than => ${chunk.range_end.toISOString()}::timestamptz,
+                  newer_than => ${chunk.range_start.toISOString()}::timestamptz)`,
+          );
+        }
         for (const { workspace_id, n } of counts)
           dropped.set(workspace_id, (dropped.get(workspace_id) ?? 0) + Number(n));
       });

@@ -9,7 +9,7 @@ import { applyScoreChanges, leaving, rolledScoreColumns, rolledScoreRow } from '
 import { takeFoldLock } from '../rollups/fold.js';
 import { throttledWarn } from '../throttled-log.js';
 
-const { traces, scores, workspaceSettings, rollupQuarantine } = schema;
+const { traces, traceTags, scores, workspaceSettings, rollupQuarantine } = schema;
 const DAY = 86_400_000;
 
 export interface RetentionOptions {
@@ -74,15 +74,17 @@ export async function expireWorkspace(
   const ws = sql`${workspaceId}::uuid`;
   const before = sql`${cutoff.toISOString()}::timestamptz`;
   await expireScores(database, workspaceId, cutoff, batchRows);
-  // By primary key, oldest first: a hypertable's ctid is not unique across its chunks.
+  // By primary key, oldest first: a hypertable's ctid is not unique across its chunks. The
+  // calls' tag rows go in the same statement, each found by its key in trace_tags' index.
   const deleted = await deleteInBatches(
     database,
-    (
-      limit,
-    ) => sql`with gone as (delete from ${traces} where (${traces.workspaceId}, ${traces.timestamp}, ${traces.id}) in (
+    (limit) => sql`with gone as (delete from ${traces} where (${traces.workspaceId}, ${traces.timestamp}, ${traces.id}) in (
         select ${traces.workspaceId}, ${traces.timestamp}, ${traces.id} from ${traces}
         where ${traces.workspaceId} = ${ws} and ${traces.timestamp} < ${before}
-        order by ${traces.timestamp} limit ${limit}) returning 1)
+        order by ${traces.timestamp} limit ${limit}) returning ${traces.timestamp}, ${traces.traceId}, ${traces.tags}),
+      untagged as (delete from ${traceTags} using gone cross join lateral jsonb_array_elements_text(gone.tags) as carried(tag)
+        where ${traceTags.workspaceId} = ${ws} and ${traceTags.tag} = carried.tag
+          and ${traceTags.timestamp} = gone.timestamp and ${traceTags.traceId} = gone.trace_id)
       select count(*)::int as n from gone`,
     batchRows,
   );

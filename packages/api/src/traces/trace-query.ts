@@ -8,7 +8,7 @@ import type { Page } from './page-answer.js';
 import { traceItemColumns, traceItemOf, type TraceItemRow } from './trace-item.js';
 import type { WindowInput } from '@pulse/shared';
 
-const { traces } = schema;
+const { traces, traceTags } = schema;
 
 /** What a trace query reads: the workspace, the window and the list's filters (docs/API_SPEC.md §8). */
 export interface TraceQuery {
@@ -17,9 +17,6 @@ export interface TraceQuery {
   window: TimeWindow;
   filter: Omit<TraceFilterInput, 'range' | 'from' | 'to'>;
 }
-
-/** trace_id in code-point order, whatever the database's collation; the keyset index is built so. */
-export const traceIdOrder = sql`${traces.traceId} collate "C"`;
 
 /** The window and every filter of the list, on raw traces. */
 export function traceConditions(q: TraceQuery): SQL {
@@ -35,6 +32,39 @@ export function traceConditions(q: TraceQuery): SQL {
   return sql.join(parts, sql` and `);
 }
 
+/** Whether a tag is the list's only filter (the window aside). */
+const isTagAlone = (f: TraceQuery['filter']) =>
+  f.tag !== undefined && [f.agent_id, f.model, f.user_id, f.session_id, f.status, f.error_type].every((v) => v === undefined);
+
+/**
+ * The page's rows in the list's key order (timestamp, then trace_id by code point), and where
+ * they are read from. With a tag as the only filter: the tag's rows of trace_tags, whose index
+ * holds them in that order right after the tag, each answered by its call, fetched by the
+ * calls' unique key, so a page of any tag, common, rare or carried by no call, is one short
+ * range of that index (`tags @> '["x"]'` on the calls walked the window's calls until a page
+ * matched: seconds for a tag no recent call carries). The call is read in a LATERAL subquery
+ * with LIMIT 1 (the key is unique: no call is lost) so that the planner keeps this nested loop:
+ * it cannot tell that the key is unique, estimates the join at one row and would otherwise
+ * merge the tag's whole window with the calls' (in parallel workers, tens of ms to start).
+ * With another filter as well, that filter's index leads (0011_trace_filter_indexes) and the
+ * tag is checked on each call it reads, as every filter is on the calls alone.
+ */
+function keyedRows(q: TraceQuery, keyset: (at: SQL, name: SQL) => SQL, limit: number): SQL {
+  if (!isTagAlone(q.filter)) {
+    const [at, name] = [sql`${traces.timestamp}`, sql`${traces.traceId} collate "C"`];
+    return sql`select ${traceItemColumns} from ${traces} where ${traceConditions(q)}${keyset(at, name)}
+      order by ${at} desc, ${name} desc limit ${limit}`;
+  }
+  const [at, name] = [sql`${traceTags.timestamp}`, sql`${traceTags.traceId} collate "C"`];
+  return sql`select item.* from ${traceTags} cross join lateral (
+      select ${traceItemColumns} from ${traces} where ${traces.workspaceId} = ${traceTags.workspaceId}
+        and ${traces.traceId} = ${traceTags.traceId} and ${traces.timestamp} = ${traceTags.timestamp} and ${traceConditions(q)}
+      limit 1) as item
+    where ${traceTags.workspaceId} = ${q.workspaceId}::uuid and ${traceTags.tag} = ${q.filter.tag}
+      and ${at} >= ${iso(q.window.from)}::timestamptz and ${at} < ${iso(q.window.to)}::timestamptz${keyset(at, name)}
+    order by ${at} desc, ${name} desc limit ${limit}`;
+}
+
 /**
  * One page of the list, newest first: timestamp descending, then trace_id descending, strictly
  * after `after` (keyset pagination: a row inserted while a client walks the pages lands either
@@ -44,14 +74,9 @@ export function traceConditions(q: TraceQuery): SQL {
 export async function tracePage(q: TraceQuery, after: PageCursor | undefined, limit: number, signal?: AbortSignal): Promise<Page<TraceItem>> {
   // The first condition is implied by the second; it is there for the filters' indexes, which end
   // with the timestamp and can be entered at it (the row comparison needs trace_id in the index).
-  const keyset = after
-    ? sql` and ${traces.timestamp} <= ${iso(after.at)}::timestamptz and (${traces.timestamp}, ${traceIdOrder}) < (${iso(after.at)}::timestamptz, ${after.name} collate "C")`
-    : sql``;
-  const found = await q.database.rows<TraceItemRow>(
-    sql`select ${traceItemColumns} from ${traces} where ${traceConditions(q)}${keyset}
-        order by ${traces.timestamp} desc, ${traceIdOrder} desc limit ${limit + 1}`,
-    signal,
-  );
+  const keyset = (at: SQL, name: SQL) =>
+    after ? sql` and ${at} <= ${iso(after.at)}::timestamptz and (${at}, ${name}) < (${iso(after.at)}::timestamptz, ${after.name} collate "C")` : sql``;
+  const found = await q.database.rows<TraceItemRow>(keyedRows(q, keyset, limit + 1), signal);
   const items = found.slice(0, limit).map(traceItemOf);
   const last = items.at(-1);
   const more = found.length > limit && last !== undefined;
