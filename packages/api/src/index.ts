@@ -6,5 +6,6 @@ export { errorCodes } from './http/errors.js';
 export { dimValues } from './rollups/dims.js';
 export { type Executor, foldIn, tryFoldLock } from './rollups/fold.js';
 export { latencyBinSql } from './rollups/rollup-sql.js';
+export { rolledTags } from './rollups/tags.js';
 /** What the benchmark measures in process: the safety detectors' scan (docs/API_SPEC.md §12). */
 export { findSpans } from './safety/scan.js';

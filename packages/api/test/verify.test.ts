@@ -37,7 +37,7 @@ describe('verifyRollups', () => {
     const report = await verifyRollups(srv.database, { beforeCompare: async () => void steps.push('before') });
     expect(steps).toEqual(['before']);
     expect(report.tables.map((t) => t.table)).toEqual(ROLLUP_SPECS.map((s) => s.table));
-    expect(report.tables).toHaveLength(8);
+    expect(report.tables).toHaveLength(10);
     for (const t of report.tables) {
       expect(t, t.table).toMatchObject({ missing: 0, extra: 0, differing: 0, examples: [] });
       expect(t.actualRows, t.table).toBe(t.expectedRows);
@@ -67,10 +67,12 @@ describe('verifyRollups', () => {
     const drift = Object.fromEntries(report.tables.map((t) => [t.table, [t.missing, t.extra, t.differing]]));
     expect(drift).toEqual({
       stats_hourly: [0, 0, 1],
+      stats_by_tag_hourly: [0, 0, 0],
       user_stats_hourly: [0, 0, 0],
       latency_hist_hourly: [0, 1, 0],
       error_stats_hourly: [0, 0, 0],
       stats_daily: [0, 0, 0],
+      stats_by_tag_daily: [0, 0, 0],
       user_stats_daily: [1, 0, 0],
       latency_hist_daily: [0, 0, 0],
       error_stats_daily: [0, 0, 1],

@@ -1,4 +1,4 @@
-import { dimValues, errorCodes, type Executor, foldIn, latencyBinSql, tryFoldLock } from '@pulse/api';
+import { dimValues, errorCodes, type Executor, foldIn, latencyBinSql, rolledTags, tryFoldLock } from '@pulse/api';
 import { bare, bareList, columnsOf, type Database, keyColumnsOf, resultRows, schema, timeBucket, valueColumnsOf } from '@pulse/db';
 import { getTableName, type SQL, sql } from 'drizzle-orm';
 
@@ -10,7 +10,10 @@ import { getTableName, type SQL, sql } from 'drizzle-orm';
  * must always agree with it.
  */
 
-type RollupTable = typeof schema.statsHourly | typeof schema.userStatsHourly | typeof schema.latencyHistHourly | typeof schema.errorStatsHourly;
+type RollupTable =
+  | typeof schema.statsHourly
+  | typeof schema.statsByTagHourly
+  | typeof schema.userStatsHourly | typeof schema.latencyHistHourly | typeof schema.errorStatsHourly;
 
 interface RollupSpec {
   /** The rollup table's name, as reports show it. */
@@ -25,10 +28,10 @@ const { traces: t } = schema;
 const dims = sql`cross join lateral (values ${dimValues(sql`${t.agentId}`, sql`${t.model}`)}) as d(dim)`;
 
 function specs(grain: 'hourly' | 'daily'): RollupSpec[] {
-  const [s, u, l, e] =
+  const [s, st, u, l, e] =
     grain === 'hourly'
-      ? [schema.statsHourly, schema.userStatsHourly, schema.latencyHistHourly, schema.errorStatsHourly]
-      : [schema.statsDaily, schema.userStatsDaily, schema.latencyHistDaily, schema.errorStatsDaily];
+      ? [schema.statsHourly, schema.statsByTagHourly, schema.userStatsHourly, schema.latencyHistHourly, schema.errorStatsHourly]
+      : [schema.statsDaily, schema.statsByTagDaily, schema.userStatsDaily, schema.latencyHistDaily, schema.errorStatsDaily];
   const spec = (source: RollupTable, recompute: RollupSpec['recompute']): RollupSpec => ({ table: getTableName(source), source, grain, recompute });
   return [
     spec(
@@ -40,6 +43,18 @@ function specs(grain: 'hourly' | 'daily'): RollupSpec[] {
                sum(${t.costNanos}) as ${bare(s.costNanos)}, sum(${t.latencyMs}) as ${bare(s.latencySumMs)},
                count(*) filter (where ${t.costSource} = 'unpriced') as ${bare(s.unpricedCalls)}
         from ${t} where ${where} group by 1, 2, 3, 4`,
+    ),
+    spec(
+      st,
+      // A call under each of its tags, or under '' without tags.
+      (bucket, where) => sql`
+        select ${t.workspaceId} as ${bare(st.workspaceId)}, ${bucket} as ${bare(st.bucket)}, c.tag as ${bare(st.tag)},
+               ${t.agentId} as ${bare(st.agentId)}, ${t.model} as ${bare(st.model)}, count(*) as ${bare(st.calls)},
+               sum(${t.isError}) as ${bare(st.errors)}, sum(${t.inputTokens}) as ${bare(st.inputTokens)},
+               sum(${t.outputTokens}) as ${bare(st.outputTokens)}, sum(${t.costNanos}) as ${bare(st.costNanos)},
+               sum(${t.latencyMs}) as ${bare(st.latencySumMs)},
+               count(*) filter (where ${t.costSource} = 'unpriced') as ${bare(st.unpricedCalls)}
+        from ${t} cross join lateral ${rolledTags(t.tags)} as c(tag) where ${where} group by 1, 2, 3, 4, 5`,
     ),
     spec(
       u,
