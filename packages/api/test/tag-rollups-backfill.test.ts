@@ -34,6 +34,15 @@ async function tagRollup(table: typeof schema.statsByTagHourly | typeof schema.s
     from ${table} order by workspace_id, bucket, tag collate "C", agent_id collate "C", model collate "C"`);
 }
 
+type DimTable = typeof schema.userStatsHourly | typeof schema.userStatsDaily | typeof schema.latencyHistHourly | typeof schema.latencyHistDaily;
+const DIM_TABLES: DimTable[] = [schema.userStatsHourly, schema.userStatsDaily, schema.latencyHistHourly, schema.latencyHistDaily];
+
+/** The rows of a dim-keyed rollup under tag dims ('t:…'), each as JSON text, in key order. */
+async function tagDims(table: DimTable): Promise<string[]> {
+  const rows = await db.rows<{ row: string }>(sql`select to_jsonb(r)::text as row from ${table} r where dim like 't:%' order by to_jsonb(r)::text collate "C"`);
+  return rows.map((r) => r.row);
+}
+
 /** Equal rows; the latency sums (floats added in another order) up to rounding. */
 function expectSameRows(actual: Row[], expected: Row[]) {
   expect(actual.map(({ latency: _, ...r }) => r)).toEqual(expected.map(({ latency: _, ...r }) => r));
@@ -58,20 +67,27 @@ afterAll(async () => {
 });
 
 describe('migration 0012 backfill', () => {
-  it('rebuilds the tag rollups and the queued calls\' tags as the fold keeps them', async () => {
+  it('rebuilds the tag rollups, the tag dims and the queued calls\' tags as the fold keeps them', async () => {
     const hourly = await tagRollup(schema.statsByTagHourly);
     const daily = await tagRollup(schema.statsByTagDaily);
+    const dims = await Promise.all(DIM_TABLES.map(tagDims));
+    for (const rows of dims) expect(rows.length).toBeGreaterThan(0);
     const queuedTags = () => db.rows<{ tags: string[] }>(sql`select tags from rollup_pending union all select tags from rollup_quarantine order by 1`);
     const tags = await queuedTags();
     expect(hourly.length).toBeGreaterThan(0);
     expect(tags.filter((r) => r.tags.length > 0).length).toBeGreaterThan(0);
     // The database as the migration finds it: no tag rollups, the queue without tags.
     await db.rows(sql`truncate ${schema.statsByTagHourly}, ${schema.statsByTagDaily}`);
+    for (const table of DIM_TABLES) await db.rows(sql`delete from ${table} where dim like 't:%'`);
     await db.rows(sql`update rollup_pending set tags = '[]'`);
     await db.rows(sql`update rollup_quarantine set tags = '[]'`);
-    for (const statement of backfillStatements()) await db.rows(sql.raw(statement));
+    // In one transaction, as the migrator runs a migration: its temporary table lives on one connection.
+    await db.db.transaction(async (tx) => {
+      for (const statement of backfillStatements()) await tx.execute(sql.raw(statement));
+    });
     expect(await queuedTags()).toEqual(tags);
     expectSameRows(await tagRollup(schema.statsByTagHourly), hourly);
     expectSameRows(await tagRollup(schema.statsByTagDaily), daily);
+    expect(await Promise.all(DIM_TABLES.map(tagDims))).toEqual(dims);
   });
 });

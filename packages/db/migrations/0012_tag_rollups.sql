@@ -71,3 +71,41 @@ FROM "stats_by_tag_hourly" GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5;--> sta
 -- Folds update rollup rows in place: free room in each page keeps those updates HOT (as for stats_*).
 ALTER TABLE "stats_by_tag_hourly" SET (fillfactor = 70);--> statement-breakpoint
 ALTER TABLE "stats_by_tag_daily" SET (fillfactor = 70);
+--> statement-breakpoint
+-- The tag dims ('t:' || tag, rollups/dims.ts) of the per-user and latency histogram rollups, for
+-- the folded calls: the traces that match no queued or quarantined call (on every column the
+-- queue copies, as above).
+CREATE TEMPORARY TABLE "folded_tagged" AS
+SELECT t."workspace_id", t."timestamp", t."user_id", t."latency_ms", t."cost_nanos", t."input_tokens", t."output_tokens", c.tag
+FROM "traces" t CROSS JOIN LATERAL jsonb_array_elements_text(t."tags") AS c(tag)
+WHERE NOT EXISTS (SELECT 1 FROM "rollup_pending" p WHERE t."workspace_id" = p."workspace_id" AND t."timestamp" = p."timestamp" AND t."agent_id" = p."agent_id" AND t."model" = p."model"
+    AND t."user_id" IS NOT DISTINCT FROM p."user_id" AND t."is_error" = p."is_error" AND t."latency_ms" = p."latency_ms"
+    AND t."input_tokens" = p."input_tokens" AND t."output_tokens" = p."output_tokens" AND t."cost_nanos" = p."cost_nanos"
+    AND t."cost_source" = p."cost_source" AND t."error_type" IS NOT DISTINCT FROM p."error_type"
+    AND t."error_message" IS NOT DISTINCT FROM p."error_message")
+  AND NOT EXISTS (SELECT 1 FROM "rollup_quarantine" p WHERE t."workspace_id" = p."workspace_id" AND t."timestamp" = p."timestamp" AND t."agent_id" = p."agent_id" AND t."model" = p."model"
+    AND t."user_id" IS NOT DISTINCT FROM p."user_id" AND t."is_error" = p."is_error" AND t."latency_ms" = p."latency_ms"
+    AND t."input_tokens" = p."input_tokens" AND t."output_tokens" = p."output_tokens" AND t."cost_nanos" = p."cost_nanos"
+    AND t."cost_source" = p."cost_source" AND t."error_type" IS NOT DISTINCT FROM p."error_type"
+    AND t."error_message" IS NOT DISTINCT FROM p."error_message");--> statement-breakpoint
+INSERT INTO "user_stats_hourly" ("workspace_id", "dim", "bucket", "user_id", "calls", "cost_nanos", "tokens", "last_seen")
+SELECT "workspace_id", 't:' || tag, date_bin('1 hour', "timestamp", timestamptz '2000-01-01T00:00:00Z'), "user_id", count(*), sum("cost_nanos"),
+  sum("input_tokens"::bigint + "output_tokens"), max("timestamp")
+FROM "folded_tagged" WHERE "user_id" IS NOT NULL GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4;--> statement-breakpoint
+INSERT INTO "user_stats_daily" ("workspace_id", "dim", "bucket", "user_id", "calls", "cost_nanos", "tokens", "last_seen")
+SELECT "workspace_id", 't:' || tag, date_bin('1 day', "timestamp", timestamptz '2000-01-01T00:00:00Z'), "user_id", count(*), sum("cost_nanos"),
+  sum("input_tokens"::bigint + "output_tokens"), max("timestamp")
+FROM "folded_tagged" WHERE "user_id" IS NOT NULL GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4;--> statement-breakpoint
+INSERT INTO "latency_hist_hourly" ("workspace_id", "dim", "bucket", "bins", "counts")
+SELECT "workspace_id", dim, bucket, array_agg(bin ORDER BY bin), array_agg(n ORDER BY bin)
+FROM (SELECT "workspace_id", 't:' || tag AS dim, date_bin('1 hour', "timestamp", timestamptz '2000-01-01T00:00:00Z') AS bucket,
+        CASE WHEN "latency_ms" < 0.01 THEN 0 ELSE floor(ln("latency_ms" / 0.01) / ln(1.015))::int + 1 END AS bin, count(*) AS n
+      FROM "folded_tagged" GROUP BY 1, 2, 3, 4) h
+GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;--> statement-breakpoint
+INSERT INTO "latency_hist_daily" ("workspace_id", "dim", "bucket", "bins", "counts")
+SELECT "workspace_id", dim, bucket, array_agg(bin ORDER BY bin), array_agg(n ORDER BY bin)
+FROM (SELECT "workspace_id", 't:' || tag AS dim, date_bin('1 day', "timestamp", timestamptz '2000-01-01T00:00:00Z') AS bucket,
+        CASE WHEN "latency_ms" < 0.01 THEN 0 ELSE floor(ln("latency_ms" / 0.01) / ln(1.015))::int + 1 END AS bin, count(*) AS n
+      FROM "folded_tagged" GROUP BY 1, 2, 3, 4) h
+GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;--> statement-breakpoint
+DROP TABLE "folded_tagged";

@@ -11,8 +11,9 @@ import { bigint, doublePrecision, index, integer, jsonb, numeric, pgTable, prima
  *
  * Tables keyed by `dim` hold each fact four times: for all traces (dim ''), per agent
  * ('a:' || agent_id) and per model ('m:' || model), so a filtered query reads as few rows
- * as an unfiltered one; and per agent and model together ('am:…'), so no filter falls back
- * to raw rows.
+ * as an unfiltered one; and per agent and model together ('am:…'), so no agent or model
+ * filter falls back to raw rows. And once more per tag of the trace ('t:' || tag): a tag
+ * filter alone reads one dim too (the api's rollups/dims.ts).
  */
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
 /**

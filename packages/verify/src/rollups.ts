@@ -1,4 +1,4 @@
-import { dimValues, errorCodes, type Executor, foldIn, latencyBinSql, rolledTags, tryFoldLock } from '@pulse/api';
+import { dimRows, errorCodes, type Executor, foldIn, latencyBinSql, rolledTags, tryFoldLock } from '@pulse/api';
 import { bare, bareList, columnsOf, type Database, keyColumnsOf, resultRows, schema, timeBucket, valueColumnsOf } from '@pulse/db';
 import { getTableName, type SQL, sql } from 'drizzle-orm';
 
@@ -25,7 +25,7 @@ interface RollupSpec {
 }
 
 const { traces: t } = schema;
-const dims = sql`cross join lateral (values ${dimValues(sql`${t.agentId}`, sql`${t.model}`)}) as d(dim)`;
+const dims = sql`cross join lateral (${dimRows(sql`${t.agentId}`, sql`${t.model}`, sql`${t.tags}`)}) as d(dim)`;
 
 function specs(grain: 'hourly' | 'daily'): RollupSpec[] {
   const [s, st, u, l, e] =

@@ -31,8 +31,9 @@ export interface Scope {
   agentId?: string | undefined;
   model?: string | undefined;
   /**
-   * Calls carrying this tag. statsRows() reads the tag rollups (stats_by_tag_*) for it; the
-   * sources of the other rollups, which have no tag dimension, read raw rows (servedPlan).
+   * Calls carrying this tag. statsRows() reads the tag rollups (stats_by_tag_*) for it, the
+   * dim-keyed rollups its 't:' dim when no agent or model filter goes with it (dimServedPlan);
+   * the error and score sources, whose rollups have no tag, read raw rows (servedPlan).
    */
   tag?: string | undefined;
   timescale: boolean;
@@ -66,12 +67,23 @@ export function filters(scope: Scope, t: TraceTable | StatsTable | typeof errorS
 }
 
 /**
- * The plan a scope is served by for the sources whose rollups have no tag dimension (users,
- * histograms, errors, scores): as planned, or, for a tag filter, the whole window from raw
- * traces (the queue's rows are in `traces` too).
+ * The plan a scope is served by for the sources whose rollups have no tag dimension (errors,
+ * scores): as planned, or, for a tag filter, the whole window from raw traces.
  */
-export function servedPlan(scope: Scope, plan: WindowPlan): WindowPlan {
-  if (scope.tag === undefined) return plan;
+function servedPlan(scope: Scope, plan: WindowPlan): WindowPlan {
+  return scope.tag === undefined ? plan : wholeWindowRaw(plan);
+}
+
+/**
+ * The plan of the dim-keyed rollups (users, latency histograms): as planned when one dim holds
+ * the scope's facts, else (a tag with agent or model filters) the whole window from raw traces.
+ */
+export function dimServedPlan(scope: Scope, plan: WindowPlan): WindowPlan {
+  return dimOf(scope) === undefined ? wholeWindowRaw(plan) : plan;
+}
+
+/** The window of a plan as one raw segment (the queue's rows are in `traces` too). */
+function wholeWindowRaw(plan: WindowPlan): WindowPlan {
   const segments = [...plan.raw, ...plan.hourly, ...plan.daily];
   if (segments.length === 0) return plan;
   return {
@@ -83,7 +95,10 @@ export function servedPlan(scope: Scope, plan: WindowPlan): WindowPlan {
 
 /** The scope on a dim-keyed rollup: its workspace and the one dim holding the filtered facts. */
 function dimFilter(scope: Scope, t: typeof userStatsHourly | typeof latencyHistHourly): SQL {
-  return sql`${t.workspaceId} = ${scope.workspaceId}::uuid and ${t.dim} = ${dimOf(scope)}`;
+  const dim = dimOf(scope);
+  // dimServedPlan() reads no dim-keyed rollup for such a scope.
+  if (dim === undefined) throw new Error('no dim holds a tag with agent or model filters');
+  return sql`${t.workspaceId} = ${scope.workspaceId}::uuid and ${t.dim} = ${dim}`;
 }
 
 /**
@@ -147,7 +162,7 @@ export function statsRows(scope: Scope, plan: WindowPlan, g: Granularity | null)
 
 /** (user_id, calls, cost_nanos, tokens, last_seen) — named users only. */
 export function userRows(scope: Scope, planned: WindowPlan): SQL {
-  const plan = servedPlan(scope, planned);
+  const plan = dimServedPlan(scope, planned);
   const parts: SQL[] = [];
   for (const [t, segments] of rawSources(plan)) {
     parts.push(sql`select ${t.userId} as user_id, count(*)::bigint as calls, sum(${t.costNanos}) as cost_nanos,
@@ -171,7 +186,7 @@ export function userRows(scope: Scope, planned: WindowPlan): SQL {
  * A bucket may come in several rows: the caller merges them.
  */
 export function histRows(scope: Scope, planned: WindowPlan, g: Granularity | null): SQL {
-  const plan = servedPlan(scope, planned);
+  const plan = dimServedPlan(scope, planned);
   const parts: SQL[] = [];
   for (const [t, segments] of rawSources(plan)) {
     parts.push(sql`select bucket, array_agg(bin order by bin) as bins, array_agg(n order by bin)::float8[] as counts

@@ -1,7 +1,7 @@
 import { bare, resultRows, schema, timeBucket } from '@pulse/db';
 import { catalogPrices } from '@pulse/shared';
 import { type SQL, sql } from 'drizzle-orm';
-import { dimValues } from '../rollups/dims.js';
+import { dimRows } from '../rollups/dims.js';
 import { rolledTags } from '../rollups/tags.js';
 import type { Override, Tx } from './overrides.js';
 import { type CallTable, pricedSql } from './price-sql.js';
@@ -85,7 +85,7 @@ export async function repriceModel(tx: Tx, workspaceId: string, model: string, o
       from deltas cross join lateral ${rolledTags(sql`tags`)} as c(tag) group by 1, 2, 3 having sum(d_cost) <> 0 or sum(d_unpriced) <> 0`;
   const usersByGrain = (grain: 'hour' | 'day') =>
     sql`select d.dim, ${timeBucket(false, grain, sql`ts`)} as bucket, user_id, sum(d_cost) as d_cost
-      from deltas cross join lateral (values ${dimValues(sql`agent_id`, sql`${model}::text`)}) as d(dim)
+      from deltas cross join lateral (${dimRows(sql`agent_id`, sql`${model}::text`, sql`tags`)}) as d(dim)
       where user_id is not null group by 1, 2, 3 having sum(d_cost) <> 0`;
   const [result] = resultRows<{ changed: number }>(
     await tx.execute(sql`

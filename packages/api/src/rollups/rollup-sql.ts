@@ -2,7 +2,7 @@ import { bare, bareColumnsOf, bareList, columnsOf, keyColumnsOf, schema, timeBuc
 import { LATENCY_HISTOGRAM } from '@pulse/shared';
 import { type AnyColumn, getTableName, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { dimValues } from './dims.js';
+import { dimRows } from './dims.js';
 import { rolledTags } from './tags.js';
 
 const { rollupPending: queued, statsHourly, statsDaily, statsByTagHourly, statsByTagDaily, userStatsHourly, userStatsDaily, latencyHistHourly, latencyHistDaily, errorStatsHourly, errorStatsDaily } =
@@ -129,7 +129,7 @@ const q = bareColumnsOf(queued);
  */
 export function rollupCtes(): SQL {
   const [s, st, u, l, e] = [statsHourly, statsByTagHourly, userStatsHourly, latencyHistHourly, errorStatsHourly];
-  const dims = dimValues(q.agentId, q.model);
+  const dims = dimRows(q.agentId, q.model, q.tags);
   return sql`
   -- Buckets are date_bin on the UTC origin (timeBucket without TimescaleDB): the same
   -- boundaries the analytics read back whatever the session time zone.
@@ -155,10 +155,10 @@ export function rollupCtes(): SQL {
     select ${q.workspaceId} as ${bare(u.workspaceId)}, d.dim as ${bare(u.dim)}, hour as ${bare(u.bucket)}, ${q.userId} as ${bare(u.userId)},
            count(*) as ${bare(u.calls)}, sum(${q.costNanos}) as ${bare(u.costNanos)},
            sum(${q.inputTokens}::bigint + ${q.outputTokens}) as ${bare(u.tokens)}, max(${q.timestamp}) as ${bare(u.lastSeen)}
-    from new_rows cross join lateral (values ${dims}) as d(dim) where ${q.userId} is not null group by 1, 2, 3, 4),
+    from new_rows cross join lateral (${dims}) as d(dim) where ${q.userId} is not null group by 1, 2, 3, 4),
   lh as (
     select ${q.workspaceId} as ${bare(l.workspaceId)}, d.dim as ${bare(l.dim)}, hour as ${bare(l.bucket)}, bin, count(*) as n
-    from new_rows cross join lateral (values ${dims}) as d(dim) group by 1, 2, 3, 4),
+    from new_rows cross join lateral (${dims}) as d(dim) group by 1, 2, 3, 4),
   eh as (
     select ${q.workspaceId} as ${bare(e.workspaceId)}, hour as ${bare(e.bucket)}, ${q.errorType} as ${bare(e.errorType)},
            ${q.agentId} as ${bare(e.agentId)}, ${q.model} as ${bare(e.model)}, count(*) as ${bare(e.count)},
