@@ -3,8 +3,9 @@ export type { AppRouter } from './routers/app-router.js';
 /** What the rollup verification (@pulse/verify) reuses: the server's config, fold and rollup SQL. */
 export { loadConfig } from './config.js';
 export { errorCodes } from './http/errors.js';
-export { dimValues } from './rollups/dims.js';
+export { dimRows } from './rollups/dims.js';
 export { type Executor, foldIn, tryFoldLock } from './rollups/fold.js';
 export { latencyBinSql } from './rollups/rollup-sql.js';
+export { rolledTags } from './rollups/tags.js';
 /** What the benchmark measures in process: the safety detectors' scan (docs/API_SPEC.md §12). */
 export { findSpans } from './safety/scan.js';

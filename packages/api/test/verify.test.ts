@@ -89,11 +89,13 @@ describe('verifyRollups', () => {
     const drift = Object.fromEntries(report.tables.map((t) => [t.table, [t.missing, t.extra, t.differing]]));
     expect(drift).toEqual({
       stats_hourly: [0, 0, 1],
+      stats_by_tag_hourly: [0, 0, 0],
       user_stats_hourly: [0, 0, 0],
       latency_hist_hourly: [0, 1, 0],
       error_stats_hourly: [0, 0, 0],
       score_stats_hourly: [0, 1, 1],
       stats_daily: [0, 0, 0],
+      stats_by_tag_daily: [0, 0, 0],
       user_stats_daily: [1, 0, 0],
       latency_hist_daily: [0, 0, 0],
       error_stats_daily: [0, 0, 1],

@@ -1,5 +1,6 @@
 import { COST_SOURCES } from '@pulse/shared';
-import { bigint, doublePrecision, index, integer, numeric, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, doublePrecision, index, integer, jsonb, numeric, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * Rollups, folded from the traces queued in `rollup_pending` (only newly stored rows are
@@ -10,8 +11,9 @@ import { bigint, doublePrecision, index, integer, numeric, pgTable, primaryKey, 
  *
  * Tables keyed by `dim` hold each fact four times: for all traces (dim ''), per agent
  * ('a:' || agent_id) and per model ('m:' || model), so a filtered query reads as few rows
- * as an unfiltered one; and per agent and model together ('am:…'), so no filter falls back
- * to raw rows.
+ * as an unfiltered one; and per agent and model together ('am:…'), so no agent or model
+ * filter falls back to raw rows. And once more per tag of the trace ('t:' || tag): a tag
+ * filter alone reads one dim too (the api's rollups/dims.ts).
  */
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
 /**
@@ -29,6 +31,20 @@ const nanos = (name: string) => bigint(name, { mode: 'bigint' }).notNull();
  */
 const sum = (name: string) => numeric(name, { mode: 'bigint' }).notNull();
 
+/** The figures of the stats rollups: calls, errors, tokens, cost and latency sum. */
+function statsValueColumns() {
+  return {
+    calls: count('calls'),
+    errors: count('errors'),
+    inputTokens: sum('input_tokens'),
+    outputTokens: sum('output_tokens'),
+    costNanos: sum('cost_nanos'),
+    latencySumMs: doublePrecision('latency_sum_ms').notNull(),
+    /** Calls no price applied to (cost_source 'unpriced', docs/API_SPEC.md §9). */
+    unpricedCalls: bigint('unpriced_calls', { mode: 'number' }).notNull().default(0),
+  };
+}
+
 /** Calls, errors, tokens, cost and latency sum per (bucket, agent, model). */
 function statsTable(name: string) {
   return pgTable(
@@ -38,16 +54,31 @@ function statsTable(name: string) {
       bucket: ts('bucket').notNull(),
       agentId: text('agent_id').notNull(),
       model: text('model').notNull(),
-      calls: count('calls'),
-      errors: count('errors'),
-      inputTokens: sum('input_tokens'),
-      outputTokens: sum('output_tokens'),
-      costNanos: sum('cost_nanos'),
-      latencySumMs: doublePrecision('latency_sum_ms').notNull(),
-      /** Calls no price applied to (cost_source 'unpriced', docs/API_SPEC.md §9). */
-      unpricedCalls: bigint('unpriced_calls', { mode: 'number' }).notNull().default(0),
+      ...statsValueColumns(),
     },
     (t) => [primaryKey({ name: `${name}_pkey`, columns: [t.workspaceId, t.bucket, t.agentId, t.model] })],
+  );
+}
+
+/**
+ * The stats rollups' figures per (bucket, tag, agent, model): a call counts once under each of
+ * its tags (distinct, as ingest stores them), and a call without tags under the tag '' (no
+ * trace can carry it: tags are 1–64 characters), so the rows of one bucket without a tag
+ * filter hold the calls carrying each tag and the untagged ones (docs/API_SPEC.md §8). A tag
+ * filter reads one tag's rows; agent and model filters apply to them as to stats_*.
+ */
+function statsByTagTable(name: string) {
+  return pgTable(
+    name,
+    {
+      workspaceId: uuid('workspace_id').notNull(),
+      bucket: ts('bucket').notNull(),
+      tag: text('tag').notNull(),
+      agentId: text('agent_id').notNull(),
+      model: text('model').notNull(),
+      ...statsValueColumns(),
+    },
+    (t) => [primaryKey({ name: `${name}_pkey`, columns: [t.workspaceId, t.bucket, t.tag, t.agentId, t.model] })],
   );
 }
 
@@ -109,6 +140,8 @@ function errorStatsTable(name: string) {
 
 export const statsHourly = statsTable('stats_hourly');
 export const statsDaily = statsTable('stats_daily');
+export const statsByTagHourly = statsByTagTable('stats_by_tag_hourly');
+export const statsByTagDaily = statsByTagTable('stats_by_tag_daily');
 export const userStatsHourly = userStatsTable('user_stats_hourly');
 export const userStatsDaily = userStatsTable('user_stats_daily');
 export const latencyHistHourly = latencyHistTable('latency_hist_hourly');
@@ -135,6 +168,8 @@ function queuedTraceColumns() {
     costSource: text('cost_source', { enum: COST_SOURCES }).notNull().default('catalog'),
     cacheReadTokens: integer('cache_read_tokens').notNull().default(0),
     cacheWriteTokens: integer('cache_write_tokens').notNull().default(0),
+    /** The call's distinct tags, as in `traces`: the tag rollups' key (stats_by_tag_*). */
+    tags: jsonb('tags').notNull().default(sql`'[]'::jsonb`),
   };
 }
 

@@ -1,4 +1,4 @@
-import { dimValues, errorCodes, type Executor, foldIn, latencyBinSql, tryFoldLock } from '@pulse/api';
+import { dimRows, errorCodes, type Executor, foldIn, latencyBinSql, rolledTags, tryFoldLock } from '@pulse/api';
 import { bare, bareList, columnsOf, type Database, keyColumnsOf, resultRows, schema, timeBucket, valueColumnsOf } from '@pulse/db';
 import { type AnyColumn, getTableName, type SQL, sql } from 'drizzle-orm';
 
@@ -13,6 +13,7 @@ import { type AnyColumn, getTableName, type SQL, sql } from 'drizzle-orm';
 
 type RollupTable =
   | typeof schema.statsHourly
+  | typeof schema.statsByTagHourly
   | typeof schema.userStatsHourly
   | typeof schema.latencyHistHourly
   | typeof schema.errorStatsHourly
@@ -29,17 +30,17 @@ interface RollupSpec {
 }
 
 const { traces: t } = schema;
-const dims = sql`cross join lateral (values ${dimValues(sql`${t.agentId}`, sql`${t.model}`)}) as d(dim)`;
+const dims = sql`cross join lateral (${dimRows(sql`${t.agentId}`, sql`${t.model}`, sql`${t.tags}`)}) as d(dim)`;
 
 type Grain = 'hourly' | 'daily';
 const bucketOf = (grain: Grain, column: AnyColumn) => timeBucket(false, grain === 'daily' ? 'day' : 'hour', column);
 
 /** The rollups of `traces`, from the trace's timestamp. */
 function traceSpecs(grain: Grain): RollupSpec[] {
-  const [s, u, l, e] =
+  const [s, st, u, l, e] =
     grain === 'hourly'
-      ? [schema.statsHourly, schema.userStatsHourly, schema.latencyHistHourly, schema.errorStatsHourly]
-      : [schema.statsDaily, schema.userStatsDaily, schema.latencyHistDaily, schema.errorStatsDaily];
+      ? [schema.statsHourly, schema.statsByTagHourly, schema.userStatsHourly, schema.latencyHistHourly, schema.errorStatsHourly]
+      : [schema.statsDaily, schema.statsByTagDaily, schema.userStatsDaily, schema.latencyHistDaily, schema.errorStatsDaily];
   const spec = (source: RollupTable, recompute: (bucket: SQL, where: SQL) => SQL): RollupSpec => ({
     table: getTableName(source),
     source,
@@ -55,6 +56,18 @@ function traceSpecs(grain: Grain): RollupSpec[] {
                sum(${t.costNanos}) as ${bare(s.costNanos)}, sum(${t.latencyMs}) as ${bare(s.latencySumMs)},
                count(*) filter (where ${t.costSource} = 'unpriced') as ${bare(s.unpricedCalls)}
         from ${t} where ${where} group by 1, 2, 3, 4`,
+    ),
+    spec(
+      st,
+      // A call under each of its tags, or under '' without tags.
+      (bucket, where) => sql`
+        select ${t.workspaceId} as ${bare(st.workspaceId)}, ${bucket} as ${bare(st.bucket)}, c.tag as ${bare(st.tag)},
+               ${t.agentId} as ${bare(st.agentId)}, ${t.model} as ${bare(st.model)}, count(*) as ${bare(st.calls)},
+               sum(${t.isError}) as ${bare(st.errors)}, sum(${t.inputTokens}) as ${bare(st.inputTokens)},
+               sum(${t.outputTokens}) as ${bare(st.outputTokens)}, sum(${t.costNanos}) as ${bare(st.costNanos)},
+               sum(${t.latencyMs}) as ${bare(st.latencySumMs)},
+               count(*) filter (where ${t.costSource} = 'unpriced') as ${bare(st.unpricedCalls)}
+        from ${t} cross join lateral ${rolledTags(t.tags)} as c(tag) where ${where} group by 1, 2, 3, 4, 5`,
     ),
     spec(
       u,

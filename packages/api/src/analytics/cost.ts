@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { budgetView, monthOf } from './budget.js';
 import { type QueryContext, rows } from './context.js';
 import { num, instant, nanos } from './decode.js';
+import { UNTAGGED } from '../rollups/tags.js';
 import { statsRows, tagRows } from './sources.js';
 import { bucketStarts, iso, planWindow, type TimeWindow } from './window.js';
 
@@ -121,10 +122,11 @@ export async function costByModel(q: QueryContext, w: TimeWindow) {
  * filters (each call once), read in the same statement so both come from one snapshot.
  */
 export async function costByTag(q: QueryContext, w: TimeWindow) {
+  const plan = planWindow(w);
   const found = await rows(
     q,
-    sql`with per_tag as (${tagRows(q.scope, w)}),
-          total as (select coalesce(sum(cost_nanos), 0)::text as cost from (${statsRows(q.scope, planWindow(w), null)}) s)
+    sql`with per_tag as (select tag, sum(calls) as calls, sum(cost_nanos) as cost_nanos from (${tagRows(q.scope, plan)}) t group by 1),
+          total as (select coalesce(sum(cost_nanos), 0)::text as cost from (${statsRows(q.scope, plan, null)}) s)
         select per_tag.tag, per_tag.calls::float8 as calls, per_tag.cost_nanos::text as cost, total.cost as total
         from total left join per_tag on true
         order by per_tag.cost_nanos desc, per_tag.tag collate "C" asc`,
@@ -132,14 +134,14 @@ export async function costByTag(q: QueryContext, w: TimeWindow) {
     z.object({ tag: z.string().nullable(), calls: num, cost: nanos, total: nanos }),
   );
   const total = usdFromNanos(found[0]?.total ?? 0n);
-  const untagged = found.find((r) => r.tag === null);
+  const untagged = found.find((r) => r.tag === UNTAGGED);
   return {
     from: iso(w.from),
     to: iso(w.to),
     total_cost_usd: total,
     untagged: { calls: untagged?.calls ?? 0, cost_usd: usdFromNanos(untagged?.cost ?? 0n) },
     data: found.flatMap((r) => {
-      if (r.tag === null) return [];
+      if (r.tag === null || r.tag === UNTAGGED) return [];
       const cost = usdFromNanos(r.cost);
       return [{ tag: r.tag, calls: r.calls, cost_usd: cost, percentage: total > 0 ? round2((cost / total) * 100) : 0 }];
     }),

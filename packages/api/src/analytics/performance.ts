@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type QueryContext, rows } from './context.js';
 import { num, instant, numberArray, textArray } from './decode.js';
-import { errorRows, histRows, rawLatencyRows, servedPlan, statsRows } from './sources.js';
+import { dimServedPlan, errorRows, histRows, rawLatencyRows, statsRows } from './sources.js';
 import { bucketStarts, iso, planWindow, type TimeWindow, type WindowPlan } from './window.js';
 
 const PERCENTILES = [0.5, 0.95, 0.99] as const;
@@ -23,7 +23,7 @@ function servedByRawOnly(plan: WindowPlan): boolean {
 /** Percentiles per bucket (key null for a whole-window figure). */
 async function percentiles(q: QueryContext, w: TimeWindow, plan: WindowPlan, g: Granularity | null): Promise<Map<number | null, Percentiles>> {
   const out = new Map<number | null, Percentiles>();
-  if (servedByRawOnly(servedPlan(q.scope, plan))) {
+  if (servedByRawOnly(dimServedPlan(q.scope, plan))) {
     const found = await rows(
       q,
       sql`select bucket, percentile_cont(0.5) within group (order by latency_ms) as p50,

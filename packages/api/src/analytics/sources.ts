@@ -3,15 +3,18 @@ import type { Granularity } from '@pulse/shared';
 import { type AnyColumn, type SQL, sql } from 'drizzle-orm';
 import { dimOf } from '../rollups/dims.js';
 import { latencyBinSql, unpricedCount } from '../rollups/rollup-sql.js';
+import { rolledTags, UNTAGGED } from '../rollups/tags.js';
 import { iso, type TimeWindow, type WindowPlan } from './window.js';
 
-const { traces, scores, scoreStatsHourly, scoreStatsDaily, rollupPending, statsHourly, statsDaily, userStatsHourly, userStatsDaily, latencyHistHourly, latencyHistDaily, errorStatsHourly, errorStatsDaily } =
+const { traces, scores, scoreStatsHourly, scoreStatsDaily, rollupPending, statsHourly, statsDaily, statsByTagHourly, statsByTagDaily, userStatsHourly, userStatsDaily, latencyHistHourly, latencyHistDaily, errorStatsHourly, errorStatsDaily } =
   schema;
 
 /** Tables of one row per trace: `traces` and the queue of traces not yet folded (same columns). */
 type TraceTable = typeof traces | typeof rollupPending;
 /** `scores` and its rollups, filtered by the scored call's agent and model copied onto them. */
 type ScoreTable = typeof scores | typeof scoreStatsHourly;
+/** The stats rollups: per (bucket, agent, model), and the same per tag besides. */
+type StatsTable = typeof statsHourly | typeof statsByTagHourly;
 
 /**
  * Row sources for the analytics queries. Each returns a SELECT whose rows, summed, give
@@ -27,7 +30,11 @@ export interface Scope {
   workspaceId: string;
   agentId?: string | undefined;
   model?: string | undefined;
-  /** Calls carrying this tag. The rollups have no tag dimension: a tagged scope reads raw rows. */
+  /**
+   * Calls carrying this tag. statsRows() reads the tag rollups (stats_by_tag_*) for it, the
+   * dim-keyed rollups its 't:' dim when no agent or model filter goes with it (dimServedPlan);
+   * the error and score sources, whose rollups have no tag, read raw rows (servedPlan).
+   */
   tag?: string | undefined;
   timescale: boolean;
 }
@@ -42,25 +49,41 @@ function within(column: AnyColumn, segments: TimeWindow[]): SQL {
   );
 }
 
-/** The scope's workspace and filters on a table with those columns. */
-export function filters(scope: Scope, t: TraceTable | typeof statsHourly | typeof errorStatsHourly | ScoreTable): SQL {
+/**
+ * The scope's workspace and filters on a table with those columns. A tag is matched among a
+ * call's `tags` in the tables of one row per call, and as the key of the tag rollups; no other
+ * rollup holds tags (servedPlan() keeps a tagged scope off them).
+ */
+export function filters(scope: Scope, t: TraceTable | StatsTable | typeof errorStatsHourly | ScoreTable): SQL {
   const parts: SQL[] = [sql`${t.workspaceId} = ${scope.workspaceId}::uuid`];
   if (scope.agentId !== undefined) parts.push(sql`${t.agentId} = ${scope.agentId}`);
   if (scope.model !== undefined) parts.push(sql`${t.model} = ${scope.model}`);
   if (scope.tag !== undefined) {
-    // Only `traces` holds tags; servedPlan() reads nothing else for a tagged scope.
-    if (t !== traces) throw new Error('a tag filter reads raw traces only');
-    parts.push(sql`${traces.tags} @> ${JSON.stringify([scope.tag])}::jsonb`);
+    if ('tags' in t) parts.push(sql`${t.tags} @> ${JSON.stringify([scope.tag])}::jsonb`);
+    else if ('tag' in t) parts.push(sql`${t.tag} = ${scope.tag}`);
+    else throw new Error('a tag filter reads raw rows or the tag rollups only');
   }
   return sql.join(parts, sql` and `);
 }
 
 /**
- * The plan a scope is served by: as planned, or, for a tag filter (which no rollup can
- * answer), the whole window from raw traces (the queue's rows are in `traces` too).
+ * The plan a scope is served by for the sources whose rollups have no tag dimension (errors,
+ * scores): as planned, or, for a tag filter, the whole window from raw traces.
  */
-export function servedPlan(scope: Scope, plan: WindowPlan): WindowPlan {
-  if (scope.tag === undefined) return plan;
+function servedPlan(scope: Scope, plan: WindowPlan): WindowPlan {
+  return scope.tag === undefined ? plan : wholeWindowRaw(plan);
+}
+
+/**
+ * The plan of the dim-keyed rollups (users, latency histograms): as planned when one dim holds
+ * the scope's facts, else (a tag with agent or model filters) the whole window from raw traces.
+ */
+export function dimServedPlan(scope: Scope, plan: WindowPlan): WindowPlan {
+  return dimOf(scope) === undefined ? wholeWindowRaw(plan) : plan;
+}
+
+/** The window of a plan as one raw segment (the queue's rows are in `traces` too). */
+function wholeWindowRaw(plan: WindowPlan): WindowPlan {
   const segments = [...plan.raw, ...plan.hourly, ...plan.daily];
   if (segments.length === 0) return plan;
   return {
@@ -72,7 +95,10 @@ export function servedPlan(scope: Scope, plan: WindowPlan): WindowPlan {
 
 /** The scope on a dim-keyed rollup: its workspace and the one dim holding the filtered facts. */
 function dimFilter(scope: Scope, t: typeof userStatsHourly | typeof latencyHistHourly): SQL {
-  return sql`${t.workspaceId} = ${scope.workspaceId}::uuid and ${t.dim} = ${dimOf(scope)}`;
+  const dim = dimOf(scope);
+  // dimServedPlan() reads no dim-keyed rollup for such a scope.
+  if (dim === undefined) throw new Error('no dim holds a tag with agent or model filters');
+  return sql`${t.workspaceId} = ${scope.workspaceId}::uuid and ${t.dim} = ${dim}`;
 }
 
 /**
@@ -104,9 +130,17 @@ function bucketOf(scope: Scope, g: Granularity | null, column: AnyColumn): SQL {
  * aggregate them; each part reads its table through the schema's column objects.
  */
 
-/** (bucket, agent_id, model, calls, errors, input_tokens, output_tokens, cost_nanos, latency_sum, unpriced_calls) */
-export function statsRows(scope: Scope, planned: WindowPlan, g: Granularity | null): SQL {
-  const plan = servedPlan(scope, planned);
+/** The stats rollups that serve a scope: per tag for a tag filter (with its agent and model filters too). */
+function statsRollups(scope: Scope): [StatsTable, StatsTable] {
+  return scope.tag === undefined ? [statsHourly, statsDaily] : [statsByTagHourly, statsByTagDaily];
+}
+
+/**
+ * (bucket, agent_id, model, calls, errors, input_tokens, output_tokens, cost_nanos, latency_sum, unpriced_calls)
+ * With a tag filter too, every segment but the raw edges and the queued calls is read from rollups.
+ */
+export function statsRows(scope: Scope, plan: WindowPlan, g: Granularity | null): SQL {
+  const [hourly, daily] = statsRollups(scope);
   const parts: SQL[] = [];
   for (const [t, segments] of rawSources(plan)) {
     parts.push(sql`select ${bucketOf(scope, g, t.timestamp)} as bucket, ${t.agentId} as agent_id, ${t.model} as model, count(*)::bigint as calls,
@@ -115,8 +149,8 @@ export function statsRows(scope: Scope, planned: WindowPlan, g: Granularity | nu
       from ${t} where ${filters(scope, t)} and (${within(t.timestamp, segments)}) group by 1, 2, 3`);
   }
   for (const [t, segments] of perSegment([
-    [statsHourly, plan.hourly],
-    [statsDaily, plan.daily],
+    [hourly, plan.hourly],
+    [daily, plan.daily],
   ])) {
     parts.push(sql`select ${bucketOf(scope, g, t.bucket)} as bucket, ${t.agentId} as agent_id, ${t.model} as model, ${t.calls} as calls,
       ${t.errors} as errors, ${t.inputTokens} as input_tokens, ${t.outputTokens} as output_tokens, ${t.costNanos} as cost_nanos,
@@ -128,7 +162,7 @@ export function statsRows(scope: Scope, planned: WindowPlan, g: Granularity | nu
 
 /** (user_id, calls, cost_nanos, tokens, last_seen) — named users only. */
 export function userRows(scope: Scope, planned: WindowPlan): SQL {
-  const plan = servedPlan(scope, planned);
+  const plan = dimServedPlan(scope, planned);
   const parts: SQL[] = [];
   for (const [t, segments] of rawSources(plan)) {
     parts.push(sql`select ${t.userId} as user_id, count(*)::bigint as calls, sum(${t.costNanos}) as cost_nanos,
@@ -152,7 +186,7 @@ export function userRows(scope: Scope, planned: WindowPlan): SQL {
  * A bucket may come in several rows: the caller merges them.
  */
 export function histRows(scope: Scope, planned: WindowPlan, g: Granularity | null): SQL {
-  const plan = servedPlan(scope, planned);
+  const plan = dimServedPlan(scope, planned);
   const parts: SQL[] = [];
   for (const [t, segments] of rawSources(plan)) {
     parts.push(sql`select bucket, array_agg(bin order by bin) as bins, array_agg(n order by bin)::float8[] as counts
@@ -194,13 +228,28 @@ export function errorRows(scope: Scope, planned: WindowPlan): SQL {
 
 /**
  * (tag, calls, cost_nanos) — the scope's calls in the window per tag, a call counting once under
- * each of its tags, and the calls without tags as one row of tag null. Raw traces only: no
- * rollup holds tags.
+ * each of its tags, and the calls without tags under UNTAGGED (''); a tag may come in several
+ * rows: the caller sums them. Read like statsRows: raw edges and queued calls tag by tag, the
+ * tag rollups for the rest. With a tag filter, the other tags of the calls carrying it are in no
+ * rollup (that would take tag pairs): the whole window is read from raw traces.
  */
-export function tagRows(scope: Scope, window: TimeWindow): SQL {
-  return sql`select carried.tag, count(*)::bigint as calls, sum(${traces.costNanos}) as cost_nanos
-    from ${traces} left join lateral jsonb_array_elements_text(${traces.tags}) as carried(tag) on true
-    where ${filters(scope, traces)} and (${within(traces.timestamp, [window])}) group by 1`;
+export function tagRows(scope: Scope, planned: WindowPlan): SQL {
+  const plan = scope.tag === undefined ? planned : servedPlan(scope, planned);
+  const parts: SQL[] = [];
+  for (const [t, segments] of rawSources(plan)) {
+    // The tag filter on the call, then every tag of the call: rows of one call per tag.
+    parts.push(sql`select c.tag, count(*)::bigint as calls, sum(${t.costNanos})::numeric as cost_nanos
+      from ${t} cross join lateral ${rolledTags(t.tags)} as c(tag)
+      where ${filters(scope, t)} and (${within(t.timestamp, segments)}) group by 1`);
+  }
+  for (const [t, segments] of perSegment([
+    [statsByTagHourly, plan.hourly],
+    [statsByTagDaily, plan.daily],
+  ])) {
+    parts.push(sql`select ${t.tag} as tag, ${t.calls} as calls, ${t.costNanos} as cost_nanos from ${t}
+      where ${filters(scope, t)} and (${within(t.bucket, segments)})`);
+  }
+  return unionAll(parts, sql`select ${UNTAGGED}::text as tag, 0::bigint as calls, 0::numeric as cost_nanos where false`);
 }
 
 /** (bucket, latency_ms) — exact percentile_cont over raw rows, for windows no rollup can serve. */

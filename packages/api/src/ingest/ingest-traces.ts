@@ -158,13 +158,15 @@ async function insertTraces(tx: Tx, workspaceId: string, rows: readonly StoredTr
     return sql`${sql.param(pgArray(values))}::${sql.raw(column.getSQLType())}[]`;
   });
   const queued = columnsOf(rollupPending);
+  // What the queue copies from each new call (its tags among them), and its trace_id for trace_tags.
+  const returned = [...queued, traces.traceId];
   const result = await tx.execute(sql`
       with ins as (
       insert into ${traces} (${bare(traces.workspaceId)}, ${bareList(STORED_COLUMNS.map(([, column]) => column))})
       select ${workspaceId}::uuid, u.* from unnest(${sql.join(arrays, sql`, `)}) as u (${bareList(STORED_COLUMNS.map(([, column]) => column))})
       order by ${bareList(IDEMPOTENCY_KEY.slice(1))}
       on conflict (${bareList(IDEMPOTENCY_KEY)}) do nothing
-      returning ${bareList(queued)}, ${bare(traces.traceId)}, ${bare(traces.tags)}),
+      returning ${bareList(returned)}),
       pending as (insert into ${rollupPending} (${bareList(queued)}) select ${bareList(queued)} from ins order by ${bareList(PENDING_ORDER)}),
       tagged as (insert into ${traceTags} (${bareList(TAG_COLUMNS)})
         select ins.${bare(traces.workspaceId)}, carried.tag, ins.${bare(traces.timestamp)}, ins.${bare(traces.traceId)}

@@ -1,15 +1,17 @@
 import { bare, resultRows, schema, timeBucket } from '@pulse/db';
 import { catalogPrices } from '@pulse/shared';
 import { type SQL, sql } from 'drizzle-orm';
-import { dimValues } from '../rollups/dims.js';
+import { dimRows } from '../rollups/dims.js';
+import { rolledTags } from '../rollups/tags.js';
 import type { Override, Tx } from './overrides.js';
 import { type CallTable, pricedSql } from './price-sql.js';
 
-const { traces, rollupPending, rollupQuarantine, statsHourly, statsDaily, userStatsHourly, userStatsDaily } = schema;
+const { traces, rollupPending, rollupQuarantine, statsHourly, statsDaily, statsByTagHourly, statsByTagDaily, userStatsHourly, userStatsDaily } =
+  schema;
 
 /**
  * The calls of `t` whose cost changes under the model's new prices, each read once: `changed`
- * selects their row ids and (ts, agent_id, user_id, d_cost, d_unpriced), the change signed by
+ * selects their row ids and (ts, agent_id, user_id, tags, d_cost, d_unpriced), the change signed by
  * `sign`, and `update` rewrites exactly those rows, fetched by row id (a TID scan of rows just
  * read, instead of a second pass over the table). Calls with a client cost never change
  * (docs/API_SPEC.md §9). `name` is the CTE that holds `changed`.
@@ -18,9 +20,9 @@ function repriced(t: CallTable, workspaceId: string, model: string, override: Ov
   const { cost, source } = pricedSql(t, override, catalogPrices(model));
   const s = sql.raw(String(sign));
   return {
-    changed: sql`select row_id, ts, agent_id, user_id, ${s} * (new_cost - old_cost) as d_cost,
+    changed: sql`select row_id, ts, agent_id, user_id, tags, ${s} * (new_cost - old_cost) as d_cost,
         ${s} * ((new_source = 'unpriced')::int - (old_source = 'unpriced')::int) as d_unpriced
-      from (select ctid as row_id, ${t.timestamp} as ts, ${t.agentId} as agent_id, ${t.userId} as user_id,
+      from (select ctid as row_id, ${t.timestamp} as ts, ${t.agentId} as agent_id, ${t.userId} as user_id, ${t.tags} as tags,
           ${t.costNanos} as old_cost, ${t.costSource}::text as old_source, ${cost} as new_cost, ${source}::text as new_source
         from ${t} where ${t.workspaceId} = ${workspaceId}::uuid and ${t.model} = ${model} and ${t.costSource} <> 'provided') p
       where (old_cost, old_source) is distinct from (new_cost, new_source)`,
@@ -29,12 +31,16 @@ function repriced(t: CallTable, workspaceId: string, model: string, override: Ov
   };
 }
 
-/** Adds the grouped changes of `rows` (bucket, agent_id, d_cost, d_unpriced) to a stats rollup's rows of the model. */
-function updateStats(table: typeof statsHourly, workspaceId: string, model: string, rows: string): SQL {
+/**
+ * Adds the grouped changes of `rows` (bucket, agent_id, d_cost, d_unpriced; and tag for a tag
+ * rollup) to a stats rollup's rows of the model.
+ */
+function updateStats(table: typeof statsHourly | typeof statsByTagHourly, workspaceId: string, model: string, rows: string): SQL {
+  const sameTag = 'tag' in table ? sql` and ${table.tag} = c.tag` : sql``;
   return sql`update ${table} set ${bare(table.costNanos)} = ${table.costNanos} + c.d_cost,
       ${bare(table.unpricedCalls)} = ${table.unpricedCalls} + c.d_unpriced
     from ${sql.raw(rows)} c
-    where ${table.workspaceId} = ${workspaceId}::uuid and ${table.bucket} = c.bucket and ${table.agentId} = c.agent_id and ${table.model} = ${model}`;
+    where ${table.workspaceId} = ${workspaceId}::uuid and ${table.bucket} = c.bucket and ${table.agentId} = c.agent_id and ${table.model} = ${model}${sameTag}`;
 }
 
 /** Adds the grouped changes of `rows` (dim, bucket, user_id, d_cost) to a user rollup's rows. */
@@ -74,20 +80,25 @@ export async function repriceModel(tx: Tx, workspaceId: string, model: string, o
   const byGrain = (grain: 'hour' | 'day') =>
     sql`select ${timeBucket(false, grain, sql`ts`)} as bucket, agent_id, sum(d_cost) as d_cost, sum(d_unpriced) as d_unpriced
       from deltas group by 1, 2 having sum(d_cost) <> 0 or sum(d_unpriced) <> 0`;
+  const tagsByGrain = (grain: 'hour' | 'day') =>
+    sql`select ${timeBucket(false, grain, sql`ts`)} as bucket, c.tag, agent_id, sum(d_cost) as d_cost, sum(d_unpriced) as d_unpriced
+      from deltas cross join lateral ${rolledTags(sql`tags`)} as c(tag) group by 1, 2, 3 having sum(d_cost) <> 0 or sum(d_unpriced) <> 0`;
   const usersByGrain = (grain: 'hour' | 'day') =>
     sql`select d.dim, ${timeBucket(false, grain, sql`ts`)} as bucket, user_id, sum(d_cost) as d_cost
-      from deltas cross join lateral (values ${dimValues(sql`agent_id`, sql`${model}::text`)}) as d(dim)
+      from deltas cross join lateral (${dimRows(sql`agent_id`, sql`${model}::text`, sql`tags`)}) as d(dim)
       where user_id is not null group by 1, 2, 3 having sum(d_cost) <> 0`;
   const [result] = resultRows<{ changed: number }>(
     await tx.execute(sql`
       with stored as materialized (${stored.changed}),
       queued as materialized (${queued.changed}),
       aside as materialized (${aside.changed}),
-      deltas as (select ts, agent_id, user_id, d_cost, d_unpriced from stored
-        union all select ts, agent_id, user_id, d_cost, d_unpriced from queued
-        union all select ts, agent_id, user_id, d_cost, d_unpriced from aside),
+      deltas as (select ts, agent_id, user_id, tags, d_cost, d_unpriced from stored
+        union all select ts, agent_id, user_id, tags, d_cost, d_unpriced from queued
+        union all select ts, agent_id, user_id, tags, d_cost, d_unpriced from aside),
       s_hour as (${byGrain('hour')}),
       s_day as (${byGrain('day')}),
+      t_hour as (${tagsByGrain('hour')}),
+      t_day as (${tagsByGrain('day')}),
       u_hour as (${usersByGrain('hour')}),
       u_day as (${usersByGrain('day')}),
       w_traces as (${stored.update}),
@@ -95,6 +106,8 @@ export async function repriceModel(tx: Tx, workspaceId: string, model: string, o
       w_aside as (${aside.update}),
       w_s_hour as (${updateStats(statsHourly, workspaceId, model, 's_hour')}),
       w_s_day as (${updateStats(statsDaily, workspaceId, model, 's_day')}),
+      w_t_hour as (${updateStats(statsByTagHourly, workspaceId, model, 't_hour')}),
+      w_t_day as (${updateStats(statsByTagDaily, workspaceId, model, 't_day')}),
       w_u_hour as (${updateUsers(userStatsHourly, workspaceId, 'u_hour')}),
       w_u_day as (${updateUsers(userStatsDaily, workspaceId, 'u_day')})
       select count(*)::int as changed from stored`),

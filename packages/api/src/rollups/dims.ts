@@ -4,20 +4,33 @@ import { type SQL, sql } from 'drizzle-orm';
  * The dims each fact of the dim-keyed rollups is kept under: all traces (''), per agent, per
  * model, and per agent and model ('am:' + the agent's length in code points + ':' + agent +
  * model: the length prefix keeps every pair distinct whatever characters the names hold).
- * `dimValues` builds them in SQL when folding; `dimOf` builds the one a query's filters read.
+ * `dimRows` builds them in SQL when folding; `dimOf` builds the one a query's filters read.
  */
-export function dimValues(agentId: SQL, model: SQL): SQL {
+function dimValues(agentId: SQL, model: SQL): SQL {
   return sql`(''), ('a:' || ${agentId}), ('m:' || ${model}), ('am:' || length(${agentId}) || ':' || ${agentId} || ${model})`;
+}
+
+/**
+ * Every dim a call is kept under, as the rows (dim) of a subquery for a lateral join: those of
+ * dimValues, and 't:' + each of its tags (distinct, as ingest stores them), so a tag filter
+ * reads one dim too. A tag combined with agent or model filters has no dim (the pairs would
+ * multiply the rows a fold writes): such a query reads raw rows (dimOf gives undefined).
+ */
+export function dimRows(agentId: SQL, model: SQL, tags: SQL): SQL {
+  return sql`select v.dim from (values ${dimValues(agentId, model)}) as v(dim)
+    union all select 't:' || x.tag from jsonb_array_elements_text(${tags}) as x(tag)`;
 }
 
 export interface DimFilters {
   agentId?: string | undefined;
   model?: string | undefined;
+  tag?: string | undefined;
 }
 
-/** The dim of the dim-keyed rollups that holds exactly the facts matching these filters. */
-export function dimOf(filters: DimFilters): string {
-  const { agentId, model } = filters;
+/** The dim of the dim-keyed rollups that holds exactly the facts matching these filters; undefined when none does. */
+export function dimOf(filters: DimFilters): string | undefined {
+  const { agentId, model, tag } = filters;
+  if (tag !== undefined) return agentId === undefined && model === undefined ? `t:${tag}` : undefined;
   if (agentId !== undefined && model !== undefined) {
     // Code points, as PostgreSQL's length() counts them: the prefix makes the pair unambiguous.
     return `am:${[...agentId].length}:${agentId}${model}`;

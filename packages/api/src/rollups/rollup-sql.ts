@@ -2,11 +2,13 @@ import { bare, bareColumnsOf, bareList, columnsOf, keyColumnsOf, schema, timeBuc
 import { LATENCY_HISTOGRAM } from '@pulse/shared';
 import { type AnyColumn, getTableName, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { dimValues } from './dims.js';
+import { dimRows } from './dims.js';
+import { rolledTags } from './tags.js';
 
-const { rollupPending: queued, statsHourly, statsDaily, userStatsHourly, userStatsDaily, latencyHistHourly, latencyHistDaily, errorStatsHourly, errorStatsDaily } =
+const { rollupPending: queued, statsHourly, statsDaily, statsByTagHourly, statsByTagDaily, userStatsHourly, userStatsDaily, latencyHistHourly, latencyHistDaily, errorStatsHourly, errorStatsDaily } =
   schema;
 type StatsTable = typeof statsHourly;
+type StatsByTagTable = typeof statsByTagHourly;
 type UserStatsTable = typeof userStatsHourly;
 type LatencyHistTable = typeof latencyHistHourly;
 type ErrorStatsTable = typeof errorStatsHourly;
@@ -50,7 +52,8 @@ function latestMessage(t: ErrorStatsTable): Combiner {
 /** A combiner per value column (every one: rollup() refuses a table with a column left out). */
 type Combiners<T extends PgTable> = Partial<Record<keyof T['_']['columns'], Combiner>>;
 
-const statsCombiners: Combiners<StatsTable> = {
+/** The stats rollups' figures, the same in stats_* and stats_by_tag_*. */
+const statsCombiners: Combiners<StatsTable> & Combiners<StatsByTagTable> = {
   calls: summed,
   errors: summed,
   inputTokens: summed,
@@ -67,7 +70,7 @@ const errorCombiners = (t: ErrorStatsTable): Combiners<ErrorStatsTable> => ({ co
  * `upsert` stores rows of its full column list in key order, `daysOf` sums the hourly rows of
  * a CTE with the same columns into daily rows.
  */
-function rollup<T extends StatsTable | UserStatsTable | ErrorStatsTable>(table: T, combiners: Combiners<T>) {
+function rollup<T extends StatsTable | StatsByTagTable | UserStatsTable | ErrorStatsTable>(table: T, combiners: Combiners<T>) {
   const byColumn = new Map<PgColumn, Combiner>(
     Object.entries(combiners).map(([key, combiner]) => [(table as unknown as Record<string, PgColumn>)[key]!, combiner as Combiner]),
   );
@@ -99,6 +102,7 @@ function rollup<T extends StatsTable | UserStatsTable | ErrorStatsTable>(table: 
 }
 
 const stats = { hourly: rollup(statsHourly, statsCombiners), daily: rollup(statsDaily, statsCombiners) };
+const statsByTag = { hourly: rollup(statsByTagHourly, statsCombiners), daily: rollup(statsByTagDaily, statsCombiners) };
 const users = { hourly: rollup(userStatsHourly, userCombiners), daily: rollup(userStatsDaily, userCombiners) };
 const errors = { hourly: rollup(errorStatsHourly, errorCombiners(errorStatsHourly)), daily: rollup(errorStatsDaily, errorCombiners(errorStatsDaily)) };
 
@@ -124,8 +128,8 @@ const q = bareColumnsOf(queued);
  * inKeyOrder).
  */
 export function rollupCtes(): SQL {
-  const [s, u, l, e] = [statsHourly, userStatsHourly, latencyHistHourly, errorStatsHourly];
-  const dims = dimValues(q.agentId, q.model);
+  const [s, st, u, l, e] = [statsHourly, statsByTagHourly, userStatsHourly, latencyHistHourly, errorStatsHourly];
+  const dims = dimRows(q.agentId, q.model, q.tags);
   return sql`
   -- Buckets are date_bin on the UTC origin (timeBucket without TimescaleDB): the same
   -- boundaries the analytics read back whatever the session time zone.
@@ -139,14 +143,22 @@ export function rollupCtes(): SQL {
            sum(${q.costNanos}) as ${bare(s.costNanos)}, sum(${q.latencyMs}) as ${bare(s.latencySumMs)},
            ${unpricedCount(q.costSource)} as ${bare(s.unpricedCalls)}
     from new_rows group by 1, 2, 3, 4),
+  -- A call once under each of its tags (or under '' without tags): see rollups/tags.ts.
+  th as (
+    select ${q.workspaceId} as ${bare(st.workspaceId)}, hour as ${bare(st.bucket)}, c.tag as ${bare(st.tag)}, ${q.agentId} as ${bare(st.agentId)},
+           ${q.model} as ${bare(st.model)}, count(*) as ${bare(st.calls)}, sum(${q.isError}) as ${bare(st.errors)},
+           sum(${q.inputTokens}) as ${bare(st.inputTokens)}, sum(${q.outputTokens}) as ${bare(st.outputTokens)},
+           sum(${q.costNanos}) as ${bare(st.costNanos)}, sum(${q.latencyMs}) as ${bare(st.latencySumMs)},
+           ${unpricedCount(q.costSource)} as ${bare(st.unpricedCalls)}
+    from new_rows cross join lateral ${rolledTags(q.tags)} as c(tag) group by 1, 2, 3, 4, 5),
   uh as (
     select ${q.workspaceId} as ${bare(u.workspaceId)}, d.dim as ${bare(u.dim)}, hour as ${bare(u.bucket)}, ${q.userId} as ${bare(u.userId)},
            count(*) as ${bare(u.calls)}, sum(${q.costNanos}) as ${bare(u.costNanos)},
            sum(${q.inputTokens}::bigint + ${q.outputTokens}) as ${bare(u.tokens)}, max(${q.timestamp}) as ${bare(u.lastSeen)}
-    from new_rows cross join lateral (values ${dims}) as d(dim) where ${q.userId} is not null group by 1, 2, 3, 4),
+    from new_rows cross join lateral (${dims}) as d(dim) where ${q.userId} is not null group by 1, 2, 3, 4),
   lh as (
     select ${q.workspaceId} as ${bare(l.workspaceId)}, d.dim as ${bare(l.dim)}, hour as ${bare(l.bucket)}, bin, count(*) as n
-    from new_rows cross join lateral (values ${dims}) as d(dim) group by 1, 2, 3, 4),
+    from new_rows cross join lateral (${dims}) as d(dim) group by 1, 2, 3, 4),
   eh as (
     select ${q.workspaceId} as ${bare(e.workspaceId)}, hour as ${bare(e.bucket)}, ${q.errorType} as ${bare(e.errorType)},
            ${q.agentId} as ${bare(e.agentId)}, ${q.model} as ${bare(e.model)}, count(*) as ${bare(e.count)},
@@ -155,6 +167,8 @@ export function rollupCtes(): SQL {
     from new_rows where ${q.isError} = 1 group by 1, 2, 3, 4, 5),
   s_hourly as (${stats.hourly.upsert(sql`select ${stats.hourly.columns} from sh`)}),
   s_daily as (${stats.daily.upsert(stats.daily.daysOf(sql`sh`))}),
+  t_hourly as (${statsByTag.hourly.upsert(sql`select ${statsByTag.hourly.columns} from th`)}),
+  t_daily as (${statsByTag.daily.upsert(statsByTag.daily.daysOf(sql`th`))}),
   u_hourly as (${users.hourly.upsert(sql`select ${users.hourly.columns} from uh`)}),
   u_daily as (${users.daily.upsert(users.daily.daysOf(sql`uh`))}),
   l_hourly as (${upsertHistograms(latencyHistHourly, sql`select * from lh`)}),
@@ -204,6 +218,7 @@ export function expireRollupsSql(workspaceId: string, cutoff: Date): SQL[] {
   const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
   const pairs = [
     [statsHourly, statsDaily],
+    [statsByTagHourly, statsByTagDaily],
     [userStatsHourly, userStatsDaily],
     [latencyHistHourly, latencyHistDaily],
     [errorStatsHourly, errorStatsDaily],
@@ -220,6 +235,7 @@ export function expireRollupsSql(workspaceId: string, cutoff: Date): SQL[] {
     const hoursOf = (t: PgTable & { workspaceId: AnyColumn; bucket: AnyColumn }) =>
       sql`(select * from ${t} where ${t.workspaceId} = ${ws} and ${t.bucket} >= ${at(day)} and ${t.bucket} < ${at(dayEnd)}) h`;
     statements.push(stats.daily.upsert(stats.daily.daysOf(hoursOf(statsHourly))));
+    statements.push(statsByTag.daily.upsert(statsByTag.daily.daysOf(hoursOf(statsByTagHourly))));
     statements.push(users.daily.upsert(users.daily.daysOf(hoursOf(userStatsHourly))));
     statements.push(errors.daily.upsert(errors.daily.daysOf(hoursOf(errorStatsHourly))));
     const l = latencyHistHourly;
