@@ -52,7 +52,7 @@ describe('verifyRollups', () => {
     const report = await verifyRollups(srv.database, { beforeCompare: async () => void steps.push('before') });
     expect(steps).toEqual(['before']);
     expect(report.tables.map((t) => t.table)).toEqual(ROLLUP_SPECS.map((s) => s.table));
-    expect(report.tables).toHaveLength(10);
+    expect(report.tables).toHaveLength(12);
     for (const t of report.tables) {
       expect(t, t.table).toMatchObject({ missing: 0, extra: 0, differing: 0, examples: [] });
       expect(t.actualRows, t.table).toBe(t.expectedRows);
