@@ -13,21 +13,24 @@ const { traces, rollupPending, rollupQuarantine, statsHourly, statsDaily, statsB
  * The calls of `t` whose cost changes under the model's new prices, each read once: `changed`
  * selects their row ids and (ts, agent_id, user_id, tags, d_cost, d_unpriced), the change signed by
  * `sign`, and `update` rewrites exactly those rows, fetched by row id (a TID scan of rows just
- * read, instead of a second pass over the table). Calls with a client cost never change
+ * read, instead of a second pass over the table). A row id (ctid) is unique only within one
+ * table: on TimescaleDB `traces` is a hypertable whose chunks each number their rows from the
+ * start, so a row is named by its chunk (tableoid) and its ctid together. Calls with a client cost never change
  * (docs/API_SPEC.md §9). `name` is the CTE that holds `changed`.
  */
 function repriced(t: CallTable, workspaceId: string, model: string, override: Override | undefined, sign: 1 | -1, name: string) {
   const { cost, source } = pricedSql(t, override, catalogPrices(model));
   const s = sql.raw(String(sign));
   return {
-    changed: sql`select row_id, ts, agent_id, user_id, tags, ${s} * (new_cost - old_cost) as d_cost,
+    changed: sql`select row_table, row_id, ts, agent_id, user_id, tags, ${s} * (new_cost - old_cost) as d_cost,
         ${s} * ((new_source = 'unpriced')::int - (old_source = 'unpriced')::int) as d_unpriced
-      from (select ctid as row_id, ${t.timestamp} as ts, ${t.agentId} as agent_id, ${t.userId} as user_id, ${t.tags} as tags,
+      from (select tableoid as row_table, ctid as row_id, ${t.timestamp} as ts, ${t.agentId} as agent_id, ${t.userId} as user_id, ${t.tags} as tags,
           ${t.costNanos} as old_cost, ${t.costSource}::text as old_source, ${cost} as new_cost, ${source}::text as new_source
         from ${t} where ${t.workspaceId} = ${workspaceId}::uuid and ${t.model} = ${model} and ${t.costSource} <> 'provided') p
       where (old_cost, old_source) is distinct from (new_cost, new_source)`,
     update: sql`update ${t} set ${bare(t.costNanos)} = ${cost}, ${bare(t.costSource)} = ${source}
-      where ctid = any(array(select row_id from ${sql.raw(name)}))`,
+      where ctid = any(array(select row_id from ${sql.raw(name)}))
+        and (tableoid, ctid) in (select row_table, row_id from ${sql.raw(name)})`,
   };
 }
 
