@@ -46,15 +46,17 @@ function traceSpecs(grain: Grain): RollupSpec[] {
     source,
     recompute: (only) => recompute(bucketOf(grain, t.timestamp), only(t.workspaceId)),
   });
+  // The value columns both stats rollups hold, under the same names.
+  const statsValues = sql`count(*) as ${bare(s.calls)}, sum(${t.isError}) as ${bare(s.errors)},
+               sum(${t.inputTokens}) as ${bare(s.inputTokens)}, sum(${t.outputTokens}) as ${bare(s.outputTokens)},
+               sum(${t.costNanos}) as ${bare(s.costNanos)}, sum(${t.latencyMs}) as ${bare(s.latencySumMs)},
+               count(*) filter (where ${t.costSource} = 'unpriced') as ${bare(s.unpricedCalls)}`;
   return [
     spec(
       s,
       (bucket, where) => sql`
         select ${t.workspaceId} as ${bare(s.workspaceId)}, ${bucket} as ${bare(s.bucket)}, ${t.agentId} as ${bare(s.agentId)},
-               ${t.model} as ${bare(s.model)}, count(*) as ${bare(s.calls)}, sum(${t.isError}) as ${bare(s.errors)},
-               sum(${t.inputTokens}) as ${bare(s.inputTokens)}, sum(${t.outputTokens}) as ${bare(s.outputTokens)},
-               sum(${t.costNanos}) as ${bare(s.costNanos)}, sum(${t.latencyMs}) as ${bare(s.latencySumMs)},
-               count(*) filter (where ${t.costSource} = 'unpriced') as ${bare(s.unpricedCalls)}
+               ${t.model} as ${bare(s.model)}, ${statsValues}
         from ${t} where ${where} group by 1, 2, 3, 4`,
     ),
     spec(
@@ -62,11 +64,7 @@ function traceSpecs(grain: Grain): RollupSpec[] {
       // A call under each of its tags, or under '' without tags.
       (bucket, where) => sql`
         select ${t.workspaceId} as ${bare(st.workspaceId)}, ${bucket} as ${bare(st.bucket)}, c.tag as ${bare(st.tag)},
-               ${t.agentId} as ${bare(st.agentId)}, ${t.model} as ${bare(st.model)}, count(*) as ${bare(st.calls)},
-               sum(${t.isError}) as ${bare(st.errors)}, sum(${t.inputTokens}) as ${bare(st.inputTokens)},
-               sum(${t.outputTokens}) as ${bare(st.outputTokens)}, sum(${t.costNanos}) as ${bare(st.costNanos)},
-               sum(${t.latencyMs}) as ${bare(st.latencySumMs)},
-               count(*) filter (where ${t.costSource} = 'unpriced') as ${bare(st.unpricedCalls)}
+               ${t.agentId} as ${bare(st.agentId)}, ${t.model} as ${bare(st.model)}, ${statsValues}
         from ${t} cross join lateral ${rolledTags(t.tags)} as c(tag) where ${where} group by 1, 2, 3, 4, 5`,
     ),
     spec(
