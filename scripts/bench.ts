@@ -6,7 +6,9 @@
  * the naive raw-SQL baseline and cross-checks its figures, and records the server's peak
  * memory; then OTLP protobuf ingest, and 500 open dashboards (live.changes subscriptions:
  * the server's extra memory, ingest with and without them, answer-to-event latency); scores on
- * 10 % of the large workspace's calls and the quality endpoints over them (scripts/bench/quality.ts); every agent valued and the impact endpoints (scripts/bench/impact.ts). Writes bench-results/*.json and, except with --quick, the tables of
+ * 10 % of the large workspace's calls and the quality endpoints over them (scripts/bench/quality.ts); every agent valued and
+ * the impact endpoints (scripts/bench/impact.ts); the safety endpoints (scripts/bench/safety.ts); on PostgreSQL, the physical
+ * reference for ingest: COPY of the same rows (scripts/bench/copy-reference.ts). Writes bench-results/*.json and, except with --quick, the tables of
  * docs/BENCHMARKS.md. Exits non-zero when a baseline figure disagrees with Pulse's answer.
  * Options: scripts/bench/options.ts (`npm run bench -- --help`).
  */
@@ -40,10 +42,12 @@ import { fmt, log } from './bench/progress.js';
 import { type BenchResults, renderMarkdown, resultsFile, updateBenchmarksDoc, writeResults } from './bench/report.js';
 import { crossCheckQuality, measureQuality, writeBenchScores } from './bench/quality.js';
 import { crossCheckImpact, measureImpact, setBenchAgentValues } from './bench/impact.js';
+import { crossCheckSafety, measureSafety } from './bench/safety.js';
 import { measureRepricing } from './bench/repricing.js';
 import { checkTargets, TARGETS } from './bench/targets.js';
 import { measureTraceReads } from './bench/traces.js';
 import { describeWal, withWalAccounting } from './bench/wal.js';
+import { type CopyReference, measureCopyReference } from './bench/copy-reference.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -128,6 +132,12 @@ try {
     vacuumSeconds = Math.round((performance.now() - started) / 100) / 10;
     log('maintenance', `vacuum analyze after the load: ${vacuumSeconds} s`);
   }
+  let copyReference: CopyReference | null = null;
+  if (opts.db === 'postgres') {
+    const rows = Math.min(1_000_000, dataset.meta.workspaces[0]!.traces);
+    copyReference = await measureCopyReference(scratch.databaseUrl!, large.workspace_id, rows, `${dataset.file}.copy`);
+    log('ingest', `physical reference: COPY of ${fmt(copyReference.rows)} stored calls (${fmt(copyReference.tagRows)} tag rows) into empty copies, ${fmt(copyReference.rowsPerSecond)} calls/s (traces alone ${fmt(copyReference.tracesOnlyPerSecond)}/s)`);
+  }
 
   // A budget a little above the month's likely spend, so the budget figures are realistic.
   const bypass = { ...analyticsHeaders(large), 'x-pulse-cache-bypass': bypassToken };
@@ -170,6 +180,7 @@ try {
   const quality = await measureQuality(settings, windows);
   const scoredAgent = await setBenchAgentValues(pulse.url, large);
   const impact = await measureImpact(settings, windows);
+  const safety = await measureSafety(settings, windows);
 
   // Each in a workspace of its own, after the measurements above (the tables now hold the dataset too).
   const otlpWorkspace = await createWorkspace(pulse.url, adminToken, 'bench-otlp');
@@ -193,7 +204,8 @@ try {
       // Quality figures are checked against plain SQL over raw scores in every run: cheap beside the traces' baseline.
       const qualityChecks = await crossCheckQuality(runner, large.workspace_id, quality);
       const impactChecks = await crossCheckImpact(runner, large.workspace_id, scoredAgent, impact);
-      return { version, results, qualityChecks, impactChecks };
+      const safetyChecks = await crossCheckSafety(runner, large.workspace_id, safety);
+      return { version, results, qualityChecks, impactChecks, safetyChecks };
     } finally {
       await runner.close();
     }
@@ -205,14 +217,14 @@ try {
     log('baseline', 'server stopped; opening its PGlite directory in this process');
     sql = await baselineOn(await pgliteRunner(scratch.dataDir!));
   }
-  const { version, results: baselineResults, qualityChecks, impactChecks } = sql!;
+  const { version, results: baselineResults, qualityChecks, impactChecks, safetyChecks } = sql!;
 
   const endpoints = measured.map((m) => m.measurement);
   const mismatches = [
     ...(baselineResults ?? [])
       .filter((b) => b.mismatches.length)
       .map((b) => ({ endpoint: b.endpoint, window: b.window, problems: b.mismatches })),
-    ...[...qualityChecks, ...impactChecks]
+    ...[...qualityChecks, ...impactChecks, ...safetyChecks]
       .filter((c) => c.problems.length)
       .map((c) => ({ endpoint: c.endpoint, window: c.window, problems: c.problems })),
   ];
@@ -241,6 +253,7 @@ try {
     live,
     vacuumAnalyzeSeconds: vacuumSeconds,
     ingestWal: wal,
+    copyReference,
     budgetUsd,
     endpoints,
     tagged: tagged.map((m) => m.measurement),
@@ -249,6 +262,7 @@ try {
     traceReads,
     quality: { write: scoreWrite, endpoints: quality.map((m) => m.measurement), checks: qualityChecks },
     impact: { endpoints: impact.map((m) => m.measurement), checks: impactChecks },
+    safety: { endpoints: safety.map((m) => m.measurement), checks: safetyChecks },
     baseline: baselineResults
       ? {
           reps: opts.baselineReps,
@@ -273,7 +287,10 @@ try {
     durationSeconds: Math.round((Date.now() - runStart.getTime()) / 1000),
   };
 } finally {
-  await stopAll();
+  if (opts.keepDatabase) {
+    await pulse?.stop();
+    log('stop', `the scratch database is kept: ${scratch.databaseUrl ?? scratch.dataDir}`);
+  } else await stopAll();
 }
 
 const file = resultsFile(path.join(root, 'bench-results'), results, opts.quick);

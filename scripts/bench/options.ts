@@ -25,13 +25,15 @@ export interface BenchOptions {
   sockets: number;
   /** Skip the raw-SQL baseline (and so the cross-check). */
   noBaseline: boolean;
+  /** Leave the scratch database (and its data) when the run completes, to study it afterwards. */
+  keepDatabase: boolean;
   /** The command as typed, for the record. */
   command: string;
 }
 
 const USAGE = `npm run bench -- [--db pglite|postgres] [--traces N] [--quick] [--seed S]
     [--requests R] [--bursts B] [--baseline-reps K] [--concurrency C] [--no-baseline]
-    [--otlp-spans M] [--sockets S]
+    [--otlp-spans M] [--sockets S] [--keep-database]
 
   --traces N        traces of the large workspace (default 1,000,000; 9 noise workspaces get N/100 each)
   --db              pglite (default) or postgres (a scratch database on BENCH_PG_URL's server,
@@ -43,7 +45,9 @@ const USAGE = `npm run bench -- [--db pglite|postgres] [--traces N] [--quick] [-
   --baseline-reps K timed runs of each raw-SQL baseline query (default 5)
   --otlp-spans M    spans of the OTLP protobuf ingest case, in requests of 1,000 (default 200,000;
                     quick 10,000); each ingest run of the live-dashboards case sends as many
-  --sockets S       live.changes subscriptions held open by the live-dashboards case (default 500)`;
+  --sockets S       live.changes subscriptions held open by the live-dashboards case (default 500)
+  --keep-database   leave the scratch database when the run completes (its URL is logged), to
+                    study a large dataset without loading it again`;
 
 function intOf(name: string, text: string, min: number): number {
   const n = Number(text.replace(/_/g, ''));
@@ -54,7 +58,7 @@ function intOf(name: string, text: string, min: number): number {
 export function parseOptions(argv: readonly string[]): BenchOptions {
   const values = new Map<string, string>();
   const flags = new Set<string>();
-  const FLAGS = new Set(['quick', 'no-baseline', 'help']);
+  const FLAGS = new Set(['quick', 'no-baseline', 'keep-database', 'help']);
   const VALUES = new Set(['db', 'traces', 'seed', 'requests', 'bursts', 'baseline-reps', 'concurrency', 'batch-size', 'otlp-spans', 'sockets']);
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i]!.replace(/^--/, '');
@@ -85,6 +89,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     otlpSpans: get('otlp-spans', 200_000, 10_000, 1000),
     sockets: get('sockets', 500, 500, 1),
     noBaseline: flags.has('no-baseline'),
+    keepDatabase: flags.has('keep-database'),
     command: ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' '),
   };
 }

@@ -12,12 +12,14 @@ import type { DetectorMeasurement } from './detectors.js';
 import type { BurstMeasurement, EndpointMeasurement } from './endpoints.js';
 import type { IngestResult } from './ingest.js';
 import type { WalOfLoad } from './wal.js';
+import type { CopyReference } from './copy-reference.js';
 import type { LiveResult } from './live.js';
 import type { Machine } from './machine.js';
 import type { BenchOptions } from './options.js';
 import type { OtlpIngestResult } from './otlp.js';
 import { mark } from './checked-endpoints.js';
 import { type ImpactResults, impactRows } from './impact.js';
+import { type SafetyResults, safetyRows } from './safety.js';
 import { type QualityResults, qualityRows } from './quality.js';
 import { rowFailures, type TargetCheck, TARGETS } from './targets.js';
 import { type TraceReadMeasurement, traceReadRows } from './traces.js';
@@ -41,6 +43,8 @@ export interface BenchResults {
   vacuumAnalyzeSeconds: number | null;
   /** PostgreSQL only: what the load wrote to the write-ahead log per trace, and the settings that shape it. */
   ingestWal: WalOfLoad | null;
+  /** PostgreSQL only: the same rows stored by COPY, the physical reference for the ingest rate. */
+  copyReference: CopyReference | null;
   budgetUsd: number;
   endpoints: EndpointMeasurement[];
   /** The windowed endpoints again with a tag filter (no baseline: tests prove their figures). */
@@ -54,6 +58,8 @@ export interface BenchResults {
   quality: QualityResults;
   /** The impact endpoints with every agent valued, and the overview's check against plain SQL. */
   impact: ImpactResults;
+  /** The safety endpoints over the dataset's flags, and the overview's check against plain SQL. */
+  safety: SafetyResults;
   baseline: { reps: number; note: string; results: BaselineMeasurement[] } | null;
   mismatches: { endpoint: string; window: string; problems: string[] }[];
   /** Peak RSS (VmHWM) of the server process, MB (10^6 bytes). */
@@ -113,6 +119,12 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push(
     `| ingest, rollups folded${i.pendingReported ? '' : ' (folded within each batch)'} | ${n(i.foldedPerSecond)} traces/s | ≥ ${n(t.ingestPerSecond)} traces/s | ${mark(i.foldedPerSecond >= t.ingestPerSecond)} |`,
   );
+  if (r.copyReference) {
+    const c = r.copyReference;
+    lines.push(
+      `| the physical reference: PostgreSQL COPY of ${n(c.rows)} of the same calls and their ${n(c.tagRows)} tag rows into empty copies of \`traces\` and \`trace_tags\` with their indexes (one client; no HTTP, validation, queue or rollups) | ${n(c.rowsPerSecond)} calls/s (\`traces\` alone ${n(c.tracesOnlyPerSecond)}/s) | | |`,
+    );
+  }
   lines.push(
     `| OTLP protobuf ingest, acknowledged (requests of 1,000 spans, ${r.otlp.concurrency} in flight) | ${n(r.otlp.acknowledgedPerSecond)} spans/s | | |`,
   );
@@ -181,6 +193,7 @@ export function renderMarkdown(r: BenchResults): string {
   }
   lines.push('', ...qualityRows(r.quality));
   lines.push('', ...impactRows(r.impact));
+  if (r.safety) lines.push('', ...safetyRows(r.safety));
   if (r.tagged.length) {
     lines.push(
       '',

@@ -1,6 +1,7 @@
 import { SAFETY_TYPES } from '@pulse/shared';
 import { type SQL, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { foldAll } from '../src/rollups/fold.js';
 import { getAnalytics, makeTrace, sendTraces, startTestServer, type TestServer, type TestWorkspace, workspaceCall } from './harness.js';
 
 // Safety detectors at ingest, redaction, settings and the safety analytics (docs/API_SPEC.md §12),
@@ -191,7 +192,10 @@ describe('safety analytics', () => {
         ...(i % 4 === 0 ? { output: TEXTS[(i * 3) % TEXTS.length] } : {}),
       }),
     );
-    expect((await sendTraces(srv.url, ws.api_key, { traces })).body.accepted).toBe(600);
+    // Half folded into the stats rollups, half sent after the fold (queued until the next).
+    expect((await sendTraces(srv.url, ws.api_key, { traces: traces.slice(0, 300) })).body.accepted).toBe(300);
+    await foldAll(srv.database);
+    expect((await sendTraces(srv.url, ws.api_key, { traces: traces.slice(300) })).body.accepted).toBe(300);
   });
 
   /** Plain SQL over the raw rows: a different reading of the same flags. */

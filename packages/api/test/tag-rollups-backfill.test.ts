@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { bareList, columnsOf, type Database, migrationsFolder, schema } from '@pulse/db';
+import { type Database, schema } from '@pulse/db';
 import { openTestDatabase } from '@pulse/db/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestTraces } from '../src/ingest/ingest-traces.js';
 import { foldAll } from '../src/rollups/fold.js';
 import { seededTraces } from './dataset.js';
+import { backfillStatements, quarantineOldest, runStatements } from './migration-backfill.js';
 
 // Migration 0013 fills the tag rollups for the calls stored before it: they must hold what the
 // fold would have put there, with calls folded, queued and quarantined at the time.
@@ -14,17 +13,8 @@ import { seededTraces } from './dataset.js';
 const DAY = 86_400_000;
 const start = Math.floor(Date.now() / DAY) * DAY - 3 * DAY;
 const WS = '0193a000-0000-7000-8000-0000000000b1';
-const MIGRATION = path.join(migrationsFolder, '0013_tag_rollups.sql');
 
 let db: Database;
-
-/** The migration's statements from its first backfill step on (the tables and columns exist already). */
-function backfillStatements(): string[] {
-  const statements = readFileSync(MIGRATION, 'utf8').split('--> statement-breakpoint');
-  const first = statements.findIndex((s) => s.includes('UPDATE "rollup_pending"'));
-  expect(first).toBeGreaterThan(0);
-  return statements.slice(first);
-}
 
 type Row = { key: string; calls: number; errors: number; input: string; output: string; cost: string; latency: number; unpriced: number };
 
@@ -57,10 +47,7 @@ beforeAll(async () => {
   await foldAll(db);
   expect((await ingestTraces(db, WS, traces.slice(600), { redactPii: false })).accepted).toBe(600);
   // Some queued calls set aside, as the folder quarantines a row it cannot fold.
-  const columns = bareList(columnsOf(schema.rollupPending));
-  await db.rows(sql`with moved as (delete from rollup_pending where ctid in (select ctid from rollup_pending order by "timestamp" limit 7)
-      returning ${columns})
-    insert into rollup_quarantine (${columns}, reason) select ${columns}, 'set aside by the test' from moved`);
+  await quarantineOldest(db, 7);
 }, 600_000);
 afterAll(async () => {
   await db?.close();
@@ -82,9 +69,7 @@ describe('migration 0013 backfill', () => {
     await db.rows(sql`update rollup_pending set tags = '[]'`);
     await db.rows(sql`update rollup_quarantine set tags = '[]'`);
     // In one transaction, as the migrator runs a migration: its temporary table lives on one connection.
-    await db.db.transaction(async (tx) => {
-      for (const statement of backfillStatements()) await tx.execute(sql.raw(statement));
-    });
+    await runStatements(db, backfillStatements('0013_tag_rollups.sql', 'UPDATE "rollup_pending"'));
     expect(await queuedTags()).toEqual(tags);
     expectSameRows(await tagRollup(schema.statsByTagHourly), hourly);
     expectSameRows(await tagRollup(schema.statsByTagDaily), daily);

@@ -31,7 +31,7 @@ const nanos = (name: string) => bigint(name, { mode: 'bigint' }).notNull();
  */
 const sum = (name: string) => numeric(name, { mode: 'bigint' }).notNull();
 
-/** The figures of the stats rollups: calls, errors, tokens, cost and latency sum. */
+/** The figures of the stats rollups: calls, errors, tokens, cost, latency sum and safety flags. */
 function statsValueColumns() {
   return {
     calls: count('calls'),
@@ -42,10 +42,18 @@ function statsValueColumns() {
     latencySumMs: doublePrecision('latency_sum_ms').notNull(),
     /** Calls no price applied to (cost_source 'unpriced', docs/API_SPEC.md §9). */
     unpricedCalls: bigint('unpriced_calls', { mode: 'number' }).notNull().default(0),
+    /** Calls the safety detectors flagged, with any type (docs/API_SPEC.md §12). */
+    flaggedCalls: bigint('flagged_calls', { mode: 'number' }).notNull().default(0),
+    /**
+     * Calls flagged with each safety type, in the order of the shared SAFETY_TYPES (one array,
+     * so the list of types is written down once). A type added to the end reads as 0 in rows
+     * written before it (the api's rollups/safety-sql.ts coalesces a missing element).
+     */
+    flagCounts: bigint('flag_counts', { mode: 'number' }).array().notNull().default(sql`'{}'::bigint[]`),
   };
 }
 
-/** Calls, errors, tokens, cost and latency sum per (bucket, agent, model). */
+/** Calls, errors, tokens, cost, latency sum and safety flags per (bucket, agent, model). */
 function statsTable(name: string) {
   return pgTable(
     name,
@@ -170,6 +178,8 @@ function queuedTraceColumns() {
     cacheWriteTokens: integer('cache_write_tokens').notNull().default(0),
     /** The call's distinct tags, as in `traces`: the tag rollups' key (stats_by_tag_*). */
     tags: jsonb('tags').notNull().default(sql`'[]'::jsonb`),
+    /** The safety types found in the call, as in `traces`: the stats rollups' flag counts. */
+    safetyFlags: jsonb('safety_flags').notNull().default(sql`'[]'::jsonb`),
   };
 }
 

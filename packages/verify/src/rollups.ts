@@ -1,4 +1,4 @@
-import { dimRows, errorCodes, type Executor, foldIn, latencyBinSql, rolledTags, tryFoldLock } from '@pulse/api';
+import { dimRows, errorCodes, type Executor, flagCountsOf, flaggedCount, foldIn, latencyBinSql, rolledTags, tryFoldLock } from '@pulse/api';
 import { bare, bareList, columnsOf, type Database, keyColumnsOf, resultRows, schema, timeBucket, valueColumnsOf } from '@pulse/db';
 import { type AnyColumn, getTableName, type SQL, sql } from 'drizzle-orm';
 
@@ -50,7 +50,8 @@ function traceSpecs(grain: Grain): RollupSpec[] {
   const statsValues = sql`count(*) as ${bare(s.calls)}, sum(${t.isError}) as ${bare(s.errors)},
                sum(${t.inputTokens}) as ${bare(s.inputTokens)}, sum(${t.outputTokens}) as ${bare(s.outputTokens)},
                sum(${t.costNanos}) as ${bare(s.costNanos)}, sum(${t.latencyMs}) as ${bare(s.latencySumMs)},
-               count(*) filter (where ${t.costSource} = 'unpriced') as ${bare(s.unpricedCalls)}`;
+               count(*) filter (where ${t.costSource} = 'unpriced') as ${bare(s.unpricedCalls)},
+               ${flaggedCount(t.safetyFlags)} as ${bare(s.flaggedCalls)}, ${flagCountsOf(t.safetyFlags)} as ${bare(s.flagCounts)}`;
   return [
     spec(
       s,

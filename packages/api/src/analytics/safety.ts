@@ -2,30 +2,32 @@ import { type Granularity, round2, SAFETY_TYPES, type SafetyType } from '@pulse/
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type QueryContext, rows } from './context.js';
-import { instant, num } from './decode.js';
-import { safetyRows } from './sources.js';
-import { bucketStarts, iso, previousWindow, type TimeWindow } from './window.js';
+import { summedFlagCounts } from '../rollups/safety-sql.js';
+import { instant, num, numberArray } from './decode.js';
+import { flaggedCallRows, safetyStatsRows } from './sources.js';
+import { bucketStarts, iso, planWindow, previousWindow, type TimeWindow } from './window.js';
 
 /** How many agents /safety/by-agent lists: the answer stays bounded however many agents there are. */
 const BY_AGENT_LIMIT = 50;
 
 /**
- * Per bucket (null without one): calls and flagged calls in rows without a type, and the
- * calls carrying each type in rows with one. One statement: both from the same snapshot.
- * A type is listed once per trace, so counting its occurrences counts calls.
+ * Per bucket (null without one): calls, flagged calls and the calls carrying each type, from
+ * the stats rollups with the raw edges and the queued calls (safetyStatsRows), in one statement.
+ * A type is listed once per trace, so its count counts calls.
  */
-function flagCounts(q: QueryContext, w: TimeWindow, g: Granularity | null) {
-  return rows(
+async function flagCounts(q: QueryContext, w: TimeWindow, g: Granularity | null) {
+  const found = await rows(
     q,
-    sql`with t as materialized (${safetyRows(q.scope, w, g)})
-        select bucket, null::text as type, count(*)::bigint as calls,
-               count(*) filter (where safety_flags <> '[]'::jsonb)::bigint as flagged
-        from t group by 1
-        union all
-        select bucket, f.type, count(*)::bigint, 0::bigint
-        from t cross join lateral jsonb_array_elements_text(t.safety_flags) as f(type) group by 1, 2`,
-    z.object({ bucket: instant.nullable(), type: z.enum(SAFETY_TYPES).nullable(), calls: num, flagged: num }),
+    sql`select bucket, sum(calls)::float8 as calls, sum(flagged)::float8 as flagged, ${summedFlagCounts(sql`flag_counts`)}::float8[] as by_type
+        from (${safetyStatsRows(q.scope, planWindow(w, g ?? 'any'), g)}) s group by 1`,
+    z.object({ bucket: instant.nullable(), calls: num, flagged: num, by_type: numberArray }),
   );
+  return found.map((r) => ({
+    bucket: r.bucket,
+    calls: r.calls,
+    flagged: r.flagged,
+    byType: Object.fromEntries(SAFETY_TYPES.map((type, i) => [type, r.by_type[i] ?? 0])) as Record<SafetyType, number>,
+  }));
 }
 
 const flaggedFigures = (total: number, flagged: number) => ({
@@ -36,12 +38,9 @@ const flaggedFigures = (total: number, flagged: number) => ({
 
 /** GET /safety/overview (docs/API_SPEC.md §12), with the previous window's figures. */
 export async function safetyOverview(q: QueryContext, w: TimeWindow) {
-  const [found, before] = await Promise.all([flagCounts(q, w, null), flagCounts(q, previousWindow(w), null)]);
-  const totals = found.find((r) => r.type === null);
-  const previous = before.find((r) => r.type === null);
-  const data = found
-    .filter((r): r is typeof r & { type: SafetyType } => r.type !== null)
-    .map((r) => ({ type: r.type, count: r.calls }))
+  const [[totals], [previous]] = await Promise.all([flagCounts(q, w, null), flagCounts(q, previousWindow(w), null)]);
+  const data = SAFETY_TYPES.map((type) => ({ type, count: totals?.byType[type] ?? 0 }))
+    .filter((d) => d.count > 0)
     .sort((a, b) => b.count - a.count || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
   return {
     from: iso(w.from),
@@ -56,9 +55,9 @@ export async function safetyOverview(q: QueryContext, w: TimeWindow) {
 export async function safetyByAgent(q: QueryContext, w: TimeWindow) {
   const found = await rows(
     q,
-    sql`select agent_id, count(*)::bigint as calls, count(*) filter (where safety_flags <> '[]'::jsonb)::bigint as flagged
-        from (${safetyRows(q.scope, w, null)}) t group by 1
-        having count(*) filter (where safety_flags <> '[]'::jsonb) > 0
+    sql`select agent_id, sum(calls)::float8 as calls, sum(flagged)::float8 as flagged
+        from (${safetyStatsRows(q.scope, planWindow(w), null)}) s group by 1
+        having sum(flagged) > 0
         order by 3 desc, agent_id collate "C" asc limit ${BY_AGENT_LIMIT}`,
     z.object({ agent_id: z.string(), calls: num, flagged: num }),
   );
@@ -69,7 +68,7 @@ export async function safetyByAgent(q: QueryContext, w: TimeWindow) {
 export async function safetyLatest(q: QueryContext, w: TimeWindow, limit: number) {
   const found = await rows(
     q,
-    sql`select trace_id, timestamp, agent_id, model, user_id, safety_flags from (${safetyRows(q.scope, w, null)}) t
+    sql`select trace_id, timestamp, agent_id, model, user_id, safety_flags from (${flaggedCallRows(q.scope, w)}) t
         where safety_flags <> '[]'::jsonb order by timestamp desc, trace_id collate "C" asc limit ${limit}`,
     z.object({
       trace_id: z.string(),
@@ -98,10 +97,9 @@ export async function safetyTrend(q: QueryContext, w: TimeWindow, g: Granularity
   for (const r of found) {
     if (r.bucket === null) continue;
     const p = pointAt(r.bucket);
-    if (r.type === null) {
-      p.total_calls = r.calls;
-      p.flagged_calls = r.flagged;
-    } else p.by_type[r.type] = r.calls;
+    p.total_calls = r.calls;
+    p.flagged_calls = r.flagged;
+    p.by_type = r.byType;
   }
   return {
     from: iso(w.from),

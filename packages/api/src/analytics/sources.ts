@@ -3,6 +3,7 @@ import type { Granularity } from '@pulse/shared';
 import { type AnyColumn, type SQL, sql } from 'drizzle-orm';
 import { dimOf } from '../rollups/dims.js';
 import { latencyBinSql, unpricedCount } from '../rollups/rollup-sql.js';
+import { flagCountsOf, flaggedCount } from '../rollups/safety-sql.js';
 import { rolledTags, UNTAGGED } from '../rollups/tags.js';
 import { iso, type TimeWindow, type WindowPlan } from './window.js';
 
@@ -160,6 +161,30 @@ export function statsRows(scope: Scope, plan: WindowPlan, g: Granularity | null)
     0::bigint as errors, 0::numeric as input_tokens, 0::numeric as output_tokens, 0::numeric as cost_nanos, 0::float8 as latency_sum, 0::bigint as unpriced_calls where false`);
 }
 
+/**
+ * (bucket, agent_id, calls, flagged, flag_counts) — calls, calls with any safety flag, and the
+ * calls carrying each type (bigint[] in SAFETY_TYPES order; rollups/safety-sql.ts), from the
+ * same stats rollups as statsRows (per tag for a tag filter), raw edges and queued calls.
+ */
+export function safetyStatsRows(scope: Scope, plan: WindowPlan, g: Granularity | null): SQL {
+  const [hourly, daily] = statsRollups(scope);
+  const parts: SQL[] = [];
+  for (const [t, segments] of rawSources(plan)) {
+    parts.push(sql`select ${bucketOf(scope, g, t.timestamp)} as bucket, ${t.agentId} as agent_id, count(*)::bigint as calls,
+      ${flaggedCount(t.safetyFlags)}::bigint as flagged, ${flagCountsOf(t.safetyFlags)} as flag_counts
+      from ${t} where ${filters(scope, t)} and (${within(t.timestamp, segments)}) group by 1, 2`);
+  }
+  for (const [t, segments] of perSegment([
+    [hourly, plan.hourly],
+    [daily, plan.daily],
+  ])) {
+    parts.push(sql`select ${bucketOf(scope, g, t.bucket)} as bucket, ${t.agentId} as agent_id, ${t.calls} as calls,
+      ${t.flaggedCalls} as flagged, ${t.flagCounts} as flag_counts from ${t} where ${filters(scope, t)} and (${within(t.bucket, segments)})`);
+  }
+  return unionAll(parts, sql`select null::timestamptz as bucket, null::text as agent_id, 0::bigint as calls, 0::bigint as flagged,
+    '{}'::bigint[] as flag_counts where false`);
+}
+
 /** (user_id, calls, cost_nanos, tokens, last_seen) — named users only. */
 export function userRows(scope: Scope, planned: WindowPlan): SQL {
   const plan = dimServedPlan(scope, planned);
@@ -258,12 +283,9 @@ export function rawLatencyRows(scope: Scope, window: TimeWindow, g: Granularity 
     where ${filters(scope, traces)} and (${within(traces.timestamp, [window])})`;
 }
 
-/**
- * (bucket, timestamp, trace_id, agent_id, model, user_id, safety_flags) — one row per trace: no
- * rollup holds safety flags (docs/API_SPEC.md §12).
- */
-export function safetyRows(scope: Scope, window: TimeWindow, g: Granularity | null): SQL {
-  return sql`select ${bucketOf(scope, g, traces.timestamp)} as bucket, ${traces.timestamp} as timestamp, ${traces.traceId} as trace_id,
+/** The calls of the window with their safety flags, from raw rows: /safety/latest reads the newest flagged ones. */
+export function flaggedCallRows(scope: Scope, window: TimeWindow): SQL {
+  return sql`select ${traces.timestamp} as timestamp, ${traces.traceId} as trace_id,
     ${traces.agentId} as agent_id, ${traces.model} as model, ${traces.userId} as user_id, ${traces.safetyFlags} as safety_flags
     from ${traces} where ${filters(scope, traces)} and (${within(traces.timestamp, [window])})`;
 }

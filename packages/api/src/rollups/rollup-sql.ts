@@ -3,6 +3,7 @@ import { LATENCY_HISTOGRAM } from '@pulse/shared';
 import { type AnyColumn, getTableName, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { dimRows } from './dims.js';
+import { addedFlagCounts, flagCountsOf, flaggedCount, summedFlagCounts } from './safety-sql.js';
 import { rolledTags } from './tags.js';
 
 const { rollupPending: queued, statsHourly, statsDaily, statsByTagHourly, statsByTagDaily, userStatsHourly, userStatsDaily, latencyHistHourly, latencyHistDaily, errorStatsHourly, errorStatsDaily } =
@@ -35,6 +36,8 @@ interface Combiner {
 }
 const summed: Combiner = { merge: (c) => sql`r.${c} + excluded.${c}`, combine: (c) => sql`sum(${c})` };
 const latest: Combiner = { merge: (c) => sql`greatest(r.${c}, excluded.${c})`, combine: (c) => sql`max(${c})` };
+/** `flag_counts`: summed element by element. */
+const summedPerType: Combiner = { merge: (c) => addedFlagCounts(sql`r.${c}`, sql`excluded.${c}`), combine: (c) => summedFlagCounts(c) };
 
 /**
  * The latest error's message wins; at equal times the greater message (a null message loses),
@@ -61,6 +64,8 @@ const statsCombiners: Combiners<StatsTable> & Combiners<StatsByTagTable> = {
   costNanos: summed,
   latencySumMs: summed,
   unpricedCalls: summed,
+  flaggedCalls: summed,
+  flagCounts: summedPerType,
 };
 const userCombiners: Combiners<UserStatsTable> = { calls: summed, costNanos: summed, tokens: summed, lastSeen: latest };
 const errorCombiners = (t: ErrorStatsTable): Combiners<ErrorStatsTable> => ({ count: summed, lastSeen: latest, lastMessage: latestMessage(t) });
@@ -141,7 +146,8 @@ export function rollupCtes(): SQL {
            ${q.model} as ${bare(s.model)}, count(*) as ${bare(s.calls)}, sum(${q.isError}) as ${bare(s.errors)},
            sum(${q.inputTokens}) as ${bare(s.inputTokens)}, sum(${q.outputTokens}) as ${bare(s.outputTokens)},
            sum(${q.costNanos}) as ${bare(s.costNanos)}, sum(${q.latencyMs}) as ${bare(s.latencySumMs)},
-           ${unpricedCount(q.costSource)} as ${bare(s.unpricedCalls)}
+           ${unpricedCount(q.costSource)} as ${bare(s.unpricedCalls)}, ${flaggedCount(q.safetyFlags)} as ${bare(s.flaggedCalls)},
+           ${flagCountsOf(q.safetyFlags)} as ${bare(s.flagCounts)}
     from new_rows group by 1, 2, 3, 4),
   -- A call once under each of its tags (or under '' without tags): see rollups/tags.ts.
   th as (
@@ -149,7 +155,8 @@ export function rollupCtes(): SQL {
            ${q.model} as ${bare(st.model)}, count(*) as ${bare(st.calls)}, sum(${q.isError}) as ${bare(st.errors)},
            sum(${q.inputTokens}) as ${bare(st.inputTokens)}, sum(${q.outputTokens}) as ${bare(st.outputTokens)},
            sum(${q.costNanos}) as ${bare(st.costNanos)}, sum(${q.latencyMs}) as ${bare(st.latencySumMs)},
-           ${unpricedCount(q.costSource)} as ${bare(st.unpricedCalls)}
+           ${unpricedCount(q.costSource)} as ${bare(st.unpricedCalls)}, ${flaggedCount(q.safetyFlags)} as ${bare(st.flaggedCalls)},
+           ${flagCountsOf(q.safetyFlags)} as ${bare(st.flagCounts)}
     from new_rows cross join lateral ${rolledTags(q.tags)} as c(tag) group by 1, 2, 3, 4, 5),
   uh as (
     select ${q.workspaceId} as ${bare(u.workspaceId)}, d.dim as ${bare(u.dim)}, hour as ${bare(u.bucket)}, ${q.userId} as ${bare(u.userId)},
