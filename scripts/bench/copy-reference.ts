@@ -6,8 +6,8 @@ import postgres from 'postgres';
  * The physical reference for the ingest rate: how many of the same calls this machine's
  * PostgreSQL stores a second by COPY, the fastest way into a table — no HTTP, no JSON, no
  * validation, no queue, no rollups, one client streaming files. The rows are the measured
- * workspace's first stored calls and their rows of `trace_tags` (the tag filter's index, written
- * with every tagged call), exported to files before the clock starts and copied into empty tables
+ * workspace's first stored calls and their rows of `trace_tags` (the tag filter's index, one per
+ * tag of a call, as ingest writes them), exported to files before the clock starts and copied into empty tables
  * made `LIKE … INCLUDING ALL` (their indexes, defaults and checks). The clock covers both COPYs
  * and their commits. Empty tables make it an upper bound: the real tables' indexes are larger.
  */
@@ -39,7 +39,8 @@ export async function measureCopyReference(
   try {
     await sql.unsafe(`create temp table copy_sample as select * from traces where workspace_id = '${workspaceId}' order by "timestamp" limit ${Math.floor(rows)}`);
     await pipeline(await sql.unsafe('copy copy_sample to stdout').readable(), createWriteStream(files.traces));
-    const tagsOf = `select g.* from trace_tags g join copy_sample s using (workspace_id, "timestamp", trace_id)`;
+    // The tag rows ingest writes for these calls (packages/api/src/ingest/ingest-traces.ts).
+    const tagsOf = `select s.workspace_id, c.tag, s."timestamp", s.trace_id from copy_sample s cross join lateral jsonb_array_elements_text(s.tags) as c(tag)`;
     await pipeline(await sql.unsafe(`copy (${tagsOf}) to stdout`).readable(), createWriteStream(files.tags));
     const [counts] = (await sql.unsafe(
       `select (select count(*) from copy_sample)::int as calls, (select count(*) from (${tagsOf}) t)::int as tags`,

@@ -52,7 +52,7 @@ describe('verifyRollups', () => {
     const report = await verifyRollups(srv.database, { beforeCompare: async () => void steps.push('before') });
     expect(steps).toEqual(['before']);
     expect(report.tables.map((t) => t.table)).toEqual(ROLLUP_SPECS.map((s) => s.table));
-    expect(report.tables).toHaveLength(12);
+    expect(report.tables).toHaveLength(14);
     for (const t of report.tables) {
       expect(t, t.table).toMatchObject({ missing: 0, extra: 0, differing: 0, examples: [] });
       expect(t.actualRows, t.table).toBe(t.expectedRows);
@@ -93,12 +93,14 @@ describe('verifyRollups', () => {
       user_stats_hourly: [0, 0, 0],
       latency_hist_hourly: [0, 1, 0],
       error_stats_hourly: [0, 0, 0],
+      error_stats_by_tag_hourly: [0, 0, 0],
       score_stats_hourly: [0, 1, 1],
       stats_daily: [0, 0, 0],
       stats_by_tag_daily: [0, 0, 0],
       user_stats_daily: [1, 0, 0],
       latency_hist_daily: [0, 0, 0],
       error_stats_daily: [0, 0, 1],
+      error_stats_by_tag_daily: [0, 0, 0],
       score_stats_daily: [1, 0, 0],
     });
     const stats = report.tables.find((t) => t.table === 'stats_hourly')!.examples[0]!;

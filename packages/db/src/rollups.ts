@@ -128,6 +128,11 @@ function latencyHistTable(name: string) {
   );
 }
 
+/** The figures of the error rollups: errors, and the latest one's time and message. */
+function errorValueColumns() {
+  return { count: count('count'), lastSeen: ts('last_seen').notNull(), lastMessage: text('last_message') };
+}
+
 /** Errors per type, agent and model, with the latest error's time and message. */
 function errorStatsTable(name: string) {
   return pgTable(
@@ -138,11 +143,30 @@ function errorStatsTable(name: string) {
       errorType: text('error_type').notNull(),
       agentId: text('agent_id').notNull(),
       model: text('model').notNull(),
-      count: count('count'),
-      lastSeen: ts('last_seen').notNull(),
-      lastMessage: text('last_message'),
+      ...errorValueColumns(),
     },
     (t) => [primaryKey({ name: `${name}_pkey`, columns: [t.workspaceId, t.bucket, t.errorType, t.agentId, t.model] })],
+  );
+}
+
+/**
+ * The error rollups' figures per tag besides (bucket, type, agent, model): an error counts once
+ * under each of its tags, an untagged one under '' (as stats_by_tag_*), so a tag filter on the
+ * error figures reads one tag's rows (docs/API_SPEC.md §8).
+ */
+function errorStatsByTagTable(name: string) {
+  return pgTable(
+    name,
+    {
+      workspaceId: uuid('workspace_id').notNull(),
+      bucket: ts('bucket').notNull(),
+      tag: text('tag').notNull(),
+      errorType: text('error_type').notNull(),
+      agentId: text('agent_id').notNull(),
+      model: text('model').notNull(),
+      ...errorValueColumns(),
+    },
+    (t) => [primaryKey({ name: `${name}_pkey`, columns: [t.workspaceId, t.bucket, t.tag, t.errorType, t.agentId, t.model] })],
   );
 }
 
@@ -156,6 +180,8 @@ export const latencyHistHourly = latencyHistTable('latency_hist_hourly');
 export const latencyHistDaily = latencyHistTable('latency_hist_daily');
 export const errorStatsHourly = errorStatsTable('error_stats_hourly');
 export const errorStatsDaily = errorStatsTable('error_stats_daily');
+export const errorStatsByTagHourly = errorStatsByTagTable('error_stats_by_tag_hourly');
+export const errorStatsByTagDaily = errorStatsByTagTable('error_stats_by_tag_daily');
 
 /** The columns of a queued trace: the fold's input, kept alike in the queue and in quarantine. */
 function queuedTraceColumns() {

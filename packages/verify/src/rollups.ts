@@ -17,6 +17,7 @@ type RollupTable =
   | typeof schema.userStatsHourly
   | typeof schema.latencyHistHourly
   | typeof schema.errorStatsHourly
+  | typeof schema.errorStatsByTagHourly
   | typeof schema.scoreStatsHourly;
 
 interface RollupSpec {
@@ -37,10 +38,10 @@ const bucketOf = (grain: Grain, column: AnyColumn) => timeBucket(false, grain ==
 
 /** The rollups of `traces`, from the trace's timestamp. */
 function traceSpecs(grain: Grain): RollupSpec[] {
-  const [s, st, u, l, e] =
+  const [s, st, u, l, e, et] =
     grain === 'hourly'
-      ? [schema.statsHourly, schema.statsByTagHourly, schema.userStatsHourly, schema.latencyHistHourly, schema.errorStatsHourly]
-      : [schema.statsDaily, schema.statsByTagDaily, schema.userStatsDaily, schema.latencyHistDaily, schema.errorStatsDaily];
+      ? [schema.statsHourly, schema.statsByTagHourly, schema.userStatsHourly, schema.latencyHistHourly, schema.errorStatsHourly, schema.errorStatsByTagHourly]
+      : [schema.statsDaily, schema.statsByTagDaily, schema.userStatsDaily, schema.latencyHistDaily, schema.errorStatsDaily, schema.errorStatsByTagDaily];
   const spec = (source: RollupTable, recompute: (bucket: SQL, where: SQL) => SQL): RollupSpec => ({
     table: getTableName(source),
     source,
@@ -52,6 +53,10 @@ function traceSpecs(grain: Grain): RollupSpec[] {
                sum(${t.costNanos}) as ${bare(s.costNanos)}, sum(${t.latencyMs}) as ${bare(s.latencySumMs)},
                count(*) filter (where ${t.costSource} = 'unpriced') as ${bare(s.unpricedCalls)},
                ${flaggedCount(t.safetyFlags)} as ${bare(s.flaggedCalls)}, ${flagCountsOf(t.safetyFlags)} as ${bare(s.flagCounts)}`;
+  // The value columns both error rollups hold: the latest error's message; at equal times the
+  // greater one, a null message last.
+  const errorValues = sql`count(*) as ${bare(e.count)}, max(${t.timestamp}) as ${bare(e.lastSeen)},
+               (array_agg(${t.errorMessage} order by ${t.timestamp} desc, ${t.errorMessage} desc nulls last))[1] as ${bare(e.lastMessage)}`;
   return [
     spec(
       s,
@@ -88,13 +93,18 @@ function traceSpecs(grain: Grain): RollupSpec[] {
     ),
     spec(
       e,
-      // The latest error's message; at equal times the greater one, a null message last.
       (bucket, where) => sql`
         select ${t.workspaceId} as ${bare(e.workspaceId)}, ${bucket} as ${bare(e.bucket)}, ${t.errorType} as ${bare(e.errorType)},
-               ${t.agentId} as ${bare(e.agentId)}, ${t.model} as ${bare(e.model)}, count(*) as ${bare(e.count)},
-               max(${t.timestamp}) as ${bare(e.lastSeen)},
-               (array_agg(${t.errorMessage} order by ${t.timestamp} desc, ${t.errorMessage} desc nulls last))[1] as ${bare(e.lastMessage)}
+               ${t.agentId} as ${bare(e.agentId)}, ${t.model} as ${bare(e.model)}, ${errorValues}
         from ${t} where ${where} and ${t.isError} = 1 group by 1, 2, 3, 4, 5`,
+    ),
+    spec(
+      et,
+      // An error under each of its tags, or under '' without tags.
+      (bucket, where) => sql`
+        select ${t.workspaceId} as ${bare(et.workspaceId)}, ${bucket} as ${bare(et.bucket)}, c.tag as ${bare(et.tag)},
+               ${t.errorType} as ${bare(et.errorType)}, ${t.agentId} as ${bare(et.agentId)}, ${t.model} as ${bare(et.model)}, ${errorValues}
+        from ${t} cross join lateral ${rolledTags(t.tags)} as c(tag) where ${where} and ${t.isError} = 1 group by 1, 2, 3, 4, 5, 6`,
     ),
   ];
 }

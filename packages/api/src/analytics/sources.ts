@@ -7,8 +7,8 @@ import { flagCountsOf, flaggedCount } from '../rollups/safety-sql.js';
 import { rolledTags, UNTAGGED } from '../rollups/tags.js';
 import { iso, type TimeWindow, type WindowPlan } from './window.js';
 
-const { traces, scores, scoreStatsHourly, scoreStatsDaily, rollupPending, statsHourly, statsDaily, statsByTagHourly, statsByTagDaily, userStatsHourly, userStatsDaily, latencyHistHourly, latencyHistDaily, errorStatsHourly, errorStatsDaily } =
-  schema;
+const { traces, scores, scoreStatsHourly, scoreStatsDaily, rollupPending, statsHourly, statsDaily, statsByTagHourly, statsByTagDaily, userStatsHourly, userStatsDaily, latencyHistHourly, latencyHistDaily, errorStatsHourly, errorStatsDaily,
+  errorStatsByTagHourly, errorStatsByTagDaily } = schema;
 
 /** Tables of one row per trace: `traces` and the queue of traces not yet folded (same columns). */
 type TraceTable = typeof traces | typeof rollupPending;
@@ -16,6 +16,8 @@ type TraceTable = typeof traces | typeof rollupPending;
 type ScoreTable = typeof scores | typeof scoreStatsHourly;
 /** The stats rollups: per (bucket, agent, model), and the same per tag besides. */
 type StatsTable = typeof statsHourly | typeof statsByTagHourly;
+/** The error rollups: per (bucket, type, agent, model), and the same per tag besides. */
+type ErrorTable = typeof errorStatsHourly | typeof errorStatsByTagHourly;
 
 /**
  * Row sources for the analytics queries. Each returns a SELECT whose rows, summed, give
@@ -34,7 +36,8 @@ export interface Scope {
   /**
    * Calls carrying this tag. statsRows() reads the tag rollups (stats_by_tag_*) for it, the
    * dim-keyed rollups its 't:' dim when no agent or model filter goes with it (dimServedPlan);
-   * the error and score sources, whose rollups have no tag, read raw rows (servedPlan).
+   * the error rollups per tag (error_stats_by_tag_*); the score sources, whose rollups have no
+   * tag, read raw rows (servedPlan).
    */
   tag?: string | undefined;
   timescale: boolean;
@@ -53,9 +56,9 @@ function within(column: AnyColumn, segments: TimeWindow[]): SQL {
 /**
  * The scope's workspace and filters on a table with those columns. A tag is matched among a
  * call's `tags` in the tables of one row per call, and as the key of the tag rollups; no other
- * rollup holds tags (servedPlan() keeps a tagged scope off them).
+ * rollup holds tags but the tag rollups (servedPlan() keeps a tagged scope off the others).
  */
-export function filters(scope: Scope, t: TraceTable | StatsTable | typeof errorStatsHourly | ScoreTable): SQL {
+export function filters(scope: Scope, t: TraceTable | StatsTable | ErrorTable | ScoreTable): SQL {
   const parts: SQL[] = [sql`${t.workspaceId} = ${scope.workspaceId}::uuid`];
   if (scope.agentId !== undefined) parts.push(sql`${t.agentId} = ${scope.agentId}`);
   if (scope.model !== undefined) parts.push(sql`${t.model} = ${scope.model}`);
@@ -68,8 +71,8 @@ export function filters(scope: Scope, t: TraceTable | StatsTable | typeof errorS
 }
 
 /**
- * The plan a scope is served by for the sources whose rollups have no tag dimension (errors,
- * scores): as planned, or, for a tag filter, the whole window from raw traces.
+ * The plan a scope is served by for the sources whose rollups have no tag dimension (scores,
+ * and cost by tag with a tag filter): as planned, or, for a tag filter, the whole window raw.
  */
 function servedPlan(scope: Scope, plan: WindowPlan): WindowPlan {
   return scope.tag === undefined ? plan : wholeWindowRaw(plan);
@@ -229,9 +232,9 @@ export function histRows(scope: Scope, planned: WindowPlan, g: Granularity | nul
   return unionAll(parts, sql`select null::timestamptz as bucket, null::int[] as bins, null::float8[] as counts where false`);
 }
 
-/** (error_type, agent_id, model, count, last_seen, last_message) */
-export function errorRows(scope: Scope, planned: WindowPlan): SQL {
-  const plan = servedPlan(scope, planned);
+/** (error_type, agent_id, model, count, last_seen, last_message); with a tag filter, from the error rollups per tag. */
+export function errorRows(scope: Scope, plan: WindowPlan): SQL {
+  const [hourly, daily] = scope.tag === undefined ? [errorStatsHourly, errorStatsDaily] : [errorStatsByTagHourly, errorStatsByTagDaily];
   const parts: SQL[] = [];
   for (const [t, segments] of rawSources(plan)) {
     parts.push(sql`select ${t.errorType} as error_type, ${t.agentId} as agent_id, ${t.model} as model, count(*)::bigint as count,
@@ -240,8 +243,8 @@ export function errorRows(scope: Scope, planned: WindowPlan): SQL {
       from ${t} where ${filters(scope, t)} and ${t.isError} = 1 and (${within(t.timestamp, segments)}) group by 1, 2, 3`);
   }
   for (const [t, segments] of perSegment([
-    [errorStatsHourly, plan.hourly],
-    [errorStatsDaily, plan.daily],
+    [hourly, plan.hourly],
+    [daily, plan.daily],
   ])) {
     parts.push(sql`select ${t.errorType} as error_type, ${t.agentId} as agent_id, ${t.model} as model, ${t.count} as count,
       ${t.lastSeen} as last_seen, ${t.lastMessage} as last_message from ${t}

@@ -6,13 +6,27 @@ import { dimRows } from './dims.js';
 import { addedFlagCounts, flagCountsOf, flaggedCount, summedFlagCounts } from './safety-sql.js';
 import { rolledTags } from './tags.js';
 
-const { rollupPending: queued, statsHourly, statsDaily, statsByTagHourly, statsByTagDaily, userStatsHourly, userStatsDaily, latencyHistHourly, latencyHistDaily, errorStatsHourly, errorStatsDaily } =
-  schema;
+const {
+  rollupPending: queued,
+  statsHourly,
+  statsDaily,
+  statsByTagHourly,
+  statsByTagDaily,
+  userStatsHourly,
+  userStatsDaily,
+  latencyHistHourly,
+  latencyHistDaily,
+  errorStatsHourly,
+  errorStatsDaily,
+  errorStatsByTagHourly,
+  errorStatsByTagDaily,
+} = schema;
 type StatsTable = typeof statsHourly;
 type StatsByTagTable = typeof statsByTagHourly;
 type UserStatsTable = typeof userStatsHourly;
 type LatencyHistTable = typeof latencyHistHourly;
-type ErrorStatsTable = typeof errorStatsHourly;
+/** The error rollups: per (bucket, type, agent, model), and the same per tag besides. */
+type ErrorStatsTable = typeof errorStatsHourly | typeof errorStatsByTagHourly;
 
 /** The histogram bin of a latency column, as the shared LATENCY_HISTOGRAM defines it. */
 export function latencyBinSql(column: AnyColumn | SQL): SQL {
@@ -68,7 +82,8 @@ const statsCombiners: Combiners<StatsTable> & Combiners<StatsByTagTable> = {
   flagCounts: summedPerType,
 };
 const userCombiners: Combiners<UserStatsTable> = { calls: summed, costNanos: summed, tokens: summed, lastSeen: latest };
-const errorCombiners = (t: ErrorStatsTable): Combiners<ErrorStatsTable> => ({ count: summed, lastSeen: latest, lastMessage: latestMessage(t) });
+const errorCombiners = <T extends ErrorStatsTable>(t: T): Combiners<T> =>
+  ({ count: summed, lastSeen: latest, lastMessage: latestMessage(t) }) as Combiners<T>;
 
 /**
  * A rollup whose rows are (key columns, value columns) with a combiner per value column:
@@ -110,6 +125,10 @@ const stats = { hourly: rollup(statsHourly, statsCombiners), daily: rollup(stats
 const statsByTag = { hourly: rollup(statsByTagHourly, statsCombiners), daily: rollup(statsByTagDaily, statsCombiners) };
 const users = { hourly: rollup(userStatsHourly, userCombiners), daily: rollup(userStatsDaily, userCombiners) };
 const errors = { hourly: rollup(errorStatsHourly, errorCombiners(errorStatsHourly)), daily: rollup(errorStatsDaily, errorCombiners(errorStatsDaily)) };
+const errorsByTag = {
+  hourly: rollup(errorStatsByTagHourly, errorCombiners(errorStatsByTagHourly)),
+  daily: rollup(errorStatsByTagDaily, errorCombiners(errorStatsByTagDaily)),
+};
 
 /**
  * Rows are upserted in the order of the rollup's key. Two writers of one rollup then lock its
@@ -133,7 +152,7 @@ const q = bareColumnsOf(queued);
  * inKeyOrder).
  */
 export function rollupCtes(): SQL {
-  const [s, st, u, l, e] = [statsHourly, statsByTagHourly, userStatsHourly, latencyHistHourly, errorStatsHourly];
+  const [s, st, u, l, e, et] = [statsHourly, statsByTagHourly, userStatsHourly, latencyHistHourly, errorStatsHourly, errorStatsByTagHourly];
   const dims = dimRows(q.agentId, q.model, q.tags);
   return sql`
   -- Buckets are date_bin on the UTC origin (timeBucket without TimescaleDB): the same
@@ -172,6 +191,13 @@ export function rollupCtes(): SQL {
            max(${q.timestamp}) as ${bare(e.lastSeen)},
            (array_agg(${q.errorMessage} order by ${q.timestamp} desc, ${q.errorMessage} desc nulls last))[1] as ${bare(e.lastMessage)}
     from new_rows where ${q.isError} = 1 group by 1, 2, 3, 4, 5),
+  -- The same per tag (rollups/tags.ts), as th is sh per tag.
+  eth as (
+    select ${q.workspaceId} as ${bare(et.workspaceId)}, hour as ${bare(et.bucket)}, c.tag as ${bare(et.tag)}, ${q.errorType} as ${bare(et.errorType)},
+           ${q.agentId} as ${bare(et.agentId)}, ${q.model} as ${bare(et.model)}, count(*) as ${bare(et.count)},
+           max(${q.timestamp}) as ${bare(et.lastSeen)},
+           (array_agg(${q.errorMessage} order by ${q.timestamp} desc, ${q.errorMessage} desc nulls last))[1] as ${bare(et.lastMessage)}
+    from new_rows cross join lateral ${rolledTags(q.tags)} as c(tag) where ${q.isError} = 1 group by 1, 2, 3, 4, 5, 6),
   s_hourly as (${stats.hourly.upsert(sql`select ${stats.hourly.columns} from sh`)}),
   s_daily as (${stats.daily.upsert(stats.daily.daysOf(sql`sh`))}),
   t_hourly as (${statsByTag.hourly.upsert(sql`select ${statsByTag.hourly.columns} from th`)}),
@@ -184,7 +210,9 @@ export function rollupCtes(): SQL {
     sql`select ${bare(l.workspaceId)}, ${bare(l.dim)}, ${timeBucket(false, 'day', bare(l.bucket))}, bin, sum(n) as n from lh group by 1, 2, 3, 4`,
   )}),
   e_hourly as (${errors.hourly.upsert(sql`select ${errors.hourly.columns} from eh`)}),
-  e_daily as (${errors.daily.upsert(errors.daily.daysOf(sql`eh`))})`;
+  e_daily as (${errors.daily.upsert(errors.daily.daysOf(sql`eh`))}),
+  et_hourly as (${errorsByTag.hourly.upsert(sql`select ${errorsByTag.hourly.columns} from eth`)}),
+  et_daily as (${errorsByTag.daily.upsert(errorsByTag.daily.daysOf(sql`eth`))})`;
 }
 
 /**
@@ -229,6 +257,7 @@ export function expireRollupsSql(workspaceId: string, cutoff: Date): SQL[] {
     [userStatsHourly, userStatsDaily],
     [latencyHistHourly, latencyHistDaily],
     [errorStatsHourly, errorStatsDaily],
+    [errorStatsByTagHourly, errorStatsByTagDaily],
   ] as const;
   const statements: SQL[] = [
     // Queued traces before the cutoff are gone; those of the cutoff's hour are folded below.
@@ -245,6 +274,7 @@ export function expireRollupsSql(workspaceId: string, cutoff: Date): SQL[] {
     statements.push(statsByTag.daily.upsert(statsByTag.daily.daysOf(hoursOf(statsByTagHourly))));
     statements.push(users.daily.upsert(users.daily.daysOf(hoursOf(userStatsHourly))));
     statements.push(errors.daily.upsert(errors.daily.daysOf(hoursOf(errorStatsHourly))));
+    statements.push(errorsByTag.daily.upsert(errorsByTag.daily.daysOf(hoursOf(errorStatsByTagHourly))));
     const l = latencyHistHourly;
     statements.push(
       upsertHistograms(

@@ -7,8 +7,9 @@ import { foldAll } from '../src/rollups/fold.js';
 import { seededTraces } from './dataset.js';
 import { backfillStatements, quarantineOldest, runStatements } from './migration-backfill.js';
 
-// Migration 0014 fills the stats rollups' safety figures for the calls stored before it: they
-// must hold what the fold would have put there, with calls folded, queued and quarantined.
+// Migrations 0014 (the stats rollups' safety figures) and 0015 (the error rollups per tag) fill
+// what they add for the calls stored before them: it must be what the fold would have put
+// there, with calls folded, queued and quarantined.
 
 const DAY = 86_400_000;
 const start = Math.floor(Date.now() / DAY) * DAY - 3 * DAY;
@@ -40,6 +41,24 @@ beforeAll(async () => {
 }, 600_000);
 afterAll(async () => {
   await db?.close();
+});
+
+/** Every row of an error rollup per tag, as JSON text, in key order. */
+async function errorTagRows(table: typeof schema.errorStatsByTagHourly | typeof schema.errorStatsByTagDaily): Promise<string[]> {
+  const rows = await db.rows<{ row: string }>(sql`select row from (select to_jsonb(r)::text as row from ${table} r) j order by row collate "C"`);
+  return rows.map((r) => r.row);
+}
+
+describe('migration 0015 backfill', () => {
+  it('rebuilds the error rollups per tag as the fold keeps them', async () => {
+    const tables = [schema.errorStatsByTagHourly, schema.errorStatsByTagDaily] as const;
+    const before = await Promise.all(tables.map(errorTagRows));
+    for (const rows of before) expect(rows.length).toBeGreaterThan(0);
+    expect(before[0]!.some((r) => r.includes('"tag": ""'))).toBe(true);
+    await db.rows(sql`truncate ${schema.errorStatsByTagHourly}, ${schema.errorStatsByTagDaily}`);
+    await runStatements(db, backfillStatements('0015_error_tag_rollups.sql', 'INSERT INTO "error_stats_by_tag_hourly"'));
+    expect(await Promise.all(tables.map(errorTagRows))).toEqual(before);
+  });
 });
 
 describe('migration 0014 backfill', () => {
