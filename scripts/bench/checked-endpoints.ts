@@ -12,6 +12,17 @@ export interface EndpointCheck {
   problems: string[];
 }
 
+/** The endpoints of a case, measured, with their checks against plain SQL. */
+export interface CheckedResults<P extends string> {
+  endpoints: EndpointMeasurement<P>[];
+  checks: EndpointCheck[];
+}
+
+/** A case's section of docs/BENCHMARKS.md: what it measured and checked, then its table. */
+export function checkedSection<P extends string>(intro: string, r: CheckedResults<P>, targetP95Ms: number): string[] {
+  return [intro, '', ...checkedEndpointTable(r.endpoints, r.checks, targetP95Ms)];
+}
+
 /** ✓ for a target met, ✗ for one missed. */
 export const mark = (ok: boolean) => (ok ? '✓' : '✗');
 

@@ -72,7 +72,8 @@ export interface MeasuredEndpoint<E extends string = Endpoint> {
   answer: Record<string, unknown>;
 }
 
-interface MeasureSettings {
+/** Where and how a series is measured: the server, the workspace, the bypass token and the request counts. */
+export interface MeasureSettings {
   base: string;
   workspace: Workspace;
   bypassToken: string;

@@ -7,21 +7,13 @@
 import { type ImpactPath, SCORE_SOURCE_PRECEDENCE } from '@pulse/shared';
 import type { SqlRunner } from './baseline.js';
 import { analyticsHeaders, type Workspace } from './client.js';
-import { type EndpointMeasurement, type MeasuredEndpoint, measureEndpoint, type WindowDef } from './endpoints.js';
-import { checkedEndpointTable, type EndpointCheck, logged } from './checked-endpoints.js';
+import { type MeasuredEndpoint, measureEndpoint, type WindowDef, type MeasureSettings } from './endpoints.js';
+import { type CheckedResults, checkedSection, type EndpointCheck, logged } from './checked-endpoints.js';
 import { log } from './progress.js';
 
 export const IMPACT_TARGET_P95_MS = 50;
 /** The score the score-judged agent's successes come from: written by the quality case (quality.ts). */
 const SUCCESS_SCORE = 'resolved';
-
-interface Settings {
-  base: string;
-  workspace: Workspace;
-  bypassToken: string;
-  requests: number;
-  warmup: number;
-}
 
 /** Values for every agent with calls in 30 days; the first (by name) is judged by its score. Answers that agent. */
 export async function setBenchAgentValues(base: string, ws: Workspace): Promise<string> {
@@ -46,7 +38,7 @@ export async function setBenchAgentValues(base: string, ws: Workspace): Promise<
   return agents[0]!;
 }
 
-export async function measureImpact(s: Settings, windows: WindowDef[]): Promise<MeasuredEndpoint<ImpactPath>[]> {
+export async function measureImpact(s: MeasureSettings, windows: WindowDef[]): Promise<MeasuredEndpoint<ImpactPath>[]> {
   const out: MeasuredEndpoint<ImpactPath>[] = [];
   for (const path of ['/impact/overview', '/impact/trend', '/impact/by-agent'] as const) {
     for (const w of windows.filter((w) => ['24h', '7d', '30d'].includes(w.name)))
@@ -99,17 +91,14 @@ export async function crossCheckImpact(
   return out;
 }
 
-export interface ImpactResults {
-  endpoints: EndpointMeasurement<ImpactPath>[];
-  checks: EndpointCheck[];
-}
+export type ImpactResults = CheckedResults<ImpactPath>;
 
 /** The impact table of docs/BENCHMARKS.md. */
 export function impactRows(r: ImpactResults): string[] {
-  return [
+  return checkedSection(
     'Impact (docs/API_SPEC.md §14): every agent of the measured workspace valued, one judged by its `resolved` score and the others by status; ' +
       'plain SQL = the overview’s tasks, successes and cost over raw `traces` and `scores`.',
-    '',
-    ...checkedEndpointTable(r.endpoints, r.checks, IMPACT_TARGET_P95_MS),
-  ];
+    r,
+    IMPACT_TARGET_P95_MS,
+  );
 }

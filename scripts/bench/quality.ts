@@ -8,7 +8,7 @@ import { type QualityPath, round4 } from '@pulse/shared';
 import type { SqlRunner } from './baseline.js';
 import { analyticsHeaders, type Workspace } from './client.js';
 import { readBatches } from './dataset.js';
-import { type EndpointMeasurement, type MeasuredEndpoint, measureEndpoint, type WindowDef } from './endpoints.js';
+import { type EndpointMeasurement, type MeasuredEndpoint, measureEndpoint, type WindowDef, type MeasureSettings } from './endpoints.js';
 import { checkedEndpointTable, type EndpointCheck, logged } from './checked-endpoints.js';
 import { fmt, log } from './progress.js';
 
@@ -95,15 +95,7 @@ export const QUALITY_REQUESTS = [
   { path: '/quality/by-agent', name: 'sentiment' },
 ] as const;
 
-interface Settings {
-  base: string;
-  workspace: Workspace;
-  bypassToken: string;
-  requests: number;
-  warmup: number;
-}
-
-export async function measureQuality(s: Settings, windows: WindowDef[]): Promise<MeasuredEndpoint<QualityPath>[]> {
+export async function measureQuality(s: MeasureSettings, windows: WindowDef[]): Promise<MeasuredEndpoint<QualityPath>[]> {
   const out: MeasuredEndpoint<QualityPath>[] = [];
   for (const r of QUALITY_REQUESTS) {
     for (const w of windows.filter((w) => ['24h', '7d', '30d'].includes(w.name))) {

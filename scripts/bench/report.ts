@@ -21,7 +21,7 @@ import { mark } from './checked-endpoints.js';
 import { type ImpactResults, impactRows } from './impact.js';
 import { type SafetyResults, safetyRows } from './safety.js';
 import { type QualityResults, qualityRows } from './quality.js';
-import { rowFailures, type TargetCheck, TARGETS } from './targets.js';
+import { rowFailures, type SeriesFailure, type TargetCheck, TARGETS } from './targets.js';
 import { type TraceReadMeasurement, traceReadRows } from './traces.js';
 
 export interface BenchResults {
@@ -49,6 +49,8 @@ export interface BenchResults {
   endpoints: EndpointMeasurement[];
   /** The windowed endpoints again with a tag filter (no baseline: tests prove their figures). */
   tagged: EndpointMeasurement[];
+  /** Tag-filtered series that got no answer (the run went on without them). */
+  taggedFailures?: SeriesFailure[];
   bursts: BurstMeasurement[];
   /** A price change for the busiest model, and its removal (docs/API_SPEC.md §9). */
   repricing: RepricingMeasurement;
@@ -194,7 +196,8 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push('', ...qualityRows(r.quality));
   lines.push('', ...impactRows(r.impact));
   if (r.safety) lines.push('', ...safetyRows(r.safety));
-  if (r.tagged.length) {
+  const unanswered = r.taggedFailures ?? [];
+  if (r.tagged.length || unanswered.length) {
     lines.push(
       '',
       'With a tag filter (served from raw traces; same requests as above, no baseline):',
@@ -207,6 +210,7 @@ export function renderMarkdown(r: BenchResults): string {
         `| ${m.endpoint} | ${m.window} | ${m.uncached.p50} | ${m.uncached.p95} | ${m.uncached.p99} | ${m.cached.p50} | ${m.cached.p95} | ${m.cached.p99} |`,
       );
     }
+    for (const f of unanswered) lines.push(`| ${f.endpoint} | ${f.window} | no answer: ${f.error.replace(/\|/g, '/')} | | | | | |`);
   }
   return lines.join('\n');
 }

@@ -6,22 +6,13 @@
  */
 import { SAFETY_TYPES, type SafetyPath } from '@pulse/shared';
 import type { SqlRunner } from './baseline.js';
-import { checkedEndpointTable, type EndpointCheck, logged } from './checked-endpoints.js';
-import { type EndpointMeasurement, type MeasuredEndpoint, measureEndpoint, type WindowDef } from './endpoints.js';
-import type { Workspace } from './client.js';
+import { type CheckedResults, checkedSection, type EndpointCheck, logged } from './checked-endpoints.js';
+import { type MeasuredEndpoint, measureEndpoint, type WindowDef, type MeasureSettings } from './endpoints.js';
 
 /** "Exact and fast like the analytics endpoints". */
 export const SAFETY_TARGET_P95_MS = 50;
 
-interface Settings {
-  base: string;
-  workspace: Workspace;
-  bypassToken: string;
-  requests: number;
-  warmup: number;
-}
-
-export async function measureSafety(s: Settings, windows: WindowDef[]): Promise<MeasuredEndpoint<SafetyPath>[]> {
+export async function measureSafety(s: MeasureSettings, windows: WindowDef[]): Promise<MeasuredEndpoint<SafetyPath>[]> {
   const out: MeasuredEndpoint<SafetyPath>[] = [];
   for (const path of ['/safety/overview', '/safety/trend', '/safety/by-agent'] as const) {
     for (const w of windows.filter((w) => ['24h', '7d', '30d'].includes(w.name))) out.push(await measureEndpoint(s, path, w));
@@ -54,17 +45,14 @@ export async function crossCheckSafety(runner: SqlRunner, workspaceId: string, m
   return out;
 }
 
-export interface SafetyResults {
-  endpoints: EndpointMeasurement<SafetyPath>[];
-  checks: EndpointCheck[];
-}
+export type SafetyResults = CheckedResults<SafetyPath>;
 
 /** The safety table of docs/BENCHMARKS.md. */
 export function safetyRows(r: SafetyResults): string[] {
-  return [
+  return checkedSection(
     'Safety (docs/API_SPEC.md §12) over the flags the detectors set at ingest on the dataset’s texts; ' +
       'plain SQL = the overview’s calls, flagged calls and calls per type over raw `traces`.',
-    '',
-    ...checkedEndpointTable(r.endpoints, r.checks, SAFETY_TARGET_P95_MS),
-  ];
+    r,
+    SAFETY_TARGET_P95_MS,
+  );
 }

@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { bareList, columnsOf, type Database, migrationsFolder, schema } from '@pulse/db';
+import { openTestDatabase } from '@pulse/db/testing';
 import { sql } from 'drizzle-orm';
+import { expect } from 'vitest';
+import { ingestTraces } from '../src/ingest/ingest-traces.js';
+import { foldAll } from '../src/rollups/fold.js';
 
 /**
  * For the tests of a migration's backfill: its statements from the first one containing
@@ -21,10 +25,21 @@ export async function runStatements(db: Database, statements: string[]): Promise
   });
 }
 
-/** Moves the `n` oldest queued calls to quarantine, as the folder sets aside a row it cannot fold. */
-export async function quarantineOldest(db: Database, n: number): Promise<void> {
+/**
+ * A test database holding `traces` in one new workspace as a migration finds a live one: the
+ * first half folded into the rollups, the second half queued, and the 7 oldest queued calls
+ * quarantined (as the folder sets aside a row it cannot fold).
+ */
+export async function foldedQueuedAndQuarantined(workspaceId: string, traces: readonly unknown[]): Promise<Database> {
+  const db = await openTestDatabase();
+  await db.rows(sql`insert into workspaces (id, name) values (${workspaceId}::uuid, 'backfill')`);
+  const half = Math.floor(traces.length / 2);
+  expect((await ingestTraces(db, workspaceId, traces.slice(0, half), { redactPii: false })).accepted).toBe(half);
+  await foldAll(db);
+  expect((await ingestTraces(db, workspaceId, traces.slice(half), { redactPii: false })).accepted).toBe(traces.length - half);
   const columns = bareList(columnsOf(schema.rollupPending));
-  await db.rows(sql`with moved as (delete from rollup_pending where ctid in (select ctid from rollup_pending order by "timestamp" limit ${n})
+  await db.rows(sql`with moved as (delete from rollup_pending where ctid in (select ctid from rollup_pending order by "timestamp" limit 7)
       returning ${columns})
     insert into rollup_quarantine (${columns}, reason) select ${columns}, 'set aside by the test' from moved`);
+  return db;
 }

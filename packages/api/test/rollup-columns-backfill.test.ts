@@ -1,11 +1,8 @@
 import { type Database, schema } from '@pulse/db';
-import { openTestDatabase } from '@pulse/db/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestTraces } from '../src/ingest/ingest-traces.js';
-import { foldAll } from '../src/rollups/fold.js';
 import { seededTraces } from './dataset.js';
-import { backfillStatements, quarantineOldest, runStatements } from './migration-backfill.js';
+import { backfillStatements, foldedQueuedAndQuarantined, runStatements } from './migration-backfill.js';
 
 // Migrations 0014 (the stats rollups' safety figures) and 0015 (the error rollups per tag) fill
 // what they add for the calls stored before them: it must be what the fold would have put
@@ -31,13 +28,8 @@ const queuedFlags = () =>
   db.rows<{ flags: string }>(sql`select safety_flags::text as flags from rollup_pending union all select safety_flags::text from rollup_quarantine order by 1`);
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  await db.rows(sql`insert into workspaces (id, name) values (${WS}::uuid, 'safety backfill')`);
   const traces = seededTraces(52, start, 1200).map((t, i) => ({ ...t, input: TEXTS[i % TEXTS.length], output: TEXTS[(i * 5) % TEXTS.length] }));
-  expect((await ingestTraces(db, WS, traces.slice(0, 600), { redactPii: false })).accepted).toBe(600);
-  await foldAll(db);
-  expect((await ingestTraces(db, WS, traces.slice(600), { redactPii: false })).accepted).toBe(600);
-  await quarantineOldest(db, 7);
+  db = await foldedQueuedAndQuarantined(WS, traces);
 }, 600_000);
 afterAll(async () => {
   await db?.close();

@@ -1,11 +1,8 @@
 import { type Database, schema } from '@pulse/db';
-import { openTestDatabase } from '@pulse/db/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestTraces } from '../src/ingest/ingest-traces.js';
-import { foldAll } from '../src/rollups/fold.js';
 import { seededTraces } from './dataset.js';
-import { backfillStatements, quarantineOldest, runStatements } from './migration-backfill.js';
+import { backfillStatements, foldedQueuedAndQuarantined, runStatements } from './migration-backfill.js';
 
 // Migration 0013 fills the tag rollups for the calls stored before it: they must hold what the
 // fold would have put there, with calls folded, queued and quarantined at the time.
@@ -40,14 +37,7 @@ function expectSameRows(actual: Row[], expected: Row[]) {
 }
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  await db.rows(sql`insert into workspaces (id, name) values (${WS}::uuid, 'backfill')`);
-  const traces = seededTraces(51, start, 1200);
-  expect((await ingestTraces(db, WS, traces.slice(0, 600), { redactPii: false })).accepted).toBe(600);
-  await foldAll(db);
-  expect((await ingestTraces(db, WS, traces.slice(600), { redactPii: false })).accepted).toBe(600);
-  // Some queued calls set aside, as the folder quarantines a row it cannot fold.
-  await quarantineOldest(db, 7);
+  db = await foldedQueuedAndQuarantined(WS, seededTraces(51, start, 1200));
 }, 600_000);
 afterAll(async () => {
   await db?.close();
