@@ -43,9 +43,8 @@ import { type BenchResults, renderMarkdown, resultsFile, updateBenchmarksDoc, wr
 import { crossCheckQuality, measureQuality, writeBenchScores } from './bench/quality.js';
 import { crossCheckImpact, measureImpact, setBenchAgentValues } from './bench/impact.js';
 import { crossCheckSafety, measureSafety } from './bench/safety.js';
-import type { SeriesFailure } from './bench/targets.js';
 import { measureRepricing } from './bench/repricing.js';
-import { checkTargets, TARGETS } from './bench/targets.js';
+import { checkTargets, type SeriesFailure, TARGETS } from './bench/targets.js';
 import { measureTraceReads } from './bench/traces.js';
 import { describeWal, withWalAccounting } from './bench/wal.js';
 import { type CopyReference, measureCopyReference } from './bench/copy-reference.js';
@@ -161,7 +160,7 @@ try {
     for (const window of endpoint === UNWINDOWED ? [null] : windows)
       measured.push(await measureEndpoint(settings, endpoint, window));
   }
-  // The same with a tag filter, which no rollup answers (docs/API_SPEC.md §8): not in the baseline.
+  // The same with a tag filter (docs/API_SPEC.md §8): not in the baseline.
   const tagged: MeasuredEndpoint[] = [];
   // A tag filter some rollup cannot serve reads raw calls and may run into the statement timeout
   // at 10 M traces: such a series is recorded as unanswered and the run goes on.

@@ -134,6 +134,15 @@ export async function measureEndpoint<E extends string>(s: MeasureSettings, endp
   return { measurement, answer };
 }
 
+/** Each of `paths` over the 24h, 7d and 30d windows (the cases measured beside their own plain-SQL check). */
+export async function measureOverPresetWindows<E extends string>(s: MeasureSettings, paths: readonly E[], windows: WindowDef[]): Promise<MeasuredEndpoint<E>[]> {
+  const out: MeasuredEndpoint<E>[] = [];
+  for (const path of paths) {
+    for (const w of windows.filter((w) => ['24h', '7d', '30d'].includes(w.name))) out.push(await measureEndpoint(s, path, w));
+  }
+  return out;
+}
+
 /**
  * The REST equivalents of the tRPC queries each page component fires on opening
  * (packages/web/src/pages/*.tsx; the Cost page includes its BudgetPanel). Dashboard.tsx's

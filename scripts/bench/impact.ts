@@ -7,7 +7,7 @@
 import { type ImpactPath, SCORE_SOURCE_PRECEDENCE } from '@pulse/shared';
 import type { SqlRunner } from './baseline.js';
 import { analyticsHeaders, type Workspace } from './client.js';
-import { type MeasuredEndpoint, measureEndpoint, type WindowDef, type MeasureSettings } from './endpoints.js';
+import { type MeasuredEndpoint, measureOverPresetWindows, type WindowDef, type MeasureSettings } from './endpoints.js';
 import { type CheckedResults, checkedSection, type EndpointCheck, logged } from './checked-endpoints.js';
 import { log } from './progress.js';
 
@@ -38,13 +38,8 @@ export async function setBenchAgentValues(base: string, ws: Workspace): Promise<
   return agents[0]!;
 }
 
-export async function measureImpact(s: MeasureSettings, windows: WindowDef[]): Promise<MeasuredEndpoint<ImpactPath>[]> {
-  const out: MeasuredEndpoint<ImpactPath>[] = [];
-  for (const path of ['/impact/overview', '/impact/trend', '/impact/by-agent'] as const) {
-    for (const w of windows.filter((w) => ['24h', '7d', '30d'].includes(w.name)))
-      out.push(await measureEndpoint(s, path, w));
-  }
-  return out;
+export function measureImpact(s: MeasureSettings, windows: WindowDef[]): Promise<MeasuredEndpoint<ImpactPath>[]> {
+  return measureOverPresetWindows(s, ['/impact/overview', '/impact/trend', '/impact/by-agent'] as const, windows);
 }
 
 /** The overview's tasks, successes and cost against plain SQL, for each window measured. */

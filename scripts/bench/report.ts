@@ -200,7 +200,7 @@ export function renderMarkdown(r: BenchResults): string {
   if (r.tagged.length || unanswered.length) {
     lines.push(
       '',
-      'With a tag filter (served from raw traces; same requests as above, no baseline):',
+      'With a tag filter (same requests as above, no baseline):',
       '',
       '| endpoint | window | uncached P50 | P95 | P99 | cached P50 | P95 | P99 |',
       '|---|---|---|---|---|---|---|---|',

@@ -7,17 +7,13 @@
 import { SAFETY_TYPES, type SafetyPath } from '@pulse/shared';
 import type { SqlRunner } from './baseline.js';
 import { type CheckedResults, checkedSection, type EndpointCheck, logged } from './checked-endpoints.js';
-import { type MeasuredEndpoint, measureEndpoint, type WindowDef, type MeasureSettings } from './endpoints.js';
+import { type MeasuredEndpoint, measureOverPresetWindows, type WindowDef, type MeasureSettings } from './endpoints.js';
 
 /** "Exact and fast like the analytics endpoints". */
 export const SAFETY_TARGET_P95_MS = 50;
 
-export async function measureSafety(s: MeasureSettings, windows: WindowDef[]): Promise<MeasuredEndpoint<SafetyPath>[]> {
-  const out: MeasuredEndpoint<SafetyPath>[] = [];
-  for (const path of ['/safety/overview', '/safety/trend', '/safety/by-agent'] as const) {
-    for (const w of windows.filter((w) => ['24h', '7d', '30d'].includes(w.name))) out.push(await measureEndpoint(s, path, w));
-  }
-  return out;
+export function measureSafety(s: MeasureSettings, windows: WindowDef[]): Promise<MeasuredEndpoint<SafetyPath>[]> {
+  return measureOverPresetWindows(s, ['/safety/overview', '/safety/trend', '/safety/by-agent'] as const, windows);
 }
 
 /** The overview's figures against plain SQL over raw `traces`, for each window measured. */

@@ -154,6 +154,14 @@ const q = bareColumnsOf(queued);
 export function rollupCtes(): SQL {
   const [s, st, u, l, e, et] = [statsHourly, statsByTagHourly, userStatsHourly, latencyHistHourly, errorStatsHourly, errorStatsByTagHourly];
   const dims = dimRows(q.agentId, q.model, q.tags);
+  // The value columns both stats rollups hold (sh, th), and both error rollups (eh, eth), under the same names.
+  const statsValues = sql`count(*) as ${bare(s.calls)}, sum(${q.isError}) as ${bare(s.errors)},
+           sum(${q.inputTokens}) as ${bare(s.inputTokens)}, sum(${q.outputTokens}) as ${bare(s.outputTokens)},
+           sum(${q.costNanos}) as ${bare(s.costNanos)}, sum(${q.latencyMs}) as ${bare(s.latencySumMs)},
+           ${unpricedCount(q.costSource)} as ${bare(s.unpricedCalls)}, ${flaggedCount(q.safetyFlags)} as ${bare(s.flaggedCalls)},
+           ${flagCountsOf(q.safetyFlags)} as ${bare(s.flagCounts)}`;
+  const errorValues = sql`count(*) as ${bare(e.count)}, max(${q.timestamp}) as ${bare(e.lastSeen)},
+           (array_agg(${q.errorMessage} order by ${q.timestamp} desc, ${q.errorMessage} desc nulls last))[1] as ${bare(e.lastMessage)}`;
   return sql`
   -- Buckets are date_bin on the UTC origin (timeBucket without TimescaleDB): the same
   -- boundaries the analytics read back whatever the session time zone.
@@ -162,20 +170,12 @@ export function rollupCtes(): SQL {
     from taken),
   sh as (
     select ${q.workspaceId} as ${bare(s.workspaceId)}, hour as ${bare(s.bucket)}, ${q.agentId} as ${bare(s.agentId)},
-           ${q.model} as ${bare(s.model)}, count(*) as ${bare(s.calls)}, sum(${q.isError}) as ${bare(s.errors)},
-           sum(${q.inputTokens}) as ${bare(s.inputTokens)}, sum(${q.outputTokens}) as ${bare(s.outputTokens)},
-           sum(${q.costNanos}) as ${bare(s.costNanos)}, sum(${q.latencyMs}) as ${bare(s.latencySumMs)},
-           ${unpricedCount(q.costSource)} as ${bare(s.unpricedCalls)}, ${flaggedCount(q.safetyFlags)} as ${bare(s.flaggedCalls)},
-           ${flagCountsOf(q.safetyFlags)} as ${bare(s.flagCounts)}
+           ${q.model} as ${bare(s.model)}, ${statsValues}
     from new_rows group by 1, 2, 3, 4),
   -- A call once under each of its tags (or under '' without tags): see rollups/tags.ts.
   th as (
     select ${q.workspaceId} as ${bare(st.workspaceId)}, hour as ${bare(st.bucket)}, c.tag as ${bare(st.tag)}, ${q.agentId} as ${bare(st.agentId)},
-           ${q.model} as ${bare(st.model)}, count(*) as ${bare(st.calls)}, sum(${q.isError}) as ${bare(st.errors)},
-           sum(${q.inputTokens}) as ${bare(st.inputTokens)}, sum(${q.outputTokens}) as ${bare(st.outputTokens)},
-           sum(${q.costNanos}) as ${bare(st.costNanos)}, sum(${q.latencyMs}) as ${bare(st.latencySumMs)},
-           ${unpricedCount(q.costSource)} as ${bare(st.unpricedCalls)}, ${flaggedCount(q.safetyFlags)} as ${bare(st.flaggedCalls)},
-           ${flagCountsOf(q.safetyFlags)} as ${bare(st.flagCounts)}
+           ${q.model} as ${bare(st.model)}, ${statsValues}
     from new_rows cross join lateral ${rolledTags(q.tags)} as c(tag) group by 1, 2, 3, 4, 5),
   uh as (
     select ${q.workspaceId} as ${bare(u.workspaceId)}, d.dim as ${bare(u.dim)}, hour as ${bare(u.bucket)}, ${q.userId} as ${bare(u.userId)},
@@ -187,16 +187,12 @@ export function rollupCtes(): SQL {
     from new_rows cross join lateral (${dims}) as d(dim) group by 1, 2, 3, 4),
   eh as (
     select ${q.workspaceId} as ${bare(e.workspaceId)}, hour as ${bare(e.bucket)}, ${q.errorType} as ${bare(e.errorType)},
-           ${q.agentId} as ${bare(e.agentId)}, ${q.model} as ${bare(e.model)}, count(*) as ${bare(e.count)},
-           max(${q.timestamp}) as ${bare(e.lastSeen)},
-           (array_agg(${q.errorMessage} order by ${q.timestamp} desc, ${q.errorMessage} desc nulls last))[1] as ${bare(e.lastMessage)}
+           ${q.agentId} as ${bare(e.agentId)}, ${q.model} as ${bare(e.model)}, ${errorValues}
     from new_rows where ${q.isError} = 1 group by 1, 2, 3, 4, 5),
   -- The same per tag (rollups/tags.ts), as th is sh per tag.
   eth as (
     select ${q.workspaceId} as ${bare(et.workspaceId)}, hour as ${bare(et.bucket)}, c.tag as ${bare(et.tag)}, ${q.errorType} as ${bare(et.errorType)},
-           ${q.agentId} as ${bare(et.agentId)}, ${q.model} as ${bare(et.model)}, count(*) as ${bare(et.count)},
-           max(${q.timestamp}) as ${bare(et.lastSeen)},
-           (array_agg(${q.errorMessage} order by ${q.timestamp} desc, ${q.errorMessage} desc nulls last))[1] as ${bare(et.lastMessage)}
+           ${q.agentId} as ${bare(et.agentId)}, ${q.model} as ${bare(et.model)}, ${errorValues}
     from new_rows cross join lateral ${rolledTags(q.tags)} as c(tag) where ${q.isError} = 1 group by 1, 2, 3, 4, 5, 6),
   s_hourly as (${stats.hourly.upsert(sql`select ${stats.hourly.columns} from sh`)}),
   s_daily as (${stats.daily.upsert(stats.daily.daysOf(sql`sh`))}),
