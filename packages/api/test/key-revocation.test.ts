@@ -2,6 +2,7 @@ import { schema } from '@pulse/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from './harness.js';
+import { msUntil } from './revocation-delay.js';
 
 // Authenticated keys are kept in process for a while (src/auth/key-cache.ts); a revoked or
 // changed key must still be refused within a second (docs/API_SPEC.md §1). With REDIS_URL set the
@@ -23,13 +24,6 @@ const withKey = (key: string, workspaceId: string, method: string, path: string,
     headers: { authorization: `Bearer ${key}`, 'x-workspace-id': workspaceId, ...(body ? { 'content-type': 'application/json' } : {}) },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
-
-/** Polls `status` until it answers `expected`; the milliseconds it took. */
-async function msUntil(status: () => Promise<number>, expected: number): Promise<number> {
-  const started = Date.now();
-  await expect.poll(status, { timeout: 1000, interval: 25 }).toBe(expected);
-  return Date.now() - started;
-}
 
 describe('authenticated keys are cached, and forgotten when they change', () => {
   it('a key revoked through the workspace API is refused on its next request', async () => {

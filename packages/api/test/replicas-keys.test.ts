@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLiveBus, type LiveBus } from '../src/live/live-bus.js';
 import { hasRedisServer, privateRedis } from './private-redis.js';
+import { msUntil } from './revocation-delay.js';
 
 // Two Pulse processes on one PostgreSQL database and a Redis of the test's own (so it can be
 // stopped): each keeps the keys it authenticated for a while (src/auth/key-cache.ts), and a key
@@ -39,13 +40,6 @@ async function newWorkspace(name: string): Promise<Workspace> {
 
 const adminRevoke = (r: ScratchPulse, ws: Workspace, keyId = ws.key_id) =>
   fetch(`${r.url}/api/v1/admin/workspaces/${ws.workspace_id}/keys/${keyId}`, { method: 'DELETE', headers: { authorization: `Bearer ${ADMIN}` } }).then((res) => res.status);
-
-/** Polls `status` until it answers `expected` (failing after a second); the milliseconds it took. */
-async function msUntil(status: () => Promise<number>, expected: number): Promise<number> {
-  const started = Date.now();
-  await expect.poll(status, { timeout: 1000, interval: 25 }).toBe(expected);
-  return Date.now() - started;
-}
 
 /** Runs `change` on the database (a tool working behind Pulse's back). */
 async function inDatabase(change: (db: Awaited<ReturnType<ScratchDatabase['open']>>) => Promise<unknown>) {
