@@ -8,7 +8,8 @@
  * the server's extra memory, ingest with and without them, answer-to-event latency); scores on
  * 10 % of the large workspace's calls and the quality endpoints over them (scripts/bench/quality.ts); every agent valued and
  * the impact endpoints (scripts/bench/impact.ts); the safety endpoints (scripts/bench/safety.ts); on PostgreSQL, the physical
- * reference for ingest: COPY of the same rows (scripts/bench/copy-reference.ts). Writes bench-results/*.json and, except with --quick, the tables of
+ * reference for ingest: COPY of the same rows (scripts/bench/copy-reference.ts); last, once the server
+ * has stopped, the high-cardinality case in a database of its own (scripts/bench/cardinality.ts). Writes bench-results/*.json and, except with --quick, the tables of
  * docs/BENCHMARKS.md. Exits non-zero when a baseline figure disagrees with Pulse's answer.
  * Options: scripts/bench/options.ts (`npm run bench -- --help`).
  */
@@ -48,6 +49,7 @@ import { checkTargets, type SeriesFailure, TARGETS } from './bench/targets.js';
 import { measureTraceReads } from './bench/traces.js';
 import { describeWal, withWalAccounting } from './bench/wal.js';
 import { type CopyReference, measureCopyReference } from './bench/copy-reference.js';
+import { runCardinalityCase } from './bench/cardinality.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -229,13 +231,22 @@ try {
     sql = await baselineOn(await pgliteRunner(scratch.dataDir!));
   }
   const { version, results: baselineResults, qualityChecks, impactChecks, safetyChecks } = sql!;
+  const cardinality = await runCardinalityCase({
+    db: opts.db,
+    pgServer,
+    requests: opts.requests,
+    warmup: opts.warmup,
+    concurrency: opts.concurrency,
+    // A smoke run checks the case works, at a tenth of its size.
+    ...(opts.quick ? { calls: 20_000 } : {}),
+  });
 
   const endpoints = measured.map((m) => m.measurement);
   const mismatches = [
     ...(baselineResults ?? [])
       .filter((b) => b.mismatches.length)
       .map((b) => ({ endpoint: b.endpoint, window: b.window, problems: b.mismatches })),
-    ...[...qualityChecks, ...impactChecks, ...safetyChecks]
+    ...[...qualityChecks, ...impactChecks, ...safetyChecks, ...cardinality.checks]
       .filter((c) => c.problems.length)
       .map((c) => ({ endpoint: c.endpoint, window: c.window, problems: c.problems })),
   ];
@@ -275,6 +286,7 @@ try {
     quality: { write: scoreWrite, endpoints: quality.map((m) => m.measurement), checks: qualityChecks },
     impact: { endpoints: impact.map((m) => m.measurement), checks: impactChecks },
     safety: { endpoints: safety.map((m) => m.measurement), checks: safetyChecks },
+    cardinality,
     baseline: baselineResults
       ? {
           reps: opts.baselineReps,

@@ -20,6 +20,7 @@ import type { OtlpIngestResult } from './otlp.js';
 import { mark } from './checked-endpoints.js';
 import { type ImpactResults, impactRows } from './impact.js';
 import { type SafetyResults, safetyRows } from './safety.js';
+import { type CardinalityResult, cardinalityRows } from './cardinality.js';
 import { type QualityResults, qualityRows } from './quality.js';
 import { rowFailures, type SeriesFailure, type TargetCheck, TARGETS } from './targets.js';
 import { type TraceReadMeasurement, traceReadRows } from './traces.js';
@@ -62,6 +63,8 @@ export interface BenchResults {
   impact: ImpactResults;
   /** The safety endpoints over the dataset's flags, and the overview's check against plain SQL. */
   safety: SafetyResults;
+  /** Storage and the largest answers at high cardinality, in a database of their own (absent from older runs). */
+  cardinality?: CardinalityResult;
   baseline: { reps: number; note: string; results: BaselineMeasurement[] } | null;
   mismatches: { endpoint: string; window: string; problems: string[] }[];
   /** Peak RSS (VmHWM) of the server process, MB (10^6 bytes). */
@@ -196,6 +199,7 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push('', ...qualityRows(r.quality));
   lines.push('', ...impactRows(r.impact));
   if (r.safety) lines.push('', ...safetyRows(r.safety));
+  if (r.cardinality) lines.push('', ...cardinalityRows(r.cardinality));
   const unanswered = r.taggedFailures ?? [];
   if (r.tagged.length || unanswered.length) {
     lines.push(
