@@ -171,7 +171,8 @@ export async function runCardinalityCase(options: CardinalityOptions): Promise<C
       endpoints: measured.map((m) => m.measurement),
       checks,
     };
-    log('cardinality', `raw calls ${rawMB} MB, rollups ${rollupMB} MB (${result.rollupToRawRatio}×)`);
+    log('cardinality', `raw calls ${rawMB} MB, rollups ${result.rollupMB} MB (${result.rollupToRawRatio}×)`);
+    log('cardinality', `by table (MB, with indexes): ${Object.entries(tables).map(([name, mb]) => `${name} ${mb}`).join(', ')}`);
     return result;
   } finally {
     if (keep) log('cardinality', `the scratch database is kept: ${scratch.databaseUrl ?? scratch.dataDir}`);

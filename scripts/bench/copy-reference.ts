@@ -26,6 +26,21 @@ export interface CopyReference {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * Runs `work` on a connection of its own, closed after. postgres-js can leave a connection's
+ * socket paused after a COPY stream, and the next query on it then waits forever (porsager/postgres
+ * issue 499): every COPY here gets a fresh connection, opened before any clock starts.
+ */
+async function onOwnConnection<T>(databaseUrl: string, work: (sql: postgres.Sql) => Promise<T>): Promise<T> {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    await sql`select 1`;
+    return await work(sql);
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+}
+
 export async function measureCopyReference(
   databaseUrl: string,
   workspaceId: string,
@@ -36,26 +51,31 @@ export async function measureCopyReference(
   if (!UUID.test(workspaceId)) throw new Error(`not a workspace id: ${workspaceId}`);
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   const files = { traces: `${scratchFile}.traces`, tags: `${scratchFile}.tags` };
+  // A table, not a temporary one: the COPYs that read it run on connections of their own.
+  const sample = 'copy_reference_sample';
   try {
-    await sql.unsafe(`create temp table copy_sample as select * from traces where workspace_id = '${workspaceId}' order by "timestamp" limit ${Math.floor(rows)}`);
-    await pipeline(await sql.unsafe('copy copy_sample to stdout').readable(), createWriteStream(files.traces));
+    await sql.unsafe(`drop table if exists ${sample}`);
+    await sql.unsafe(`create table ${sample} as select * from traces where workspace_id = '${workspaceId}' order by "timestamp" limit ${Math.floor(rows)}`);
     // The tag rows ingest writes for these calls (packages/api/src/ingest/ingest-traces.ts).
-    const tagsOf = `select s.workspace_id, c.tag, s."timestamp", s.trace_id from copy_sample s cross join lateral jsonb_array_elements_text(s.tags) as c(tag)`;
-    await pipeline(await sql.unsafe(`copy (${tagsOf}) to stdout`).readable(), createWriteStream(files.tags));
+    const tagsOf = `select s.workspace_id, c.tag, s."timestamp", s.trace_id from ${sample} s cross join lateral jsonb_array_elements_text(s.tags) as c(tag)`;
+    const copyOut = (query: string, file: string) =>
+      onOwnConnection(databaseUrl, async (out) => pipeline(await out.unsafe(`copy (${query}) to stdout`).readable(), createWriteStream(file)));
+    await copyOut(`select * from ${sample}`, files.traces);
+    await copyOut(tagsOf, files.tags);
     const [counts] = (await sql.unsafe(
-      `select (select count(*) from copy_sample)::int as calls, (select count(*) from (${tagsOf}) t)::int as tags`,
+      `select (select count(*) from ${sample})::int as calls, (select count(*) from (${tagsOf}) t)::int as tags`,
     )) as unknown as [{ calls: number; tags: number }];
-    await sql.unsafe('drop table copy_sample');
     const copyInto = async (table: string, like: string, file: string) => {
       await sql.unsafe(`drop table if exists ${table}`);
       await sql.unsafe(`create table ${table} (like ${like} including all)`);
-      const started = performance.now();
-      await pipeline(createReadStream(file), await sql.unsafe(`copy ${table} from stdin`).writable());
-      return (performance.now() - started) / 1000;
+      return onOwnConnection(databaseUrl, async (into) => {
+        const started = performance.now();
+        await pipeline(createReadStream(file), await into.unsafe(`copy ${table} from stdin`).writable());
+        return (performance.now() - started) / 1000;
+      });
     };
     const tracesSeconds = await copyInto('copy_reference_traces', 'traces', files.traces);
     const tagsSeconds = await copyInto('copy_reference_tags', 'trace_tags', files.tags);
-    await sql.unsafe('drop table copy_reference_traces, copy_reference_tags');
     const seconds = tracesSeconds + tagsSeconds;
     return {
       rows: counts.calls,
@@ -68,6 +88,7 @@ export async function measureCopyReference(
   } finally {
     rmSync(files.traces, { force: true });
     rmSync(files.tags, { force: true });
+    await sql.unsafe(`drop table if exists ${sample}, copy_reference_traces, copy_reference_tags`);
     await sql.end({ timeout: 5 });
   }
 }
