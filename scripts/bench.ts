@@ -183,10 +183,12 @@ try {
   }
   const bursts = [];
   for (const page of Object.keys(PAGES)) bursts.push(await measureBursts(settings, opts.bursts, page));
-  const repricing = await measureRepricing(pulse.url, large);
+  const repricing = opts.noRepricing ? null : await measureRepricing(pulse.url, large);
   log(
     'prices',
-    `PUT re-priced ${fmt(repricing.calls)} calls of ${repricing.model} in ${repricing.putSeconds} s; DELETE in ${repricing.deleteSeconds} s`,
+    repricing
+      ? `PUT re-priced ${fmt(repricing.calls)} calls of ${repricing.model} in ${repricing.putSeconds} s; DELETE in ${repricing.deleteSeconds} s`
+      : 'the re-pricing case is skipped (--no-repricing)',
   );
   const traceReads = await measureTraceReads(pulse.url, large, pulse.proc.pid, opts.requests, opts.warmup);
   const scoreWrite = await writeBenchScores(pulse.url, large, dataset.file, opts.concurrency);

@@ -25,6 +25,8 @@ export interface BenchOptions {
   sockets: number;
   /** Skip the raw-SQL baseline (and so the cross-check). */
   noBaseline: boolean;
+  /** Skip the re-pricing case: at 10 M traces a PUT re-prices millions of calls, for many minutes. */
+  noRepricing: boolean;
   /** Leave the scratch database (and its data) when the run completes, to study it afterwards. */
   keepDatabase: boolean;
   /** The command as typed, for the record. */
@@ -33,7 +35,7 @@ export interface BenchOptions {
 
 const USAGE = `npm run bench -- [--db pglite|postgres] [--traces N] [--quick] [--seed S]
     [--requests R] [--bursts B] [--baseline-reps K] [--concurrency C] [--no-baseline]
-    [--otlp-spans M] [--sockets S] [--keep-database]
+    [--no-repricing] [--otlp-spans M] [--sockets S] [--keep-database]
 
   --traces N        traces of the large workspace (default 1,000,000; 9 noise workspaces get N/100 each)
   --db              pglite (default) or postgres (a scratch database on BENCH_PG_URL's server,
@@ -43,6 +45,8 @@ const USAGE = `npm run bench -- [--db pglite|postgres] [--traces N] [--quick] [-
   --requests R      timed requests per endpoint and window, uncached and cached each (default 50)
   --bursts B        timed bursts per dashboard page (default 50)
   --baseline-reps K timed runs of each raw-SQL baseline query (default 5)
+  --no-repricing    skip the re-pricing case (a PUT and a DELETE of the busiest model's price,
+                    each answered once its calls are re-priced: many minutes at 10 M traces)
   --otlp-spans M    spans of the OTLP protobuf ingest case, in requests of 1,000 (default 200,000;
                     quick 10,000); each ingest run of the live-dashboards case sends as many
   --sockets S       live.changes subscriptions held open by the live-dashboards case (default 500)
@@ -58,7 +62,7 @@ function intOf(name: string, text: string, min: number): number {
 export function parseOptions(argv: readonly string[]): BenchOptions {
   const values = new Map<string, string>();
   const flags = new Set<string>();
-  const FLAGS = new Set(['quick', 'no-baseline', 'keep-database', 'help']);
+  const FLAGS = new Set(['quick', 'no-baseline', 'no-repricing', 'keep-database', 'help']);
   const VALUES = new Set(['db', 'traces', 'seed', 'requests', 'bursts', 'baseline-reps', 'concurrency', 'batch-size', 'otlp-spans', 'sockets']);
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i]!.replace(/^--/, '');
@@ -89,6 +93,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     otlpSpans: get('otlp-spans', 200_000, 10_000, 1000),
     sockets: get('sockets', 500, 500, 1),
     noBaseline: flags.has('no-baseline'),
+    noRepricing: flags.has('no-repricing'),
     keepDatabase: flags.has('keep-database'),
     command: ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' '),
   };

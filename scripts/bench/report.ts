@@ -54,7 +54,7 @@ export interface BenchResults {
   taggedFailures?: SeriesFailure[];
   bursts: BurstMeasurement[];
   /** A price change for the busiest model, and its removal (docs/API_SPEC.md §9). */
-  repricing: RepricingMeasurement;
+  repricing: RepricingMeasurement | null;
   /** The trace list, sessions and export (docs/API_SPEC.md §8). */
   traceReads: TraceReadMeasurement;
   /** Scores written through POST /scores, the quality endpoints over them, and their check against plain SQL. */
