@@ -136,7 +136,7 @@ export async function measureLive(
       sockets: options.sockets,
       openSeconds,
       rssMB: { before, open, afterIngest },
-      extraRssMB: before !== null && open !== null ? open - before : null,
+      extraRssMB: before !== null && open !== null ? Math.round((open - before) * 10) / 10 : null,
       ingestWithout: [firstWithout, lastWithout],
       ingestWith,
       ingestChangePct,

@@ -30,8 +30,8 @@ function statusMB(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): number | n
   if (pid === undefined) return null;
   try {
     const kb = new RegExp(`${field}:\\s+(\\d+)\\s+kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    // kB here are KiB; MB are 10^6 bytes, the unit of the target.
-    return kb === undefined ? null : (Number(kb) * 1024) / 1e6;
+    // kB here are KiB; MB are 10^6 bytes, the unit of the target, to 0.1 MB.
+    return kb === undefined ? null : Math.round((Number(kb) * 1024) / 1e5) / 10;
   } catch {
     return null;
   }
