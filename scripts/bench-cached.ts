@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createScratchDatabase } from '@pulse/db/testing';
 import { startScratchPulse } from '@pulse/testing';
-import { analyticsHeaders, createWorkspace, putBudget, timedGet } from './bench/client.js';
+import { analyticsHeaders, benchServerEnv, createWorkspace, putBudget, timedGet } from './bench/client.js';
 import { ENDPOINTS, UNWINDOWED, windowsFor } from './bench/endpoints.js';
 import { summarize } from './bench/stats.js';
 
@@ -39,14 +39,7 @@ const adminToken = randomBytes(18).toString('base64url');
 const pgServer = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const scratch = await createScratchDatabase(values.db === 'postgres' ? `${pgServer}/postgres` : undefined);
 const pulse = await startScratchPulse(scratch, {
-  env: {
-    NODE_ENV: 'production',
-    ADMIN_TOKEN: adminToken,
-    // As in `npm run bench`: one key sends far more than a client's quota.
-    RATE_LIMIT_INGEST_PER_MIN: '0',
-    RATE_LIMIT_QUERY_PER_MIN: '0',
-    ...(values.redis ? { REDIS_URL: values.redis } : {}),
-  },
+  env: { ...benchServerEnv(adminToken), ...(values.redis ? { REDIS_URL: values.redis } : {}) },
 });
 try {
   const ws = await createWorkspace(pulse.url, adminToken, 'bench-cached');

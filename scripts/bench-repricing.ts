@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { createScratchDatabase } from '@pulse/db/testing';
 import { type ScratchPulse, startScratchPulse } from '@pulse/testing';
 import { postgresRunner } from './bench/baseline.js';
-import { createWorkspace } from './bench/client.js';
+import { benchServerEnv, createWorkspace } from './bench/client.js';
 import { prepareDataset } from './bench/dataset.js';
 import { loadDataset } from './bench/ingest.js';
 import { loadAverage } from './bench/machine.js';
@@ -36,7 +36,7 @@ let pulse: ScratchPulse | undefined;
 try {
   pulse = await startScratchPulse(scratch, {
     inheritOutput: true,
-    env: { NODE_ENV: 'production', ADMIN_TOKEN: adminToken, RATE_LIMIT_INGEST_PER_MIN: '0', RATE_LIMIT_QUERY_PER_MIN: '0' },
+    env: benchServerEnv(adminToken),
   });
   const workspaces = [];
   for (const w of dataset.meta.workspaces) workspaces.push(await createWorkspace(pulse.url, adminToken, w.name));

@@ -15,7 +15,7 @@ import { startScratchPulse } from '@pulse/testing';
 import { Pulse } from '../packages/sdk/src/index.js';
 // The SDK tests' proxy, only passing requests on here: it counts them.
 import { startFaultProxy } from '../packages/sdk/test/fault-proxy.js';
-import { createWorkspace } from './bench/client.js';
+import { benchServerEnv, createWorkspace } from './bench/client.js';
 import { loadAverage, machine } from './bench/machine.js';
 
 const TRACES = 100_000;
@@ -66,12 +66,7 @@ const us = (ns: number) => Math.round(ns / 10) / 100;
 
 const scratch = await createScratchDatabase(undefined);
 const pulse = await startScratchPulse(scratch, {
-  env: {
-    NODE_ENV: 'production',
-    ADMIN_TOKEN: adminToken,
-    RATE_LIMIT_INGEST_PER_MIN: '0',
-    RATE_LIMIT_QUERY_PER_MIN: '0',
-  },
+  env: benchServerEnv(adminToken),
 });
 try {
   const ws = await createWorkspace(pulse.url, adminToken, 'sdk-bench');

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { createScratchDatabase, type ScratchDatabase } from '@pulse/db/testing';
 import { startScratchPulse } from '@pulse/testing';
 import postgres from 'postgres';
-import { analyticsHeaders, createWorkspace, type Workspace } from './bench/client.js';
+import { analyticsHeaders, benchServerEnv, createWorkspace, type Workspace } from './bench/client.js';
 import { prepareDataset } from './bench/dataset.js';
 import { loadDataset } from './bench/ingest.js';
 import { fmt, log } from './bench/progress.js';
@@ -52,7 +52,7 @@ const scratch: ScratchDatabase = kept
 const adminToken = randomBytes(18).toString('base64url');
 const pulse = await startScratchPulse(scratch, {
   inheritOutput: true,
-  env: { NODE_ENV: 'production', ADMIN_TOKEN: adminToken, RATE_LIMIT_INGEST_PER_MIN: '0', RATE_LIMIT_QUERY_PER_MIN: '0' },
+  env: benchServerEnv(adminToken),
 });
 try {
   let workspaces = kept?.workspaces;

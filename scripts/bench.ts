@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { createScratchDatabase } from '@pulse/db/testing';
 import { type ScratchPulse, startScratchPulse } from '@pulse/testing';
 import { pgliteRunner, pgliteVersion, postgresRunner, runBaseline, type SqlRunner } from './bench/baseline.js';
-import { analyticsHeaders, createWorkspace, putBudget, timedGet, type Workspace } from './bench/client.js';
+import { analyticsHeaders, benchServerEnv, createWorkspace, putBudget, timedGet, type Workspace } from './bench/client.js';
 import { prepareDataset } from './bench/dataset.js';
 import { measureDetectors } from './bench/detectors.js';
 import {
@@ -90,14 +90,7 @@ let results: BenchResults;
 try {
   pulse = await startScratchPulse(scratch, {
     inheritOutput: true,
-    env: {
-      NODE_ENV: 'production',
-      ADMIN_TOKEN: adminToken,
-      PULSE_CACHE_BYPASS_TOKEN: bypassToken,
-      // Benchmarks send far more than a client's 6000 requests a minute with one key: no rate limits.
-      RATE_LIMIT_INGEST_PER_MIN: '0',
-      RATE_LIMIT_QUERY_PER_MIN: '0',
-    },
+    env: benchServerEnv(adminToken, bypassToken),
   });
   log('server', `Pulse (pid ${pulse.proc.pid}) on ${pulse.url}, ${opts.db}`);
   const workspaces: Workspace[] = [];

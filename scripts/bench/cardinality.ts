@@ -15,7 +15,7 @@ import { startScratchPulse } from '@pulse/testing';
 import { getTableName } from 'drizzle-orm';
 import { pgliteRunner, postgresRunner, runBaseline, type SqlRunner } from './baseline.js';
 import { type CheckedResults, checkedEndpointTable, mark } from './checked-endpoints.js';
-import { createWorkspace } from './client.js';
+import { benchServerEnv, createWorkspace, postTraceBatch } from './client.js';
 import { type MeasuredEndpoint, measureEndpoint } from './endpoints.js';
 import { waitUntilFolded } from './ingest.js';
 import type { Driver } from './options.js';
@@ -47,8 +47,8 @@ const ROLLUP_TABLES = [
 const RAW_TABLES = [schema.traces, schema.traceTags].map((t) => getTableName(t));
 
 export interface CardinalityResult extends CheckedResults<string> {
+  /** Calls, each from a user of its own. */
   calls: number;
-  users: number;
   agents: number;
   models: number;
   ingestFoldedPerSecond: number;
@@ -110,7 +110,7 @@ export async function runCardinalityCase(options: CardinalityOptions): Promise<C
   const bypassToken = randomBytes(18).toString('base64url');
   try {
     const pulse = await startScratchPulse(scratch, {
-      env: { NODE_ENV: 'production', ADMIN_TOKEN: adminToken, PULSE_CACHE_BYPASS_TOKEN: bypassToken, RATE_LIMIT_INGEST_PER_MIN: '0', RATE_LIMIT_QUERY_PER_MIN: '0' },
+      env: benchServerEnv(adminToken, bypassToken),
     });
     const measured: MeasuredEndpoint[] = [];
     let workspaceId = '';
@@ -123,15 +123,7 @@ export async function runCardinalityCase(options: CardinalityOptions): Promise<C
       const source = batches(calls, Date.now(), 7);
       await Promise.all(
         Array.from({ length: concurrency }, async () => {
-          for (let next = source.next(); !next.done; next = source.next()) {
-            const res = await fetch(`${pulse.url}/api/v1/traces`, {
-              method: 'POST',
-              headers: { authorization: `Bearer ${ws.api_key}`, 'content-type': 'application/json' },
-              body: next.value,
-            });
-            const text = await res.text();
-            if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${text.slice(0, 300)}`);
-          }
+          for (let next = source.next(); !next.done; next = source.next()) await postTraceBatch(pulse.url, ws.api_key, next.value);
         }),
       );
       const { foldedSeconds } = await waitUntilFolded(pulse.url, 'cardinality', () => (performance.now() - t0) / 1000);
@@ -155,23 +147,23 @@ export async function runCardinalityCase(options: CardinalityOptions): Promise<C
     } finally {
       await runner.close();
     }
-    const sum = (names: string[]) => names.reduce((s, n) => s + (tables[n] ?? 0), 0);
+    // To 0.1 MB, as each table's size.
+    const sum = (names: string[]) => Math.round(names.reduce((s, n) => s + (tables[n] ?? 0), 0) * 10) / 10;
     const rawMB = sum(RAW_TABLES);
     const rollupMB = sum(ROLLUP_TABLES);
     const result = {
       calls,
-      users: calls,
       agents: CARDINALITY.agents,
       models: CARDINALITY.models,
       ingestFoldedPerSecond: Math.round(ingestFoldedPerSecond),
       rawMB,
-      rollupMB: Math.round(rollupMB * 10) / 10,
+      rollupMB,
       rollupToRawRatio: Math.round((rollupMB / rawMB) * 100) / 100,
       tables,
       endpoints: measured.map((m) => m.measurement),
       checks,
     };
-    log('cardinality', `raw calls ${rawMB} MB, rollups ${result.rollupMB} MB (${result.rollupToRawRatio}×)`);
+    log('cardinality', `raw calls ${rawMB} MB, rollups ${rollupMB} MB (${result.rollupToRawRatio}×)`);
     log('cardinality', `by table (MB, with indexes): ${Object.entries(tables).map(([name, mb]) => `${name} ${mb}`).join(', ')}`);
     return result;
   } finally {

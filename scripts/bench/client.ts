@@ -21,6 +21,31 @@ export async function createWorkspace(base: string, adminToken: string, name: st
   return { name, ...(await expectJson<Omit<Workspace, 'name'>>(res, `creating workspace ${name}`, 201)) };
 }
 
+/**
+ * What every benchmark starts Pulse with: production mode, its admin token, and no rate limits
+ * (one key sends far more than a client's 6000 requests a minute); the cache-bypass token when
+ * uncached answers are measured.
+ */
+export function benchServerEnv(adminToken: string, bypassToken?: string): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    ADMIN_TOKEN: adminToken,
+    ...(bypassToken ? { PULSE_CACHE_BYPASS_TOKEN: bypassToken } : {}),
+    RATE_LIMIT_INGEST_PER_MIN: '0',
+    RATE_LIMIT_QUERY_PER_MIN: '0',
+  };
+}
+
+/** One ingest batch (a JSON body of POST /api/v1/traces) with the workspace's key; its answer, non-200 an error. */
+export async function postTraceBatch(base: string, apiKey: string, body: string): Promise<{ accepted: number; duplicates: number }> {
+  const res = await fetch(`${base}/api/v1/traces`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body,
+  });
+  return expectJson(res, 'ingest');
+}
+
 export function analyticsHeaders(ws: Workspace): Record<string, string> {
   return { authorization: `Bearer ${ws.api_key}`, 'x-workspace-id': ws.workspace_id };
 }

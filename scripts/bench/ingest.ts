@@ -5,7 +5,7 @@
  * the folded clock runs on until the backlog is 0 (polled every 100 ms), so the throughput
  * includes the rollup maintenance either way.
  */
-import { pendingRollupRows, type Workspace } from './client.js';
+import { pendingRollupRows, postTraceBatch, type Workspace } from './client.js';
 import { type Batch, readBatches } from './dataset.js';
 import { every, fmt, log } from './progress.js';
 
@@ -81,14 +81,7 @@ export async function loadDataset(
       Array.from({ length: concurrency }, async () => {
         for (let r = await nextBatch(); !r.done; r = await nextBatch()) {
           const { workspace, count, body } = r.value;
-          const res = await fetch(`${base}/api/v1/traces`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${workspaces[workspace]!.api_key}`, 'content-type': 'application/json' },
-            body,
-          });
-          const text = await res.text();
-          if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${text.slice(0, 500)}`);
-          const answer = JSON.parse(text) as { accepted: number; duplicates: number };
+          const answer = await postTraceBatch(base, workspaces[workspace]!.api_key, body);
           sent += count;
           accepted += answer.accepted;
           duplicates += answer.duplicates;
