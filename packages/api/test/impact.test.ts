@@ -3,6 +3,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CallFilters, callsWhere } from './call-filters.js';
 import { getAnalytics, makeTrace, sendScores, sendTraces, startTestServer, type TestServer } from './harness.js';
+import { expectScoreRollupsExact } from './score-rollups-check.js';
 
 /**
  * Impact figures (docs/API_SPEC.md §14) against plain SQL over raw rows: each call's deciding
@@ -238,6 +239,31 @@ describe.each(WINDOWS)('$label', (w) => {
         }),
       );
     }
+  });
+});
+
+describe('a later score that takes over the decision', () => {
+  it('moves the figures to it, on rollups and raw edges alike', async () => {
+    // Researcher calls (i % 4 === 2) only llm or rule judged get a human verdict; some human verdicts flip.
+    const later: unknown[] = [];
+    for (let i = 2; i < 400; i += 4) {
+      if (i % 5 !== 0) later.push({ trace_id: `i-${i}`, name: 'resolved', value: i % 8 === 2, source: 'human' });
+      else later.push({ trace_id: `i-${i}`, name: 'resolved', value: i % 4 !== 0, source: 'human' });
+    }
+    // Calls in the data's six-hour gap were never sent: those items alone are refused.
+    const sent = await sendScores(srv.url, ws.api_key, { scores: later });
+    expect((sent.body as { accepted: number }).accepted).toBeGreaterThan(40);
+    for (const r of (sent.body as { rejected: Array<{ errors: string[] }> }).rejected) expect(r.errors).toEqual(['trace_id: no such trace']);
+    await expectScoreRollupsExact(srv.database, ws.workspace_id);
+    for (const w of WINDOWS.slice(0, 3))
+      for (const f of [{}, { agent_id: 'researcher' }, { tag: 'vip' }] as Filters[]) {
+        const now = await reference(w, f);
+        const got = await getAnalytics(srv.url, ws, '/impact/by-agent', params(w, f));
+        expect(got.data.find((r: { agent_id: string }) => r.agent_id === 'researcher')).toEqual({
+          agent_id: 'researcher',
+          ...expectedFigures(now.filter((r) => r.agent_id === 'researcher')),
+        });
+      }
   });
 });
 

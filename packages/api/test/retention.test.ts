@@ -30,11 +30,16 @@ async function send(key: string, traces: Array<Record<string, unknown>>) {
 }
 
 async function scoreAll(w: { workspace_id: string; api_key: string }) {
-  // A score for every call, through POST /scores: the write path that keeps the score rollups.
+  // A score for every call, through POST /scores: the write path that keeps the score rollups;
+  // every other call judged by a second source too, so a batch of retention may end amid a
+  // call's scores of a name and leave one behind that now decides.
   const calls = await srv.database.rows<{ trace_id: string }>(
     sql`select distinct trace_id from ${schema.traces} where workspace_id = ${w.workspace_id}::uuid order by 1`,
   );
-  const scores = calls.map((c, i) => ({ trace_id: c.trace_id, name: 'helpfulness', value: (i % 10) / 10 }));
+  const scores = calls.flatMap((c, i) => [
+    { trace_id: c.trace_id, name: 'helpfulness', value: (i % 10) / 10 },
+    ...(i % 2 === 0 ? [{ trace_id: c.trace_id, name: 'helpfulness', value: (i % 7) / 10, source: 'llm' }] : []),
+  ]);
   for (let i = 0; i < scores.length; i += 1000)
     expect((await sendScores(srv.url, w.api_key, { scores: scores.slice(i, i + 1000) })).status).toBe(200);
 }

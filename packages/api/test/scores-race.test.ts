@@ -59,4 +59,26 @@ describe('concurrent upserts of the same scores', () => {
       await expectScoreRollupsExact(srv.database, ws.workspace_id);
     }
   });
+
+  it('from different sources at once leave one deciding score per call and name, and the rollups count it', async () => {
+    // Every client writes its own source's `resolved` for every call, three rounds of fresh values:
+    // no client sees the others' scores when it starts, and the decision (human > api > rule > llm)
+    // must still come out once per call in the rollups' decided counts.
+    const SOURCES = ['llm', 'rule', 'api', 'human'] as const;
+    for (let round = 0; round < 3; round++) {
+      const answers = await Promise.all(
+        Array.from({ length: CLIENTS }, (_, client) => {
+          const source = SOURCES[client % SOURCES.length]!;
+          const items = Array.from({ length: TRACES }, (_, i) => ({ trace_id: `r-${(i * (client + 1)) % TRACES}`, name: 'resolved', value: (i + client + round) % 3 === 0, source }));
+          return sendScores(srv.url, ws.api_key, { scores: items });
+        }),
+      );
+      for (const a of answers) expect(a.status).toBe(200);
+      await expectScoreRollupsExact(srv.database, ws.workspace_id);
+      const [decided] = await srv.database.rows<{ n: number }>(
+        sql`select sum(decided_count)::int as n from score_stats_hourly where workspace_id = ${ws.workspace_id}::uuid and name = 'resolved'`,
+      );
+      expect(decided!.n).toBe(TRACES);
+    }
+  });
 });

@@ -30,6 +30,14 @@ function scoreStatsTable(name: string) {
        * leaves no rounding residue, whatever the values and however often they are replaced.
        */
       valueSum: numeric('value_sum').notNull(),
+      /**
+       * The group's scores that decide their call's value of their name, and the sum of their
+       * values: of a call's scores of one name and type, the one whose source comes first in
+       * SCORE_SOURCE_PRECEDENCE (`@pulse/shared`). Impact (docs/API_SPEC.md §14) counts a
+       * score-judged agent's successes from these.
+       */
+      decidedCount: bigint('decided_count', { mode: 'number' }).notNull().default(0),
+      decidedValueSum: numeric('decided_value_sum').notNull().default('0'),
       /** The group's latest `scores.updated_at`: a name's type is that of its latest score. */
       lastWritten: ts('last_written').notNull(),
     },

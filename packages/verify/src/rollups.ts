@@ -1,4 +1,4 @@
-import { dimRows, errorCodes, type Executor, flagCountsOf, flaggedCount, foldIn, latencyBinSql, rolledTags, tryFoldLock } from '@pulse/api';
+import { decidingRank, dimRows, errorCodes, type Executor, flagCountsOf, flaggedCount, foldIn, latencyBinSql, rolledTags, tryFoldLock } from '@pulse/api';
 import { bare, bareList, columnsOf, type Database, keyColumnsOf, resultRows, schema, timeBucket, valueColumnsOf } from '@pulse/db';
 import { type AnyColumn, getTableName, type SQL, sql } from 'drizzle-orm';
 
@@ -34,7 +34,7 @@ const { traces: t } = schema;
 const dims = sql`cross join lateral (${dimRows(sql`${t.agentId}`, sql`${t.model}`, sql`${t.tags}`)}) as d(dim)`;
 
 type Grain = 'hourly' | 'daily';
-const bucketOf = (grain: Grain, column: AnyColumn) => timeBucket(false, grain === 'daily' ? 'day' : 'hour', column);
+const bucketOf = (grain: Grain, column: AnyColumn | SQL) => timeBucket(false, grain === 'daily' ? 'day' : 'hour', column);
 
 /** The rollups of `traces`, from the trace's timestamp. */
 function traceSpecs(grain: Grain): RollupSpec[] {
@@ -111,9 +111,11 @@ function traceSpecs(grain: Grain): RollupSpec[] {
 
 /**
  * The score rollups (docs/API_SPEC.md §10), from `scores` by the scored trace's timestamp: per
- * group the count, the exact (numeric) sum of the values and the latest write. A group emptied
- * by a replacement or by retention is deleted; a stored row of count 0 is skipped, as readers
- * skip it.
+ * group the count, the exact (numeric) sum of the values, the same two of the scores that decide
+ * their call's value of their name (docs/API_SPEC.md §14: the first source of the shared
+ * precedence among the call's scores of that name and type) and the latest write. A group
+ * emptied by a replacement or by retention is deleted; a stored row of count 0 is skipped, as
+ * readers skip it.
  */
 function scoreSpec(grain: Grain): RollupSpec {
   const r = grain === 'hourly' ? schema.scoreStatsHourly : schema.scoreStatsDaily;
@@ -122,11 +124,14 @@ function scoreSpec(grain: Grain): RollupSpec {
     table: getTableName(r),
     source: r,
     recompute: (only) => sql`
-      select ${sc.workspaceId} as ${bare(r.workspaceId)}, ${bucketOf(grain, sc.traceTimestamp)} as ${bare(r.bucket)}, ${sc.name} as ${bare(r.name)},
-             ${sc.agentId} as ${bare(r.agentId)}, ${sc.model} as ${bare(r.model)}, ${sc.type} as ${bare(r.type)},
-             coalesce(${sc.categoricalValue}, '') as ${bare(r.category)}, count(*) as ${bare(r.count)},
-             coalesce(sum(${sc.numericValue}::numeric), 0) as ${bare(r.valueSum)}, max(${sc.updatedAt}) as ${bare(r.lastWritten)}
-      from ${sc} where ${only(sc.workspaceId)} group by 1, 2, 3, 4, 5, 6, 7`,
+      select ${bare(sc.workspaceId)} as ${bare(r.workspaceId)}, ${bucketOf(grain, bare(sc.traceTimestamp))} as ${bare(r.bucket)}, ${bare(sc.name)} as ${bare(r.name)},
+             ${bare(sc.agentId)} as ${bare(r.agentId)}, ${bare(sc.model)} as ${bare(r.model)}, ${bare(sc.type)} as ${bare(r.type)},
+             coalesce(${bare(sc.categoricalValue)}, '') as ${bare(r.category)}, count(*) as ${bare(r.count)},
+             coalesce(sum(${bare(sc.numericValue)}::numeric), 0) as ${bare(r.valueSum)},
+             count(*) filter (where deciding = 1) as ${bare(r.decidedCount)},
+             coalesce(sum(${bare(sc.numericValue)}::numeric) filter (where deciding = 1), 0) as ${bare(r.decidedValueSum)},
+             max(${bare(sc.updatedAt)}) as ${bare(r.lastWritten)}
+      from (select ${sc}.*, ${decidingRank} as deciding from ${sc} where ${only(sc.workspaceId)}) ranked group by 1, 2, 3, 4, 5, 6, 7`,
     stored: sql`${r.count} <> 0`,
   };
 }

@@ -1,22 +1,18 @@
-import { schema, timeBucket } from '@pulse/db';
 import {
   type Granularity,
   type ImpactFigures,
   round2,
-  SCORE_SOURCE_PRECEDENCE,
   UNCONFIGURED_LIMIT,
   usdFromNanos,
 } from '@pulse/shared';
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { agentValueRows, type AgentValueRow } from '../impact/agent-value-store.js';
 import { type NanoFraction, perSuccess, valueNanos } from '../impact/task-value.js';
 import { type QueryContext, rows } from './context.js';
 import { instant, nanos, num } from './decode.js';
-import { scoresIn, statsRows } from './sources.js';
-import { bucketStarts, iso, planWindow, previousWindow, type TimeWindow } from './window.js';
-
-const { scores } = schema;
+import { decidedScoreRows, statsRows } from './sources.js';
+import { bucketStarts, iso, planWindow, previousWindow, type TimeWindow, type WindowPlan } from './window.js';
 
 /** An agent's settings as the figures use them. */
 interface Setting {
@@ -54,20 +50,22 @@ const key = (bucket: number | null, agentId: string) => `${bucket ?? ''}\u0000${
 
 /**
  * Calls, errors and cost per agent (and bucket) from the rollups and raw edges (sources.ts,
- * exact for the window), and, for the score-judged agents, their scored and successful calls
- * read from `scores` (the window's index range on (workspace, name, trace time)). A call scored
- * by several sources counts once, decided by the first of SCORE_SOURCE_PRECEDENCE.
+ * exact for the window), and, for the score-judged agents, their scored and successful calls:
+ * the boolean scores of the deciding name that decide their call's value (a call scored by
+ * several sources counts once, decided by the first of SCORE_SOURCE_PRECEDENCE), from the score
+ * rollups and raw edges alike.
  */
 async function countsOf(q: QueryContext, w: TimeWindow, g: Granularity | null, settings: Setting[]) {
   const judged = settings.filter((s): s is Setting & { score: string } => s.score !== null);
+  const plan = planWindow(w, g ?? 'any');
   const [calls, scored] = await Promise.all([
     rows(
       q,
       sql`select bucket, agent_id, sum(calls)::float8 as calls, sum(errors)::float8 as errors, sum(cost_nanos)::text as cost
-          from (${statsRows(q.scope, planWindow(w, g ?? 'any'), g)}) s group by 1, 2`,
+          from (${statsRows(q.scope, plan, g)}) s group by 1, 2`,
       z.object({ bucket: instant.nullable(), agent_id: z.string(), calls: num, errors: num, cost: nanos }),
     ),
-    judged.length === 0 ? Promise.resolve([]) : scoredCalls(q, w, g, judged),
+    judged.length === 0 ? Promise.resolve([]) : scoredCalls(q, plan, g, judged),
   ]);
   const counts = new Map<string, Counts & { bucket: number | null; agentId: string }>();
   const at = (bucket: number | null, agentId: string) => {
@@ -80,33 +78,17 @@ async function countsOf(q: QueryContext, w: TimeWindow, g: Granularity | null, s
   return [...counts.values()];
 }
 
-function scoredCalls(
-  q: QueryContext,
-  w: TimeWindow,
-  g: Granularity | null,
-  judged: Array<Setting & { score: string }>,
-) {
-  const names = [...new Set(judged.map((s) => s.score))];
+function scoredCalls(q: QueryContext, plan: WindowPlan, g: Granularity | null, judged: Array<Setting & { score: string }>) {
   const pairs = sql.join(
     judged.map((s) => sql`(${s.agentId}, ${s.score})`),
     sql`, `,
   );
-  const rank = sql.join(
-    SCORE_SOURCE_PRECEDENCE.map((source, i) => sql`when ${source} then ${i}`),
-    sql` `,
-  );
-  const bucket: SQL = g ? timeBucket(q.scope.timescale, g, scores.traceTimestamp) : sql`null::timestamptz`;
+  const names = [...new Set(judged.map((s) => s.score))];
   return rows(
     q,
-    sql`select bucket, agent_id, count(*) filter (where value = 1)::float8 as successes, count(*)::float8 as scored
-        from (select distinct on (${scores.traceRowId}) ${bucket} as bucket, ${scores.agentId} as agent_id, ${scores.numericValue} as value
-              from ${scores}
-              where ${scoresIn(q.scope, w)} and ${scores.name} in (${sql.join(
-                names.map((n) => sql`${n}`),
-                sql`, `,
-              )})
-                and ${scores.type} = 'boolean' and (${scores.agentId}, ${scores.name}) in (${pairs})
-              order by ${scores.traceRowId}, case ${scores.source} ${rank} end) decided
+    sql`select bucket, agent_id, sum(value_sum)::float8 as successes, sum(count)::float8 as scored
+        from (${decidedScoreRows(q.scope, plan, g, names)}) d
+        where type = 'boolean' and (agent_id, name) in (${pairs})
         group by 1, 2`,
     z.object({ bucket: instant.nullable(), agent_id: z.string(), successes: num, scored: num }),
   );

@@ -1,10 +1,11 @@
-import { schema, timeBucket } from '@pulse/db';
+import { bare, schema, timeBucket } from '@pulse/db';
 import type { Granularity } from '@pulse/shared';
 import { type AnyColumn, type SQL, sql } from 'drizzle-orm';
 import { dimOf } from '../rollups/dims.js';
 import { latencyBinSql, unpricedCount } from '../rollups/rollup-sql.js';
 import { flagCountsOf, flaggedCount } from '../rollups/safety-sql.js';
 import { rolledTags, UNTAGGED } from '../rollups/tags.js';
+import { decidingRank } from '../scores/decisions.js';
 import { iso, type TimeWindow, type WindowPlan } from './window.js';
 
 const { traces, scores, scoreStatsHourly, scoreStatsDaily, rollupPending, statsHourly, statsDaily, statsByTagHourly, statsByTagDaily, userStatsHourly, userStatsDaily, latencyHistHourly, latencyHistDaily, errorStatsHourly, errorStatsDaily,
@@ -338,6 +339,42 @@ export function scoreRows(scope: Scope, planned: WindowPlan, g: Granularity | nu
   }
   return unionAll(parts, sql`select null::timestamptz as bucket, null::text as name, null::text as agent_id, null::text as type,
     null::text as category, 0::bigint as count, 0::numeric as value_sum, null::timestamptz as last_written where false`);
+}
+
+/**
+ * (bucket, name, agent_id, type, count, value_sum) of the scores of these names that decide
+ * their call's value of the name (docs/API_SPEC.md §14, scores/decisions.ts), per group, from
+ * the parts scoreRows reads: raw `scores` ranked for the sub-hour edges (a call's scores share
+ * its timestamp, agent, model and tags, so an edge holds all of a call's scores of a name), the
+ * rollups' decided columns for whole hours and days.
+ */
+export function decidedScoreRows(scope: Scope, planned: WindowPlan, g: Granularity | null, names: readonly string[]): SQL {
+  const plan = servedPlan(scope, planned);
+  const named = (t: ScoreTable) =>
+    sql`${t.name} in (${sql.join(
+      names.map((n) => sql`${n}`),
+      sql`, `,
+    )})`;
+  const parts: SQL[] = [];
+  if (plan.raw.length && names.length) {
+    const s = scores;
+    const ranked = (column: AnyColumn) => sql`ranked.${bare(column)}`;
+    parts.push(sql`select ${g ? timeBucket(scope.timescale, g, ranked(s.traceTimestamp)) : sql`null::timestamptz`} as bucket, ${ranked(s.name)} as name,
+      ${ranked(s.agentId)} as agent_id, ${ranked(s.type)} as type, count(*)::bigint as count, coalesce(sum(${ranked(s.numericValue)}::numeric), 0) as value_sum
+      from (select ${s}.*, ${decidingRank} as deciding from ${s} where ${scoreFilters(scope, s)} and ${named(s)} and (${within(s.traceTimestamp, plan.raw)})) ranked
+      where ranked.deciding = 1 group by 1, 2, 3, 4`);
+  }
+  if (names.length)
+    for (const [t, segments] of perSegment([
+      [scoreStatsHourly, plan.hourly],
+      [scoreStatsDaily, plan.daily],
+    ])) {
+      parts.push(sql`select ${bucketOf(scope, g, t.bucket)} as bucket, ${t.name} as name, ${t.agentId} as agent_id, ${t.type} as type,
+        ${t.decidedCount} as count, ${t.decidedValueSum} as value_sum
+        from ${t} where ${scoreFilters(scope, t)} and ${named(t)} and ${t.decidedCount} > 0 and (${within(t.bucket, segments)})`);
+    }
+  return unionAll(parts, sql`select null::timestamptz as bucket, null::text as name, null::text as agent_id, null::text as type,
+    0::bigint as count, 0::numeric as value_sum where false`);
 }
 
 function unionAll(parts: SQL[], empty: SQL): SQL {

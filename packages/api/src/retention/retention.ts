@@ -1,16 +1,19 @@
 import { type BackgroundLoop, runEvery } from '../background/run-every.js';
-import { bareList, type Database, resultRows, schema } from '@pulse/db';
+import { bareList, type Database, pgArray, resultRows, schema } from '@pulse/db';
+import { SCORE_SOURCES } from '@pulse/shared';
 import { and, eq, isNotNull, lt, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { dropExpiredChunks } from './drop-chunks.js';
 import { expireRollupsSql } from '../rollups/rollup-sql.js';
-import { applyScoreChanges, leaving, rolledScoreColumns, rolledScoreRow } from '../scores/score-rollups.js';
+import { changesBetween, lockScoredNames, scoreKeyOf, storedScoresOf } from '../scores/decisions.js';
+import { applyScoreChanges } from '../scores/score-rollups.js';
 import { takeFoldLock } from '../rollups/fold.js';
 import { throttledWarn } from '../throttled-log.js';
 
 const { traces, traceTags, scores, workspaceSettings, rollupQuarantine } = schema;
 const DAY = 86_400_000;
+const pickedRow = z.object({ trace_row_id: z.string(), name: z.string(), source: z.enum(SCORE_SOURCES) });
 
 export interface RetentionOptions {
   /** Rows one DELETE removes at most: short statements, short locks, ingest keeps going. */
@@ -33,26 +36,32 @@ async function deleteInBatches(database: Database, batch: (limit: number) => SQL
 /**
  * Deletes the workspace's scores of calls before `cutoff`, a batch per transaction that also
  * takes them out of the score rollups, so those equal the scores kept at every commit. A batch
- * locks its rows in key order before deleting them: the order writers take (storeScores), so a
- * writer replacing an expiring score never waits in a cycle with this.
+ * takes its (call, name)s and locks their scores as writers do (storeScores), so a writer
+ * replacing an expiring score never waits in a cycle with this, and a score left behind by a
+ * batch that ended amid its call's scores of a name moves in the rollups if it now decides.
  */
 async function expireScores(database: Database, workspaceId: string, cutoff: Date, batchRows: number): Promise<void> {
   const ws = sql`${workspaceId}::uuid`;
-  const key = bareList([scores.workspaceId, scores.traceRowId, scores.name, scores.source]);
+  const key = [scores.traceRowId, scores.name, scores.source] as const;
   for (;;) {
     const gone = await database.db.transaction(async (tx) => {
-      const deleted = z.array(rolledScoreRow).parse(
+      const picked = z.array(pickedRow).parse(
         resultRows(
-          await tx.execute(sql`with picked as materialized (
-              select ${key} from ${scores} where (${key}) in (
-                select ${key} from ${scores} where ${scores.workspaceId} = ${ws} and ${scores.traceTimestamp} < ${cutoff.toISOString()}::timestamptz
-                limit ${batchRows})
-              order by ${key} for update)
-            delete from ${scores} where (${key}) in (select * from picked) returning ${rolledScoreColumns}`),
+          await tx.execute(sql`select ${bareList([...key])} from ${scores}
+            where ${scores.workspaceId} = ${ws} and ${scores.traceTimestamp} < ${cutoff.toISOString()}::timestamptz limit ${batchRows}`),
         ),
       );
-      await applyScoreChanges(tx, workspaceId, deleted.map(leaving));
-      return deleted.length;
+      if (picked.length === 0) return 0;
+      const names = picked.map((p) => ({ traceRowId: p.trace_row_id, name: p.name }));
+      await lockScoredNames(tx, names);
+      const before = await storedScoresOf(tx, workspaceId, names);
+      const expiring = new Set(picked.map((p) => scoreKeyOf({ traceRowId: p.trace_row_id, name: p.name, source: p.source })));
+      const column = (values: string[], type: string) => sql`${sql.param(pgArray(values))}::${sql.raw(type)}[]`;
+      await tx.execute(sql`delete from ${scores} where ${scores.workspaceId} = ${ws} and (${bareList([...key])}) in (
+        select * from unnest(${column(picked.map((p) => p.trace_row_id), 'uuid')}, ${column(picked.map((p) => p.name), 'text')},
+          ${column(picked.map((p) => p.source), 'text')}))`);
+      await applyScoreChanges(tx, workspaceId, changesBetween(before, before.filter((s) => !expiring.has(scoreKeyOf(s)))));
+      return picked.length;
     });
     if (gone < batchRows) return;
   }

@@ -1,6 +1,6 @@
 import { bareList, type Db, keyColumnsOf, pgArray, schema, timeBucket } from '@pulse/db';
 import { SCORE_TYPES, type ScoreType } from '@pulse/shared';
-import { type SQL, sql } from 'drizzle-orm';
+import { type AnyColumn, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { instant } from '../analytics/decode.js';
 
@@ -20,9 +20,14 @@ export interface RolledScore {
   updatedAt: Date;
 }
 
-/** A score entering (+1: written) or leaving (-1: replaced or deleted) its rollup groups. */
+/**
+ * A score entering (+1: written, or now deciding its call's value) or leaving (-1: replaced,
+ * deleted, or no longer deciding) its rollup groups. `decides`: it is the score of its call,
+ * name and type whose source comes first in SCORE_SOURCE_PRECEDENCE (decisions.ts).
+ */
 export interface ScoreChange extends RolledScore {
   sign: 1 | -1;
+  decides: boolean;
 }
 
 /** The columns of `scores` that rolledScoreRow decodes: what a score's rollup groups and deltas need. */
@@ -47,10 +52,9 @@ export const rolledScoreRow = z.object({
   updated_at: instant,
 });
 
-/** A stored score (rolledScoreRow) leaving its groups: replaced or deleted. */
-export function leaving(r: z.output<typeof rolledScoreRow>): ScoreChange {
+/** A stored score (rolledScoreRow) as the rollups group it. */
+export function rolledScore(r: z.output<typeof rolledScoreRow>): RolledScore {
   return {
-    sign: -1,
     traceTimestamp: new Date(r.trace_timestamp),
     agentId: r.agent_id,
     model: r.model,
@@ -68,7 +72,7 @@ const TABLES: ReadonlyArray<readonly [ScoreStatsTable, 'hour' | 'day']> = [
   [scoreStatsDaily, 'day'],
 ];
 
-/** The changes as one unnest() of per-column arrays: (ts, name, agent_id, model, type, category, value, sign, updated_at). */
+/** The changes as one unnest() of per-column arrays: (ts, name, agent_id, model, type, category, value, sign, decides, updated_at). */
 function changeRows(changes: readonly ScoreChange[]): SQL {
   const column = (values: ReadonlyArray<string | number | null>, type: string) =>
     sql`${sql.param(pgArray(values))}::${sql.raw(type)}[]`;
@@ -100,10 +104,13 @@ function changeRows(changes: readonly ScoreChange[]): SQL {
       changes.map((c) => c.sign),
       'int',
     )}, ${column(
+      changes.map((c) => (c.decides ? 1 : 0)),
+      'int',
+    )}, ${column(
       changes.map((c) => c.updatedAt.toISOString()),
       'timestamptz',
     )})
-    as u (ts, name, agent_id, model, type, category, value, sign, updated_at)`;
+    as u (ts, name, agent_id, model, type, category, value, sign, decides, updated_at)`;
 }
 
 /**
@@ -120,15 +127,16 @@ function upsertDeltas(
 ): SQL {
   const key = keyColumnsOf(table);
   const t = table;
-  return sql`insert into ${t} (${bareList([...key, t.count, t.valueSum, t.lastWritten])})
+  const added = (column: AnyColumn) => sql`${sql.identifier(column.name)} = ${column} + excluded.${sql.identifier(column.name)}`;
+  return sql`insert into ${t} (${bareList([...key, t.count, t.valueSum, t.decidedCount, t.decidedValueSum, t.lastWritten])})
     select ${workspaceId}::uuid, ${timeBucket(false, granularity, sql`u.ts`)}, u.name, u.agent_id, u.model, u.type, u.category,
       sum(u.sign)::bigint, coalesce(sum(u.sign * u.value::numeric), 0),
+      sum(u.sign * u.decides)::bigint, coalesce(sum(u.sign * u.decides * u.value::numeric), 0),
       coalesce(max(u.updated_at) filter (where u.sign > 0), '-infinity'::timestamptz)
     from ${changeRows(changes)}
     group by 2, 3, 4, 5, 6, 7 order by 2, 3, 4, 5, 6, 7
     on conflict (${bareList(key)}) do update set
-      ${sql.identifier(t.count.name)} = ${t.count} + excluded.${sql.identifier(t.count.name)},
-      ${sql.identifier(t.valueSum.name)} = ${t.valueSum} + excluded.${sql.identifier(t.valueSum.name)},
+      ${added(t.count)}, ${added(t.valueSum)}, ${added(t.decidedCount)}, ${added(t.decidedValueSum)},
       ${sql.identifier(t.lastWritten.name)} = greatest(${t.lastWritten}, excluded.${sql.identifier(t.lastWritten.name)})`;
 }
 

@@ -4,7 +4,8 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { instant, num } from '../analytics/decode.js';
 import { retryOnConflict, SerializationConflict } from '../db/retry-transaction.js';
-import { applyScoreChanges, type Executor, leaving, type RolledScore, rolledScoreColumns, rolledScoreRow } from './score-rollups.js';
+import { changesBetween, lockScoredNames, scoreKeyOf, storedScoresOf } from './decisions.js';
+import { applyScoreChanges, type Executor, type RolledScore } from './score-rollups.js';
 import { issuePath } from '../http/errors.js';
 
 const { traces, scores } = schema;
@@ -108,23 +109,21 @@ export interface ScoreRow extends RolledScore {
 }
 type Written = Omit<ScoreRow, 'updatedAt'>;
 
-const keyOf = (s: Pick<ScoreRow, 'traceRowId' | 'name' | 'source'>) => JSON.stringify([s.traceRowId, s.name, s.source]);
-
-/** A score about to be replaced, locked, with its key. */
-const replacedRow = rolledScoreRow.extend({ trace_row_id: z.string(), source: z.enum(SCORE_SOURCES) });
 const upsertedRow = z.object({ trace_row_id: z.string(), name: z.string(), source: z.enum(SCORE_SOURCES), inserted: z.boolean(), updated_at: instant });
 
 /**
  * The one write path of `scores` (docs/API_SPEC.md §10), for POST /scores and the evaluators:
  * upserts the rows on (workspace, trace, name, source), the last of a key in `rows` winning, and
  * keeps the score rollups equal to the scores in the same transaction. Returns the keys
- * (keyOf) that were new.
+ * (scoreKeyOf) that were new.
  *
- * It first locks the rows it replaces, in key order, and reads their values (the latest
- * committed ones), then writes in key order: batches sharing keys queue behind each other
- * instead of deadlocking, and each replaced value is taken out of the rollups exactly once.
- * A key that another transaction inserted after the lock was taken (so it was not read) is a
- * serialization conflict: the caller's transaction runs again.
+ * It first takes the (trace, name)s it writes (lockScoredNames), then locks and reads every
+ * stored score of them in key order (the latest committed values), then writes in key order:
+ * batches sharing keys queue behind each other instead of deadlocking, each replaced value is
+ * taken out of the rollups exactly once, and a score that no longer decides its call's value
+ * (decisions.ts) moves in the rollups with it. A key that another transaction inserted after
+ * the lock was taken (so it was not read) is a serialization conflict: the caller's
+ * transaction runs again.
  *
  * A replaced score's updated_at is the clock when it is written, not the transaction's start:
  * it is written after the lock, so after the commit of the value it replaces, and a score's
@@ -132,19 +131,14 @@ const upsertedRow = z.object({ trace_row_id: z.string(), name: z.string(), sourc
  * with it (greatest), whichever of two racing transactions started first.
  */
 export async function storeScores(tx: Executor, workspaceId: string, rows: readonly Written[]): Promise<Set<string>> {
-  const latest = [...new Map(rows.map((r) => [keyOf(r), r])).values()];
+  const latest = [...new Map(rows.map((r) => [scoreKeyOf(r), r])).values()];
   if (latest.length === 0) return new Set();
   const column = <K extends keyof Written>(key: K, type: string) =>
     sql`${sql.param(pgArray(latest.map((r) => { const v = r[key]; return v instanceof Date ? v.toISOString() : (v as string | number | null); })))}::${sql.raw(type)}[]`;
   const ws = sql`${workspaceId}::uuid`;
-  const keys = sql`select * from unnest(${column('traceRowId', 'uuid')}, ${column('name', 'text')}, ${column('source', 'text')})`;
-  const replaced = z.array(replacedRow).parse(
-    resultRows(
-      await tx.execute(sql`select ${bareList([scores.traceRowId, scores.source])}, ${rolledScoreColumns}
-        from ${scores} where ${scores.workspaceId} = ${ws} and (${scores.traceRowId}, ${scores.name}, ${scores.source}) in (${keys})
-        order by ${bareList([scores.traceRowId, scores.name, scores.source])} for update`),
-    ),
-  );
+  const names = [...new Map(latest.map((r) => [JSON.stringify([r.traceRowId, r.name]), r])).values()];
+  await lockScoredNames(tx, names);
+  const before = await storedScoresOf(tx, workspaceId, names);
   const upserted = z.array(upsertedRow).parse(
     resultRows(
       await tx.execute(sql`
@@ -160,17 +154,29 @@ export async function storeScores(tx: Executor, workspaceId: string, rows: reado
         returning ${bareList([scores.traceRowId, scores.name, scores.source])}, (xmax = 0) as inserted, ${bareList([scores.updatedAt])}`),
     ),
   );
-  const before = new Set(replaced.map((r) => keyOf({ traceRowId: r.trace_row_id, name: r.name, source: r.source })));
-  const byKey = new Map(latest.map((r) => [keyOf(r), r]));
+  const stored = new Map(before.map((s) => [scoreKeyOf(s), s]));
+  const written = new Map(latest.map((r) => [scoreKeyOf(r), r]));
+  const after = new Map(stored);
   const inserted = new Set<string>();
-  const changes = replaced.map(leaving);
   for (const u of upserted) {
-    const key = keyOf({ traceRowId: u.trace_row_id, name: u.name, source: u.source });
-    if (u.inserted === before.has(key)) throw new SerializationConflict('a score changed between its lock and its write');
+    const key = scoreKeyOf({ traceRowId: u.trace_row_id, name: u.name, source: u.source });
+    const prior = stored.get(key);
+    if (u.inserted === (prior !== undefined)) throw new SerializationConflict('a score changed between its lock and its write');
     if (u.inserted) inserted.add(key);
-    changes.push({ ...byKey.get(key)!, sign: 1, updatedAt: new Date(u.updated_at) });
+    const w = written.get(key)!;
+    // A replacement keeps the stored row's trace time, agent and model (the upsert sets only the value).
+    after.set(key, {
+      ...(prior ?? w),
+      traceRowId: w.traceRowId,
+      source: w.source,
+      name: w.name,
+      type: w.type,
+      numericValue: w.numericValue,
+      categoricalValue: w.categoricalValue,
+      updatedAt: new Date(u.updated_at),
+    });
   }
-  await applyScoreChanges(tx, workspaceId, changes);
+  await applyScoreChanges(tx, workspaceId, changesBetween(before, [...after.values()]));
   return inserted;
 }
 
@@ -216,7 +222,7 @@ export async function writeScores(database: Database, workspaceId: string, items
       rejected.push({ index: o.idx, trace_id: item.traceId, errors: [`value: must be ${o.expected_type} like the earlier "${item.name}" scores`] });
     } else {
       // A new key counts as accepted once, for its first item; its later items in the batch replace it.
-      const key = keyOf({ traceRowId: o.trace_row_id!, name: item.name, source: item.source });
+      const key = scoreKeyOf({ traceRowId: o.trace_row_id!, name: item.name, source: item.source });
       if (inserted.has(key) && !counted.has(key)) accepted++;
       else updated++;
       counted.add(key);
