@@ -23,6 +23,13 @@ export interface Database {
    * cancels the query on PostgreSQL (it rejects); PGlite runs each query to its end.
    */
   rows<T extends Record<string, unknown>>(query: SQL, signal?: AbortSignal): Promise<T[]>;
+  /**
+   * Runs a query and hands its rows to `onRows` in chunks of at most `chunkRows`, in order, as
+   * they arrive: on PostgreSQL through a cursor, so a chunk's rows can be garbage before the next
+   * chunk is read (a long result is never held whole); PGlite's result, which arrives whole,
+   * sliced. `signal` cancels as for rows().
+   */
+  eachChunk<T extends Record<string, unknown>>(query: SQL, chunkRows: number, onRows: (rows: T[]) => void, signal?: AbortSignal): Promise<void>;
   /** True when TimescaleDB is installed in this database (time_bucket, hypertables). */
   timescale: boolean;
   close(): Promise<void>;
@@ -53,12 +60,12 @@ export function resultRows<T>(result: unknown): T[] {
 }
 
 /** A postgres-js query that is cancelled on the server when `signal` aborts. */
-async function cancellable<T>(pending: postgres.PendingQuery<postgres.Row[]>, signal: AbortSignal | undefined): Promise<T[]> {
+async function cancellable<T>(pending: PromiseLike<T> & { cancel(): unknown }, signal: AbortSignal | undefined): Promise<T> {
   const cancel = () => void pending.cancel();
   if (signal?.aborted) cancel();
   signal?.addEventListener('abort', cancel, { once: true });
   try {
-    return resultRows<T>(await pending);
+    return await pending;
   } finally {
     signal?.removeEventListener('abort', cancel);
   }
@@ -104,9 +111,16 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
       db,
       driver: 'postgres',
       timescale,
-      rows: (query, signal) => {
+      rows: async <T>(query: SQL, signal?: AbortSignal) => {
         const { sql: text, params } = dialect.sqlToQuery(query);
-        return cancellable(client.unsafe(text, params as postgres.ParameterOrJSON<never>[]), signal);
+        return resultRows<T>(await cancellable(client.unsafe(text, params as postgres.ParameterOrJSON<never>[]), signal));
+      },
+      eachChunk: async <T>(query: SQL, chunkRows: number, onRows: (rows: T[]) => void, signal?: AbortSignal) => {
+        const { sql: text, params } = dialect.sqlToQuery(query);
+        const pending = client.unsafe(text, params as postgres.ParameterOrJSON<never>[]);
+        // cursor() returns the same query (which can be cancelled), now fetching chunkRows rows per round trip.
+        const cursor = pending.cursor(chunkRows, (rows) => onRows(rows as unknown as T[]));
+        await cancellable(cursor as typeof cursor & { cancel(): unknown }, signal);
       },
       close: () => client.end({ timeout: 5 }),
     };
@@ -121,6 +135,10 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     driver: 'pglite',
     timescale: false,
     rows: async (query) => resultRows(await db.execute(query)),
+    eachChunk: async <T>(query: SQL, chunkRows: number, onRows: (rows: T[]) => void) => {
+      const rows = resultRows<T>(await db.execute(query));
+      for (let i = 0; i < rows.length; i += chunkRows) onRows(rows.slice(i, i + chunkRows));
+    },
     close: () => client.close(),
   };
 }

@@ -14,12 +14,19 @@ import type { AppServices } from '../trpc/context.js';
 import { InvalidInputError } from '../trpc/input-error.js';
 import { trpcErrorBody } from '../trpc/trpc-error-body.js';
 import { CSV_HEADER, csvRecord } from './csv.js';
-import { type TraceQuery, tracePage } from './trace-query.js';
+import { streamTracePage, type TraceQuery } from './trace-query.js';
 
 export const TRACE_EXPORT_PATH = '/api/v1/traces/export';
 
-/** Rows read per query: large enough to stream fast, small enough to keep memory flat. */
+/** Rows read per query (each through the key's gate, holding a connection only while it reads). */
 const EXPORT_BATCH = 2000;
+/**
+ * Rows per round trip of a query's cursor, written out before the next are read: no row object
+ * lives long enough to be promoted out of V8's young generation. Holding a whole batch's rows
+ * until it ended promoted about half of what the export allocated, and the old generation grew
+ * by ~130 MB between full collections (docs/BENCHMARKS.md, "Export memory").
+ */
+const CHUNK_ROWS = 100;
 
 const FORMATS: Record<ExportFormat, { type: string; extension: string; header: string; line: (item: TraceItem) => string }> = {
   csv: { type: 'text/csv; charset=utf-8', extension: 'csv', header: CSV_HEADER, line: csvRecord },
@@ -61,7 +68,8 @@ async function exportRequest(services: AppServices, req: Request) {
  * filters match, newest first, as CSV or JSON Lines. A plain route, not a procedure: the answer
  * is streamed. Rows are read in keyset batches (each through the key's concurrency gate, as a
  * procedure call is, so no export holds a connection or a gate slot between batches), written
- * as the socket takes them, and the read in flight is cancelled when the client goes.
+ * as they arrive, the next batch read once the socket has taken the last, and the read in
+ * flight is cancelled when the client goes.
  */
 export function traceExportHandler(services: AppServices): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
@@ -82,28 +90,25 @@ export function traceExportHandler(services: AppServices): RequestHandler {
     // A client that hangs up cancels the batch being read; no further batch is read.
     const hangUp = new AbortController();
     res.on('close', () => hangUp.abort());
-    // A batch is held as its text only: thousands of row objects kept across an await would be
-    // promoted to the old generation and grow the heap until a full collection.
-    const read = async (after: PageCursor | undefined) => {
-      const page = await services.keyGate.run(gateKey, () => tracePage(q, after, EXPORT_BATCH, hangUp.signal));
-      return { text: page.items.map(shape.line).join(''), next: page.next };
-    };
+    const batch = (after: PageCursor | undefined, onText: (text: string) => void) =>
+      services.keyGate.run(gateKey, () =>
+        streamTracePage(q, after, EXPORT_BATCH, CHUNK_ROWS, (items) => onText(items.map(shape.line).join('')), hangUp.signal),
+      );
     try {
-      let page = await read(undefined);
       // Headers wait for the first batch: a failure before it is still a proper error answer.
+      const first: string[] = [];
+      let following = await batch(undefined, (text) => first.push(text));
       res.status(200);
       res.setHeader('Content-Type', shape.type);
       res.setHeader('Content-Disposition', `attachment; filename="traces.${shape.extension}"`);
       res.setHeader('Cache-Control', 'no-store');
-      res.write(shape.header);
-      for (;;) {
-        // The next batch is read while this one is written: the database and the socket work at
-        // once, and at most two batches are held. Its failure is handled where it is awaited.
-        const following = page.next && !hangUp.signal.aborted ? read(page.next) : undefined;
-        following?.catch(() => {});
-        if (page.text && !res.write(page.text)) await writable(res);
-        if (!following || hangUp.signal.aborted) break;
-        page = await following;
+      res.write(shape.header + first.join(''));
+      // Each later batch is written chunk by chunk as it is read (at most a batch, ~1 MB, waits
+      // in the socket's buffer), and the next is read once the socket has taken it.
+      while (following && !hangUp.signal.aborted) {
+        if (res.writableNeedDrain) await writable(res);
+        if (hangUp.signal.aborted) break;
+        following = await batch(following, (text) => void res.write(text));
       }
       res.end();
     } catch (err) {

@@ -66,21 +66,54 @@ function keyedRows(q: TraceQuery, keyset: (at: SQL, name: SQL) => SQL, limit: nu
 }
 
 /**
- * One page of the list, newest first: timestamp descending, then trace_id descending, strictly
- * after `after` (keyset pagination: a row inserted while a client walks the pages lands either
- * before the cursor, already passed, or after it, still to come — never twice, never skipped).
- * An aborted `signal` cancels the read (database.rows).
+ * The list's keyset (timestamp descending, then trace_id descending) strictly after `after`:
+ * a row inserted while a client walks the pages lands either before the cursor, already passed,
+ * or after it, still to come — never twice, never skipped. The first condition is implied by
+ * the second; it is there for the filters' indexes, which end with the timestamp and can be
+ * entered at it (the row comparison needs trace_id in the index).
  */
+const keysetAfter = (after: PageCursor | undefined) => (at: SQL, name: SQL) =>
+  after ? sql` and ${at} <= ${iso(after.at)}::timestamptz and (${at}, ${name}) < (${iso(after.at)}::timestamptz, ${after.name} collate "C")` : sql``;
+
+/** The cursor after a page whose last item is `last`, when a row beyond the page was read. */
+const cursorAfter = (q: TraceQuery, last: TraceItem | undefined, more: boolean): PageCursor | null =>
+  more && last !== undefined ? { at: Date.parse(last.timestamp), name: last.trace_id, from: q.window.from, to: q.window.to } : null;
+
+/** One page of the list, newest first, after `after`. An aborted `signal` cancels the read (database.rows). */
 export async function tracePage(q: TraceQuery, after: PageCursor | undefined, limit: number, signal?: AbortSignal): Promise<Page<TraceItem>> {
-  // The first condition is implied by the second; it is there for the filters' indexes, which end
-  // with the timestamp and can be entered at it (the row comparison needs trace_id in the index).
-  const keyset = (at: SQL, name: SQL) =>
-    after ? sql` and ${at} <= ${iso(after.at)}::timestamptz and (${at}, ${name}) < (${iso(after.at)}::timestamptz, ${after.name} collate "C")` : sql``;
-  const found = await q.database.rows<TraceItemRow>(keyedRows(q, keyset, limit + 1), signal);
+  const found = await q.database.rows<TraceItemRow>(keyedRows(q, keysetAfter(after), limit + 1), signal);
   const items = found.slice(0, limit).map(traceItemOf);
-  const last = items.at(-1);
-  const more = found.length > limit && last !== undefined;
-  return { items, next: more ? { at: Date.parse(last.timestamp), name: last.trace_id, from: q.window.from, to: q.window.to } : null };
+  return { items, next: cursorAfter(q, items.at(-1), found.length > limit) };
+}
+
+/**
+ * The same page handed to `onItems` in chunks of at most `chunkRows` as they are read
+ * (database.eachChunk), for the export: no chunk's rows outlive it. Answers the cursor to the
+ * next page.
+ */
+export async function streamTracePage(
+  q: TraceQuery,
+  after: PageCursor | undefined,
+  limit: number,
+  chunkRows: number,
+  onItems: (items: TraceItem[]) => void,
+  signal?: AbortSignal,
+): Promise<PageCursor | null> {
+  let read = 0;
+  let last: TraceItem | undefined;
+  await q.database.eachChunk<TraceItemRow>(
+    keyedRows(q, keysetAfter(after), limit + 1),
+    chunkRows,
+    (rows) => {
+      const items = rows.slice(0, Math.max(0, limit - read)).map(traceItemOf);
+      read += rows.length;
+      if (items.length === 0) return;
+      last = items.at(-1);
+      onItems(items);
+    },
+    signal,
+  );
+  return cursorAfter(q, last, read > limit);
 }
 
 /**
