@@ -141,9 +141,11 @@ function upsertDeltas(
 }
 
 /**
- * Groups that scores only left (a replacement of another type or category, retention): an
- * emptied group goes, and the others' latest write time is read again from their scores, as
- * the score that left may have been the latest. Rare, and each group is one index range.
+ * Groups that a score left with no newer write entering them (a replacement of another type or
+ * category, retention, or a score that no longer decides entering again with its old write
+ * time): an emptied group goes, and the others' latest write time is read again from their
+ * scores, as the score that left may have been the latest. A group that a newer write entered
+ * has that write as its latest (greatest). Rare, and each group is one index range.
  */
 function repairEmptied(
   table: ScoreStatsTable,
@@ -151,8 +153,13 @@ function repairEmptied(
   workspaceId: string,
   changes: readonly ScoreChange[],
 ): SQL[] {
-  const gained = new Set(changes.filter((c) => c.sign > 0).map((c) => groupKey(c, granularity)));
-  const left = changes.filter((c) => c.sign < 0 && !gained.has(groupKey(c, granularity)));
+  const newestEntered = new Map<string, number>();
+  for (const c of changes) {
+    if (c.sign < 0) continue;
+    const key = groupKey(c, granularity);
+    newestEntered.set(key, Math.max(newestEntered.get(key) ?? -Infinity, c.updatedAt.getTime()));
+  }
+  const left = changes.filter((c) => c.sign < 0 && c.updatedAt.getTime() > (newestEntered.get(groupKey(c, granularity)) ?? -Infinity));
   if (left.length === 0) return [];
   const t = table;
   const groups = sql`(select distinct ${timeBucket(false, granularity, sql`u.ts`)} as bucket, u.name, u.agent_id, u.model, u.type, u.category
