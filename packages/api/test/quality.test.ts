@@ -195,6 +195,23 @@ describe('score rollups follow every write', () => {
     await expectScoreRollupsExact(srv.database, ws.workspace_id);
     await expectAllMatch(ragged, { agent_id: 'researcher' });
   });
+
+  it("a group's latest write follows when its latest score leaves and an older one stops deciding", async () => {
+    // Two calls of one group (hour, agent, model): the older `positive` score is the llm's on
+    // lw-a, the newer the rule's on lw-b. One batch then moves lw-b's to `negative` and gives
+    // lw-a a human verdict, so the llm's score stops deciding: it leaves and enters its group
+    // again with its old write time, and the group's latest write must fall back to it.
+    const at = iso(END - 3 * HOUR + 60_000);
+    const calls = ['lw-a', 'lw-b'].map((trace_id) => makeTrace({ trace_id, timestamp: at, agent_id: 'support-bot', model: 'gpt-4o' }));
+    expect((await sendTraces(srv.url, ws.api_key, { traces: calls })).status).toBe(200);
+    await postScores([{ trace_id: 'lw-a', name: 'sentiment', value: 'positive', source: 'llm' }]);
+    await postScores([{ trace_id: 'lw-b', name: 'sentiment', value: 'positive', source: 'rule' }]);
+    await postScores([
+      { trace_id: 'lw-b', name: 'sentiment', value: 'negative', source: 'rule' },
+      { trace_id: 'lw-a', name: 'sentiment', value: 'negative', source: 'human' },
+    ]);
+    await expectScoreRollupsExact(srv.database, ws.workspace_id);
+  });
 });
 
 describe('quality answers', () => {
