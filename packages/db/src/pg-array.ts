@@ -1,3 +1,5 @@
+import { type SQL, sql } from 'drizzle-orm';
+
 /** The characters an array element must escape. */
 const NEEDS_ESCAPE = /[\\"]/;
 
@@ -14,4 +16,9 @@ export function pgArray(values: ReadonlyArray<string | number | bigint | null>):
     return NEEDS_ESCAPE.test(v) ? `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"` : `"${v}"`;
   });
   return `{${items.join(',')}}`;
+}
+
+/** `values` as one array parameter cast to `type[]` (`$1::text[]`): what unnest() and `= any()` take. */
+export function arrayParam(values: ReadonlyArray<string | number | bigint | null>, type: string): SQL {
+  return sql`${sql.param(pgArray(values))}::${sql.raw(type)}[]`;
 }

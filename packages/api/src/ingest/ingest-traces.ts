@@ -1,4 +1,4 @@
-import { bare, bareList, columnsOf, type Database, pgArray, resultRows, schema, uuidv7 } from '@pulse/db';
+import { bare, bareList, columnsOf, type Database, arrayParam, resultRows, schema, uuidv7 } from '@pulse/db';
 import { callCostNanos, type IngestResponse, quickParseTrace, traceInputSchema, usdToNanos } from '@pulse/shared';
 import { getTableColumns, sql } from 'drizzle-orm';
 import { retryOnConflict } from '../db/retry-transaction.js';
@@ -155,7 +155,7 @@ async function insertTraces(tx: Tx, workspaceId: string, rows: readonly StoredTr
       const v = r[key] as string | number | bigint | Date | null;
       return v instanceof Date ? v.toISOString() : v;
     });
-    return sql`${sql.param(pgArray(values))}::${sql.raw(column.getSQLType())}[]`;
+    return arrayParam(values, column.getSQLType());
   });
   const queued = columnsOf(rollupPending);
   // What the queue copies from each new call (its tags among them), and its trace_id for trace_tags.

@@ -1,5 +1,5 @@
 import { type BackgroundLoop, runEvery } from '../background/run-every.js';
-import { bareList, type Database, pgArray, resultRows, schema } from '@pulse/db';
+import { arrayParam, bareList, type Database, resultRows, schema } from '@pulse/db';
 import { SCORE_SOURCES } from '@pulse/shared';
 import { and, eq, isNotNull, lt, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -56,10 +56,9 @@ async function expireScores(database: Database, workspaceId: string, cutoff: Dat
       await lockScoredNames(tx, names);
       const before = await storedScoresOf(tx, workspaceId, names);
       const expiring = new Set(picked.map((p) => scoreKeyOf({ traceRowId: p.trace_row_id, name: p.name, source: p.source })));
-      const column = (values: string[], type: string) => sql`${sql.param(pgArray(values))}::${sql.raw(type)}[]`;
       await tx.execute(sql`delete from ${scores} where ${scores.workspaceId} = ${ws} and (${bareList([...key])}) in (
-        select * from unnest(${column(picked.map((p) => p.trace_row_id), 'uuid')}, ${column(picked.map((p) => p.name), 'text')},
-          ${column(picked.map((p) => p.source), 'text')}))`);
+        select * from unnest(${arrayParam(picked.map((p) => p.trace_row_id), 'uuid')}, ${arrayParam(picked.map((p) => p.name), 'text')},
+          ${arrayParam(picked.map((p) => p.source), 'text')}))`);
       await applyScoreChanges(tx, workspaceId, changesBetween(before, before.filter((s) => !expiring.has(scoreKeyOf(s)))));
       return picked.length;
     });

@@ -1,4 +1,4 @@
-import { bareList, pgArray, resultRows, schema } from '@pulse/db';
+import { arrayParam, bareList, resultRows, schema } from '@pulse/db';
 import { SCORE_SOURCE_PRECEDENCE, SCORE_SOURCES, type ScoreSource } from '@pulse/shared';
 import { type AnyColumn, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -27,7 +27,7 @@ export type ScoredName = Pick<StoredScore, 'traceRowId' | 'name'>;
 export const scoreKeyOf = (s: Pick<StoredScore, 'traceRowId' | 'name' | 'source'>) => JSON.stringify([s.traceRowId, s.name, s.source]);
 
 /** A source's place in SCORE_SOURCE_PRECEDENCE, in SQL: 0 decides first. */
-export function sourceRank(source: AnyColumn): SQL {
+function sourceRank(source: AnyColumn): SQL {
   const cases = sql.join(
     SCORE_SOURCE_PRECEDENCE.map((s, i) => sql`when ${s} then ${i}`),
     sql` `,
@@ -50,7 +50,7 @@ const DECISION_LOCK_CLASS = 7_314_010;
  */
 export async function lockScoredNames(tx: Executor, names: readonly ScoredName[]): Promise<void> {
   if (names.length === 0) return;
-  const keys = sql`unnest(${sql.param(pgArray(names.map((n) => n.traceRowId)))}::text[], ${sql.param(pgArray(names.map((n) => n.name)))}::text[]) as u (t, n)`;
+  const keys = sql`unnest(${arrayParam(names.map((n) => n.traceRowId), 'text')}, ${arrayParam(names.map((n) => n.name), 'text')}) as u (t, n)`;
   await tx.execute(sql`select count(pg_advisory_xact_lock(${DECISION_LOCK_CLASS}::int, k))
     from (select distinct hashtext(u.t || '/' || u.n) as k from ${keys} order by k) ordered`);
 }
@@ -60,7 +60,7 @@ const storedRow = rolledScoreRow.extend({ trace_row_id: z.string(), source: z.en
 /** Every stored score of these (call, name)s, locked in key order (the order of storeScores' writes). */
 export async function storedScoresOf(tx: Executor, workspaceId: string, names: readonly ScoredName[]): Promise<StoredScore[]> {
   if (names.length === 0) return [];
-  const keys = sql`select * from unnest(${sql.param(pgArray(names.map((n) => n.traceRowId)))}::uuid[], ${sql.param(pgArray(names.map((n) => n.name)))}::text[])`;
+  const keys = sql`select * from unnest(${arrayParam(names.map((n) => n.traceRowId), 'uuid')}, ${arrayParam(names.map((n) => n.name), 'text')})`;
   const found = z.array(storedRow).parse(
     resultRows(
       await tx.execute(sql`select ${bareList([scores.traceRowId, scores.source])}, ${rolledScoreColumns}

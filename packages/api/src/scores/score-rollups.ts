@@ -1,4 +1,4 @@
-import { bareList, type Db, keyColumnsOf, pgArray, schema, timeBucket } from '@pulse/db';
+import { arrayParam, bareList, type Db, keyColumnsOf, schema, timeBucket } from '@pulse/db';
 import { SCORE_TYPES, type ScoreType } from '@pulse/shared';
 import { type AnyColumn, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -74,42 +74,22 @@ const TABLES: ReadonlyArray<readonly [ScoreStatsTable, 'hour' | 'day']> = [
 
 /** The changes as one unnest() of per-column arrays: (ts, name, agent_id, model, type, category, value, sign, decides, updated_at). */
 function changeRows(changes: readonly ScoreChange[]): SQL {
-  const column = (values: ReadonlyArray<string | number | null>, type: string) =>
-    sql`${sql.param(pgArray(values))}::${sql.raw(type)}[]`;
-  return sql`unnest(${column(
-    changes.map((c) => c.traceTimestamp.toISOString()),
-    'timestamptz',
-  )}, ${column(
-    changes.map((c) => c.name),
-    'text',
-  )},
-    ${column(
-      changes.map((c) => c.agentId),
-      'text',
-    )}, ${column(
-      changes.map((c) => c.model),
-      'text',
-    )}, ${column(
-      changes.map((c) => c.type),
-      'text',
-    )},
-    ${column(
-      changes.map((c) => c.categoricalValue ?? ''),
-      'text',
-    )}, ${column(
-      changes.map((c) => c.numericValue),
-      'float8',
-    )},
-    ${column(
-      changes.map((c) => c.sign),
-      'int',
-    )}, ${column(
-      changes.map((c) => (c.decides ? 1 : 0)),
-      'int',
-    )}, ${column(
-      changes.map((c) => c.updatedAt.toISOString()),
-      'timestamptz',
-    )})
+  const columns: Array<[(c: ScoreChange) => string | number | null, string]> = [
+    [(c) => c.traceTimestamp.toISOString(), 'timestamptz'],
+    [(c) => c.name, 'text'],
+    [(c) => c.agentId, 'text'],
+    [(c) => c.model, 'text'],
+    [(c) => c.type, 'text'],
+    [(c) => c.categoricalValue ?? '', 'text'],
+    [(c) => c.numericValue, 'float8'],
+    [(c) => c.sign, 'int'],
+    [(c) => (c.decides ? 1 : 0), 'int'],
+    [(c) => c.updatedAt.toISOString(), 'timestamptz'],
+  ];
+  return sql`unnest(${sql.join(
+    columns.map(([value, type]) => arrayParam(changes.map(value), type)),
+    sql`, `,
+  )})
     as u (ts, name, agent_id, model, type, category, value, sign, decides, updated_at)`;
 }
 

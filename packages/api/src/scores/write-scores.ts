@@ -1,4 +1,4 @@
-import { bareList, type Database, pgArray, resultRows, schema } from '@pulse/db';
+import { arrayParam, bareList, type Database, resultRows, schema } from '@pulse/db';
 import { SCORE_SOURCES, scoreInputSchema, type ScoreSource, type ScoresResponse, type ScoreType, scoreTypeOf } from '@pulse/shared';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -78,7 +78,7 @@ const resolvedRow = z.object({
  */
 async function resolveScores(tx: Executor, workspaceId: string, items: readonly ValidScore[]) {
   const column = <K extends keyof ValidScore>(key: K, type: string) =>
-    sql`${sql.param(pgArray(items.map((i) => i[key] as string | number | null)))}::${sql.raw(type)}[]`;
+    arrayParam(items.map((i) => i[key] as string | number | null), type);
   const ws = sql`${workspaceId}::uuid`;
   const result = await tx.execute(sql`
     with input as (
@@ -131,10 +131,11 @@ const upsertedRow = z.object({ trace_row_id: z.string(), name: z.string(), sourc
  * with it (greatest), whichever of two racing transactions started first.
  */
 export async function storeScores(tx: Executor, workspaceId: string, rows: readonly Written[]): Promise<Set<string>> {
-  const latest = [...new Map(rows.map((r) => [scoreKeyOf(r), r])).values()];
+  const written = new Map(rows.map((r) => [scoreKeyOf(r), r]));
+  const latest = [...written.values()];
   if (latest.length === 0) return new Set();
   const column = <K extends keyof Written>(key: K, type: string) =>
-    sql`${sql.param(pgArray(latest.map((r) => { const v = r[key]; return v instanceof Date ? v.toISOString() : (v as string | number | null); })))}::${sql.raw(type)}[]`;
+    arrayParam(latest.map((r) => { const v = r[key]; return v instanceof Date ? v.toISOString() : (v as string | number | null); }), type);
   const ws = sql`${workspaceId}::uuid`;
   const names = [...new Map(latest.map((r) => [JSON.stringify([r.traceRowId, r.name]), r])).values()];
   await lockScoredNames(tx, names);
@@ -155,7 +156,6 @@ export async function storeScores(tx: Executor, workspaceId: string, rows: reado
     ),
   );
   const stored = new Map(before.map((s) => [scoreKeyOf(s), s]));
-  const written = new Map(latest.map((r) => [scoreKeyOf(r), r]));
   const after = new Map(stored);
   const inserted = new Set<string>();
   for (const u of upserted) {
