@@ -35,6 +35,8 @@ const ROLLUP_TABLES = [
   schema.statsDaily,
   schema.statsByTagHourly,
   schema.statsByTagDaily,
+  schema.tagPairStatsHourly,
+  schema.tagPairStatsDaily,
   schema.userStatsHourly,
   schema.userStatsDaily,
   schema.latencyHistHourly,

@@ -7,7 +7,7 @@ export { dimRows } from './rollups/dims.js';
 export { type Executor, foldIn, tryFoldLock } from './rollups/fold.js';
 export { latencyBinSql } from './rollups/rollup-sql.js';
 export { flagCountsOf, flaggedCount } from './rollups/safety-sql.js';
-export { rolledTags } from './rollups/tags.js';
+export { rolledTags, tagPairs } from './rollups/tags.js';
 export { decidingRank } from './scores/decisions.js';
 /** What the benchmark measures in process: the safety detectors' scan (docs/API_SPEC.md §12). */
 export { findSpans } from './safety/scan.js';

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededTraces } from './dataset.js';
 import { backfillStatements, foldedQueuedAndQuarantined, runStatements } from './migration-backfill.js';
 
-// Migrations 0014 (the stats rollups' safety figures) and 0015 (the error rollups per tag) fill
+// Migrations 0014 (the stats rollups' safety figures), 0015 (the error rollups per tag) and 0017
+// (the tag pair rollups) fill
 // what they add for the calls stored before them: it must be what the fold would have put
 // there, with calls folded, queued and quarantined.
 
@@ -35,8 +36,8 @@ afterAll(async () => {
   await db?.close();
 });
 
-/** Every row of an error rollup per tag, as JSON text, in key order. */
-async function errorTagRows(table: typeof schema.errorStatsByTagHourly | typeof schema.errorStatsByTagDaily): Promise<string[]> {
+/** Every row of a rollup, as JSON text, in key order. */
+async function rowsOf(table: typeof schema.errorStatsByTagHourly | typeof schema.errorStatsByTagDaily | typeof schema.tagPairStatsHourly): Promise<string[]> {
   const rows = await db.rows<{ row: string }>(sql`select row from (select to_jsonb(r)::text as row from ${table} r) j order by row collate "C"`);
   return rows.map((r) => r.row);
 }
@@ -44,12 +45,23 @@ async function errorTagRows(table: typeof schema.errorStatsByTagHourly | typeof 
 describe('migration 0015 backfill', () => {
   it('rebuilds the error rollups per tag as the fold keeps them', async () => {
     const tables = [schema.errorStatsByTagHourly, schema.errorStatsByTagDaily] as const;
-    const before = await Promise.all(tables.map(errorTagRows));
+    const before = await Promise.all(tables.map(rowsOf));
     for (const rows of before) expect(rows.length).toBeGreaterThan(0);
     expect(before[0]!.some((r) => r.includes('"tag": ""'))).toBe(true);
     await db.rows(sql`truncate ${schema.errorStatsByTagHourly}, ${schema.errorStatsByTagDaily}`);
     await runStatements(db, backfillStatements('0015_error_tag_rollups.sql', 'INSERT INTO "error_stats_by_tag_hourly"'));
-    expect(await Promise.all(tables.map(errorTagRows))).toEqual(before);
+    expect(await Promise.all(tables.map(rowsOf))).toEqual(before);
+  });
+});
+
+describe('migration 0017 backfill', () => {
+  it('rebuilds the tag pair rollups as the fold keeps them', async () => {
+    const tables = [schema.tagPairStatsHourly, schema.tagPairStatsDaily] as const;
+    const before = await Promise.all(tables.map(rowsOf));
+    for (const rows of before) expect(rows.length).toBeGreaterThan(0);
+    await db.rows(sql`truncate ${schema.tagPairStatsHourly}, ${schema.tagPairStatsDaily}`);
+    await runStatements(db, backfillStatements('0017_tag_pair_rollups.sql', 'INSERT INTO "tag_pair_stats_hourly"'));
+    expect(await Promise.all(tables.map(rowsOf))).toEqual(before);
   });
 });
 

@@ -10,7 +10,8 @@ import { getAnalytics, sendTraces, startTestServer, type TestServer } from './ha
 import { pricesClient } from './price-checks.js';
 import { reference, type RefWindow } from './reference.js';
 
-// Tag filters and /cost/by-tag read the tag rollups (stats_by_tag_*) for whole hours and days,
+// Tag filters and /cost/by-tag read the tag rollups (stats_by_tag_*, and tag_pair_stats_* for
+// /cost/by-tag with a tag filter) for whole hours and days,
 // and raw rows only for the sub-hour edges and the queued calls (docs/BENCHMARKS.md, "Tag
 // filters and cost by tag"): every figure still equals plain SQL over the raw rows, folded or
 // not, after a price change and after retention.
@@ -104,6 +105,26 @@ describe('tag rollups (stats_by_tag_*)', () => {
     expect(drift).toMatchObject({ stats_by_tag_daily: [0, 0, 1], stats_by_tag_hourly: [0, 0, 0], stats_daily: [0, 0, 0] });
     expect(report.ok).toBe(false);
     await srv.database.rows(sql`update ${schema.statsByTagDaily} set calls = calls - 1000 where ${row}`);
+    await srv.cache.bumpVersion(ws.workspace_id);
+    await expectNoDrift();
+  });
+
+  it("/cost/by-tag with a tag filter reads the other tags of that tag's calls from the tag pair rollups", async () => {
+    const day = { range: 'custom', from: iso(start + DAY), to: iso(start + 2 * DAY), tag: 'checkout' };
+    const before = (await get('/cost/by-tag', day)) as { data: Array<{ tag: string; calls: number }> };
+    const other = before.data.find((d) => d.tag !== 'checkout')!;
+    expect(other).toBeDefined();
+    const row = sql`(workspace_id, bucket, tag, other_tag, agent_id, model) = (select workspace_id, bucket, tag, other_tag, agent_id, model
+      from ${schema.tagPairStatsDaily} where workspace_id = ${ws.workspace_id}::uuid and bucket = ${iso(start + DAY)}::timestamptz
+        and tag = 'checkout' and other_tag = ${other.tag} order by agent_id, model limit 1)`;
+    await srv.database.rows(sql`update ${schema.tagPairStatsDaily} set calls = calls + 1000 where ${row}`);
+    await srv.cache.bumpVersion(ws.workspace_id);
+    const after = (await get('/cost/by-tag', day)) as typeof before;
+    expect(after.data.find((d) => d.tag === other.tag)!.calls).toBe(other.calls + 1000);
+    expect(after.data.find((d) => d.tag === 'checkout')).toEqual(before.data.find((d) => d.tag === 'checkout'));
+    const report = await verifyRollups(srv.database, { workspaceId: ws.workspace_id });
+    expect(report.tables.find((t) => t.table === 'tag_pair_stats_daily')).toMatchObject({ missing: 0, extra: 0, differing: 1 });
+    await srv.database.rows(sql`update ${schema.tagPairStatsDaily} set calls = calls - 1000 where ${row}`);
     await srv.cache.bumpVersion(ws.workspace_id);
     await expectNoDrift();
   });

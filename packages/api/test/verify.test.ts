@@ -52,7 +52,7 @@ describe('verifyRollups', () => {
     const report = await verifyRollups(srv.database, { beforeCompare: async () => void steps.push('before') });
     expect(steps).toEqual(['before']);
     expect(report.tables.map((t) => t.table)).toEqual(ROLLUP_SPECS.map((s) => s.table));
-    expect(report.tables).toHaveLength(14);
+    expect(report.tables).toHaveLength(16);
     for (const t of report.tables) {
       expect(t, t.table).toMatchObject({ missing: 0, extra: 0, differing: 0, examples: [] });
       expect(t.actualRows, t.table).toBe(t.expectedRows);
@@ -81,6 +81,8 @@ describe('verifyRollups', () => {
     // A group of count 0 is skipped, as readers skip it; one with a count is not.
     await db.rows(sql`insert into score_stats_hourly (workspace_id, bucket, name, agent_id, model, type, category, count, value_sum, last_written)
       values (${w}::uuid, '1999-01-01T00:00:00Z', 'emptied', 'a', 'm', 'numeric', '', 0, 0, now()), (${w}::uuid, '1999-01-01T00:00:00Z', 'invented', 'a', 'm', 'numeric', '', 2, 1.5, now())`);
+    await db.rows(sql`update tag_pair_stats_daily set cost_nanos = cost_nanos + 1
+      where (workspace_id, bucket, tag, other_tag, agent_id, model) = (select workspace_id, bucket, tag, other_tag, agent_id, model from tag_pair_stats_daily where workspace_id = ${w}::uuid order by bucket, tag, other_tag, agent_id, model limit 1)`);
     await db.rows(sql`update error_stats_daily set last_message = 'tampered'
       where (workspace_id, bucket, error_type, agent_id, model) = (select workspace_id, bucket, error_type, agent_id, model from error_stats_daily where workspace_id = ${w}::uuid order by bucket, error_type, agent_id, model limit 1)`);
 
@@ -90,6 +92,7 @@ describe('verifyRollups', () => {
     expect(drift).toEqual({
       stats_hourly: [0, 0, 1],
       stats_by_tag_hourly: [0, 0, 0],
+      tag_pair_stats_hourly: [0, 0, 0],
       user_stats_hourly: [0, 0, 0],
       latency_hist_hourly: [0, 1, 0],
       error_stats_hourly: [0, 0, 0],
@@ -97,6 +100,7 @@ describe('verifyRollups', () => {
       score_stats_hourly: [0, 1, 1],
       stats_daily: [0, 0, 0],
       stats_by_tag_daily: [0, 0, 0],
+      tag_pair_stats_daily: [0, 0, 1],
       user_stats_daily: [1, 0, 0],
       latency_hist_daily: [0, 0, 0],
       error_stats_daily: [0, 0, 1],

@@ -90,6 +90,30 @@ function statsByTagTable(name: string) {
   );
 }
 
+/**
+ * Calls and cost per (bucket, tag, other tag, agent, model): a call counts once under each
+ * ordered pair of two different tags it carries (none for a call with fewer than two), so the
+ * breakdown by tag of the calls carrying one tag (/cost/by-tag with a tag filter,
+ * docs/API_SPEC.md §8) reads that tag's rows here for the other tags and its stats_by_tag_*
+ * rows for itself. The agent and model filters apply as to stats_by_tag_*.
+ */
+function tagPairStatsTable(name: string) {
+  return pgTable(
+    name,
+    {
+      workspaceId: uuid('workspace_id').notNull(),
+      bucket: ts('bucket').notNull(),
+      tag: text('tag').notNull(),
+      otherTag: text('other_tag').notNull(),
+      agentId: text('agent_id').notNull(),
+      model: text('model').notNull(),
+      calls: count('calls'),
+      costNanos: sum('cost_nanos'),
+    },
+    (t) => [primaryKey({ name: `${name}_pkey`, columns: [t.workspaceId, t.bucket, t.tag, t.otherTag, t.agentId, t.model] })],
+  );
+}
+
 /** Per named user: calls, cost, tokens, last seen — exact distinct users and top users. */
 function userStatsTable(name: string) {
   return pgTable(
@@ -174,6 +198,8 @@ export const statsHourly = statsTable('stats_hourly');
 export const statsDaily = statsTable('stats_daily');
 export const statsByTagHourly = statsByTagTable('stats_by_tag_hourly');
 export const statsByTagDaily = statsByTagTable('stats_by_tag_daily');
+export const tagPairStatsHourly = tagPairStatsTable('tag_pair_stats_hourly');
+export const tagPairStatsDaily = tagPairStatsTable('tag_pair_stats_daily');
 export const userStatsHourly = userStatsTable('user_stats_hourly');
 export const userStatsDaily = userStatsTable('user_stats_daily');
 export const latencyHistHourly = latencyHistTable('latency_hist_hourly');

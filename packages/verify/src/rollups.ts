@@ -1,4 +1,4 @@
-import { decidingRank, dimRows, errorCodes, type Executor, flagCountsOf, flaggedCount, foldIn, latencyBinSql, rolledTags, tryFoldLock } from '@pulse/api';
+import { decidingRank, dimRows, errorCodes, type Executor, flagCountsOf, flaggedCount, foldIn, latencyBinSql, rolledTags, tagPairs, tryFoldLock } from '@pulse/api';
 import { bare, bareList, columnsOf, type Database, keyColumnsOf, resultRows, schema, timeBucket, valueColumnsOf } from '@pulse/db';
 import { type AnyColumn, getTableName, type SQL, sql } from 'drizzle-orm';
 
@@ -14,6 +14,7 @@ import { type AnyColumn, getTableName, type SQL, sql } from 'drizzle-orm';
 type RollupTable =
   | typeof schema.statsHourly
   | typeof schema.statsByTagHourly
+  | typeof schema.tagPairStatsHourly
   | typeof schema.userStatsHourly
   | typeof schema.latencyHistHourly
   | typeof schema.errorStatsHourly
@@ -38,10 +39,10 @@ const bucketOf = (grain: Grain, column: AnyColumn | SQL) => timeBucket(false, gr
 
 /** The rollups of `traces`, from the trace's timestamp. */
 function traceSpecs(grain: Grain): RollupSpec[] {
-  const [s, st, u, l, e, et] =
+  const [s, st, tp, u, l, e, et] =
     grain === 'hourly'
-      ? [schema.statsHourly, schema.statsByTagHourly, schema.userStatsHourly, schema.latencyHistHourly, schema.errorStatsHourly, schema.errorStatsByTagHourly]
-      : [schema.statsDaily, schema.statsByTagDaily, schema.userStatsDaily, schema.latencyHistDaily, schema.errorStatsDaily, schema.errorStatsByTagDaily];
+      ? [schema.statsHourly, schema.statsByTagHourly, schema.tagPairStatsHourly, schema.userStatsHourly, schema.latencyHistHourly, schema.errorStatsHourly, schema.errorStatsByTagHourly]
+      : [schema.statsDaily, schema.statsByTagDaily, schema.tagPairStatsDaily, schema.userStatsDaily, schema.latencyHistDaily, schema.errorStatsDaily, schema.errorStatsByTagDaily];
   const spec = (source: RollupTable, recompute: (bucket: SQL, where: SQL) => SQL): RollupSpec => ({
     table: getTableName(source),
     source,
@@ -72,6 +73,14 @@ function traceSpecs(grain: Grain): RollupSpec[] {
         select ${t.workspaceId} as ${bare(st.workspaceId)}, ${bucket} as ${bare(st.bucket)}, c.tag as ${bare(st.tag)},
                ${t.agentId} as ${bare(st.agentId)}, ${t.model} as ${bare(st.model)}, ${statsValues}
         from ${t} cross join lateral ${rolledTags(t.tags)} as c(tag) where ${where} group by 1, 2, 3, 4, 5`,
+    ),
+    spec(
+      tp,
+      // A call under each ordered pair of two different tags it carries.
+      (bucket, where) => sql`
+        select ${t.workspaceId} as ${bare(tp.workspaceId)}, ${bucket} as ${bare(tp.bucket)}, p.tag as ${bare(tp.tag)}, p.other_tag as ${bare(tp.otherTag)},
+               ${t.agentId} as ${bare(tp.agentId)}, ${t.model} as ${bare(tp.model)}, count(*) as ${bare(tp.calls)}, sum(${t.costNanos}) as ${bare(tp.costNanos)}
+        from ${t} cross join lateral (${tagPairs(t.tags)}) as p where ${where} group by 1, 2, 3, 4, 5, 6`,
     ),
     spec(
       u,

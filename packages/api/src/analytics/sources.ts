@@ -8,7 +8,7 @@ import { rolledTags, UNTAGGED } from '../rollups/tags.js';
 import { decidingRank } from '../scores/decisions.js';
 import { iso, type TimeWindow, type WindowPlan } from './window.js';
 
-const { traces, scores, scoreStatsHourly, scoreStatsDaily, rollupPending, statsHourly, statsDaily, statsByTagHourly, statsByTagDaily, userStatsHourly, userStatsDaily, latencyHistHourly, latencyHistDaily, errorStatsHourly, errorStatsDaily,
+const { traces, scores, scoreStatsHourly, scoreStatsDaily, rollupPending, statsHourly, statsDaily, statsByTagHourly, statsByTagDaily, tagPairStatsHourly, tagPairStatsDaily, userStatsHourly, userStatsDaily, latencyHistHourly, latencyHistDaily, errorStatsHourly, errorStatsDaily,
   errorStatsByTagHourly, errorStatsByTagDaily } = schema;
 
 /** Tables of one row per trace: `traces` and the queue of traces not yet folded (same columns). */
@@ -17,6 +17,8 @@ type TraceTable = typeof traces | typeof rollupPending;
 type ScoreTable = typeof scores | typeof scoreStatsHourly;
 /** The stats rollups: per (bucket, agent, model), and the same per tag besides. */
 type StatsTable = typeof statsHourly | typeof statsByTagHourly;
+/** The tag pair rollups: calls and cost per (bucket, tag, other tag, agent, model). */
+type TagPairTable = typeof tagPairStatsHourly;
 /** The error rollups: per (bucket, type, agent, model), and the same per tag besides. */
 type ErrorTable = typeof errorStatsHourly | typeof errorStatsByTagHourly;
 
@@ -35,8 +37,8 @@ export interface Scope {
   agentId?: string | undefined;
   model?: string | undefined;
   /**
-   * Calls carrying this tag. statsRows() reads the tag rollups (stats_by_tag_*) for it, the
-   * dim-keyed rollups its 't:' dim when no agent or model filter goes with it (dimServedPlan);
+   * Calls carrying this tag. statsRows() reads the tag rollups (stats_by_tag_*) for it, tagRows()
+   * those and the tag pair rollups (tag_pair_stats_*), the dim-keyed rollups its 't:' dim when no agent or model filter goes with it (dimServedPlan);
    * the error rollups per tag (error_stats_by_tag_*); the score sources, whose rollups have no
    * tag, read raw rows (servedPlan).
    */
@@ -56,10 +58,11 @@ function within(column: AnyColumn, segments: TimeWindow[]): SQL {
 
 /**
  * The scope's workspace and filters on a table with those columns. A tag is matched among a
- * call's `tags` in the tables of one row per call, and as the key of the tag rollups; no other
- * rollup holds tags but the tag rollups (servedPlan() keeps a tagged scope off the others).
+ * call's `tags` in the tables of one row per call, and as the `tag` key of the rollups per tag
+ * (stats, tag pairs, errors); the others hold no tag (servedPlan() and dimServedPlan() keep a
+ * tagged scope off them).
  */
-export function filters(scope: Scope, t: TraceTable | StatsTable | ErrorTable | ScoreTable): SQL {
+export function filters(scope: Scope, t: TraceTable | StatsTable | TagPairTable | ErrorTable | ScoreTable): SQL {
   const parts: SQL[] = [sql`${t.workspaceId} = ${scope.workspaceId}::uuid`];
   if (scope.agentId !== undefined) parts.push(sql`${t.agentId} = ${scope.agentId}`);
   if (scope.model !== undefined) parts.push(sql`${t.model} = ${scope.model}`);
@@ -72,8 +75,8 @@ export function filters(scope: Scope, t: TraceTable | StatsTable | ErrorTable | 
 }
 
 /**
- * The plan a scope is served by for the sources whose rollups have no tag dimension (scores,
- * and cost by tag with a tag filter): as planned, or, for a tag filter, the whole window raw.
+ * The plan a scope is served by for the sources whose rollups have no tag dimension (scores):
+ * as planned, or, for a tag filter, the whole window raw.
  */
 function servedPlan(scope: Scope, plan: WindowPlan): WindowPlan {
   return scope.tag === undefined ? plan : wholeWindowRaw(plan);
@@ -259,11 +262,10 @@ export function errorRows(scope: Scope, plan: WindowPlan): SQL {
  * (tag, calls, cost_nanos) — the scope's calls in the window per tag, a call counting once under
  * each of its tags, and the calls without tags under UNTAGGED (''); a tag may come in several
  * rows: the caller sums them. Read like statsRows: raw edges and queued calls tag by tag, the
- * tag rollups for the rest. With a tag filter, the other tags of the calls carrying it are in no
- * rollup (that would take tag pairs): the whole window is read from raw traces.
+ * tag rollups for the rest. With a tag filter, the calls carrying it are read from that tag's
+ * rows: its own figure from the tag rollups, its calls' other tags from the tag pair rollups.
  */
-export function tagRows(scope: Scope, planned: WindowPlan): SQL {
-  const plan = scope.tag === undefined ? planned : servedPlan(scope, planned);
+export function tagRows(scope: Scope, plan: WindowPlan): SQL {
   const parts: SQL[] = [];
   for (const [t, segments] of rawSources(plan)) {
     // The tag filter on the call, then every tag of the call: rows of one call per tag.
@@ -277,6 +279,15 @@ export function tagRows(scope: Scope, planned: WindowPlan): SQL {
   ])) {
     parts.push(sql`select ${t.tag} as tag, ${t.calls} as calls, ${t.costNanos} as cost_nanos from ${t}
       where ${filters(scope, t)} and (${within(t.bucket, segments)})`);
+  }
+  if (scope.tag !== undefined) {
+    for (const [t, segments] of perSegment([
+      [tagPairStatsHourly, plan.hourly],
+      [tagPairStatsDaily, plan.daily],
+    ])) {
+      parts.push(sql`select ${t.otherTag} as tag, ${t.calls} as calls, ${t.costNanos} as cost_nanos from ${t}
+        where ${filters(scope, t)} and (${within(t.bucket, segments)})`);
+    }
   }
   return unionAll(parts, sql`select ${UNTAGGED}::text as tag, 0::bigint as calls, 0::numeric as cost_nanos where false`);
 }

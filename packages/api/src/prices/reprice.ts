@@ -2,12 +2,23 @@ import { bare, resultRows, schema, timeBucket } from '@pulse/db';
 import { catalogPrices } from '@pulse/shared';
 import { type SQL, sql } from 'drizzle-orm';
 import { dimRows } from '../rollups/dims.js';
-import { rolledTags } from '../rollups/tags.js';
+import { rolledTags, tagPairs } from '../rollups/tags.js';
 import type { Override, Tx } from './overrides.js';
 import { type CallTable, pricedSql } from './price-sql.js';
 
-const { traces, rollupPending, rollupQuarantine, statsHourly, statsDaily, statsByTagHourly, statsByTagDaily, userStatsHourly, userStatsDaily } =
-  schema;
+const {
+  traces,
+  rollupPending,
+  rollupQuarantine,
+  statsHourly,
+  statsDaily,
+  statsByTagHourly,
+  statsByTagDaily,
+  tagPairStatsHourly,
+  tagPairStatsDaily,
+  userStatsHourly,
+  userStatsDaily,
+} = schema;
 
 /**
  * The calls of `t` whose cost changes under the model's new prices, each read once: `changed`
@@ -44,6 +55,14 @@ function updateStats(table: typeof statsHourly | typeof statsByTagHourly, worksp
       ${bare(table.unpricedCalls)} = ${table.unpricedCalls} + c.d_unpriced
     from ${sql.raw(rows)} c
     where ${table.workspaceId} = ${workspaceId}::uuid and ${table.bucket} = c.bucket and ${table.agentId} = c.agent_id and ${table.model} = ${model}${sameTag}`;
+}
+
+/** Adds the grouped changes of `rows` (bucket, tag, other_tag, agent_id, d_cost) to a tag pair rollup's rows of the model. */
+function updateTagPairs(table: typeof tagPairStatsHourly, workspaceId: string, model: string, rows: string): SQL {
+  return sql`update ${table} set ${bare(table.costNanos)} = ${table.costNanos} + c.d_cost
+    from ${sql.raw(rows)} c
+    where ${table.workspaceId} = ${workspaceId}::uuid and ${table.bucket} = c.bucket and ${table.tag} = c.tag
+      and ${table.otherTag} = c.other_tag and ${table.agentId} = c.agent_id and ${table.model} = ${model}`;
 }
 
 /** Adds the grouped changes of `rows` (dim, bucket, user_id, d_cost) to a user rollup's rows. */
@@ -86,6 +105,9 @@ export async function repriceModel(tx: Tx, workspaceId: string, model: string, o
   const tagsByGrain = (grain: 'hour' | 'day') =>
     sql`select ${timeBucket(false, grain, sql`ts`)} as bucket, c.tag, agent_id, sum(d_cost) as d_cost, sum(d_unpriced) as d_unpriced
       from deltas cross join lateral ${rolledTags(sql`tags`)} as c(tag) group by 1, 2, 3 having sum(d_cost) <> 0 or sum(d_unpriced) <> 0`;
+  const tagPairsByGrain = (grain: 'hour' | 'day') =>
+    sql`select ${timeBucket(false, grain, sql`ts`)} as bucket, p.tag, p.other_tag, agent_id, sum(d_cost) as d_cost
+      from deltas cross join lateral (${tagPairs(sql`tags`)}) as p group by 1, 2, 3, 4 having sum(d_cost) <> 0`;
   const usersByGrain = (grain: 'hour' | 'day') =>
     sql`select d.dim, ${timeBucket(false, grain, sql`ts`)} as bucket, user_id, sum(d_cost) as d_cost
       from deltas cross join lateral (${dimRows(sql`agent_id`, sql`${model}::text`, sql`tags`)}) as d(dim)
@@ -102,6 +124,8 @@ export async function repriceModel(tx: Tx, workspaceId: string, model: string, o
       s_day as (${byGrain('day')}),
       t_hour as (${tagsByGrain('hour')}),
       t_day as (${tagsByGrain('day')}),
+      p_hour as (${tagPairsByGrain('hour')}),
+      p_day as (${tagPairsByGrain('day')}),
       u_hour as (${usersByGrain('hour')}),
       u_day as (${usersByGrain('day')}),
       w_traces as (${stored.update}),
@@ -111,6 +135,8 @@ export async function repriceModel(tx: Tx, workspaceId: string, model: string, o
       w_s_day as (${updateStats(statsDaily, workspaceId, model, 's_day')}),
       w_t_hour as (${updateStats(statsByTagHourly, workspaceId, model, 't_hour')}),
       w_t_day as (${updateStats(statsByTagDaily, workspaceId, model, 't_day')}),
+      w_p_hour as (${updateTagPairs(tagPairStatsHourly, workspaceId, model, 'p_hour')}),
+      w_p_day as (${updateTagPairs(tagPairStatsDaily, workspaceId, model, 'p_day')}),
       w_u_hour as (${updateUsers(userStatsHourly, workspaceId, 'u_hour')}),
       w_u_day as (${updateUsers(userStatsDaily, workspaceId, 'u_day')})
       select count(*)::int as changed from stored`),

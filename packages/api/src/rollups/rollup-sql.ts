@@ -4,7 +4,7 @@ import { type AnyColumn, getTableName, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { dimRows } from './dims.js';
 import { addedFlagCounts, flagCountsOf, flaggedCount, summedFlagCounts } from './safety-sql.js';
-import { rolledTags } from './tags.js';
+import { rolledTags, tagPairs } from './tags.js';
 
 const {
   rollupPending: queued,
@@ -12,6 +12,8 @@ const {
   statsDaily,
   statsByTagHourly,
   statsByTagDaily,
+  tagPairStatsHourly,
+  tagPairStatsDaily,
   userStatsHourly,
   userStatsDaily,
   latencyHistHourly,
@@ -23,6 +25,7 @@ const {
 } = schema;
 type StatsTable = typeof statsHourly;
 type StatsByTagTable = typeof statsByTagHourly;
+type TagPairStatsTable = typeof tagPairStatsHourly;
 type UserStatsTable = typeof userStatsHourly;
 type LatencyHistTable = typeof latencyHistHourly;
 /** The error rollups: per (bucket, type, agent, model), and the same per tag besides. */
@@ -81,6 +84,7 @@ const statsCombiners: Combiners<StatsTable> & Combiners<StatsByTagTable> = {
   flaggedCalls: summed,
   flagCounts: summedPerType,
 };
+const tagPairCombiners: Combiners<TagPairStatsTable> = { calls: summed, costNanos: summed };
 const userCombiners: Combiners<UserStatsTable> = { calls: summed, costNanos: summed, tokens: summed, lastSeen: latest };
 const errorCombiners = <T extends ErrorStatsTable>(t: T): Combiners<T> =>
   ({ count: summed, lastSeen: latest, lastMessage: latestMessage(t) }) as Combiners<T>;
@@ -90,7 +94,7 @@ const errorCombiners = <T extends ErrorStatsTable>(t: T): Combiners<T> =>
  * `upsert` stores rows of its full column list in key order, `daysOf` sums the hourly rows of
  * a CTE with the same columns into daily rows.
  */
-function rollup<T extends StatsTable | StatsByTagTable | UserStatsTable | ErrorStatsTable>(table: T, combiners: Combiners<T>) {
+function rollup<T extends StatsTable | StatsByTagTable | TagPairStatsTable | UserStatsTable | ErrorStatsTable>(table: T, combiners: Combiners<T>) {
   const byColumn = new Map<PgColumn, Combiner>(
     Object.entries(combiners).map(([key, combiner]) => [(table as unknown as Record<string, PgColumn>)[key]!, combiner as Combiner]),
   );
@@ -123,6 +127,7 @@ function rollup<T extends StatsTable | StatsByTagTable | UserStatsTable | ErrorS
 
 const stats = { hourly: rollup(statsHourly, statsCombiners), daily: rollup(statsDaily, statsCombiners) };
 const statsByTag = { hourly: rollup(statsByTagHourly, statsCombiners), daily: rollup(statsByTagDaily, statsCombiners) };
+const tagPairStats = { hourly: rollup(tagPairStatsHourly, tagPairCombiners), daily: rollup(tagPairStatsDaily, tagPairCombiners) };
 const users = { hourly: rollup(userStatsHourly, userCombiners), daily: rollup(userStatsDaily, userCombiners) };
 const errors = { hourly: rollup(errorStatsHourly, errorCombiners(errorStatsHourly)), daily: rollup(errorStatsDaily, errorCombiners(errorStatsDaily)) };
 const errorsByTag = {
@@ -152,7 +157,7 @@ const q = bareColumnsOf(queued);
  * inKeyOrder).
  */
 export function rollupCtes(): SQL {
-  const [s, st, u, l, e, et] = [statsHourly, statsByTagHourly, userStatsHourly, latencyHistHourly, errorStatsHourly, errorStatsByTagHourly];
+  const [s, st, tp, u, l, e, et] = [statsHourly, statsByTagHourly, tagPairStatsHourly, userStatsHourly, latencyHistHourly, errorStatsHourly, errorStatsByTagHourly];
   const dims = dimRows(q.agentId, q.model, q.tags);
   // The value columns both stats rollups hold (sh, th), and both error rollups (eh, eth), under the same names.
   const statsValues = sql`count(*) as ${bare(s.calls)}, sum(${q.isError}) as ${bare(s.errors)},
@@ -177,6 +182,11 @@ export function rollupCtes(): SQL {
     select ${q.workspaceId} as ${bare(st.workspaceId)}, hour as ${bare(st.bucket)}, c.tag as ${bare(st.tag)}, ${q.agentId} as ${bare(st.agentId)},
            ${q.model} as ${bare(st.model)}, ${statsValues}
     from new_rows cross join lateral ${rolledTags(q.tags)} as c(tag) group by 1, 2, 3, 4, 5),
+  -- A call once under each ordered pair of two of its tags: see rollups/tags.ts.
+  ph as (
+    select ${q.workspaceId} as ${bare(tp.workspaceId)}, hour as ${bare(tp.bucket)}, p.tag as ${bare(tp.tag)}, p.other_tag as ${bare(tp.otherTag)},
+           ${q.agentId} as ${bare(tp.agentId)}, ${q.model} as ${bare(tp.model)}, count(*) as ${bare(tp.calls)}, sum(${q.costNanos}) as ${bare(tp.costNanos)}
+    from new_rows cross join lateral (${tagPairs(q.tags)}) as p group by 1, 2, 3, 4, 5, 6),
   uh as (
     select ${q.workspaceId} as ${bare(u.workspaceId)}, d.dim as ${bare(u.dim)}, hour as ${bare(u.bucket)}, ${q.userId} as ${bare(u.userId)},
            count(*) as ${bare(u.calls)}, sum(${q.costNanos}) as ${bare(u.costNanos)},
@@ -198,6 +208,8 @@ export function rollupCtes(): SQL {
   s_daily as (${stats.daily.upsert(stats.daily.daysOf(sql`sh`))}),
   t_hourly as (${statsByTag.hourly.upsert(sql`select ${statsByTag.hourly.columns} from th`)}),
   t_daily as (${statsByTag.daily.upsert(statsByTag.daily.daysOf(sql`th`))}),
+  p_hourly as (${tagPairStats.hourly.upsert(sql`select ${tagPairStats.hourly.columns} from ph`)}),
+  p_daily as (${tagPairStats.daily.upsert(tagPairStats.daily.daysOf(sql`ph`))}),
   u_hourly as (${users.hourly.upsert(sql`select ${users.hourly.columns} from uh`)}),
   u_daily as (${users.daily.upsert(users.daily.daysOf(sql`uh`))}),
   l_hourly as (${upsertHistograms(latencyHistHourly, sql`select * from lh`)}),
@@ -250,6 +262,7 @@ export function expireRollupsSql(workspaceId: string, cutoff: Date): SQL[] {
   const pairs = [
     [statsHourly, statsDaily],
     [statsByTagHourly, statsByTagDaily],
+    [tagPairStatsHourly, tagPairStatsDaily],
     [userStatsHourly, userStatsDaily],
     [latencyHistHourly, latencyHistDaily],
     [errorStatsHourly, errorStatsDaily],
@@ -268,6 +281,7 @@ export function expireRollupsSql(workspaceId: string, cutoff: Date): SQL[] {
       sql`(select * from ${t} where ${t.workspaceId} = ${ws} and ${t.bucket} >= ${at(day)} and ${t.bucket} < ${at(dayEnd)}) h`;
     statements.push(stats.daily.upsert(stats.daily.daysOf(hoursOf(statsHourly))));
     statements.push(statsByTag.daily.upsert(statsByTag.daily.daysOf(hoursOf(statsByTagHourly))));
+    statements.push(tagPairStats.daily.upsert(tagPairStats.daily.daysOf(hoursOf(tagPairStatsHourly))));
     statements.push(users.daily.upsert(users.daily.daysOf(hoursOf(userStatsHourly))));
     statements.push(errors.daily.upsert(errors.daily.daysOf(hoursOf(errorStatsHourly))));
     statements.push(errorsByTag.daily.upsert(errorsByTag.daily.daysOf(hoursOf(errorStatsByTagHourly))));

@@ -16,3 +16,14 @@ export const UNTAGGED = '';
 export function rolledTags(tags: AnyColumn | SQL): SQL {
   return sql`jsonb_array_elements_text(case when jsonb_array_length(${tags}) = 0 then ${JSON.stringify([UNTAGGED])}::jsonb else ${tags} end)`;
 }
+
+/**
+ * The ordered pairs of two different tags of a call, as the rows (tag, other_tag) of a subquery
+ * for a lateral join over its `tags` (jsonb, distinct as ingest stores them): k tags give
+ * k × (k - 1) rows, none for fewer than two. The tag pair rollups' key (tag_pair_stats_*), used
+ * by the fold, re-pricing and `npm run verify` alike.
+ */
+export function tagPairs(tags: AnyColumn | SQL): SQL {
+  return sql`select a.tag, b.tag as other_tag from jsonb_array_elements_text(${tags}) as a(tag)
+    cross join jsonb_array_elements_text(${tags}) as b(tag) where a.tag <> b.tag`;
+}
