@@ -3,9 +3,9 @@
  * WebSockets at /trpc, all on one workspace of one Pulse process, as many browser tabs would
  * hold them. Measures the server's extra resident memory (VmRSS after opening minus before),
  * the latency from an ingest's answer to each subscriber's event, and the OTLP ingest rate of
- * that workspace with and without the sockets (each event is then sent to every socket): one
- * run before opening them and one after closing them, so that the tables' growth and the
- * machine's drift weigh on both sides of the comparison.
+ * that workspace with and without the sockets (each event is then sent to every socket), runs
+ * with and without alternating so that the tables' growth and the machine's drift weigh on both
+ * sides of the comparison (measureLive).
  */
 import type { AppRouter } from '@pulse/api';
 import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
@@ -22,12 +22,13 @@ export interface LiveResult {
   /** Server VmRSS (MB) before opening the sockets, with them open, and after the ingest with them. */
   rssMB: { before: number | null; open: number | null; afterIngest: number | null };
   extraRssMB: number | null;
-  /** Before opening the sockets and after closing them. */
-  ingestWithout: [OtlpIngestResult, OtlpIngestResult];
-  ingestWith: OtlpIngestResult;
-  /** Change of the folded rate with the sockets open from the mean of the runs without, percent (negative: slower). */
+  /** The runs without the sockets: before the first opening and after each closing. */
+  ingestWithout: OtlpIngestResult[];
+  /** The runs with the sockets open, each between two of ingestWithout. */
+  ingestWith: OtlpIngestResult[];
+  /** Median over the runs with the sockets of the change of the folded rate from the mean of its two neighbours without, percent (negative: slower). */
   ingestChangePct: number;
-  /** Events the subscribers received during the ingest with the sockets open (coalesced bursts). */
+  /** Events the subscribers received during the ingest runs with the sockets open (coalesced bursts). */
   eventsDuringIngest: number;
   rounds: number;
   /** Subscribers × rounds that got no event within `timeoutMs` of the ingest's answer. */
@@ -77,76 +78,100 @@ async function until(check: () => boolean, ms: number): Promise<boolean> {
   return check();
 }
 
+/** Runs with the sockets open, each between two runs without them. */
+const PAIRS = 3;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** Opens `count` subscriptions and waits until every one has started (or throws). */
+async function openAll(base: string, workspace: Workspace, count: number): Promise<Subscriber[]> {
+  const subscribers = Array.from({ length: count }, () => subscribe(base, workspace));
+  if (!(await until(() => subscribers.every((s) => s.started || s.errors.length), 60_000)) || subscribers.some((s) => !s.started)) {
+    const failed = subscribers.filter((s) => !s.started);
+    await closeAll(subscribers);
+    throw new Error(`${failed.length} of ${count} subscriptions did not start: ${failed.find((s) => s.errors.length)?.errors[0] ?? 'timeout'}`);
+  }
+  return subscribers;
+}
+
+/** Rounds of one ingest each, far enough apart (> the 250 ms coalescing gap) to be one event: ms from each answer to each event. */
+async function eventLatencies(base: string, workspace: Workspace, subscribers: Subscriber[], rounds: number, timeoutMs: number) {
+  const latencies: number[] = [];
+  let missed = 0;
+  for (const probe of encodeRequests(rounds * 1000)) {
+    const seen = subscribers.map((s) => s.events.length);
+    await postOtlp(base, workspace, probe);
+    const answeredAt = performance.now();
+    await until(() => subscribers.every((s, i) => s.events.length > seen[i]!), timeoutMs);
+    subscribers.forEach((s, i) => {
+      const at = s.events[seen[i]!];
+      if (at === undefined) missed++;
+      else latencies.push(Math.max(0, at - answeredAt));
+    });
+    await sleep(500);
+  }
+  return { latency: summarize(latencies.length ? latencies : [Number.NaN]), missed };
+}
+
+/**
+ * The OTLP ingest rate is compared in PAIRS runs with the sockets open, each between two runs
+ * without them (without, with, without, with, …, without): on this shared 2-core machine two
+ * runs without sockets alone differ by up to ~11 %, so one comparison measures the machine's
+ * drift as much as the sockets. The change is the median of the PAIRS changes, each with
+ * against the mean of its two neighbours.
+ */
 export async function measureLive(
   base: string,
   pid: number | undefined,
   workspace: Workspace,
   options: { sockets: number; spans: number; concurrency: number; rounds: number },
 ): Promise<LiveResult> {
-  const firstWithout = await ingestOtlp(base, workspace, encodeRequests(options.spans), options.concurrency, 'live');
+  const ingest = () => ingestOtlp(base, workspace, encodeRequests(options.spans), options.concurrency, 'live');
+  const without: OtlpIngestResult[] = [await ingest()];
+  const withSockets: OtlpIngestResult[] = [];
   const before = rssMB(pid);
-
-  log('live', `opening ${options.sockets} subscriptions to live.changes (server RSS ${before ?? '?'} MB)`);
-  const t0 = performance.now();
-  const subscribers = Array.from({ length: options.sockets }, () => subscribe(base, workspace));
-  try {
-    if (!(await until(() => subscribers.every((s) => s.started || s.errors.length), 60_000)) || subscribers.some((s) => !s.started)) {
-      const failed = subscribers.filter((s) => !s.started);
-      throw new Error(`${failed.length} of ${options.sockets} subscriptions did not start: ${failed.find((s) => s.errors.length)?.errors[0] ?? 'timeout'}`);
+  const timeoutMs = 5000;
+  let first: Omit<LiveResult, 'ingestWithout' | 'ingestWith' | 'ingestChangePct' | 'eventsDuringIngest'> | undefined;
+  let eventsDuringIngest = 0;
+  for (let pair = 0; pair < PAIRS; pair++) {
+    log('live', `opening ${options.sockets} subscriptions to live.changes (server RSS ${rssMB(pid) ?? '?'} MB)`);
+    const t0 = performance.now();
+    const subscribers = await openAll(base, workspace, options.sockets);
+    try {
+      if (!first) {
+        const openSeconds = (performance.now() - t0) / 1000;
+        await sleep(2000);
+        const open = rssMB(pid);
+        log('live', `${options.sockets} subscriptions open in ${openSeconds.toFixed(1)} s; server RSS ${open ?? '?'} MB`);
+        const { latency, missed } = await eventLatencies(base, workspace, subscribers, options.rounds, timeoutMs);
+        log('live', `answer → event over ${options.rounds} rounds: P50 ${latency.p50} ms, P95 ${latency.p95} ms, ${missed} missed`);
+        first = {
+          sockets: options.sockets,
+          openSeconds,
+          rssMB: { before, open, afterIngest: null },
+          extraRssMB: before !== null && open !== null ? Math.round((open - before) * 10) / 10 : null,
+          rounds: options.rounds,
+          missed,
+          timeoutMs,
+          latency,
+        };
+      }
+      const eventsBefore = subscribers.reduce((a, s) => a + s.events.length, 0);
+      withSockets.push(await ingest());
+      eventsDuringIngest += subscribers.reduce((a, s) => a + s.events.length, 0) - eventsBefore;
+      if (pair === 0) first.rssMB.afterIngest = rssMB(pid);
+    } finally {
+      await closeAll(subscribers);
     }
-    const openSeconds = (performance.now() - t0) / 1000;
-    await sleep(2000);
-    const open = rssMB(pid);
-    log('live', `${options.sockets} subscriptions open in ${openSeconds.toFixed(1)} s; server RSS ${open ?? '?'} MB`);
-
-    // Rounds of one ingest each, far enough apart (> the 250 ms coalescing gap) to be one event.
-    const timeoutMs = 5000;
-    const probes = encodeRequests(options.rounds * 1000);
-    const latencies: number[] = [];
-    let missed = 0;
-    for (const probe of probes) {
-      const seen = subscribers.map((s) => s.events.length);
-      await postOtlp(base, workspace, probe);
-      const answeredAt = performance.now();
-      await until(() => subscribers.every((s, i) => s.events.length > seen[i]!), timeoutMs);
-      subscribers.forEach((s, i) => {
-        const at = s.events[seen[i]!];
-        if (at === undefined) missed++;
-        else latencies.push(Math.max(0, at - answeredAt));
-      });
-      await sleep(500);
-    }
-    const latency = summarize(latencies.length ? latencies : [Number.NaN]);
-    log('live', `answer → event over ${options.rounds} rounds: P50 ${latency.p50} ms, P95 ${latency.p95} ms, ${missed} missed`);
-
-    const eventsBefore = subscribers.reduce((a, s) => a + s.events.length, 0);
-    const ingestWith = await ingestOtlp(base, workspace, encodeRequests(options.spans), options.concurrency, 'live');
-    const eventsDuringIngest = subscribers.reduce((a, s) => a + s.events.length, 0) - eventsBefore;
-    const afterIngest = rssMB(pid);
-    await closeAll(subscribers);
-    const lastWithout = await ingestOtlp(base, workspace, encodeRequests(options.spans), options.concurrency, 'live');
-    const withoutPerSecond = (firstWithout.foldedPerSecond + lastWithout.foldedPerSecond) / 2;
-    const ingestChangePct = Math.round((ingestWith.foldedPerSecond / withoutPerSecond - 1) * 1000) / 10;
-    log(
-      'live',
-      `ingest ${fmt(firstWithout.foldedPerSecond)} and ${fmt(lastWithout.foldedPerSecond)} spans/s without the sockets, ` +
-        `${fmt(ingestWith.foldedPerSecond)} with (${ingestChangePct} %); ${fmt(eventsDuringIngest)} events delivered meanwhile; server RSS ${afterIngest ?? '?'} MB`,
-    );
-    return {
-      sockets: options.sockets,
-      openSeconds,
-      rssMB: { before, open, afterIngest },
-      extraRssMB: before !== null && open !== null ? Math.round((open - before) * 10) / 10 : null,
-      ingestWithout: [firstWithout, lastWithout],
-      ingestWith,
-      ingestChangePct,
-      eventsDuringIngest,
-      rounds: options.rounds,
-      missed,
-      timeoutMs,
-      latency,
-    };
-  } finally {
-    await closeAll(subscribers);
+    without.push(await ingest());
   }
+  const changes = withSockets.map((w, i) => (w.foldedPerSecond / ((without[i]!.foldedPerSecond + without[i + 1]!.foldedPerSecond) / 2) - 1) * 100);
+  const ingestChangePct = Math.round(median(changes) * 10) / 10;
+  log(
+    'live',
+    `ingest ${without.map((r) => fmt(r.foldedPerSecond)).join(', ')} spans/s without the sockets, ` +
+      `${withSockets.map((r) => fmt(r.foldedPerSecond)).join(', ')} with (changes ${changes.map((c) => c.toFixed(1)).join(', ')} %, median ${ingestChangePct} %); ` +
+      `${fmt(eventsDuringIngest)} events delivered meanwhile`,
+  );
+  return { ...first!, ingestWithout: without, ingestWith: withSockets, ingestChangePct, eventsDuringIngest };
 }

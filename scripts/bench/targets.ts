@@ -159,7 +159,7 @@ function otlpAndLiveChecks(t: Targets, otlp: OtlpIngestResult, live: LiveResult)
       ok: live.extraRssMB !== null && live.extraRssMB <= LIVE.extraRssMB,
     },
     {
-      what: `${dashboards}: OTLP ingest, rollups folded, with the sockets open vs without (${n(live.ingestWith.foldedPerSecond)} vs ${live.ingestWithout.map((r) => n(r.foldedPerSecond)).join(' before and ')} after)`,
+      what: `${dashboards}: OTLP ingest, rollups folded, with the sockets open vs without, alternating (without ${live.ingestWithout.map((r) => n(r.foldedPerSecond)).join(', ')}; with ${live.ingestWith.map((r) => n(r.foldedPerSecond)).join(', ')}; median change)`,
       measured: `${live.ingestChangePct > 0 ? '+' : ''}${live.ingestChangePct} %`,
       target: `within ${LIVE.ingestChangePct} %`,
       ok: live.ingestChangePct >= -LIVE.ingestChangePct,
