@@ -114,9 +114,7 @@ describe('tag rollups (stats_by_tag_*)', () => {
     const before = (await get('/cost/by-tag', day)) as { data: Array<{ tag: string; calls: number }> };
     const other = before.data.find((d) => d.tag !== 'checkout')!;
     expect(other).toBeDefined();
-    const row = sql`(workspace_id, bucket, tag, other_tag, agent_id, model) = (select workspace_id, bucket, tag, other_tag, agent_id, model
-      from ${schema.tagPairStatsDaily} where workspace_id = ${ws.workspace_id}::uuid and bucket = ${iso(start + DAY)}::timestamptz
-        and tag = 'checkout' and other_tag = ${other.tag} order by agent_id, model limit 1)`;
+    const row = sql`workspace_id = ${ws.workspace_id}::uuid and bucket = ${iso(start + DAY)}::timestamptz and tag = 'checkout' and other_tag = ${other.tag}`;
     await srv.database.rows(sql`update ${schema.tagPairStatsDaily} set calls = calls + 1000 where ${row}`);
     await srv.cache.bumpVersion(ws.workspace_id);
     const after = (await get('/cost/by-tag', day)) as typeof before;

@@ -82,7 +82,7 @@ describe('verifyRollups', () => {
     await db.rows(sql`insert into score_stats_hourly (workspace_id, bucket, name, agent_id, model, type, category, count, value_sum, last_written)
       values (${w}::uuid, '1999-01-01T00:00:00Z', 'emptied', 'a', 'm', 'numeric', '', 0, 0, now()), (${w}::uuid, '1999-01-01T00:00:00Z', 'invented', 'a', 'm', 'numeric', '', 2, 1.5, now())`);
     await db.rows(sql`update tag_pair_stats_daily set cost_nanos = cost_nanos + 1
-      where (workspace_id, bucket, tag, other_tag, agent_id, model) = (select workspace_id, bucket, tag, other_tag, agent_id, model from tag_pair_stats_daily where workspace_id = ${w}::uuid order by bucket, tag, other_tag, agent_id, model limit 1)`);
+      where (workspace_id, bucket, tag, other_tag) = (select workspace_id, bucket, tag, other_tag from tag_pair_stats_daily where workspace_id = ${w}::uuid order by bucket, tag, other_tag limit 1)`);
     await db.rows(sql`update error_stats_daily set last_message = 'tampered'
       where (workspace_id, bucket, error_type, agent_id, model) = (select workspace_id, bucket, error_type, agent_id, model from error_stats_daily where workspace_id = ${w}::uuid order by bucket, error_type, agent_id, model limit 1)`);
 

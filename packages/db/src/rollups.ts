@@ -91,11 +91,12 @@ function statsByTagTable(name: string) {
 }
 
 /**
- * Calls and cost per (bucket, tag, other tag, agent, model): a call counts once under each
- * ordered pair of two different tags it carries (none for a call with fewer than two), so the
- * breakdown by tag of the calls carrying one tag (/cost/by-tag with a tag filter,
- * docs/API_SPEC.md §8) reads that tag's rows here for the other tags and its stats_by_tag_*
- * rows for itself. The agent and model filters apply as to stats_by_tag_*.
+ * Calls and cost per (bucket, tag, other tag): a call counts once under each ordered pair of two
+ * different tags it carries (none for a call with fewer than two), so the breakdown by tag of the
+ * calls carrying one tag (/cost/by-tag with a tag filter, docs/API_SPEC.md §8) reads that tag's
+ * rows here for the other tags and its stats_by_tag_* rows for itself. No agent or model key: the
+ * rows of a bucket are at most the distinct pairs of tags seen, whatever the number of agents and
+ * models (a tag with agent or model filters reads raw calls instead).
  */
 function tagPairStatsTable(name: string) {
   return pgTable(
@@ -105,12 +106,10 @@ function tagPairStatsTable(name: string) {
       bucket: ts('bucket').notNull(),
       tag: text('tag').notNull(),
       otherTag: text('other_tag').notNull(),
-      agentId: text('agent_id').notNull(),
-      model: text('model').notNull(),
       calls: count('calls'),
       costNanos: sum('cost_nanos'),
     },
-    (t) => [primaryKey({ name: `${name}_pkey`, columns: [t.workspaceId, t.bucket, t.tag, t.otherTag, t.agentId, t.model] })],
+    (t) => [primaryKey({ name: `${name}_pkey`, columns: [t.workspaceId, t.bucket, t.tag, t.otherTag] })],
   );
 }
 

@@ -79,8 +79,8 @@ function traceSpecs(grain: Grain): RollupSpec[] {
       // A call under each ordered pair of two different tags it carries.
       (bucket, where) => sql`
         select ${t.workspaceId} as ${bare(tp.workspaceId)}, ${bucket} as ${bare(tp.bucket)}, p.tag as ${bare(tp.tag)}, p.other_tag as ${bare(tp.otherTag)},
-               ${t.agentId} as ${bare(tp.agentId)}, ${t.model} as ${bare(tp.model)}, count(*) as ${bare(tp.calls)}, sum(${t.costNanos}) as ${bare(tp.costNanos)}
-        from ${t} cross join lateral (${tagPairs(t.tags)}) as p where ${where} group by 1, 2, 3, 4, 5, 6`,
+               count(*) as ${bare(tp.calls)}, sum(${t.costNanos}) as ${bare(tp.costNanos)}
+        from ${t} cross join lateral (${tagPairs(t.tags)}) as p where ${where} group by 1, 2, 3, 4`,
     ),
     spec(
       u,

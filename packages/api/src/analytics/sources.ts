@@ -17,8 +17,6 @@ type TraceTable = typeof traces | typeof rollupPending;
 type ScoreTable = typeof scores | typeof scoreStatsHourly;
 /** The stats rollups: per (bucket, agent, model), and the same per tag besides. */
 type StatsTable = typeof statsHourly | typeof statsByTagHourly;
-/** The tag pair rollups: calls and cost per (bucket, tag, other tag, agent, model). */
-type TagPairTable = typeof tagPairStatsHourly;
 /** The error rollups: per (bucket, type, agent, model), and the same per tag besides. */
 type ErrorTable = typeof errorStatsHourly | typeof errorStatsByTagHourly;
 
@@ -38,7 +36,8 @@ export interface Scope {
   model?: string | undefined;
   /**
    * Calls carrying this tag. statsRows() reads the tag rollups (stats_by_tag_*) for it, tagRows()
-   * those and the tag pair rollups (tag_pair_stats_*), the dim-keyed rollups its 't:' dim when no agent or model filter goes with it (dimServedPlan);
+   * those and the tag pair rollups (tag_pair_stats_*) when no agent or model filter goes with it,
+   * the dim-keyed rollups its 't:' dim when no agent or model filter goes with it (dimServedPlan);
    * the error rollups per tag (error_stats_by_tag_*); the score sources, whose rollups have no
    * tag, read raw rows (servedPlan).
    */
@@ -59,10 +58,10 @@ function within(column: AnyColumn, segments: TimeWindow[]): SQL {
 /**
  * The scope's workspace and filters on a table with those columns. A tag is matched among a
  * call's `tags` in the tables of one row per call, and as the `tag` key of the rollups per tag
- * (stats, tag pairs, errors); the others hold no tag (servedPlan() and dimServedPlan() keep a
- * tagged scope off them).
+ * (stats, errors); the others hold no tag (servedPlan() and dimServedPlan() keep a tagged scope
+ * off them, tagRows() reads the tag pair rollups itself).
  */
-export function filters(scope: Scope, t: TraceTable | StatsTable | TagPairTable | ErrorTable | ScoreTable): SQL {
+export function filters(scope: Scope, t: TraceTable | StatsTable | ErrorTable | ScoreTable): SQL {
   const parts: SQL[] = [sql`${t.workspaceId} = ${scope.workspaceId}::uuid`];
   if (scope.agentId !== undefined) parts.push(sql`${t.agentId} = ${scope.agentId}`);
   if (scope.model !== undefined) parts.push(sql`${t.model} = ${scope.model}`);
@@ -263,9 +262,13 @@ export function errorRows(scope: Scope, plan: WindowPlan): SQL {
  * each of its tags, and the calls without tags under UNTAGGED (''); a tag may come in several
  * rows: the caller sums them. Read like statsRows: raw edges and queued calls tag by tag, the
  * tag rollups for the rest. With a tag filter, the calls carrying it are read from that tag's
- * rows: its own figure from the tag rollups, its calls' other tags from the tag pair rollups.
+ * rows: its own figure from the tag rollups, its calls' other tags from the tag pair rollups;
+ * those have no agent or model key, so a tag with agent or model filters reads the whole window
+ * from raw calls.
  */
-export function tagRows(scope: Scope, plan: WindowPlan): SQL {
+export function tagRows(scope: Scope, planned: WindowPlan): SQL {
+  const pairsServe = scope.agentId === undefined && scope.model === undefined;
+  const plan = scope.tag === undefined || pairsServe ? planned : wholeWindowRaw(planned);
   const parts: SQL[] = [];
   for (const [t, segments] of rawSources(plan)) {
     // The tag filter on the call, then every tag of the call: rows of one call per tag.
@@ -286,7 +289,7 @@ export function tagRows(scope: Scope, plan: WindowPlan): SQL {
       [tagPairStatsDaily, plan.daily],
     ])) {
       parts.push(sql`select ${t.otherTag} as tag, ${t.calls} as calls, ${t.costNanos} as cost_nanos from ${t}
-        where ${filters(scope, t)} and (${within(t.bucket, segments)})`);
+        where ${t.workspaceId} = ${scope.workspaceId}::uuid and ${t.tag} = ${scope.tag} and (${within(t.bucket, segments)})`);
     }
   }
   return unionAll(parts, sql`select ${UNTAGGED}::text as tag, 0::bigint as calls, 0::numeric as cost_nanos where false`);

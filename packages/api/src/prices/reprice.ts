@@ -57,12 +57,11 @@ function updateStats(table: typeof statsHourly | typeof statsByTagHourly, worksp
     where ${table.workspaceId} = ${workspaceId}::uuid and ${table.bucket} = c.bucket and ${table.agentId} = c.agent_id and ${table.model} = ${model}${sameTag}`;
 }
 
-/** Adds the grouped changes of `rows` (bucket, tag, other_tag, agent_id, d_cost) to a tag pair rollup's rows of the model. */
-function updateTagPairs(table: typeof tagPairStatsHourly, workspaceId: string, model: string, rows: string): SQL {
+/** Adds the grouped changes of `rows` (bucket, tag, other_tag, d_cost) to a tag pair rollup's rows. */
+function updateTagPairs(table: typeof tagPairStatsHourly, workspaceId: string, rows: string): SQL {
   return sql`update ${table} set ${bare(table.costNanos)} = ${table.costNanos} + c.d_cost
     from ${sql.raw(rows)} c
-    where ${table.workspaceId} = ${workspaceId}::uuid and ${table.bucket} = c.bucket and ${table.tag} = c.tag
-      and ${table.otherTag} = c.other_tag and ${table.agentId} = c.agent_id and ${table.model} = ${model}`;
+    where ${table.workspaceId} = ${workspaceId}::uuid and ${table.bucket} = c.bucket and ${table.tag} = c.tag and ${table.otherTag} = c.other_tag`;
 }
 
 /** Adds the grouped changes of `rows` (dim, bucket, user_id, d_cost) to a user rollup's rows. */
@@ -106,8 +105,8 @@ export async function repriceModel(tx: Tx, workspaceId: string, model: string, o
     sql`select ${timeBucket(false, grain, sql`ts`)} as bucket, c.tag, agent_id, sum(d_cost) as d_cost, sum(d_unpriced) as d_unpriced
       from deltas cross join lateral ${rolledTags(sql`tags`)} as c(tag) group by 1, 2, 3 having sum(d_cost) <> 0 or sum(d_unpriced) <> 0`;
   const tagPairsByGrain = (grain: 'hour' | 'day') =>
-    sql`select ${timeBucket(false, grain, sql`ts`)} as bucket, p.tag, p.other_tag, agent_id, sum(d_cost) as d_cost
-      from deltas cross join lateral (${tagPairs(sql`tags`)}) as p group by 1, 2, 3, 4 having sum(d_cost) <> 0`;
+    sql`select ${timeBucket(false, grain, sql`ts`)} as bucket, p.tag, p.other_tag, sum(d_cost) as d_cost
+      from deltas cross join lateral (${tagPairs(sql`tags`)}) as p group by 1, 2, 3 having sum(d_cost) <> 0`;
   const usersByGrain = (grain: 'hour' | 'day') =>
     sql`select d.dim, ${timeBucket(false, grain, sql`ts`)} as bucket, user_id, sum(d_cost) as d_cost
       from deltas cross join lateral (${dimRows(sql`agent_id`, sql`${model}::text`, sql`tags`)}) as d(dim)
@@ -135,8 +134,8 @@ export async function repriceModel(tx: Tx, workspaceId: string, model: string, o
       w_s_day as (${updateStats(statsDaily, workspaceId, model, 's_day')}),
       w_t_hour as (${updateStats(statsByTagHourly, workspaceId, model, 't_hour')}),
       w_t_day as (${updateStats(statsByTagDaily, workspaceId, model, 't_day')}),
-      w_p_hour as (${updateTagPairs(tagPairStatsHourly, workspaceId, model, 'p_hour')}),
-      w_p_day as (${updateTagPairs(tagPairStatsDaily, workspaceId, model, 'p_day')}),
+      w_p_hour as (${updateTagPairs(tagPairStatsHourly, workspaceId, 'p_hour')}),
+      w_p_day as (${updateTagPairs(tagPairStatsDaily, workspaceId, 'p_day')}),
       w_u_hour as (${updateUsers(userStatsHourly, workspaceId, 'u_hour')}),
       w_u_day as (${updateUsers(userStatsDaily, workspaceId, 'u_day')})
       select count(*)::int as changed from stored`),

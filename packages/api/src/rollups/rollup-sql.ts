@@ -185,8 +185,8 @@ export function rollupCtes(): SQL {
   -- A call once under each ordered pair of two of its tags: see rollups/tags.ts.
   ph as (
     select ${q.workspaceId} as ${bare(tp.workspaceId)}, hour as ${bare(tp.bucket)}, p.tag as ${bare(tp.tag)}, p.other_tag as ${bare(tp.otherTag)},
-           ${q.agentId} as ${bare(tp.agentId)}, ${q.model} as ${bare(tp.model)}, count(*) as ${bare(tp.calls)}, sum(${q.costNanos}) as ${bare(tp.costNanos)}
-    from new_rows cross join lateral (${tagPairs(q.tags)}) as p group by 1, 2, 3, 4, 5, 6),
+           count(*) as ${bare(tp.calls)}, sum(${q.costNanos}) as ${bare(tp.costNanos)}
+    from new_rows cross join lateral (${tagPairs(q.tags)}) as p group by 1, 2, 3, 4),
   uh as (
     select ${q.workspaceId} as ${bare(u.workspaceId)}, d.dim as ${bare(u.dim)}, hour as ${bare(u.bucket)}, ${q.userId} as ${bare(u.userId)},
            count(*) as ${bare(u.calls)}, sum(${q.costNanos}) as ${bare(u.costNanos)},
