@@ -23,6 +23,9 @@ describe('migrations', () => {
       );
       for (const i of indexes) expect(i.def, i.def).toMatch(/\(workspace_id[,)]/);
       expect(indexes.some((i) => /traces_idempotency_idx.*\(workspace_id, trace_id, "timestamp"\)/.test(i.def))).toBe(true);
+      // The fold queue is vacuumed by its dead rows' count, not their share of the table (migration 0018).
+      const [queue] = await database.rows<{ options: string[] }>(sql`select reloptions as options from pg_class where relname = 'rollup_pending'`);
+      expect(queue!.options).toEqual(expect.arrayContaining(['autovacuum_vacuum_scale_factor=0', 'autovacuum_vacuum_threshold=10000']));
     } finally {
       await database.close();
     }
