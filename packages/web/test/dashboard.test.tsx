@@ -208,6 +208,22 @@ describe('cost page', () => {
     );
   });
 
+  it('offers the cost by tag as CSV: every tag, then the untagged calls', async () => {
+    const saved: Blob[] = [];
+    const created = vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => (saved.push(blob as Blob), 'blob:cost-by-tag'));
+    const revoked = vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined);
+    try {
+      signIn();
+      renderApp('/?page=cost');
+      await userEvent.click(await screen.findByRole('button', { name: 'Cost by tag: download CSV' }));
+      expect(saved).toHaveLength(1);
+      expect(await saved[0]!.text()).toBe('tag,calls,cost_usd,percentage\r\nprod,1100,11.2,89.6\r\ncheckout,300,9.1,72.8\r\n(untagged),40,0.5,4\r\n');
+    } finally {
+      created.mockRestore();
+      revoked.mockRestore();
+    }
+  });
+
   it('shows the KPIs and that no budget is set', async () => {
     signIn();
     renderApp('/?page=cost');

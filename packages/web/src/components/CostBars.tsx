@@ -25,7 +25,8 @@ export function CostBars({ bars, label, height, onBar }: { bars: CostBar[]; labe
         // A click anywhere on a bar's row picks it, as on the other charts.
         ...(onBar ? { interaction: { mode: 'index' as const, axis: 'y' as const, intersect: false }, onClick: onChartClick((index) => onBar(index)) } : {}),
         plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => `${formatUsd(c.parsed.x)} (${formatPct(bars[c.dataIndex]?.percentage)})` } } },
-        scales: { x: { beginAtZero: true, ticks: { callback: (v) => formatUsd(Number(v)) } } },
+        // Every bar keeps its label: the caller gives the chart the height its bars need.
+        scales: { x: { beginAtZero: true, ticks: { callback: (v) => formatUsd(Number(v)) } }, y: { ticks: { autoSkip: false } } },
       }}
       height={height}
     />

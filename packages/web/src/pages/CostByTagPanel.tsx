@@ -2,10 +2,11 @@ import { useQuery } from '@tanstack/react-query';
 import { useRefetchInterval } from '../auto-refresh.js';
 import { color } from '../charts.js';
 import { CostBars } from '../components/CostBars.js';
+import { downloadCsv } from '../csv-download.js';
 import { Panel } from '../components/Panel.js';
 import { windowDrill } from '../drill.js';
 import { useTRPC } from '../trpc.js';
-import { describeTagBars, tagBars, UNTAGGED } from './cost-by-tag.js';
+import { describeTagBars, tagBars, tagChartHeight, tagCsvRows, UNTAGGED } from './cost-by-tag.js';
 import type { PageProps } from './page-props.js';
 
 const UNTAGGED_COLOR = '#adb5bd';
@@ -16,13 +17,21 @@ export function CostByTagPanel({ input, drill }: Pick<PageProps, 'input' | 'dril
   const refetchInterval = useRefetchInterval();
   const byTag = useQuery(trpc.cost.byTag.queryOptions(input, { refetchInterval }));
   const bars = byTag.data ? tagBars(byTag.data) : [];
+  const height = tagChartHeight(bars.length, 300);
   return (
-    <Panel title="Cost by tag" height={300} loading={byTag.isPending} error={byTag.error} onRetry={() => void byTag.refetch()}>
+    <Panel
+      title="Cost by tag"
+      height={height}
+      loading={byTag.isPending}
+      error={byTag.error}
+      onRetry={() => void byTag.refetch()}
+      onCsv={byTag.data && (() => downloadCsv('cost-by-tag.csv', ['tag', 'calls', 'cost_usd', 'percentage'], tagCsvRows(byTag.data)))}
+    >
       {byTag.data && (
         <CostBars
           label={describeTagBars(bars)}
           bars={bars.map((b, i) => ({ ...b, color: b.label === UNTAGGED ? UNTAGGED_COLOR : color(i) }))}
-          height={300}
+          height={height}
           // A tag's bar opens its calls; untagged calls have no filter of their own.
           onBar={(i) => {
             if (bars[i]!.label !== UNTAGGED) drill({ ...windowDrill(byTag.data), tag: bars[i]!.label });

@@ -23,6 +23,22 @@ export function tagBars(answer: CostByTag): Array<{ label: string; cost: number;
   return bars;
 }
 
+/** The answer as CSV rows (tag, calls, cost_usd, percentage): every tag, then the untagged calls as on the chart. */
+export function tagCsvRows(answer: CostByTag): Array<[string, number, number, number]> {
+  const rows = answer.data.map((t): [string, number, number, number] => [t.tag, t.calls, t.cost_usd, t.percentage]);
+  const untagged = tagBars(answer).find((b) => b.label === UNTAGGED);
+  if (untagged) rows.push([UNTAGGED, answer.untagged.calls, untagged.cost, untagged.percentage]);
+  return rows;
+}
+
+/** Pixels a bar's row needs for its label to be drawn: the chart grows with the tags instead of skipping labels. */
+const ROW_PX = 22;
+
+/** The chart's height for `bars` bars: at least `min`, room for every label beyond that. */
+export function tagChartHeight(bars: number, min: number): number {
+  return Math.max(min, bars * ROW_PX + 40);
+}
+
 /** What the chart shows, as text: the canvas's accessible name. */
 export function describeTagBars(bars: ReturnType<typeof tagBars>): string {
   if (bars.length === 0) return 'Cost by tag: no calls';
