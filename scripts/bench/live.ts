@@ -14,7 +14,7 @@ import type { Workspace } from './client.js';
 import { rssMB } from './machine.js';
 import { encodeRequests, ingestOtlp, type OtlpIngestResult, postOtlp } from './otlp.js';
 import { fmt, log } from './progress.js';
-import { summarize, type Summary } from './stats.js';
+import { percentile, summarize, type Summary } from './stats.js';
 
 export interface LiveResult {
   sockets: number;
@@ -80,8 +80,6 @@ async function until(check: () => boolean, ms: number): Promise<boolean> {
 
 /** Runs with the sockets open, each between two runs without them. */
 const PAIRS = 3;
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** Opens `count` subscriptions and waits until every one has started (or throws). */
 async function openAll(base: string, workspace: Workspace, count: number): Promise<Subscriber[]> {
@@ -166,7 +164,7 @@ export async function measureLive(
     without.push(await ingest());
   }
   const changes = withSockets.map((w, i) => (w.foldedPerSecond / ((without[i]!.foldedPerSecond + without[i + 1]!.foldedPerSecond) / 2) - 1) * 100);
-  const ingestChangePct = Math.round(median(changes) * 10) / 10;
+  const ingestChangePct = Math.round(percentile([...changes].sort((a, b) => a - b), 0.5) * 10) / 10;
   log(
     'live',
     `ingest ${without.map((r) => fmt(r.foldedPerSecond)).join(', ')} spans/s without the sockets, ` +

@@ -1,12 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { useRefetchInterval } from '../auto-refresh.js';
 import { color } from '../charts.js';
-import { CostBars } from '../components/CostBars.js';
+import { CostBars, costBarsHeight } from '../components/CostBars.js';
 import { downloadCsv } from '../csv-download.js';
 import { Panel } from '../components/Panel.js';
 import { windowDrill } from '../drill.js';
 import { useTRPC } from '../trpc.js';
-import { describeTagBars, tagBars, tagChartHeight, tagCsvRows, UNTAGGED } from './cost-by-tag.js';
+import { describeTagBars, tagBars, tagCsvRows, UNTAGGED } from './cost-by-tag.js';
 import type { PageProps } from './page-props.js';
 
 const UNTAGGED_COLOR = '#adb5bd';
@@ -17,7 +17,7 @@ export function CostByTagPanel({ input, drill }: Pick<PageProps, 'input' | 'dril
   const refetchInterval = useRefetchInterval();
   const byTag = useQuery(trpc.cost.byTag.queryOptions(input, { refetchInterval }));
   const bars = byTag.data ? tagBars(byTag.data) : [];
-  const height = tagChartHeight(bars.length, 300);
+  const height = costBarsHeight(bars.length);
   return (
     <Panel
       title="Cost by tag"

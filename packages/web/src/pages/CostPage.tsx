@@ -2,7 +2,7 @@ import { Alert, Anchor, Badge, Group, SimpleGrid, Stack, Text } from '@mantine/c
 import { useQuery } from '@tanstack/react-query';
 import { Line } from 'react-chartjs-2';
 import { color, timeAxis } from '../charts.js';
-import { CostBars } from '../components/CostBars.js';
+import { CostBars, costBarsHeight } from '../components/CostBars.js';
 import { KpiCard } from '../components/KpiCard.js';
 import { Panel } from '../components/Panel.js';
 import { EmptyState } from '../components/states.js';
@@ -22,6 +22,7 @@ export default function CostPage({ input, workspaceId, onOpenPage, drill }: Page
   const overview = useQuery(trpc.cost.overview.queryOptions(input, { refetchInterval }));
   const trend = useQuery(trpc.cost.trend.queryOptions(input, { refetchInterval }));
   const byModel = useQuery(trpc.cost.byModel.queryOptions(input, { refetchInterval }));
+  const modelBarsHeight = costBarsHeight(byModel.data?.data.length ?? 0);
   const o = overview.data;
 
   return (
@@ -104,7 +105,7 @@ export default function CostPage({ input, workspaceId, onOpenPage, drill }: Page
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <Panel
           title="Cost by model"
-          height={300}
+          height={modelBarsHeight}
           loading={byModel.isPending}
           error={byModel.error}
           onRetry={() => void byModel.refetch()}
@@ -121,7 +122,7 @@ export default function CostPage({ input, workspaceId, onOpenPage, drill }: Page
           {byModel.data && (
             <CostBars
               bars={byModel.data.data.map((m, i) => ({ label: m.model, cost: m.cost_usd, percentage: m.percentage, color: color(i) }))}
-              height={300}
+              height={modelBarsHeight}
               onBar={(i) => drill({ ...windowDrill(byModel.data), model: byModel.data.data[i]!.model })}
             />
           )}

@@ -31,14 +31,6 @@ export function tagCsvRows(answer: CostByTag): Array<[string, number, number, nu
   return rows;
 }
 
-/** Pixels a bar's row needs for its label to be drawn: the chart grows with the tags instead of skipping labels. */
-const ROW_PX = 22;
-
-/** The chart's height for `bars` bars: at least `min`, room for every label beyond that. */
-export function tagChartHeight(bars: number, min: number): number {
-  return Math.max(min, bars * ROW_PX + 40);
-}
-
 /** What the chart shows, as text: the canvas's accessible name. */
 export function describeTagBars(bars: ReturnType<typeof tagBars>): string {
   if (bars.length === 0) return 'Cost by tag: no calls';
