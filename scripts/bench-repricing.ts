@@ -2,7 +2,8 @@
  * `npm run bench:repricing`: the price-change case of `npm run bench` alone (docs/BENCHMARKS.md,
  * "Price changes"): loads the bench dataset through POST /api/v1/traces (its ingest rate is
  * reported, the rollups folded), vacuums as the full bench does, then times the PUT and the
- * DELETE of the busiest model's price. `--keep` leaves the scratch database in place (its URL
+ * DELETE of the busiest model's price, the background rewrite of its calls after each, and
+ * uncached reads while the rewrite runs. `--keep` leaves the scratch database in place (its URL
  * is printed) so the re-pricing statements can be profiled with EXPLAIN afterwards.
  *
  *   npm run bench:repricing -- --db postgres --traces 2000000 [--keep]
@@ -19,7 +20,7 @@ import { loadDataset } from './bench/ingest.js';
 import { loadAverage } from './bench/machine.js';
 import { parseOptions } from './bench/options.js';
 import { fmt, log } from './bench/progress.js';
-import { measureRepricing } from './bench/repricing.js';
+import { measureRepricing, repricingLine } from './bench/repricing.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -30,13 +31,14 @@ log('start', `${opts.db}, ${fmt(opts.traces)} traces, load average ${loadAverage
 
 const dataset = prepareDataset(path.join(root, 'bench-results', 'datasets'), opts.traces, opts.seed, new Date(), opts.batchSize);
 const adminToken = randomBytes(18).toString('base64url');
+const bypassToken = randomBytes(18).toString('base64url');
 const pgServer = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const scratch = await createScratchDatabase(opts.db === 'postgres' ? `${pgServer}/postgres` : undefined);
 let pulse: ScratchPulse | undefined;
 try {
   pulse = await startScratchPulse(scratch, {
     inheritOutput: true,
-    env: benchServerEnv(adminToken),
+    env: benchServerEnv(adminToken, bypassToken),
   });
   const workspaces = [];
   for (const w of dataset.meta.workspaces) workspaces.push(await createWorkspace(pulse.url, adminToken, w.name));
@@ -51,8 +53,8 @@ try {
     }
   }
   log('prices', `load average ${loadAverage().join(' / ')}`);
-  const r = await measureRepricing(pulse.url, workspaces[0]!);
-  log('prices', `PUT re-priced ${fmt(r.calls)} calls of ${r.model} in ${r.putSeconds} s; DELETE in ${r.deleteSeconds} s; load average ${loadAverage().join(' / ')}`);
+  const r = await measureRepricing(pulse.url, workspaces[0]!, bypassToken);
+  log('prices', `${repricingLine(r)}; load average ${loadAverage().join(' / ')}`);
   if (keep) log('keep', `database kept: ${scratch.databaseUrl ?? scratch.dataDir}; workspace ${workspaces[0]!.workspace_id}`);
 } finally {
   await pulse?.stop();

@@ -44,7 +44,7 @@ import { type BenchResults, renderMarkdown, resultsFile, updateBenchmarksDoc, wr
 import { crossCheckQuality, measureQuality, writeBenchScores } from './bench/quality.js';
 import { crossCheckImpact, measureImpact, setBenchAgentValues } from './bench/impact.js';
 import { crossCheckSafety, measureSafety } from './bench/safety.js';
-import { measureRepricing } from './bench/repricing.js';
+import { measureRepricing, repricingLine } from './bench/repricing.js';
 import { checkTargets, type SeriesFailure, TARGETS } from './bench/targets.js';
 import { measureTraceReads } from './bench/traces.js';
 import { describeWal, withWalAccounting } from './bench/wal.js';
@@ -176,13 +176,8 @@ try {
   }
   const bursts = [];
   for (const page of Object.keys(PAGES)) bursts.push(await measureBursts(settings, opts.bursts, page));
-  const repricing = opts.noRepricing ? null : await measureRepricing(pulse.url, large);
-  log(
-    'prices',
-    repricing
-      ? `PUT re-priced ${fmt(repricing.calls)} calls of ${repricing.model} in ${repricing.putSeconds} s; DELETE in ${repricing.deleteSeconds} s`
-      : 'the re-pricing case is skipped (--no-repricing)',
-  );
+  const repricing = opts.noRepricing ? null : await measureRepricing(pulse.url, large, bypassToken);
+  log('prices', repricing ? repricingLine(repricing) : 'the re-pricing case is skipped (--no-repricing)');
   const traceReads = await measureTraceReads(pulse.url, large, pulse.proc.pid, opts.requests, opts.warmup);
   const scoreWrite = await writeBenchScores(pulse.url, large, dataset.file, opts.concurrency);
   const quality = await measureQuality(settings, windows);

@@ -1,7 +1,7 @@
 /**
- * `npx tsx scripts/explain-repricing.ts <database url> <workspace id> <model>`: the plan of the
- * statement a price change runs (packages/api/src/prices/reprice.ts), by EXPLAIN (ANALYZE,
- * BUFFERS), for an override of that model applying to every call, in a transaction rolled back
+ * `npx tsx scripts/explain-repricing.ts <database url> <workspace id> <model> <day>`: the plan of
+ * the statement the re-pricer runs for that day's calls (packages/api/src/prices/reprice.ts), by
+ * EXPLAIN (ANALYZE, BUFFERS), for an override of that model applying to every call, in a transaction rolled back
  * afterwards: the stored calls and the rollups are left as they were. For the database that
  * `npm run bench:repricing -- --db postgres --keep` leaves in place (docs/BENCHMARKS.md).
  * The database is opened without migrating it, so a kept database is profiled as it is.
@@ -12,8 +12,8 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { prepareRepricing, repriceModel } from '../packages/api/src/prices/reprice.js';
 
-const [url, workspaceId, model] = process.argv.slice(2);
-if (!url || !workspaceId || !model) throw new Error('usage: explain-repricing.ts <database url> <workspace id> <model>');
+const [url, workspaceId, model, day] = process.argv.slice(2);
+if (!url || !workspaceId || !model || !day) throw new Error('usage: explain-repricing.ts <database url> <workspace id> <model> <day, e.g. 2026-11-29>');
 const client = postgres(url, { max: 1, onnotice: () => {} });
 const prices = { input: '1.2345678', output: '4.5', cacheRead: '0.12', cacheWrite: '1.2345678' };
 
@@ -29,7 +29,7 @@ try {
         return [];
       },
     };
-    await repriceModel(explained as never, workspaceId, model, { model, prices, effectiveFrom: null });
+    await repriceModel(explained as never, workspaceId, model, { model, prices, effectiveFrom: null }, { from: Date.parse(day), to: Date.parse(day) + 86_400_000 });
     throw new RolledBack();
   });
 } catch (err) {

@@ -25,7 +25,7 @@ export interface BenchOptions {
   sockets: number;
   /** Skip the raw-SQL baseline (and so the cross-check). */
   noBaseline: boolean;
-  /** Skip the re-pricing case: at 10 M traces a PUT re-prices millions of calls, for many minutes. */
+  /** Skip the re-pricing case: at 10 M traces the rewrite after a price change takes minutes. */
   noRepricing: boolean;
   /** Leave the scratch database (and its data) when the run completes, to study it afterwards. */
   keepDatabase: boolean;
@@ -46,7 +46,7 @@ const USAGE = `npm run bench -- [--db pglite|postgres] [--traces N] [--quick] [-
   --bursts B        timed bursts per dashboard page (default 50)
   --baseline-reps K timed runs of each raw-SQL baseline query (default 5)
   --no-repricing    skip the re-pricing case (a PUT and a DELETE of the busiest model's price,
-                    each answered once its calls are re-priced: many minutes at 10 M traces)
+                    each followed by the background rewrite of its calls: minutes at 10 M traces)
   --otlp-spans M    spans of the OTLP protobuf ingest case, in requests of 1,000 (default 200,000;
                     quick 10,000); each ingest run of the live-dashboards case sends as many
   --sockets S       live.changes subscriptions held open by the live-dashboards case (default 500)

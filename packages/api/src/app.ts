@@ -30,6 +30,7 @@ import { lazySecretBox, serverSecretBox } from './secrets/secret-box.js';
 import { corsFor, cspNonce, securityHeaders } from './http/security.js';
 import type { Logger } from './logger.js';
 import { foldBacklog } from './rollups/fold.js';
+import { repricingBacklog } from './prices/repricer.js';
 import { OTLP_PATH, OTLP_ROOT_PATH } from './otlp/otlp-paths.js';
 import { otlpTracesHandler } from './otlp/otlp-route.js';
 import { TRACE_EXPORT_PATH, traceExportHandler } from './traces/export-route.js';
@@ -109,11 +110,13 @@ export function createApp(deps: AppDeps) {
       // The fold backlog: traces stored but not yet in the rollups (answers count them either way),
       // and those set aside because they cannot be folded (docs/API_SPEC.md §5).
       const backlog = await foldBacklog(database);
+      // And the price changes whose stored calls are still to be rewritten (answers price them either way).
+      const repricing = await repricingBacklog(database);
       res.json({
         status: 'ok',
         database: { driver: database.driver, state: 'ok' },
         cache: cacheState,
-        rollups: { pending_rows: backlog.pending, quarantined_rows: backlog.quarantined },
+        rollups: { pending_rows: backlog.pending, quarantined_rows: backlog.quarantined, repricing_models: repricing },
       });
     } catch (err) {
       logger.error({ err }, 'readiness check: database unavailable');

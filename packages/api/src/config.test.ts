@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       cacheBypassToken: undefined,
       secretKey: undefined,
       foldIntervalMs: 500,
+      repriceIntervalMs: 1000,
       retentionIntervalMs: 600_000,
       shutdownTimeoutMs: 10_000,
       statementTimeoutMs: 15_000,

@@ -59,6 +59,7 @@ function configSchema(demoByDefault: boolean) {
       PULSE_CACHE_BYPASS_TOKEN: optionalText(),
       PULSE_SECRET_KEY: optionalText(),
       FOLD_INTERVAL_MS: wholeNumber(500),
+      REPRICE_INTERVAL_MS: wholeNumber(1000),
       RETENTION_INTERVAL_MS: wholeNumber(600_000),
       SHUTDOWN_TIMEOUT_MS: wholeNumber(10_000),
       STATEMENT_TIMEOUT_MS: wholeNumber(15_000),
@@ -105,6 +106,8 @@ function configSchema(demoByDefault: boolean) {
       secretKey: env.PULSE_SECRET_KEY,
       /** How often the background folder moves queued traces into the rollups (ms; at least 10). */
       foldIntervalMs: Math.max(10, env.FOLD_INTERVAL_MS),
+      /** How often the background re-pricer looks for price changes whose stored calls it has still to rewrite (ms; at least 10). */
+      repriceIntervalMs: Math.max(10, env.REPRICE_INTERVAL_MS),
       /** How often calls past a workspace's retention_days are deleted (ms; at least 1000). */
       retentionIntervalMs: Math.max(1000, env.RETENTION_INTERVAL_MS),
       /** Milliseconds SIGTERM waits for in-flight requests before closing anyway. */

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { createApp } from '../src/app.js';
 import type { HostResolver } from '../src/alerts/ssrf-guard.js';
 import { startAlertWorker } from '../src/alerts/worker.js';
+import { startRepricer } from '../src/prices/repricer.js';
 import { startFolder } from '../src/rollups/fold.js';
 import type { Cache } from '../src/cache/cache.js';
 import { createCache } from '../src/cache/create-cache.js';
@@ -42,6 +43,8 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
   const { app, services } = createApp({ database, cache, config, logger, live, resolveHost: options.resolveHost });
   // Folding runs as in production, but often: tests see answers with traces folded and not yet folded.
   const folder = startFolder(database, logger, { intervalMs: overrides.foldIntervalMs ?? 30 });
+  // Re-pricing too: answers are read while a price change's calls are rewritten, and after.
+  const repricer = startRepricer(database, logger, { intervalMs: overrides.repriceIntervalMs ?? 30 });
   const alerts = startAlertWorker(database, logger, { intervalMs: config.alertIntervalMs, delivery: services.alertDelivery });
   const server: Server = await new Promise((resolve) => {
     const s = createHttpServer(app).listen(0, '127.0.0.1', () => resolve(s));
@@ -67,6 +70,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
       await sockets.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await repricer.stop();
       await folder.stop();
       await live.close();
       await alerts.stop();

@@ -71,7 +71,7 @@ describe('a row that cannot be folded', () => {
 
     const ready = await fetch(`${srv.url}/api/ready`);
     expect(ready.status).toBe(200);
-    expect(((await ready.json()) as { rollups: unknown }).rollups).toEqual({ pending_rows: 0, quarantined_rows: 2 });
+    expect(((await ready.json()) as { rollups: unknown }).rollups).toEqual({ pending_rows: 0, quarantined_rows: 2, repricing_models: 0 });
 
     // Both workspaces' answers count their folded traces; the sender's no longer fail.
     const window = { range: 'custom', from: iso(hour - 3_600_000), to: iso(hour + 2 * 3_600_000) };

@@ -1,6 +1,7 @@
 import { catalogPrices, decimalText } from '@pulse/shared';
 import { type SQL, sql } from 'drizzle-orm';
 import { expect } from 'vitest';
+import { repriceAll } from '../src/prices/repricer.js';
 import { type TestServer, type TestWorkspace, workspaceCall } from './harness.js';
 
 type Ws = TestWorkspace;
@@ -33,11 +34,13 @@ function formula(p: { input: number; output: number; cacheRead: number; cacheWri
 }
 
 /**
- * Every stored call without a client cost holds the cost and source the prices now listed
- * (and the catalog before an override's effective_from) give it: none priced twice or missed.
+ * Once the re-pricer has run every queued price change to its end, every stored call without
+ * a client cost holds the cost and source the prices now listed (and the catalog before an
+ * override's effective_from) give it: none priced twice or missed.
  * `table`: traces, or the fold's queue, whose copies of the calls are priced alike.
  */
 export async function expectStoredCostsFollowPrices(srv: TestServer, ws: Ws, table: 'traces' | 'rollup_pending' = 'traces') {
+  await repriceAll(srv.database);
   const listed = new Map(((await pricesClient(srv, ws).api('GET', '/prices')).body.data as PriceRow[]).map((p) => [p.model, p]));
   const models = await srv.database.rows<{ model: string }>(sql`select distinct model from ${sql.identifier(table)} where workspace_id = ${ws.workspace_id}::uuid`);
   for (const { model } of models) {

@@ -2,6 +2,7 @@ import { schema } from '@pulse/db';
 import { verifyRollups } from '@pulse/verify';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repriceAll } from '../src/prices/repricer.js';
 import { retentionPass } from '../src/retention/retention.js';
 import { foldAll } from '../src/rollups/fold.js';
 import { checkEveryEndpoint } from './check-every-endpoint.js';
@@ -135,8 +136,11 @@ describe('tag rollups (stats_by_tag_*)', () => {
     const inAnHour = start + 40 * H + 7 * 60_000 + 9;
     expect((await put('gpt-4o', { input_per_mtok_usd: 1.7777777, output_per_mtok_usd: 6.25, effective_from: iso(inAnHour) })).status).toBe(200);
     expect((await put('in-house-llm', { input_per_mtok_usd: 0.3, output_per_mtok_usd: 0.9 })).status).toBe(200);
+    // Plain SQL sums the stored costs: compared once the re-pricer has rewritten them.
+    await repriceAll(srv.database);
     await expectEveryFigureExact();
     expect((await del('gpt-4o')).status).toBe(204);
+    await repriceAll(srv.database);
     await expectEveryFigureExact();
     await expectNoDrift();
   }, SLOW);

@@ -25,3 +25,23 @@ export const priceOverrides = pgTable(
   },
   (t) => [primaryKey({ name: 'price_overrides_pkey', columns: [t.workspaceId, t.model] })],
 );
+
+/**
+ * A model whose stored calls may still carry costs from before the workspace's latest price
+ * change for it (docs/API_SPEC.md §9). A price change only queues its model here; the re-pricer
+ * rewrites the stored calls and their rollups newest first, a step at a time, and readers price
+ * the calls before `rewritten_from` (null: every call) themselves until it has
+ * (prices/pending-repricing.ts). A new change of the model starts it over.
+ */
+export const repricingJobs = pgTable(
+  'repricing_jobs',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    model: text('model').notNull(),
+    rewrittenFrom: ts('rewritten_from'),
+    queuedAt: ts('queued_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: 'repricing_jobs_pkey', columns: [t.workspaceId, t.model] })],
+);

@@ -4,6 +4,7 @@ import { budgetView } from '../analytics/budget.js';
 import type { QueryContext } from '../analytics/context.js';
 import { costOverview } from '../analytics/cost.js';
 import { performanceOverview } from '../analytics/performance.js';
+import { loadPendingRepricing } from '../prices/pending-repricing.js';
 
 export interface WatchedMetric {
   workspaceId: string;
@@ -28,7 +29,13 @@ export async function metricValue(database: Database, rule: WatchedMetric, now: 
   const q: QueryContext = {
     database,
     now,
-    scope: { workspaceId: rule.workspaceId, agentId: rule.agentId ?? undefined, model: rule.model ?? undefined, timescale },
+    scope: {
+      workspaceId: rule.workspaceId,
+      agentId: rule.agentId ?? undefined,
+      model: rule.model ?? undefined,
+      timescale,
+      repricing: await loadPendingRepricing(database.db, rule.workspaceId),
+    },
   };
   const window = { from: now - ALERT_WINDOW_MS[rule.window], to: now };
   if (rule.metric === 'cost_usd') return (await costOverview(q, window)).total_cost_usd;

@@ -2,6 +2,7 @@ import { type Database, schema } from '@pulse/db';
 import { round2, usdFromNanos, usdToNanos } from '@pulse/shared';
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { loadPendingRepricing } from '../prices/pending-repricing.js';
 import { type QueryContext, rows } from './context.js';
 import { nanos } from './decode.js';
 import { statsRows } from './sources.js';
@@ -36,7 +37,7 @@ async function monthToDate(b: BudgetContext): Promise<MonthToDate> {
   const now = new Date(b.now);
   const periodStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
   const periodEnd = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
-  const scope = { workspaceId: b.workspaceId, timescale: b.timescale };
+  const scope = { workspaceId: b.workspaceId, timescale: b.timescale, repricing: await loadPendingRepricing(b.database.db, b.workspaceId) };
   const [r] = await rows(
     b,
     sql`select coalesce(sum(cost_nanos), 0)::text as cost from (${statsRows(scope, planWindow({ from: periodStart, to: b.now }), null)}) s`,

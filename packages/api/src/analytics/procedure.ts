@@ -2,20 +2,25 @@ import type { AnalyticsPath, ImpactPath, QualityPath, SafetyPath, WindowInput } 
 import type { z } from 'zod';
 import type { CacheClass } from '../cache/cached.js';
 import { cachedAnswer } from '../trpc/cached-answer.js';
+import { loadPendingRepricing } from '../prices/pending-repricing.js';
 import type { Context } from '../trpc/context.js';
 import { workspaceQueryProcedure } from '../trpc/trpc.js';
 import type { BudgetContext } from './budget.js';
 import type { QueryContext } from './context.js';
 import { resolveWindow, type TimeWindow } from './window.js';
 
-/** The query context and resolved window of an analytics request. */
-function analyticsRequest(ctx: Context & { workspaceId: string }, input: WindowInput): { q: QueryContext; window: TimeWindow } {
+/**
+ * The query context and resolved window of an analytics request, with the workspace's models
+ * still being re-priced (one small read; an answer from the cache needs none).
+ */
+async function analyticsRequest(ctx: Context & { workspaceId: string }, input: WindowInput): Promise<{ q: QueryContext; window: TimeWindow }> {
   const now = Date.now();
+  const repricing = await loadPendingRepricing(ctx.database.db, ctx.workspaceId);
   return {
     q: {
       database: ctx.database,
       now,
-      scope: { workspaceId: ctx.workspaceId, agentId: input.agent_id, model: input.model, tag: input.tag, timescale: ctx.database.timescale },
+      scope: { workspaceId: ctx.workspaceId, agentId: input.agent_id, model: input.model, tag: input.tag, timescale: ctx.database.timescale, repricing },
     },
     window: resolveWindow(input, now),
   };
@@ -54,8 +59,8 @@ export function analyticsQuery<I extends z.ZodType<WindowInput>, O extends z.Zod
       ({ ctx, input }) =>
         // `run` is typed against the output schema already; tRPC's generic default-value
         // type cannot be named here, and the output parser checks every answer anyway.
-        cachedAnswer(ctx, def.name, input as Record<string, unknown>, def.kind, def.output, () => {
-          const { q, window } = analyticsRequest(ctx, input as WindowInput);
+        cachedAnswer(ctx, def.name, input as Record<string, unknown>, def.kind, def.output, async () => {
+          const { q, window } = await analyticsRequest(ctx, input as WindowInput);
           return run(q, window, input as z.output<I>);
         }) as never,
     );

@@ -1,6 +1,7 @@
 import { bare, schema, timeBucket } from '@pulse/db';
 import type { Granularity } from '@pulse/shared';
 import { type AnyColumn, type SQL, sql } from 'drizzle-orm';
+import { awaitsRepricing, currentCost, type PendingRepricing } from '../prices/pending-repricing.js';
 import { dimOf } from '../rollups/dims.js';
 import { latencyBinSql, unpricedCount } from '../rollups/rollup-sql.js';
 import { flagCountsOf, flaggedCount } from '../rollups/safety-sql.js';
@@ -43,6 +44,11 @@ export interface Scope {
    */
   tag?: string | undefined;
   timescale: boolean;
+  /**
+   * The workspace's models whose stored costs a price change has still to rewrite: the cost
+   * sources add what their calls' costs change by now (repricingRows).
+   */
+  repricing: readonly PendingRepricing[];
 }
 
 const none = sql`false`;
@@ -61,7 +67,7 @@ function within(column: AnyColumn, segments: TimeWindow[]): SQL {
  * (stats, errors); the others hold no tag (servedPlan() and dimServedPlan() keep a tagged scope
  * off them, tagRows() reads the tag pair rollups itself).
  */
-export function filters(scope: Scope, t: TraceTable | StatsTable | ErrorTable | ScoreTable): SQL {
+export function filters(scope: Pick<Scope, 'workspaceId' | 'agentId' | 'model' | 'tag'>, t: TraceTable | StatsTable | ErrorTable | ScoreTable): SQL {
   const parts: SQL[] = [sql`${t.workspaceId} = ${scope.workspaceId}::uuid`];
   if (scope.agentId !== undefined) parts.push(sql`${t.agentId} = ${scope.agentId}`);
   if (scope.model !== undefined) parts.push(sql`${t.model} = ${scope.model}`);
@@ -98,6 +104,23 @@ function wholeWindowRaw(plan: WindowPlan): WindowPlan {
     hourly: [],
     daily: [],
   };
+}
+
+/**
+ * The calls of the scope in the whole window that await re-pricing, with `delta` (what the
+ * prices now change each one's cost by, in nano-dollars) and `d_unpriced` (the change of its
+ * being unpriced): a price change rewrites stored costs in the background, and until it has,
+ * every part above still sums their old costs, in `traces`, the queue or the rollups alike.
+ * Read only while the workspace has such a model: then one more pass over the window's calls.
+ */
+function repricingRows(scope: Scope, plan: WindowPlan, columns: (delta: SQL, dUnpriced: SQL) => SQL, groupBy: SQL, from: SQL = sql`${traces}`): SQL | undefined {
+  const window = wholeWindowRaw(plan).raw;
+  if (scope.repricing.length === 0 || window.length === 0) return undefined;
+  const { cost, source } = currentCost(traces, scope.repricing);
+  const delta = sql`(${cost} - ${traces.costNanos})`;
+  const dUnpriced = sql`((${source} = 'unpriced')::int - (${traces.costSource} = 'unpriced')::int)`;
+  return sql`select ${columns(delta, dUnpriced)} from ${from}
+    where ${filters(scope, traces)} and ${awaitsRepricing(traces, scope.repricing)} and (${within(traces.timestamp, window)}) ${groupBy}`;
 }
 
 /** The scope on a dim-keyed rollup: its workspace and the one dim holding the filtered facts. */
@@ -163,6 +186,15 @@ export function statsRows(scope: Scope, plan: WindowPlan, g: Granularity | null)
       ${t.errors} as errors, ${t.inputTokens} as input_tokens, ${t.outputTokens} as output_tokens, ${t.costNanos} as cost_nanos,
       ${t.latencySumMs} as latency_sum, ${t.unpricedCalls} as unpriced_calls from ${t} where ${filters(scope, t)} and (${within(t.bucket, segments)})`);
   }
+  const repricing = repricingRows(
+    scope,
+    plan,
+    (delta, dUnpriced) => sql`${bucketOf(scope, g, traces.timestamp)} as bucket, ${traces.agentId} as agent_id, ${traces.model} as model,
+      0::bigint as calls, 0::bigint as errors, 0::numeric as input_tokens, 0::numeric as output_tokens, sum(${delta}) as cost_nanos,
+      0::float8 as latency_sum, sum(${dUnpriced})::bigint as unpriced_calls`,
+    sql`group by 1, 2, 3`,
+  );
+  if (repricing) parts.push(repricing);
   return unionAll(parts, sql`select null::timestamptz as bucket, null::text as agent_id, null::text as model, 0::bigint as calls,
     0::bigint as errors, 0::numeric as input_tokens, 0::numeric as output_tokens, 0::numeric as cost_nanos, 0::float8 as latency_sum, 0::bigint as unpriced_calls where false`);
 }
@@ -207,6 +239,13 @@ export function userRows(scope: Scope, planned: WindowPlan): SQL {
     parts.push(sql`select ${t.userId} as user_id, ${t.calls} as calls, ${t.costNanos} as cost_nanos, ${t.tokens} as tokens,
       ${t.lastSeen} as last_seen from ${t} where ${dimFilter(scope, t)} and (${within(t.bucket, segments)})`);
   }
+  const repricing = repricingRows(
+    scope,
+    plan,
+    (delta) => sql`${traces.userId} as user_id, 0::bigint as calls, sum(${delta}) as cost_nanos, 0::numeric as tokens, null::timestamptz as last_seen`,
+    sql`and ${traces.userId} is not null group by 1`,
+  );
+  if (repricing) parts.push(repricing);
   return unionAll(parts, sql`select null::text as user_id, 0::bigint as calls, 0::numeric as cost_nanos, 0::numeric as tokens,
     null::timestamptz as last_seen where false`);
 }
@@ -292,6 +331,14 @@ export function tagRows(scope: Scope, planned: WindowPlan): SQL {
         where ${t.workspaceId} = ${scope.workspaceId}::uuid and ${t.tag} = ${scope.tag} and (${within(t.bucket, segments)})`);
     }
   }
+  const repricing = repricingRows(
+    scope,
+    plan,
+    (delta) => sql`c.tag, 0::bigint as calls, sum(${delta})::numeric as cost_nanos`,
+    sql`group by 1`,
+    sql`${traces} cross join lateral ${rolledTags(traces.tags)} as c(tag)`,
+  );
+  if (repricing) parts.push(repricing);
   return unionAll(parts, sql`select ${UNTAGGED}::text as tag, 0::bigint as calls, 0::numeric as cost_nanos where false`);
 }
 

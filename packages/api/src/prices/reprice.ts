@@ -1,6 +1,7 @@
 import { bare, resultRows, schema, timeBucket } from '@pulse/db';
 import { catalogPrices } from '@pulse/shared';
 import { type SQL, sql } from 'drizzle-orm';
+import { iso, type TimeWindow } from '../analytics/window.js';
 import { dimRows } from '../rollups/dims.js';
 import { rolledTags, tagPairs } from '../rollups/tags.js';
 import type { Override, Tx } from './overrides.js';
@@ -29,7 +30,7 @@ const {
  * start, so a row is named by its chunk (tableoid) and its ctid together. Calls with a client cost never change
  * (docs/API_SPEC.md §9). `name` is the CTE that holds `changed`.
  */
-function repriced(t: CallTable, workspaceId: string, model: string, override: Override | undefined, sign: 1 | -1, name: string) {
+function repriced(t: CallTable, workspaceId: string, model: string, override: Override | undefined, span: TimeWindow, sign: 1 | -1, name: string) {
   const { cost, source } = pricedSql(t, override, catalogPrices(model));
   const s = sql.raw(String(sign));
   return {
@@ -37,7 +38,8 @@ function repriced(t: CallTable, workspaceId: string, model: string, override: Ov
         ${s} * ((new_source = 'unpriced')::int - (old_source = 'unpriced')::int) as d_unpriced
       from (select tableoid as row_table, ctid as row_id, ${t.timestamp} as ts, ${t.agentId} as agent_id, ${t.userId} as user_id, ${t.tags} as tags,
           ${t.costNanos} as old_cost, ${t.costSource}::text as old_source, ${cost} as new_cost, ${source}::text as new_source
-        from ${t} where ${t.workspaceId} = ${workspaceId}::uuid and ${t.model} = ${model} and ${t.costSource} <> 'provided') p
+        from ${t} where ${t.workspaceId} = ${workspaceId}::uuid and ${t.model} = ${model} and ${t.costSource} <> 'provided'
+          and ${t.timestamp} >= ${iso(span.from)}::timestamptz and ${t.timestamp} < ${iso(span.to)}::timestamptz) p
       where (old_cost, old_source) is distinct from (new_cost, new_source)`,
     update: sql`update ${t} set ${bare(t.costNanos)} = ${cost}, ${bare(t.costSource)} = ${source}
       where ctid = any(array(select row_id from ${sql.raw(name)}))
@@ -72,8 +74,8 @@ function updateUsers(table: typeof userStatsHourly, workspaceId: string, rows: s
 }
 
 /**
- * The settings of a transaction that re-prices, until its end. No statement timeout: the
- * statement's size is the model's call count. No JIT: compiling the statement took 8 s of a
+ * The settings of a transaction that re-prices, until its end. No statement timeout: a step's
+ * calls may be many more than its target when they share a timestamp. No JIT: compiling the statement took 8 s of a
  * 145 s re-pricing of 481 k calls, more than it saved. Its groupings per user hash hundreds of
  * thousands of rows: in memory, not spilled to disk (docs/BENCHMARKS.md, "Price changes").
  */
@@ -84,20 +86,21 @@ export async function prepareRepricing(tx: Tx): Promise<void> {
 }
 
 /**
- * Re-prices every stored call of `model` in the workspace that has no client cost, with the
- * override (or none) and the catalog, in one statement (one snapshot) that reads each call
- * once: the calls in `traces`, their copies still queued for the fold (rollup_pending) or set
+ * Re-prices every stored call of `model` in the workspace in `span` that has no client cost,
+ * with the override (or none) and the catalog, in one statement (one snapshot) that reads each
+ * call once: the calls in `traces`, their copies still queued for the fold (rollup_pending) or set
  * aside (rollup_quarantine), and the rollups. A rollup holds exactly the folded calls, so its
  * change is the change of the traces minus that of the queued and quarantined copies, per
  * bucket, agent and user.
  * Only rows whose cost or source changes are written. The caller holds the workspace's price
- * lock exclusively and the fold lock, so no call is stored or folded meanwhile.
+ * lock, so the prices do not change meanwhile, and the fold lock, so no call is folded
+ * meanwhile (repricer.ts).
  * Returns how many calls changed.
  */
-export async function repriceModel(tx: Tx, workspaceId: string, model: string, override: Override | undefined): Promise<number> {
-  const stored = repriced(traces, workspaceId, model, override, 1, 'stored');
-  const queued = repriced(rollupPending, workspaceId, model, override, -1, 'queued');
-  const aside = repriced(rollupQuarantine, workspaceId, model, override, -1, 'aside');
+export async function repriceModel(tx: Tx, workspaceId: string, model: string, override: Override | undefined, span: TimeWindow): Promise<number> {
+  const stored = repriced(traces, workspaceId, model, override, span, 1, 'stored');
+  const queued = repriced(rollupPending, workspaceId, model, override, span, -1, 'queued');
+  const aside = repriced(rollupQuarantine, workspaceId, model, override, span, -1, 'aside');
   const byGrain = (grain: 'hour' | 'day') =>
     sql`select ${timeBucket(false, grain, sql`ts`)} as bucket, agent_id, sum(d_cost) as d_cost, sum(d_unpriced) as d_unpriced
       from deltas group by 1, 2 having sum(d_cost) <> 0 or sum(d_unpriced) <> 0`;

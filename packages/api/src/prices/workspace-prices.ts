@@ -1,12 +1,10 @@
 import { type Database, schema } from '@pulse/db';
 import { decimalText, PRICE_CATALOG, type PriceInput, type PriceView, pricesOf, type Prices } from '@pulse/shared';
 import { and, eq, sql } from 'drizzle-orm';
-import { takeFoldLock } from '../rollups/fold.js';
 import { loadOverrides, type Override, overrideOf, type Tx } from './overrides.js';
 import { lockPricesExclusive } from './price-lock.js';
-import { prepareRepricing, repriceModel } from './reprice.js';
 
-const { priceOverrides } = schema;
+const { priceOverrides, repricingJobs } = schema;
 
 function view(model: string, prices: Prices, source: PriceView['source'], effectiveFrom: number | null): PriceView {
   return {
@@ -31,19 +29,33 @@ export async function listPrices(database: Database, workspaceId: string): Promi
 }
 
 /**
- * A price change in one transaction: under the workspace's price lock (exclusive: no batch
- * is being priced) and the fold lock, the override is written and every stored call of the
- * model re-priced (reprice.ts), so the answer is visible in every figure at once.
- * Neither statement nor lock timeouts apply: the re-pricing's size is the model's call count.
+ * A price change in one short transaction, under the workspace's price lock held exclusively (no
+ * batch is being priced, no re-pricing step runs): the override is written and the model queued
+ * for re-pricing from its first call (repricer.ts), which starts over a re-pricing in progress.
+ * From the commit on, ingest prices new calls with it and every reader prices the model's stored
+ * calls the re-pricer has not reached yet as it will (pending-repricing.ts): every figure follows
+ * the change at once, without waiting for millions of calls to be rewritten.
  */
-async function changePrices<T>(database: Database, workspaceId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+async function changePrices<T>(
+  database: Database,
+  workspaceId: string,
+  model: string,
+  work: (tx: Tx) => Promise<T | undefined>,
+): Promise<T | undefined> {
   return database.db.transaction(async (tx) => {
-    await prepareRepricing(tx);
-    // A batch being stored, or a fold, is waited for however long it takes.
+    // A batch being stored, or a re-pricing step, is waited for however long it takes.
     await tx.execute(sql`set local lock_timeout = 0`);
     await lockPricesExclusive(tx, workspaceId);
-    await takeFoldLock(tx);
-    return work(tx);
+    const done = await work(tx);
+    // undefined: nothing changed.
+    if (done !== undefined) {
+      const job = { rewrittenFrom: null, queuedAt: new Date() };
+      await tx
+        .insert(repricingJobs)
+        .values({ workspaceId, model, ...job })
+        .onConflictDoUpdate({ target: [repricingJobs.workspaceId, repricingJobs.model], set: job });
+    }
+    return done;
   });
 }
 
@@ -63,27 +75,25 @@ export async function putPrice(database: Database, workspaceId: string, input: P
     effectiveFrom,
     updatedAt: new Date(),
   };
-  return changePrices(database, workspaceId, async (tx) => {
+  const view = await changePrices(database, workspaceId, input.model, async (tx) => {
     const [stored] = await tx
       .insert(priceOverrides)
       .values({ workspaceId, model: input.model, ...row })
       .onConflictDoUpdate({ target: [priceOverrides.workspaceId, priceOverrides.model], set: row })
       .returning();
-    const override = overrideOf(stored!);
-    await repriceModel(tx, workspaceId, input.model, override);
-    return overrideView(override);
+    return overrideView(overrideOf(stored!));
   });
+  return view!;
 }
 
 /** Removes the override (false when there is none); the model's calls go back to the catalog or to unpriced. */
 export async function deletePrice(database: Database, workspaceId: string, model: string): Promise<boolean> {
-  return changePrices(database, workspaceId, async (tx) => {
-    const removed = await tx
+  const removed = await changePrices(database, workspaceId, model, async (tx) => {
+    const found = await tx
       .delete(priceOverrides)
       .where(and(eq(priceOverrides.workspaceId, workspaceId), eq(priceOverrides.model, model)))
       .returning({ model: priceOverrides.model });
-    if (removed.length === 0) return false;
-    await repriceModel(tx, workspaceId, model, undefined);
-    return true;
+    return found.length ? true : undefined;
   });
+  return removed === true;
 }

@@ -10,6 +10,7 @@ import { sendError } from '../http/error-body.js';
 import { formatZodIssues, rootCause } from '../http/errors.js';
 import { queryParamIssues } from '../http/query-param-issues.js';
 import { noteWorkspace, requestIdOf } from '../http/request-log.js';
+import { loadPendingRepricing } from '../prices/pending-repricing.js';
 import type { AppServices } from '../trpc/context.js';
 import { InvalidInputError } from '../trpc/input-error.js';
 import { trpcErrorBody } from '../trpc/trpc-error-body.js';
@@ -84,7 +85,13 @@ export function traceExportHandler(services: AppServices): RequestHandler {
     const { workspaceId, input } = request;
     noteWorkspace(res, workspaceId);
     const { range, from, to, format, ...filter } = input;
-    const q: TraceQuery = { database: services.database, workspaceId, window: resolveWindow({ range, from, to }), filter };
+    const q: TraceQuery = {
+      database: services.database,
+      workspaceId,
+      window: resolveWindow({ range, from, to }),
+      filter,
+      repricing: await loadPendingRepricing(services.database.db, workspaceId),
+    };
     const shape = FORMATS[format];
     const gateKey = hashKey(bearerToken(req.headers.authorization)!);
     // A client that hangs up cancels the batch being read; no further batch is read.

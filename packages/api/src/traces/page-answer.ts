@@ -1,6 +1,7 @@
 import type { Database } from '@pulse/db';
 import { decodeCursor, encodeCursor, type PageCursor, type TraceFilterInput } from '@pulse/shared';
 import { iso } from '../analytics/window.js';
+import { loadPendingRepricing } from '../prices/pending-repricing.js';
 import { pageWindow, type TraceQuery } from './trace-query.js';
 
 export interface Page<T> {
@@ -21,6 +22,7 @@ export async function pageAnswer<T>(
   // The input schema has already refused a cursor this API did not hand out.
   const after = cursor === undefined ? undefined : decodeCursor(cursor);
   const window = pageWindow({ range, from, to }, after);
-  const page = await read({ database: ctx.database, workspaceId: ctx.workspaceId, window, filter }, after, limit);
+  const repricing = await loadPendingRepricing(ctx.database.db, ctx.workspaceId);
+  const page = await read({ database: ctx.database, workspaceId: ctx.workspaceId, window, filter, repricing }, after, limit);
   return { from: iso(window.from), to: iso(window.to), next_cursor: page.next ? encodeCursor(page.next) : null, data: page.items };
 }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { rows } from '../analytics/context.js';
 import { instant, nanos, num } from '../analytics/decode.js';
 import { iso } from '../analytics/window.js';
+import { currentCost } from '../prices/pending-repricing.js';
 import type { Page } from './page-answer.js';
 import { traceConditions, type TraceQuery } from './trace-query.js';
 
@@ -35,7 +36,7 @@ export async function sessionPage(q: TraceQuery, after: PageCursor | undefined, 
   const found = await rows(
     q,
     sql`select ${traces.sessionId} as session_id, min(${traces.timestamp}) as first_seen, max(${traces.timestamp}) as last_seen,
-          count(*)::bigint as calls, sum(${traces.isError})::bigint as errors, sum(${traces.costNanos})::text as cost_nanos,
+          count(*)::bigint as calls, sum(${traces.isError})::bigint as errors, sum(${currentCost(traces, q.repricing).cost})::text as cost_nanos,
           sum(${traces.inputTokens}::bigint + ${traces.outputTokens})::text as tokens
         from ${traces} where ${where} group by ${traces.sessionId}${keyset}
         order by max(${traces.timestamp}) desc, ${sessionOrder} desc limit ${limit + 1}`,

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { rows } from '../analytics/context.js';
 import { instant, num } from '../analytics/decode.js';
 import { iso } from '../analytics/window.js';
+import { loadPendingRepricing } from '../prices/pending-repricing.js';
 import { traceItemColumns, traceItemOf, type TraceItemRow } from './trace-item.js';
 
 const { traces, scores } = schema;
@@ -46,7 +47,7 @@ export async function traceDetail(database: Database, workspaceId: string, id: s
   if (!workspaceIdSchema.safeParse(id).success) return undefined;
   const at = timestampOfId(id);
   const [raw] = await database.rows<TraceItemRow>(
-    sql`select ${traceItemColumns}, ${traces.input} as input, ${traces.output} as output, ${traces.metadata} as metadata from ${traces}
+    sql`select ${traceItemColumns(await loadPendingRepricing(database.db, workspaceId))}, ${traces.input} as input, ${traces.output} as output, ${traces.metadata} as metadata from ${traces}
         where ${traces.workspaceId} = ${workspaceId}::uuid and ${traces.timestamp} = ${iso(at)}::timestamptz and ${traces.id} = ${id.toLowerCase()}::uuid`,
   );
   if (!raw) return undefined;

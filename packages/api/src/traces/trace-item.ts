@@ -1,22 +1,27 @@
 import { schema } from '@pulse/db';
 import type { TraceItem } from '@pulse/shared';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
+import { currentCost, type PendingRepricing } from '../prices/pending-repricing.js';
 
 const { traces } = schema;
 
 /**
- * The list item's columns, as traceItemOf reads them. The timestamp and the cost arrive as the
- * text the item carries (ISO 8601 in UTC to the millisecond, truncated as a JS Date would; the
+ * The list item's columns, as traceItemOf reads them, the cost as the prices now give it (a
+ * call a price change has still to rewrite is priced here). The timestamp and the cost arrive as
+ * the text the item carries (ISO 8601 in UTC to the millisecond, truncated as a JS Date would; the
  * dollars as the exact decimal of the nano-dollars, which Number() rounds once, as usdFromNanos
  * does): formatting them in the database is cheaper than parsing them in JS.
  */
-export const traceItemColumns = sql`${traces.id}::text as id, ${traces.traceId} as trace_id,
+export function traceItemColumns(repricing: readonly PendingRepricing[]): SQL {
+  const { cost, source } = currentCost(traces, repricing);
+  return sql`${traces.id}::text as id, ${traces.traceId} as trace_id,
   to_char(${traces.timestamp} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as timestamp,
   ${traces.agentId} as agent_id, ${traces.userId} as user_id, ${traces.sessionId} as session_id, ${traces.model} as model,
   ${traces.isError} as is_error, ${traces.latencyMs} as latency_ms, ${traces.ttftMs} as ttft_ms, ${traces.inputTokens} as input_tokens,
   ${traces.outputTokens} as output_tokens, ${traces.cacheReadTokens} as cache_read_tokens, ${traces.cacheWriteTokens} as cache_write_tokens,
-  (${traces.costNanos} * 0.000000001)::text as cost_usd, ${traces.costSource} as cost_source, ${traces.errorType} as error_type,
+  (${cost} * 0.000000001)::text as cost_usd, ${source} as cost_source, ${traces.errorType} as error_type,
   ${traces.errorMessage} as error_message, ${traces.tags} as tags, ${traces.safetyFlags} as safety_flags`;
+}
 
 /** A row of traceItemColumns as a driver returns it (postgres-js and PGlite differ in the marked types). */
 export type TraceItemRow = {

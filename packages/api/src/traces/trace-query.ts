@@ -4,6 +4,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { filters } from '../analytics/sources.js';
 import { iso, resolveWindow, type TimeWindow } from '../analytics/window.js';
 import type { Database } from '@pulse/db';
+import type { PendingRepricing } from '../prices/pending-repricing.js';
 import type { Page } from './page-answer.js';
 import { traceItemColumns, traceItemOf, type TraceItemRow } from './trace-item.js';
 import type { WindowInput } from '@pulse/shared';
@@ -16,13 +17,15 @@ export interface TraceQuery {
   workspaceId: string;
   window: TimeWindow;
   filter: Omit<TraceFilterInput, 'range' | 'from' | 'to'>;
+  /** The workspace's models still being re-priced: their calls' costs are read as the prices now give them. */
+  repricing: readonly PendingRepricing[];
 }
 
 /** The window and every filter of the list, on raw traces. */
 export function traceConditions(q: TraceQuery): SQL {
   const f = q.filter;
   const parts: SQL[] = [
-    filters({ workspaceId: q.workspaceId, agentId: f.agent_id, model: f.model, tag: f.tag, timescale: false }, traces),
+    filters({ workspaceId: q.workspaceId, agentId: f.agent_id, model: f.model, tag: f.tag }, traces),
     sql`${traces.timestamp} >= ${iso(q.window.from)}::timestamptz and ${traces.timestamp} < ${iso(q.window.to)}::timestamptz`,
   ];
   if (f.user_id !== undefined) parts.push(sql`${traces.userId} = ${f.user_id}`);
@@ -52,12 +55,12 @@ const isTagAlone = (f: TraceQuery['filter']) =>
 function keyedRows(q: TraceQuery, keyset: (at: SQL, name: SQL) => SQL, limit: number): SQL {
   if (!isTagAlone(q.filter)) {
     const [at, name] = [sql`${traces.timestamp}`, sql`${traces.traceId} collate "C"`];
-    return sql`select ${traceItemColumns} from ${traces} where ${traceConditions(q)}${keyset(at, name)}
+    return sql`select ${traceItemColumns(q.repricing)} from ${traces} where ${traceConditions(q)}${keyset(at, name)}
       order by ${at} desc, ${name} desc limit ${limit}`;
   }
   const [at, name] = [sql`${traceTags.timestamp}`, sql`${traceTags.traceId} collate "C"`];
   return sql`select item.* from ${traceTags} cross join lateral (
-      select ${traceItemColumns} from ${traces} where ${traces.workspaceId} = ${traceTags.workspaceId}
+      select ${traceItemColumns(q.repricing)} from ${traces} where ${traces.workspaceId} = ${traceTags.workspaceId}
         and ${traces.traceId} = ${traceTags.traceId} and ${traces.timestamp} = ${traceTags.timestamp} and ${traceConditions(q)}
       limit 1) as item
     where ${traceTags.workspaceId} = ${q.workspaceId}::uuid and ${traceTags.tag} = ${q.filter.tag}
