@@ -3,6 +3,7 @@ CREATE TABLE "repricing_jobs" (
 	"model" text NOT NULL,
 	"rewritten_from" timestamp (3) with time zone,
 	"queued_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"generation" integer DEFAULT 0 NOT NULL,
 	CONSTRAINT "repricing_jobs_pkey" PRIMARY KEY("workspace_id","model")
 );
 --> statement-breakpoint

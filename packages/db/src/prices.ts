@@ -1,4 +1,4 @@
-import { numeric, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { integer, numeric, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { workspaces } from './schema.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
@@ -42,6 +42,8 @@ export const repricingJobs = pgTable(
     model: text('model').notNull(),
     rewrittenFrom: ts('rewritten_from'),
     queuedAt: ts('queued_at').notNull().defaultNow(),
+    /** One more at every change of the model: a step ends its job only in the generation it read. */
+    generation: integer('generation').notNull().default(0),
   },
   (t) => [primaryKey({ name: 'repricing_jobs_pkey', columns: [t.workspaceId, t.model] })],
 );

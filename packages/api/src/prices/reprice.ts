@@ -75,14 +75,18 @@ function updateUsers(table: typeof userStatsHourly, workspaceId: string, rows: s
 
 /**
  * The settings of a transaction that re-prices, until its end. No statement timeout: a step's
- * calls may be many more than its target when they share a timestamp. No JIT: compiling the statement took 8 s of a
- * 145 s re-pricing of 481 k calls, more than it saved. Its groupings per user hash hundreds of
- * thousands of rows: in memory, not spilled to disk (docs/BENCHMARKS.md, "Price changes").
+ * calls may be many more than its target when they share a timestamp. No JIT: compiling the
+ * statement took 8 s of a 145 s re-pricing of 481 k calls, more than it saved. No sequential
+ * scans: a step changes thousands of rollup rows of tables of millions, and the planner,
+ * overestimating the groups, read the whole of `user_stats_daily` (5.5 M rows, 16.7 s of a
+ * 43.6 s step at 10 M traces) where probing its key finds each row (docs/BENCHMARKS.md,
+ * "Price changes").
  */
 export async function prepareRepricing(tx: Tx): Promise<void> {
   await tx.execute(sql`set local statement_timeout = 0`);
   await tx.execute(sql`set local jit = off`);
   await tx.execute(sql`set local work_mem = '64MB'`);
+  await tx.execute(sql`set local enable_seqscan = off`);
 }
 
 /**

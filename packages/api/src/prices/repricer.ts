@@ -7,7 +7,6 @@ import type { Logger } from '../logger.js';
 import { takeFoldLock } from '../rollups/fold.js';
 import { throttledWarn } from '../throttled-log.js';
 import { loadOverrides, type Tx } from './overrides.js';
-import { lockPricesShared } from './price-lock.js';
 import { prepareRepricing, repriceModel } from './reprice.js';
 
 const { repricingJobs, traces } = schema;
@@ -44,8 +43,10 @@ async function nextStep(tx: Tx, workspaceId: string, model: string, rewrittenFro
  * One step of the oldest queued re-pricing (docs/API_SPEC.md §9): the model's newest stored calls
  * before the job's `rewritten_from` are priced as the prices now give them, with their copies in
  * the fold's queue and the rollups, in one transaction that moves `rewritten_from` back to the
- * first of them (or ends the job when no call is left). It holds the workspace's price lock
- * shared, so no price change commits meanwhile (a change starts the job over), and the fold lock.
+ * first of them (or ends the job when no call is left). It holds the fold lock, and no price
+ * lock: a price change never waits for a step. A change that commits meanwhile queues the model
+ * in a new generation, and the step moves or ends only the generation it read, so the job starts
+ * over and every call is read as not rewritten again (what this step wrote included).
  * Answers false when no job is queued. Tests take smaller steps (`stepCalls`).
  */
 export async function repriceStep(database: Database, stepCalls = STEP_CALLS): Promise<boolean> {
@@ -53,25 +54,22 @@ export async function repriceStep(database: Database, stepCalls = STEP_CALLS): P
   if (!next) return false;
   await database.db.transaction(async (tx) => {
     await prepareRepricing(tx);
-    await lockPricesShared(tx, next.workspaceId);
     // A fold in progress is waited for however long it takes (the lock wait alone is unbounded).
     await tx.execute(sql`set local lock_timeout = 0`);
     await takeFoldLock(tx);
     const thisJob = and(eq(repricingJobs.workspaceId, next.workspaceId), eq(repricingJobs.model, next.model));
-    // Read again under the price lock: another replica may have moved it on or ended it.
-    const [job] = await tx.select().from(repricingJobs).where(thisJob).for('update');
+    // Read again under the fold lock: another replica may have moved it on or ended it.
+    const [job] = await tx.select().from(repricingJobs).where(thisJob);
     if (!job) return;
+    const sameGeneration = and(thisJob, eq(repricingJobs.generation, job.generation));
     const step = await nextStep(tx, job.workspaceId, job.model, job.rewrittenFrom, stepCalls);
     if (step === null) {
-      await tx.delete(repricingJobs).where(thisJob);
+      await tx.delete(repricingJobs).where(sameGeneration);
       return;
     }
     const override = (await loadOverrides(tx, job.workspaceId, [job.model])).get(job.model);
     await repriceModel(tx, job.workspaceId, job.model, override, step);
-    await tx
-      .update(repricingJobs)
-      .set({ rewrittenFrom: new Date(step.from) })
-      .where(thisJob);
+    await tx.update(repricingJobs).set({ rewrittenFrom: new Date(step.from) }).where(sameGeneration);
   });
   return true;
 }

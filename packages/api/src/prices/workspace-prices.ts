@@ -30,8 +30,8 @@ export async function listPrices(database: Database, workspaceId: string): Promi
 
 /**
  * A price change in one short transaction, under the workspace's price lock held exclusively (no
- * batch is being priced, no re-pricing step runs): the override is written and the model queued
- * for re-pricing from its first call (repricer.ts), which starts over a re-pricing in progress.
+ * batch is being priced): the override is written and the model queued for re-pricing from its
+ * newest call (repricer.ts), in a new generation: a re-pricing in progress starts over.
  * From the commit on, ingest prices new calls with it and every reader prices the model's stored
  * calls the re-pricer has not reached yet as it will (pending-repricing.ts): every figure follows
  * the change at once, without waiting for millions of calls to be rewritten.
@@ -43,7 +43,7 @@ async function changePrices<T>(
   work: (tx: Tx) => Promise<T | undefined>,
 ): Promise<T | undefined> {
   return database.db.transaction(async (tx) => {
-    // A batch being stored, or a re-pricing step, is waited for however long it takes.
+    // A batch being priced and stored is waited for however long it takes (a re-pricing step is not).
     await tx.execute(sql`set local lock_timeout = 0`);
     await lockPricesExclusive(tx, workspaceId);
     const done = await work(tx);
@@ -53,7 +53,10 @@ async function changePrices<T>(
       await tx
         .insert(repricingJobs)
         .values({ workspaceId, model, ...job })
-        .onConflictDoUpdate({ target: [repricingJobs.workspaceId, repricingJobs.model], set: job });
+        .onConflictDoUpdate({
+          target: [repricingJobs.workspaceId, repricingJobs.model],
+          set: { ...job, generation: sql`${repricingJobs.generation} + 1` },
+        });
     }
     return done;
   });
