@@ -81,7 +81,8 @@ describe('every endpoint equals plain SQL over raw rows', () => {
       expect(tagged[field], field).toEqual(all[field]);
       expect(none[field], field).toEqual(all[field]);
     }
-    for (const answer of [tagged, none]) expect(Math.abs(answer.projected_month_usd - all.projected_month_usd)).toBeLessThan(all.projected_month_usd * 1e-4);
+    // ≤: in a month's first days the dataset (the 3 days before today) has no call of this month, and every projection is 0.
+    for (const answer of [tagged, none]) expect(Math.abs(answer.projected_month_usd - all.projected_month_usd)).toBeLessThanOrEqual(all.projected_month_usd * 1e-4);
     expect(none.total_cost_usd).toBe(0);
     expect(tagged.total_cost_usd).toBeLessThan(all.total_cost_usd);
   });
