@@ -75,8 +75,8 @@ export function baselineQuery(endpoint: Endpoint, w: BaselineInput): BaselineQue
       };
     case '/cost/overview':
       return {
-        text: `select sum(cost_nanos)::text as cost, count(*)::int as calls,
-                 (select sum(cost_nanos)::text from traces
+        text: `select coalesce(sum(cost_nanos), 0)::text as cost, count(*)::int as calls,
+                 (select coalesce(sum(cost_nanos), 0)::text from traces
                    where workspace_id = $1::uuid and "timestamp" >= $4::timestamptz and "timestamp" < now()) as month_to_date,
                  (select monthly_limit_nanos::text from budgets where workspace_id = $1::uuid) as budget
                from traces where ${WHERE}`,
@@ -106,7 +106,7 @@ export function baselineQuery(endpoint: Endpoint, w: BaselineInput): BaselineQue
       };
     case '/cost/budget':
       return {
-        text: `select (select sum(cost_nanos)::text from traces
+        text: `select (select coalesce(sum(cost_nanos), 0)::text from traces
                         where workspace_id = $1::uuid and "timestamp" >= $2::timestamptz and "timestamp" < now()) as month_to_date,
                       (select monthly_limit_nanos::text from budgets where workspace_id = $1::uuid) as budget`,
         params: [w.workspaceId, w.monthStart],
