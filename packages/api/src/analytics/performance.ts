@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type QueryContext, rows } from './context.js';
 import { num, instant, numberArray, textArray } from './decode.js';
-import { dimServedPlan, errorRows, histRows, rawLatencyRows, statsRows } from './sources.js';
+import { countsOnly, dimServedPlan, errorRows, histRows, rawLatencyRows, statsRows } from './sources.js';
 import { bucketStarts, iso, planWindow, type TimeWindow, type WindowPlan } from './window.js';
 
 const PERCENTILES = [0.5, 0.95, 0.99] as const;
@@ -63,7 +63,7 @@ export async function performanceOverview(q: QueryContext, w: TimeWindow) {
     rows(
       q,
       sql`select coalesce(sum(calls), 0)::float8 as calls, coalesce(sum(errors), 0)::float8 as errors,
-            coalesce(sum(latency_sum), 0)::float8 as latency_sum from (${statsRows(q.scope, plan, null)}) s`,
+            coalesce(sum(latency_sum), 0)::float8 as latency_sum from (${statsRows(countsOnly(q.scope), plan, null)}) s`,
       z.object({ calls: num, errors: num, latency_sum: num }),
     ),
     percentiles(q, w, plan, null),
@@ -86,7 +86,7 @@ export async function latencySeries(q: QueryContext, w: TimeWindow, g: Granulari
   const [found, pct] = await Promise.all([
     rows(
       q,
-      sql`select bucket, sum(calls)::float8 as calls from (${statsRows(q.scope, plan, g)}) s group by 1`,
+      sql`select bucket, sum(calls)::float8 as calls from (${statsRows(countsOnly(q.scope), plan, g)}) s group by 1`,
       z.object({ bucket: instant, calls: num }),
     ),
     percentiles(q, w, plan, g),
@@ -108,7 +108,7 @@ export async function throughput(q: QueryContext, w: TimeWindow, g: Granularity)
   const found = await rows(
     q,
     sql`select bucket, sum(calls)::float8 as calls, sum(errors)::float8 as errors
-        from (${statsRows(q.scope, planWindow(w, g), g)}) s group by 1`,
+        from (${statsRows(countsOnly(q.scope), planWindow(w, g), g)}) s group by 1`,
     z.object({ bucket: instant, calls: num, errors: num }),
   );
   const byBucket = new Map(found.map((r) => [r.bucket, { calls: r.calls, errors: r.errors }]));

@@ -123,6 +123,15 @@ function repricingRows(scope: Scope, plan: WindowPlan, columns: (delta: SQL, dUn
     where ${filters(scope, traces)} and ${awaitsRepricing(traces, scope.repricing)} and (${within(traces.timestamp, window)}) ${groupBy}`;
 }
 
+/**
+ * The scope for a figure a price change cannot move (calls, errors, agents, users, latency,
+ * tokens): without the models being re-priced, so its sources leave out repricingRows' pass
+ * over their calls, which only corrects costs.
+ */
+export function countsOnly(scope: Scope): Scope {
+  return { ...scope, repricing: [] };
+}
+
 /** The scope on a dim-keyed rollup: its workspace and the one dim holding the filtered facts. */
 function dimFilter(scope: Scope, t: typeof userStatsHourly | typeof latencyHistHourly): SQL {
   const dim = dimOf(scope);

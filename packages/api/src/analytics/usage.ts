@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type QueryContext, rows } from './context.js';
 import { num, instant, nanos } from './decode.js';
-import { statsRows, userRows } from './sources.js';
+import { countsOnly, statsRows, userRows } from './sources.js';
 import { bucketStarts, iso, planWindow, previousWindow, type TimeWindow } from './window.js';
 
 /** Calls, distinct agents and distinct named users of one window, in one statement. */
@@ -12,9 +12,9 @@ async function usageFigures(q: QueryContext, w: TimeWindow) {
     q,
     // One pass over the stats rows gives both the calls and the distinct agents; count(*) over a
     // grouping hashes the users, where count(distinct) would sort every user row.
-    sql`select s.calls, s.agents, (select count(*)::float8 from (select user_id from (${userRows(q.scope, planWindow(w))}) u group by 1) g) as users
+    sql`select s.calls, s.agents, (select count(*)::float8 from (select user_id from (${userRows(countsOnly(q.scope), planWindow(w))}) u group by 1) g) as users
         from (select coalesce(sum(calls), 0)::float8 as calls, count(distinct agent_id)::float8 as agents
-              from (${statsRows(q.scope, planWindow(w), null)}) st) s`,
+              from (${statsRows(countsOnly(q.scope), planWindow(w), null)}) st) s`,
     z.object({ calls: num, agents: num, users: num }),
   );
   const calls = r?.calls ?? 0;
@@ -36,7 +36,7 @@ export async function usageOverview(q: QueryContext, w: TimeWindow) {
 export async function callsOverTime(q: QueryContext, w: TimeWindow, g: Granularity) {
   const found = await rows(
     q,
-    sql`select bucket, sum(calls)::float8 as calls from (${statsRows(q.scope, planWindow(w, g), g)}) s group by 1`,
+    sql`select bucket, sum(calls)::float8 as calls from (${statsRows(countsOnly(q.scope), planWindow(w, g), g)}) s group by 1`,
     z.object({ bucket: instant, calls: num }),
   );
   const byBucket = new Map(found.map((r) => [r.bucket, r.calls]));
@@ -51,7 +51,7 @@ export async function callsOverTime(q: QueryContext, w: TimeWindow, g: Granulari
 export async function agentDistribution(q: QueryContext, w: TimeWindow) {
   const found = await rows(
     q,
-    sql`select agent_id, sum(calls)::float8 as calls from (${statsRows(q.scope, planWindow(w), null)}) s
+    sql`select agent_id, sum(calls)::float8 as calls from (${statsRows(countsOnly(q.scope), planWindow(w), null)}) s
         group by 1 having sum(calls) > 0 order by 2 desc, agent_id collate "C" asc`,
     z.object({ agent_id: z.string(), calls: num }),
   );

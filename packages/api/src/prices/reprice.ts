@@ -96,9 +96,9 @@ export async function prepareRepricing(tx: Tx): Promise<void> {
  * aside (rollup_quarantine), and the rollups. A rollup holds exactly the folded calls, so its
  * change is the change of the traces minus that of the queued and quarantined copies, per
  * bucket, agent and user.
- * Only rows whose cost or source changes are written. The caller holds the workspace's price
- * lock, so the prices do not change meanwhile, and the fold lock, so no call is folded
- * meanwhile (repricer.ts).
+ * Only rows whose cost or source changes are written. The caller holds the fold lock, so no call
+ * is folded meanwhile; a price change that commits meanwhile starts the caller's job over
+ * (repricer.ts).
  * Returns how many calls changed.
  */
 export async function repriceModel(tx: Tx, workspaceId: string, model: string, override: Override | undefined, span: TimeWindow): Promise<number> {

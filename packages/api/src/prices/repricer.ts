@@ -13,9 +13,8 @@ const { repricingJobs, traces } = schema;
 
 /**
  * The calls of the model one step rewrites, at most (more only when calls share the last
- * timestamp). A step holds the fold lock and its row locks to its end, and a price change of
- * the workspace waits for it, so it stays short; readers price the calls it has not reached
- * themselves meanwhile (pending-repricing.ts).
+ * timestamp). A step holds the fold lock and its row locks to its end, so it stays short;
+ * readers price the calls it has not reached themselves meanwhile (pending-repricing.ts).
  */
 const STEP_CALLS = 20_000;
 
