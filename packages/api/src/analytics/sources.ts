@@ -7,7 +7,7 @@ import { latencyBinSql, unpricedCount } from '../rollups/rollup-sql.js';
 import { flagCountsOf, flaggedCount } from '../rollups/safety-sql.js';
 import { rolledTags, UNTAGGED } from '../rollups/tags.js';
 import { decidingRank } from '../scores/decisions.js';
-import { iso, type TimeWindow, type WindowPlan } from './window.js';
+import { type EdgeHour, iso, type TimeWindow, type WindowPlan } from './window.js';
 
 const { traces, scores, scoreStatsHourly, scoreStatsDaily, rollupPending, statsHourly, statsDaily, statsByTagHourly, statsByTagDaily, tagPairStatsHourly, tagPairStatsDaily, userStatsHourly, userStatsDaily, latencyHistHourly, latencyHistDaily, errorStatsHourly, errorStatsDaily,
   errorStatsByTagHourly, errorStatsByTagDaily } = schema;
@@ -97,12 +97,13 @@ export function dimServedPlan(scope: Scope, plan: WindowPlan): WindowPlan {
 
 /** The window of a plan as one raw segment (the queue's rows are in `traces` too). */
 function wholeWindowRaw(plan: WindowPlan): WindowPlan {
-  const segments = [...plan.raw, ...plan.hourly, ...plan.daily];
+  const segments = [...plan.raw, ...plan.edges.map((e) => e.edge), ...plan.hourly, ...plan.daily];
   if (segments.length === 0) return plan;
   return {
     raw: [{ from: Math.min(...segments.map((s) => s.from)), to: Math.max(...segments.map((s) => s.to)) }],
     hourly: [],
     daily: [],
+    edges: [],
   };
 }
 
@@ -141,23 +142,57 @@ function dimFilter(scope: Scope, t: typeof userStatsHourly | typeof latencyHistH
 }
 
 /**
- * The row-level sources of a plan: `traces` for the raw edges, and the not-yet-folded queue
- * over the segments the rollups answer (the rollups hold only folded traces).
+ * One UNION ALL part of a source: a table, the segments it is read over, and when it is read at
+ * all (`true`, or whether an edge's hour holds calls outside the window: see rawSources).
  */
-function rawSources(plan: WindowPlan): Array<[TraceTable, TimeWindow[]]> {
-  const sources: Array<[TraceTable, TimeWindow[]]> = [];
-  if (plan.raw.length) sources.push([traces, plan.raw]);
+interface Part<T> {
+  table: T;
+  segments: TimeWindow[];
+  when: SQL;
+}
+
+const always = sql`true`;
+
+/**
+ * Whether the rest of an edge's hour holds a row of `table` (calls, or scores by their call's
+ * timestamp): one probe of the (workspace, timestamp) index. PostgreSQL evaluates it once per
+ * statement (an uncorrelated sub-select, a one-time filter) and skips the parts it rules out, so
+ * the edge is read either raw or from its hour's rollup row, in the statement's one snapshot.
+ */
+function restOfHourHolds(scope: Scope, edge: EdgeHour, table: typeof traces | typeof scores): SQL {
+  const timestamp = table === scores ? scores.traceTimestamp : traces.timestamp;
+  return sql`exists (select 1 from ${table} where ${table.workspaceId} = ${scope.workspaceId}::uuid and ${within(timestamp, [edge.rest])})`;
+}
+
+/**
+ * The row-level sources of a plan: `traces` for the raw segments, and the not-yet-folded queue
+ * over the segments the rollups answer (the rollups hold only folded traces). An edge is read
+ * from `traces` when the rest of its hour holds calls; else its whole hour is the queue's here
+ * and the rollups' in rollupSources().
+ */
+function rawSources(scope: Scope, plan: WindowPlan): Array<Part<TraceTable>> {
+  const sources: Array<Part<TraceTable>> = [];
+  if (plan.raw.length) sources.push({ table: traces, segments: plan.raw, when: always });
+  for (const edge of plan.edges) sources.push({ table: traces, segments: [edge.edge], when: restOfHourHolds(scope, edge, traces) });
   const rolled = [...plan.hourly, ...plan.daily];
-  if (rolled.length) sources.push([rollupPending, rolled]);
+  if (rolled.length) sources.push({ table: rollupPending, segments: rolled, when: always });
+  for (const edge of plan.edges) sources.push({ table: rollupPending, segments: [edge.hour], when: sql`not ${restOfHourHolds(scope, edge, traces)}` });
   return sources;
 }
 
 /**
- * One [table, [segment]] per rollup segment: each becomes its own UNION ALL part, so every
- * part is a single index range scan (an OR of ranges would scan the workspace's whole dim).
+ * The rollup parts of a plan, one per segment: each becomes its own UNION ALL part, so every
+ * part is a single index range scan (an OR of ranges would scan the workspace's whole dim). An
+ * edge's hour is read from the hourly rollup when the rest of the hour holds no row of `probed`
+ * (`traces`, or `scores` for the score rollups).
  */
-function perSegment<T>(pairs: ReadonlyArray<readonly [T, TimeWindow[]]>): Array<[T, TimeWindow[]]> {
-  return pairs.flatMap(([table, segments]) => segments.map((segment): [T, TimeWindow[]] => [table, [segment]]));
+function rollupSources<T>(scope: Scope, plan: WindowPlan, hourly: T, daily: T, probed: typeof traces | typeof scores = traces): Array<Part<T>> {
+  const parts = [
+    ...plan.hourly.map((segment) => ({ table: hourly, segments: [segment], when: always })),
+    ...plan.daily.map((segment) => ({ table: daily, segments: [segment], when: always })),
+  ];
+  for (const edge of plan.edges) parts.push({ table: hourly, segments: [edge.hour], when: sql`not ${restOfHourHolds(scope, edge, probed)}` });
+  return parts;
 }
 
 function bucketOf(scope: Scope, g: Granularity | null, column: AnyColumn): SQL {
@@ -181,19 +216,16 @@ function statsRollups(scope: Scope): [StatsTable, StatsTable] {
 export function statsRows(scope: Scope, plan: WindowPlan, g: Granularity | null): SQL {
   const [hourly, daily] = statsRollups(scope);
   const parts: SQL[] = [];
-  for (const [t, segments] of rawSources(plan)) {
+  for (const { table: t, segments, when } of rawSources(scope, plan)) {
     parts.push(sql`select ${bucketOf(scope, g, t.timestamp)} as bucket, ${t.agentId} as agent_id, ${t.model} as model, count(*)::bigint as calls,
       sum(${t.isError})::bigint as errors, sum(${t.inputTokens})::numeric as input_tokens, sum(${t.outputTokens})::numeric as output_tokens,
       sum(${t.costNanos}) as cost_nanos, sum(${t.latencyMs}) as latency_sum, ${unpricedCount(t.costSource)}::bigint as unpriced_calls
-      from ${t} where ${filters(scope, t)} and (${within(t.timestamp, segments)}) group by 1, 2, 3`);
+      from ${t} where ${filters(scope, t)} and (${within(t.timestamp, segments)}) and ${when} group by 1, 2, 3`);
   }
-  for (const [t, segments] of perSegment([
-    [hourly, plan.hourly],
-    [daily, plan.daily],
-  ])) {
+  for (const { table: t, segments, when } of rollupSources(scope, plan, hourly, daily)) {
     parts.push(sql`select ${bucketOf(scope, g, t.bucket)} as bucket, ${t.agentId} as agent_id, ${t.model} as model, ${t.calls} as calls,
       ${t.errors} as errors, ${t.inputTokens} as input_tokens, ${t.outputTokens} as output_tokens, ${t.costNanos} as cost_nanos,
-      ${t.latencySumMs} as latency_sum, ${t.unpricedCalls} as unpriced_calls from ${t} where ${filters(scope, t)} and (${within(t.bucket, segments)})`);
+      ${t.latencySumMs} as latency_sum, ${t.unpricedCalls} as unpriced_calls from ${t} where ${filters(scope, t)} and (${within(t.bucket, segments)}) and ${when}`);
   }
   const repricing = repricingRows(
     scope,
@@ -216,17 +248,14 @@ export function statsRows(scope: Scope, plan: WindowPlan, g: Granularity | null)
 export function safetyStatsRows(scope: Scope, plan: WindowPlan, g: Granularity | null): SQL {
   const [hourly, daily] = statsRollups(scope);
   const parts: SQL[] = [];
-  for (const [t, segments] of rawSources(plan)) {
+  for (const { table: t, segments, when } of rawSources(scope, plan)) {
     parts.push(sql`select ${bucketOf(scope, g, t.timestamp)} as bucket, ${t.agentId} as agent_id, count(*)::bigint as calls,
       ${flaggedCount(t.safetyFlags)}::bigint as flagged, ${flagCountsOf(t.safetyFlags)} as flag_counts
-      from ${t} where ${filters(scope, t)} and (${within(t.timestamp, segments)}) group by 1, 2`);
+      from ${t} where ${filters(scope, t)} and (${within(t.timestamp, segments)}) and ${when} group by 1, 2`);
   }
-  for (const [t, segments] of perSegment([
-    [hourly, plan.hourly],
-    [daily, plan.daily],
-  ])) {
+  for (const { table: t, segments, when } of rollupSources(scope, plan, hourly, daily)) {
     parts.push(sql`select ${bucketOf(scope, g, t.bucket)} as bucket, ${t.agentId} as agent_id, ${t.calls} as calls,
-      ${t.flaggedCalls} as flagged, ${t.flagCounts} as flag_counts from ${t} where ${filters(scope, t)} and (${within(t.bucket, segments)})`);
+      ${t.flaggedCalls} as flagged, ${t.flagCounts} as flag_counts from ${t} where ${filters(scope, t)} and (${within(t.bucket, segments)}) and ${when}`);
   }
   return unionAll(parts, sql`select null::timestamptz as bucket, null::text as agent_id, 0::bigint as calls, 0::bigint as flagged,
     '{}'::bigint[] as flag_counts where false`);
@@ -236,17 +265,14 @@ export function safetyStatsRows(scope: Scope, plan: WindowPlan, g: Granularity |
 export function userRows(scope: Scope, planned: WindowPlan): SQL {
   const plan = dimServedPlan(scope, planned);
   const parts: SQL[] = [];
-  for (const [t, segments] of rawSources(plan)) {
+  for (const { table: t, segments, when } of rawSources(scope, plan)) {
     parts.push(sql`select ${t.userId} as user_id, count(*)::bigint as calls, sum(${t.costNanos}) as cost_nanos,
       sum(${t.inputTokens}::bigint + ${t.outputTokens}) as tokens, max(${t.timestamp}) as last_seen
-      from ${t} where ${filters(scope, t)} and ${t.userId} is not null and (${within(t.timestamp, segments)}) group by 1`);
+      from ${t} where ${filters(scope, t)} and ${t.userId} is not null and (${within(t.timestamp, segments)}) and ${when} group by 1`);
   }
-  for (const [t, segments] of perSegment([
-    [userStatsHourly, plan.hourly],
-    [userStatsDaily, plan.daily],
-  ])) {
+  for (const { table: t, segments, when } of rollupSources(scope, plan, userStatsHourly, userStatsDaily)) {
     parts.push(sql`select ${t.userId} as user_id, ${t.calls} as calls, ${t.costNanos} as cost_nanos, ${t.tokens} as tokens,
-      ${t.lastSeen} as last_seen from ${t} where ${dimFilter(scope, t)} and (${within(t.bucket, segments)})`);
+      ${t.lastSeen} as last_seen from ${t} where ${dimFilter(scope, t)} and (${within(t.bucket, segments)}) and ${when}`);
   }
   const repricing = repricingRows(
     scope,
@@ -267,18 +293,15 @@ export function userRows(scope: Scope, planned: WindowPlan): SQL {
 export function histRows(scope: Scope, planned: WindowPlan, g: Granularity | null): SQL {
   const plan = dimServedPlan(scope, planned);
   const parts: SQL[] = [];
-  for (const [t, segments] of rawSources(plan)) {
+  for (const { table: t, segments, when } of rawSources(scope, plan)) {
     parts.push(sql`select bucket, array_agg(bin order by bin) as bins, array_agg(n order by bin)::float8[] as counts
       from (select ${bucketOf(scope, g, t.timestamp)} as bucket, ${latencyBinSql(t.latencyMs)} as bin, count(*) as n
-            from ${t} where ${filters(scope, t)} and (${within(t.timestamp, segments)}) group by 1, 2) binned
+            from ${t} where ${filters(scope, t)} and (${within(t.timestamp, segments)}) and ${when} group by 1, 2) binned
       group by 1`);
   }
-  for (const [t, segments] of perSegment([
-    [latencyHistHourly, plan.hourly],
-    [latencyHistDaily, plan.daily],
-  ])) {
+  for (const { table: t, segments, when } of rollupSources(scope, plan, latencyHistHourly, latencyHistDaily)) {
     parts.push(sql`select ${bucketOf(scope, g, t.bucket)} as bucket, ${t.bins} as bins, ${t.counts}::float8[] as counts from ${t}
-      where ${dimFilter(scope, t)} and (${within(t.bucket, segments)})`);
+      where ${dimFilter(scope, t)} and (${within(t.bucket, segments)}) and ${when}`);
   }
   return unionAll(parts, sql`select null::timestamptz as bucket, null::int[] as bins, null::float8[] as counts where false`);
 }
@@ -287,19 +310,16 @@ export function histRows(scope: Scope, planned: WindowPlan, g: Granularity | nul
 export function errorRows(scope: Scope, plan: WindowPlan): SQL {
   const [hourly, daily] = scope.tag === undefined ? [errorStatsHourly, errorStatsDaily] : [errorStatsByTagHourly, errorStatsByTagDaily];
   const parts: SQL[] = [];
-  for (const [t, segments] of rawSources(plan)) {
+  for (const { table: t, segments, when } of rawSources(scope, plan)) {
     parts.push(sql`select ${t.errorType} as error_type, ${t.agentId} as agent_id, ${t.model} as model, count(*)::bigint as count,
       max(${t.timestamp}) as last_seen,
       (array_agg(${t.errorMessage} order by ${t.timestamp} desc, ${t.errorMessage} desc nulls last))[1] as last_message
-      from ${t} where ${filters(scope, t)} and ${t.isError} = 1 and (${within(t.timestamp, segments)}) group by 1, 2, 3`);
+      from ${t} where ${filters(scope, t)} and ${t.isError} = 1 and (${within(t.timestamp, segments)}) and ${when} group by 1, 2, 3`);
   }
-  for (const [t, segments] of perSegment([
-    [hourly, plan.hourly],
-    [daily, plan.daily],
-  ])) {
+  for (const { table: t, segments, when } of rollupSources(scope, plan, hourly, daily)) {
     parts.push(sql`select ${t.errorType} as error_type, ${t.agentId} as agent_id, ${t.model} as model, ${t.count} as count,
       ${t.lastSeen} as last_seen, ${t.lastMessage} as last_message from ${t}
-      where ${filters(scope, t)} and (${within(t.bucket, segments)})`);
+      where ${filters(scope, t)} and (${within(t.bucket, segments)}) and ${when}`);
   }
   return unionAll(parts, sql`select null::text as error_type, null::text as agent_id, null::text as model, 0::bigint as count,
     null::timestamptz as last_seen, null::text as last_message where false`);
@@ -318,26 +338,20 @@ export function tagRows(scope: Scope, planned: WindowPlan): SQL {
   const pairsServe = scope.agentId === undefined && scope.model === undefined;
   const plan = scope.tag === undefined || pairsServe ? planned : wholeWindowRaw(planned);
   const parts: SQL[] = [];
-  for (const [t, segments] of rawSources(plan)) {
+  for (const { table: t, segments, when } of rawSources(scope, plan)) {
     // The tag filter on the call, then every tag of the call: rows of one call per tag.
     parts.push(sql`select c.tag, count(*)::bigint as calls, sum(${t.costNanos})::numeric as cost_nanos
       from ${t} cross join lateral ${rolledTags(t.tags)} as c(tag)
-      where ${filters(scope, t)} and (${within(t.timestamp, segments)}) group by 1`);
+      where ${filters(scope, t)} and (${within(t.timestamp, segments)}) and ${when} group by 1`);
   }
-  for (const [t, segments] of perSegment([
-    [statsByTagHourly, plan.hourly],
-    [statsByTagDaily, plan.daily],
-  ])) {
+  for (const { table: t, segments, when } of rollupSources(scope, plan, statsByTagHourly, statsByTagDaily)) {
     parts.push(sql`select ${t.tag} as tag, ${t.calls} as calls, ${t.costNanos} as cost_nanos from ${t}
-      where ${filters(scope, t)} and (${within(t.bucket, segments)})`);
+      where ${filters(scope, t)} and (${within(t.bucket, segments)}) and ${when}`);
   }
   if (scope.tag !== undefined) {
-    for (const [t, segments] of perSegment([
-      [tagPairStatsHourly, plan.hourly],
-      [tagPairStatsDaily, plan.daily],
-    ])) {
+    for (const { table: t, segments, when } of rollupSources(scope, plan, tagPairStatsHourly, tagPairStatsDaily)) {
       parts.push(sql`select ${t.otherTag} as tag, ${t.calls} as calls, ${t.costNanos} as cost_nanos from ${t}
-        where ${t.workspaceId} = ${scope.workspaceId}::uuid and ${t.tag} = ${scope.tag} and (${within(t.bucket, segments)})`);
+        where ${t.workspaceId} = ${scope.workspaceId}::uuid and ${t.tag} = ${scope.tag} and (${within(t.bucket, segments)}) and ${when}`);
     }
   }
   const repricing = repricingRows(
@@ -382,6 +396,17 @@ export function scoresIn(scope: Scope, window: TimeWindow): SQL {
 }
 
 /**
+ * The raw `scores` parts of a plan: its raw segments, and each edge when the rest of its hour
+ * holds scores (else rollupSources reads the edge's hour from the score rollups).
+ */
+function rawScoreSources(scope: Scope, plan: WindowPlan): Array<Omit<Part<typeof scores>, 'table'>> {
+  return [
+    ...(plan.raw.length ? [{ segments: plan.raw, when: always }] : []),
+    ...plan.edges.map((edge) => ({ segments: [edge.edge], when: restOfHourHolds(scope, edge, scores) })),
+  ];
+}
+
+/**
  * (bucket, name, agent_id, type, category, count, value_sum, last_written) — scores per group,
  * counted in the window of their trace's timestamp (docs/API_SPEC.md §10): raw `scores` for the
  * sub-hour edges, the score rollups for whole hours and days. `category` is '' for a
@@ -392,20 +417,17 @@ export function scoreRows(scope: Scope, planned: WindowPlan, g: Granularity | nu
   const plan = servedPlan(scope, planned);
   const named = (t: ScoreTable) => (name === undefined ? sql`true` : sql`${t.name} = ${name}`);
   const parts: SQL[] = [];
-  if (plan.raw.length) {
+  for (const { segments, when } of rawScoreSources(scope, plan)) {
     const s = scores;
     parts.push(sql`select ${bucketOf(scope, g, s.traceTimestamp)} as bucket, ${s.name} as name, ${s.agentId} as agent_id, ${s.type} as type,
       coalesce(${s.categoricalValue}, '') as category, count(*)::bigint as count, coalesce(sum(${s.numericValue}::numeric), 0) as value_sum,
       max(${s.updatedAt}) as last_written
-      from ${s} where ${scoreFilters(scope, s)} and ${named(s)} and (${within(s.traceTimestamp, plan.raw)}) group by 1, 2, 3, 4, 5`);
+      from ${s} where ${scoreFilters(scope, s)} and ${named(s)} and (${within(s.traceTimestamp, segments)}) and ${when} group by 1, 2, 3, 4, 5`);
   }
-  for (const [t, segments] of perSegment([
-    [scoreStatsHourly, plan.hourly],
-    [scoreStatsDaily, plan.daily],
-  ])) {
+  for (const { table: t, segments, when } of rollupSources(scope, plan, scoreStatsHourly, scoreStatsDaily, scores)) {
     parts.push(sql`select ${bucketOf(scope, g, t.bucket)} as bucket, ${t.name} as name, ${t.agentId} as agent_id, ${t.type} as type,
       ${t.category} as category, ${t.count} as count, ${t.valueSum} as value_sum, ${t.lastWritten} as last_written
-      from ${t} where ${scoreFilters(scope, t)} and ${named(t)} and ${t.count} > 0 and (${within(t.bucket, segments)})`);
+      from ${t} where ${scoreFilters(scope, t)} and ${named(t)} and ${t.count} > 0 and (${within(t.bucket, segments)}) and ${when}`);
   }
   return unionAll(parts, sql`select null::timestamptz as bucket, null::text as name, null::text as agent_id, null::text as type,
     null::text as category, 0::bigint as count, 0::numeric as value_sum, null::timestamptz as last_written where false`);
@@ -426,22 +448,19 @@ export function decidedScoreRows(scope: Scope, planned: WindowPlan, g: Granulari
       sql`, `,
     )})`;
   const parts: SQL[] = [];
-  if (plan.raw.length && names.length) {
+  for (const { segments, when } of names.length ? rawScoreSources(scope, plan) : []) {
     const s = scores;
     const ranked = (column: AnyColumn) => sql`ranked.${bare(column)}`;
     parts.push(sql`select ${g ? timeBucket(scope.timescale, g, ranked(s.traceTimestamp)) : sql`null::timestamptz`} as bucket, ${ranked(s.name)} as name,
       ${ranked(s.agentId)} as agent_id, ${ranked(s.type)} as type, count(*)::bigint as count, coalesce(sum(${ranked(s.numericValue)}::numeric), 0) as value_sum
-      from (select ${s}.*, ${decidingRank} as deciding from ${s} where ${scoreFilters(scope, s)} and ${named(s)} and (${within(s.traceTimestamp, plan.raw)})) ranked
+      from (select ${s}.*, ${decidingRank} as deciding from ${s} where ${scoreFilters(scope, s)} and ${named(s)} and (${within(s.traceTimestamp, segments)}) and ${when}) ranked
       where ranked.deciding = 1 group by 1, 2, 3, 4`);
   }
   if (names.length)
-    for (const [t, segments] of perSegment([
-      [scoreStatsHourly, plan.hourly],
-      [scoreStatsDaily, plan.daily],
-    ])) {
+    for (const { table: t, segments, when } of rollupSources(scope, plan, scoreStatsHourly, scoreStatsDaily, scores)) {
       parts.push(sql`select ${bucketOf(scope, g, t.bucket)} as bucket, ${t.name} as name, ${t.agentId} as agent_id, ${t.type} as type,
         ${t.decidedCount} as count, ${t.decidedValueSum} as value_sum
-        from ${t} where ${scoreFilters(scope, t)} and ${named(t)} and ${t.decidedCount} > 0 and (${within(t.bucket, segments)})`);
+        from ${t} where ${scoreFilters(scope, t)} and ${named(t)} and ${t.decidedCount} > 0 and (${within(t.bucket, segments)}) and ${when}`);
     }
   return unionAll(parts, sql`select null::timestamptz as bucket, null::text as name, null::text as agent_id, null::text as type,
     0::bigint as count, 0::numeric as value_sum where false`);

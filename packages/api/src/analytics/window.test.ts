@@ -69,13 +69,16 @@ describe('planWindow', () => {
   const segments = (list: TimeWindow[]) => list.map((s) => `${at(s.from)}..${at(s.to)}`);
 
   it('reads a window of whole days from the daily rollups alone', () => {
-    expect(planWindow({ from: D0, to: D0 + 3 * DAY })).toEqual({ raw: [], hourly: [], daily: [{ from: D0, to: D0 + 3 * DAY }] });
+    expect(planWindow({ from: D0, to: D0 + 3 * DAY })).toEqual({ raw: [], hourly: [], daily: [{ from: D0, to: D0 + 3 * DAY }], edges: [] });
   });
 
-  it('reads raw edges, hourly partial days and daily whole days of an unaligned window', () => {
+  it('reads sub-hour edges, hourly partial days and daily whole days of an unaligned window', () => {
     const w = { from: D0 + 22 * HOUR + 15 * MINUTE, to: D0 + 3 * DAY + 2 * HOUR + 40 * MINUTE };
     const plan = planWindow(w);
-    expect(segments(plan.raw)).toEqual(['2026-11-02T22:15:00.000Z..2026-11-02T23:00:00.000Z', '2026-11-05T02:00:00.000Z..2026-11-05T02:40:00.000Z']);
+    expect(plan.raw).toEqual([]);
+    expect(segments(plan.edges.map((e) => e.edge))).toEqual(['2026-11-02T22:15:00.000Z..2026-11-02T23:00:00.000Z', '2026-11-05T02:00:00.000Z..2026-11-05T02:40:00.000Z']);
+    expect(segments(plan.edges.map((e) => e.hour))).toEqual(['2026-11-02T22:00:00.000Z..2026-11-02T23:00:00.000Z', '2026-11-05T02:00:00.000Z..2026-11-05T03:00:00.000Z']);
+    expect(segments(plan.edges.map((e) => e.rest))).toEqual(['2026-11-02T22:00:00.000Z..2026-11-02T22:15:00.000Z', '2026-11-05T02:40:00.000Z..2026-11-05T03:00:00.000Z']);
     expect(segments(plan.hourly)).toEqual(['2026-11-02T23:00:00.000Z..2026-11-03T00:00:00.000Z', '2026-11-05T00:00:00.000Z..2026-11-05T02:00:00.000Z']);
     expect(segments(plan.daily)).toEqual(['2026-11-03T00:00:00.000Z..2026-11-05T00:00:00.000Z']);
   });
@@ -84,12 +87,12 @@ describe('planWindow', () => {
     const w = { from: D0 + 22 * HOUR + 15 * MINUTE, to: D0 + 3 * DAY + 2 * HOUR + 40 * MINUTE };
     expect(segments(planWindow(w, 'hour').hourly)).toEqual(['2026-11-02T23:00:00.000Z..2026-11-05T02:00:00.000Z']);
     expect(planWindow(w, 'hour').daily).toEqual([]);
-    expect(planWindow(w, 'minute')).toEqual({ raw: [w], hourly: [], daily: [] });
+    expect(planWindow(w, 'minute')).toEqual({ raw: [w], hourly: [], daily: [], edges: [] });
   });
 
   it('reads a window with no whole hour inside from raw rows', () => {
     const w = { from: D0 + 10 * HOUR + 30 * MINUTE, to: D0 + 11 * HOUR + 50 * MINUTE };
-    expect(planWindow(w)).toEqual({ raw: [w], hourly: [], daily: [] });
+    expect(planWindow(w)).toEqual({ raw: [w], hourly: [], daily: [], edges: [] });
   });
 
   it('covers any window exactly once, with each rollup segment aligned to its table', () => {
@@ -99,7 +102,7 @@ describe('planWindow', () => {
         fc.pre(a !== b);
         const w = { from: Math.min(a, b), to: Math.max(a, b) };
         const plan = planWindow(w, finest);
-        const all = [...plan.raw, ...plan.hourly, ...plan.daily].sort((x, y) => x.from - y.from);
+        const all = [...plan.raw, ...plan.edges.map((e) => e.edge), ...plan.hourly, ...plan.daily].sort((x, y) => x.from - y.from);
         expect(all[0]!.from).toBe(w.from);
         expect(all.at(-1)!.to).toBe(w.to);
         for (let i = 1; i < all.length; i++) expect(all[i]!.from).toBe(all[i - 1]!.to);
@@ -107,6 +110,12 @@ describe('planWindow', () => {
         for (const s of plan.daily) expect([s.from % DAY, s.to % DAY]).toEqual([0, 0]);
         if (finest === 'hour' || finest === 'minute') expect(plan.daily).toEqual([]);
         if (finest === 'minute') expect(plan.hourly).toEqual([]);
+        for (const { edge, hour, rest } of plan.edges) {
+          // The hour is the edge and its rest, whichever side of the edge the rest lies on.
+          expect([hour.from % HOUR, hour.to - hour.from]).toEqual([0, HOUR]);
+          expect([Math.min(edge.from, rest.from), Math.max(edge.to, rest.to), edge.to - edge.from + rest.to - rest.from]).toEqual([hour.from, hour.to, HOUR]);
+          expect(rest.from < rest.to).toBe(true);
+        }
       }),
       { seed: 11, numRuns: 1000 },
     );

@@ -54,13 +54,30 @@ export function bucketStarts(w: TimeWindow, granularity: Granularity, cap = Infi
  * `finest` limits the rollups a series may use (an hourly series cannot read daily rows).
  */
 export interface WindowPlan {
+  /** Segments read from raw rows, always: a window with no whole hour inside, or a minute series. */
   raw: TimeWindow[];
   hourly: TimeWindow[];
   daily: TimeWindow[];
+  /** The sub-hour edges of a window with whole hours inside (EdgeHour). */
+  edges: EdgeHour[];
+}
+
+/**
+ * A sub-hour edge of a window and its hour. When the rest of the hour holds no call, the edge
+ * holds all of the hour's calls and the hour's rollup row answers it exactly: a window ending
+ * now (nothing is timestamped later yet) reads its current hour, however busy, from the rollup.
+ * Otherwise the edge is read from raw rows. The sources decide which in the query's own
+ * snapshot (sources.ts), so a call arriving meanwhile cannot make the answer inexact.
+ */
+export interface EdgeHour {
+  edge: TimeWindow;
+  hour: TimeWindow;
+  /** The part of the hour outside the window. */
+  rest: TimeWindow;
 }
 
 export function planWindow(w: TimeWindow, finest: Granularity | 'any' = 'any'): WindowPlan {
-  const plan: WindowPlan = { raw: [], hourly: [], daily: [] };
+  const plan: WindowPlan = { raw: [], hourly: [], daily: [], edges: [] };
   const push = (list: TimeWindow[], from: number, to: number) => {
     if (from < to) list.push({ from, to });
   };
@@ -74,8 +91,8 @@ export function planWindow(w: TimeWindow, finest: Granularity | 'any' = 'any'): 
     push(plan.raw, w.from, w.to);
     return plan;
   }
-  push(plan.raw, w.from, h0);
-  push(plan.raw, h1, w.to);
+  if (w.from < h0) plan.edges.push({ edge: { from: w.from, to: h0 }, hour: { from: h0 - HOUR, to: h0 }, rest: { from: h0 - HOUR, to: w.from } });
+  if (h1 < w.to) plan.edges.push({ edge: { from: h1, to: w.to }, hour: { from: h1, to: h1 + HOUR }, rest: { from: w.to, to: h1 + HOUR } });
   const d0 = ceilTo(h0, DAY);
   const d1 = floorTo(h1, DAY);
   if (finest === 'hour' || d0 >= d1) {

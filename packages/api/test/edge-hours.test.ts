@@ -1,0 +1,113 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { foldAll } from '../src/rollups/fold.js';
+import { checkEveryEndpoint } from './check-every-endpoint.js';
+import { seededTraces } from './dataset.js';
+import { makeTrace, sendTraces, startTestServer, type TestServer, workspaceCall } from './harness.js';
+import { reference, type RefWindow } from './reference.js';
+
+/**
+ * A window's sub-hour edge is read from its hour's rollup row when the rest of the hour holds no
+ * call (a window ending now), else from raw calls (docs/API_SPEC.md §3): every answer exact
+ * either way, with the edge's calls folded or still queued, and a call arriving in the rest of
+ * the hour sending the edge back to raw rows.
+ */
+
+const DAY = 86_400_000;
+const H = 3_600_000;
+const M = 60_000;
+const BYPASS = 'edge-hours-bypass-token';
+const start = Math.floor(Date.now() / DAY) * DAY - 6 * DAY;
+const iso = (ms: number) => new Date(ms).toISOString();
+/** Hours after the seeded three days, whose calls this test places: Y's at minutes 45–55, X's at 5–35. */
+const Y = start + 3 * DAY + 5 * H;
+const X = start + 3 * DAY + 30 * H;
+
+let srv: TestServer;
+let ws: { workspace_id: string; api_key: string };
+
+async function fresh(path: string, params: Record<string, string | number | undefined>): Promise<any> {
+  const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined) as Array<[string, string]>);
+  const res = await workspaceCall(srv.url, ws, 'GET', `${path}?${query}`, undefined, { 'x-pulse-cache-bypass': BYPASS });
+  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+const placed = (hour: number, minutes: number[], prefix: string) =>
+  minutes.map((m, i) =>
+    makeTrace({
+      trace_id: `${prefix}-${i}`,
+      timestamp: iso(hour + m * M + i * 997),
+      agent_id: i % 3 === 0 ? 'coder' : 'support-bot',
+      model: i % 2 === 0 ? 'gpt-4o' : 'claude-3-5-haiku',
+      user_id: `edge-user-${i % 4}`,
+      status: i % 5 === 0 ? 'error' : 'success',
+      ...(i % 5 === 0 ? { error_type: 'timeout' } : {}),
+      latency_ms: 100 + i * 37,
+      tags: i % 2 === 0 ? ['checkout'] : ['search', 'prod'],
+    }),
+  );
+
+/** Both edges promoted (the rest of Y before `from` and of X after `to` hold nothing), both raw, and one of each. */
+const WINDOWS: Array<[string, RefWindow]> = [
+  ['both edges from their hours', { from: iso(Y + 40 * M), to: iso(X + 40 * M) }],
+  ['both edges raw', { from: iso(Y + 50 * M), to: iso(X + 20 * M) }],
+  ['a raw edge in the seeded days, an edge from its hour', { from: iso(start + 7 * H + 12 * M + 345), to: iso(X + 36 * M) }],
+  ['from its hour, with an agent', { from: iso(Y + 40 * M), to: iso(X + 40 * M), agent_id: 'coder' }],
+  ['from its hour, with a tag', { from: iso(Y + 40 * M), to: iso(X + 40 * M), tag: 'checkout' }],
+  ['from its hour, with a tag and a model (raw calls only)', { from: iso(Y + 40 * M), to: iso(X + 40 * M), tag: 'prod', model: 'claude-3-5-haiku' }],
+];
+
+async function expectEveryWindowExact() {
+  const ref = reference(srv.database, ws.workspace_id);
+  for (const [label, w] of WINDOWS) {
+    for (const g of ['hour', 'day']) {
+      await expect(checkEveryEndpoint(fresh, ref, w, g), `${label}, ${g}`).resolves.toBeUndefined();
+    }
+  }
+}
+
+beforeAll(async () => {
+  // The test folds itself: the edges' calls are read folded and still queued.
+  srv = await startTestServer({ foldIntervalMs: 3_600_000, cacheBypassToken: BYPASS });
+  ws = await srv.createWorkspace('edge-hours');
+  const seeded = seededTraces(47, start, 900);
+  for (let i = 0; i < seeded.length; i += 450) expect((await sendTraces(srv.url, ws.api_key, { traces: seeded.slice(i, i + 450) })).status).toBe(200);
+  expect((await sendTraces(srv.url, ws.api_key, { traces: [...placed(Y, [45, 47, 50, 51, 55], 'y'), ...placed(X, [5, 9, 14, 20, 22, 30, 35], 'x')] })).status).toBe(200);
+});
+afterAll(async () => {
+  await srv?.close();
+});
+
+describe('sub-hour edges read from their hour when the rest of it is empty', () => {
+  it('every answer is exact with the edges queued, folded, and half of each', async () => {
+    await expectEveryWindowExact();
+    await foldAll(srv.database);
+    await expectEveryWindowExact();
+    expect((await sendTraces(srv.url, ws.api_key, { traces: placed(X, [3, 18, 33], 'x-late') })).status).toBe(200);
+    await expectEveryWindowExact();
+  });
+
+  it("reads the hour's rollup row when the rest of the hour is empty, raw calls otherwise", async () => {
+    await foldAll(srv.database);
+    const promoted = WINDOWS[0]![1];
+    const calls = async () => (await fresh('/usage/overview', { range: 'custom', from: promoted.from, to: promoted.to })).total_calls as number;
+    const exact = await calls();
+    // A mark in X's rollup row that no raw call has: seen only through the rollup.
+    const mark = (n: number) =>
+      srv.database.rows(sql`update stats_hourly set calls = calls + ${n} where workspace_id = ${ws.workspace_id}::uuid and bucket = ${iso(X)}::timestamptz
+        and agent_id = 'coder' and model = 'gpt-4o' returning 1`);
+    expect(await mark(1000)).toHaveLength(1);
+    try {
+      expect(await calls()).toBe(exact + 1000);
+      // A call in the rest of X (at `to` itself: outside the window) sends the edge back to raw calls.
+      expect((await sendTraces(srv.url, ws.api_key, { traces: [makeTrace({ trace_id: 'x-at-to', timestamp: promoted.to })] })).status).toBe(200);
+      expect(await calls()).toBe(exact);
+      await foldAll(srv.database);
+      expect(await calls()).toBe(exact);
+    } finally {
+      await mark(-1000);
+    }
+    await expectEveryWindowExact();
+  });
+});
