@@ -1,6 +1,6 @@
 import { type BackgroundLoop, runEvery } from '../background/run-every.js';
 import { bareList, columnsOf, type Database, type Db, pgArray, resultRows, schema } from '@pulse/db';
-import { type SQL, sql } from 'drizzle-orm';
+import { getTableName, type SQL, sql } from 'drizzle-orm';
 import { errorCodes, rootCause } from '../http/errors.js';
 import type { Logger } from '../logger.js';
 import { throttledWarn } from '../throttled-log.js';
@@ -166,12 +166,27 @@ export async function foldAll(database: Database): Promise<number> {
   }
 }
 
-/** How many traces wait to be folded, and how many were set aside (GET /api/ready reports both). */
+/**
+ * Queued traces counted one by one at most: a readiness probe answers in milliseconds. Counting
+ * millions of queued rows (a heavy load's backlog) outlasted the statement timeout, and
+ * GET /api/ready answered 503 just when the server was busiest.
+ */
+export const BACKLOG_COUNTED_UP_TO = 100_000;
+
+/**
+ * How many traces wait to be folded, and how many were set aside (GET /api/ready reports both):
+ * exact up to BACKLOG_COUNTED_UP_TO; beyond it that many and one, or PostgreSQL's estimate of the
+ * queue's rows (pg_class, as of its last analyze) when that is higher.
+ */
 export async function foldBacklog(database: Database): Promise<{ pending: number; quarantined: number }> {
-  const [r] = await database.rows<{ pending: number; quarantined: number }>(
-    sql`select (select count(*) from ${rollupPending})::int as pending, (select count(*) from ${rollupQuarantine})::int as quarantined`,
+  const [r] = await database.rows<{ pending: number; estimate: number; quarantined: number }>(
+    sql`select (select count(*) from (select 1 from ${rollupPending} limit ${BACKLOG_COUNTED_UP_TO + 1}) queued)::int as pending,
+      (select greatest(reltuples, 0)::float8 from pg_class where oid = ${getTableName(rollupPending)}::regclass) as estimate,
+      (select count(*) from ${rollupQuarantine})::int as quarantined`,
   );
-  return { pending: Number(r?.pending ?? 0), quarantined: Number(r?.quarantined ?? 0) };
+  const counted = Number(r?.pending ?? 0);
+  const pending = counted > BACKLOG_COUNTED_UP_TO ? Math.max(counted, Math.round(Number(r?.estimate ?? 0))) : counted;
+  return { pending, quarantined: Number(r?.quarantined ?? 0) };
 }
 
 /** How many traces wait to be folded. */
