@@ -7,10 +7,10 @@ import { makeTrace, sendTraces, startTestServer, type TestServer, workspaceCall 
 import { reference, type RefWindow } from './reference.js';
 
 /**
- * A window's sub-hour edge is read from its hour's rollup row when the rest of the hour holds no
- * call (a window ending now), else from raw calls (docs/API_SPEC.md §3): every answer exact
- * either way, with the edge's calls folded or still queued, and a call arriving in the rest of
- * the hour sending the edge back to raw rows.
+ * A window's last sub-hour edge is read from its hour's rollup row when the rest of the hour
+ * holds no call (a window ending now), else from raw calls (docs/API_SPEC.md §3): every answer
+ * exact either way, with the edge's calls folded or still queued, and a call arriving in the
+ * rest of the hour sending the edge back to raw rows.
  */
 
 const DAY = 86_400_000;
@@ -48,11 +48,11 @@ const placed = (hour: number, minutes: number[], prefix: string) =>
     }),
   );
 
-/** Both edges promoted (the rest of Y before `from` and of X after `to` hold nothing), both raw, and one of each. */
+/** The last edge from its hour (the rest of X after `to` holds nothing) or raw, the first edge raw, in an empty part of its hour or not. */
 const WINDOWS: Array<[string, RefWindow]> = [
-  ['both edges from their hours', { from: iso(Y + 40 * M), to: iso(X + 40 * M) }],
+  ['the last edge from its hour', { from: iso(Y + 40 * M), to: iso(X + 40 * M) }],
   ['both edges raw', { from: iso(Y + 50 * M), to: iso(X + 20 * M) }],
-  ['a raw edge in the seeded days, an edge from its hour', { from: iso(start + 7 * H + 12 * M + 345), to: iso(X + 36 * M) }],
+  ['the first edge in the seeded days, the last from its hour', { from: iso(start + 7 * H + 12 * M + 345), to: iso(X + 36 * M) }],
   ['from its hour, with an agent', { from: iso(Y + 40 * M), to: iso(X + 40 * M), agent_id: 'coder' }],
   ['from its hour, with a tag', { from: iso(Y + 40 * M), to: iso(X + 40 * M), tag: 'checkout' }],
   ['from its hour, with a tag and a model (raw calls only)', { from: iso(Y + 40 * M), to: iso(X + 40 * M), tag: 'prod', model: 'claude-3-5-haiku' }],

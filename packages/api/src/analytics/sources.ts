@@ -23,7 +23,8 @@ type ErrorTable = typeof errorStatsHourly | typeof errorStatsByTagHourly;
 
 /**
  * Row sources for the analytics queries. Each returns a SELECT whose rows, summed, give
- * the exact figure for the plan's window: raw traces for the edges, hourly and daily
+ * the exact figure for the plan's window: raw traces for the sub-hour edges (the last one from
+ * its hour's rollup row when the rest of that hour is empty: EdgeHour), hourly and daily
  * rollups for the rest, plus the queued traces not yet folded into those rollups
  * (rollup_pending, read like raw rows over the rollup segments). Callers aggregate them in
  * one statement: one snapshot, in which a fold has either happened entirely or not at all.

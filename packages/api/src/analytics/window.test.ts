@@ -75,10 +75,11 @@ describe('planWindow', () => {
   it('reads sub-hour edges, hourly partial days and daily whole days of an unaligned window', () => {
     const w = { from: D0 + 22 * HOUR + 15 * MINUTE, to: D0 + 3 * DAY + 2 * HOUR + 40 * MINUTE };
     const plan = planWindow(w);
-    expect(plan.raw).toEqual([]);
-    expect(segments(plan.edges.map((e) => e.edge))).toEqual(['2026-11-02T22:15:00.000Z..2026-11-02T23:00:00.000Z', '2026-11-05T02:00:00.000Z..2026-11-05T02:40:00.000Z']);
-    expect(segments(plan.edges.map((e) => e.hour))).toEqual(['2026-11-02T22:00:00.000Z..2026-11-02T23:00:00.000Z', '2026-11-05T02:00:00.000Z..2026-11-05T03:00:00.000Z']);
-    expect(segments(plan.edges.map((e) => e.rest))).toEqual(['2026-11-02T22:00:00.000Z..2026-11-02T22:15:00.000Z', '2026-11-05T02:40:00.000Z..2026-11-05T03:00:00.000Z']);
+    expect(segments(plan.raw)).toEqual(['2026-11-02T22:15:00.000Z..2026-11-02T23:00:00.000Z']);
+    // The last edge, from its hour's rollup row when the rest of the hour is empty.
+    expect(plan.edges.map((e) => [e.edge, e.hour, e.rest].map((w) => segments([w])[0]))).toEqual([
+      ['2026-11-05T02:00:00.000Z..2026-11-05T02:40:00.000Z', '2026-11-05T02:00:00.000Z..2026-11-05T03:00:00.000Z', '2026-11-05T02:40:00.000Z..2026-11-05T03:00:00.000Z'],
+    ]);
     expect(segments(plan.hourly)).toEqual(['2026-11-02T23:00:00.000Z..2026-11-03T00:00:00.000Z', '2026-11-05T00:00:00.000Z..2026-11-05T02:00:00.000Z']);
     expect(segments(plan.daily)).toEqual(['2026-11-03T00:00:00.000Z..2026-11-05T00:00:00.000Z']);
   });
@@ -110,10 +111,11 @@ describe('planWindow', () => {
         for (const s of plan.daily) expect([s.from % DAY, s.to % DAY]).toEqual([0, 0]);
         if (finest === 'hour' || finest === 'minute') expect(plan.daily).toEqual([]);
         if (finest === 'minute') expect(plan.hourly).toEqual([]);
+        expect(plan.edges.length).toBeLessThanOrEqual(1);
         for (const { edge, hour, rest } of plan.edges) {
-          // The hour is the edge and its rest, whichever side of the edge the rest lies on.
-          expect([hour.from % HOUR, hour.to - hour.from]).toEqual([0, HOUR]);
-          expect([Math.min(edge.from, rest.from), Math.max(edge.to, rest.to), edge.to - edge.from + rest.to - rest.from]).toEqual([hour.from, hour.to, HOUR]);
+          // The hour is the window's last edge, then the rest of the hour.
+          expect([edge.to, hour.from % HOUR, hour.to - hour.from]).toEqual([w.to, 0, HOUR]);
+          expect([edge.from, edge.to, rest.from, rest.to]).toEqual([hour.from, rest.from, edge.to, hour.to]);
           expect(rest.from < rest.to).toBe(true);
         }
       }),

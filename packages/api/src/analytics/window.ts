@@ -49,24 +49,26 @@ export function bucketStarts(w: TimeWindow, granularity: Granularity, cap = Infi
 }
 
 /**
- * Splits a window by which table can answer each part exactly: raw rows for the sub-hour
- * edges, hourly rollups for whole hours outside whole days, daily rollups for whole days.
- * `finest` limits the rollups a series may use (an hourly series cannot read daily rows).
+ * Splits a window by which table can answer each part exactly: raw rows for the first sub-hour
+ * edge (and for a window with no whole hour inside, or a minute series), the last hour's rollup
+ * row or raw rows for the last sub-hour edge (EdgeHour), hourly rollups for whole hours outside
+ * whole days, daily rollups for whole days. `finest` limits the rollups a series may use (an
+ * hourly series cannot read daily rows).
  */
 export interface WindowPlan {
-  /** Segments read from raw rows, always: a window with no whole hour inside, or a minute series. */
+  /** Segments always read from raw rows. */
   raw: TimeWindow[];
   hourly: TimeWindow[];
   daily: TimeWindow[];
-  /** The sub-hour edges of a window with whole hours inside (EdgeHour). */
+  /** The last sub-hour edge of a window with whole hours inside (EdgeHour), if it has one. */
   edges: EdgeHour[];
 }
 
 /**
- * A sub-hour edge of a window and its hour. When the rest of the hour holds no call, the edge
- * holds all of the hour's calls and the hour's rollup row answers it exactly: a window ending
- * now (nothing is timestamped later yet) reads its current hour, however busy, from the rollup.
- * Otherwise the edge is read from raw rows. The sources decide which in the query's own
+ * The last sub-hour edge of a window and its hour. When the rest of the hour holds no call, the
+ * edge holds all of the hour's calls and the hour's rollup row answers it exactly: a window
+ * ending now (nothing is timestamped later yet) reads its current hour, however busy, from the
+ * rollup. Otherwise the edge is read from raw rows. The sources decide which in the query's own
  * snapshot (sources.ts), so a call arriving meanwhile cannot make the answer inexact.
  */
 export interface EdgeHour {
@@ -91,7 +93,9 @@ export function planWindow(w: TimeWindow, finest: Granularity | 'any' = 'any'): 
     push(plan.raw, w.from, w.to);
     return plan;
   }
-  if (w.from < h0) plan.edges.push({ edge: { from: w.from, to: h0 }, hour: { from: h0 - HOUR, to: h0 }, rest: { from: h0 - HOUR, to: w.from } });
+  // The first hour's edge stays raw: it is seldom alone in its hour, and while retention runs
+  // the hour holding its cutoff keeps deleted calls in its rollup row for a while (docs/API_SPEC.md §6).
+  push(plan.raw, w.from, h0);
   if (h1 < w.to) plan.edges.push({ edge: { from: h1, to: w.to }, hour: { from: h1, to: h1 + HOUR }, rest: { from: w.to, to: h1 + HOUR } });
   const d0 = ceilTo(h0, DAY);
   const d1 = floorTo(h1, DAY);

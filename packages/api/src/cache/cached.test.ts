@@ -72,32 +72,4 @@ describe('cached: single flight', () => {
     expect((await ask()).answer.n).toBe(2);
     expect(outcomes.at(-1)).toBe('HIT');
   });
-
-  it('a request of an older version joins a running computation of a later one', async () => {
-    const cache = new MemoryCache();
-    let computed = 0;
-    const compute = async () => {
-      computed++;
-      await new Promise((r) => setTimeout(r, 30));
-      return { n: computed };
-    };
-    const lookup = cache.lookup.bind(cache);
-    let slowLookup!: () => void;
-    const slow = new Promise<void>((r) => (slowLookup = r));
-    // The first request reads version 0, and its lookup answers only after an ingest moved the
-    // version on and a second request started computing at version 1.
-    cache.lookup = async (ws, key) => {
-      const found = await lookup(ws, key);
-      cache.lookup = lookup;
-      await slow;
-      return found;
-    };
-    const older = cached(scopeOf(cache, []), 'cost.trend', { range: '7d' }, 'detail', schema, compute);
-    await cache.bumpVersion('ws-1');
-    const later = cached(scopeOf(cache, []), 'cost.trend', { range: '7d' }, 'detail', schema, compute);
-    await new Promise((r) => setTimeout(r, 5));
-    slowLookup();
-    expect(await Promise.all([older, later])).toEqual([{ n: 1 }, { n: 1 }]);
-    expect(computed).toBe(1);
-  });
 });

@@ -71,27 +71,16 @@ const inFlight = new Map<string, Flight>();
  * flight started for it in this process, and the flight queued to start when that one settles.
  * While a workspace ingests, every batch moves its data version on, so identical misses would
  * rarely share a key: each would run the same queries again, one per version, side by side.
- * Instead a miss joins the running flight when that one answers its version or a later one, and
- * otherwise the queued one, which reads the version afresh when it starts: an answer computed
- * after the request arrived, so it holds every call acknowledged before (docs/API_SPEC.md §3).
- * Each request's answer is computed at most one at a time, however fast its data changes.
+ * Instead a miss joins the running flight when that one is for its version, and otherwise the
+ * queued one, which reads the version afresh when it starts: an answer computed after the request
+ * arrived, so it holds every call acknowledged before (docs/API_SPEC.md §3). Each request's
+ * answer is computed at most once at a time, however fast its data changes.
  */
 interface Lane {
-  key: string;
   flight: Flight;
   next?: Flight;
 }
 const lanes = new Map<string, Lane>();
-
-/** Whether data version `a` is `b` or later: versions are dot-separated counters (the epoch first, with Redis). */
-function sameOrLater(a: string, b: string): boolean {
-  const [x, y] = [a.split('.'), b.split('.')];
-  if (x.length !== y.length || ![...x, ...y].every((part) => /^\d+$/.test(part))) return false;
-  for (let i = 0; i < x.length; i++) {
-    if (BigInt(x[i]!) !== BigInt(y[i]!)) return BigInt(x[i]!) > BigInt(y[i]!);
-  }
-  return true;
-}
 
 /** Where a request's answer is looked up: its key around the version, and its lane. */
 interface Request<S extends z.ZodType> {
@@ -104,8 +93,6 @@ interface Request<S extends z.ZodType> {
   compute: () => Promise<z.input<S>>;
 }
 
-const versionIn = (key: string, { before, after }: VersionedKey) => key.slice(before.length, key.length - after.length);
-
 /** A flight whose outcome `run` decides as soon as it knows it, settling as the answer `run` gives. */
 function deferredFlight(run: (decide: (outcome: 'HIT' | 'MISS') => void) => Promise<unknown>): Flight {
   let decide!: (outcome: 'HIT' | 'MISS') => void;
@@ -114,6 +101,70 @@ function deferredFlight(run: (decide: (outcome: 'HIT' | 'MISS') => void) => Prom
   // Whatever ended the flight before it was decided (Redis or a check failing) is a computation's failure.
   void answer.catch(() => undefined).finally(() => decide('MISS'));
   return { outcome, answer };
+}
+
+/**
+ * The request's answer at the workspace's current data version: stored, or through a flight.
+ * `queued` is the lane a queued flight takes over: its miss starts a flight at once.
+ */
+function find<S extends z.ZodType>(r: Request<S>, queued?: Lane): Flight {
+  return deferredFlight(async (decide) => {
+    const found = await r.scope.cache.lookup(r.scope.workspaceId, r.versioned);
+    if (found === undefined) {
+      // The cache cannot tell the version: computed, neither stored nor shared.
+      decide('MISS');
+      return r.compute();
+    }
+    const hit = await readEntry(r.scope, found.key, found.value, r.name, r.schema);
+    if (hit !== undefined) {
+      decide('HIT');
+      return hit;
+    }
+    const flight = inFlight.get(found.key) ?? (queued ? start(r, found.key) : flightFor(r, found.key));
+    decide(await flight.outcome);
+    return flight.answer;
+  });
+}
+
+/** The flight that answers a miss at `key`: one of its version, else the one queued after the running one, else a new one. */
+function flightFor<S extends z.ZodType>(r: Request<S>, key: string): Flight {
+  const joined = inFlight.get(key);
+  if (joined) return joined;
+  const lane = lanes.get(r.lane);
+  if (lane) return (lane.next ??= queuedAfter(r, lane));
+  return start(r, key);
+}
+
+/** A new flight at `key`, the lane's running one from now on. */
+function start<S extends z.ZodType>(r: Request<S>, key: string): Flight {
+  const flight = fly(r.scope, key, r.name, r.schema, r.ttl, r.compute);
+  const started: Lane = { flight };
+  inFlight.set(key, flight);
+  lanes.set(r.lane, started);
+  void flight.answer
+    .catch(() => undefined)
+    .finally(() => {
+      inFlight.delete(key);
+      // A queued flight keeps the lane until it starts its own: misses meanwhile join it.
+      if (lanes.get(r.lane) === started && !started.next) lanes.delete(r.lane);
+    });
+  return flight;
+}
+
+/** Starts once the lane's running flight settled: the answer at the version then current. */
+function queuedAfter<S extends z.ZodType>(r: Request<S>, lane: Lane): Flight {
+  return deferredFlight(async (decide) => {
+    await lane.flight.answer.catch(() => undefined);
+    const flight = find(r, lane);
+    // Its own flight took the lane over; a hit, a join or a failure leaves it.
+    void flight.answer
+      .catch(() => undefined)
+      .finally(() => {
+        if (lanes.get(r.lane) === lane) lanes.delete(r.lane);
+      });
+    decide(await flight.outcome);
+    return flight.answer;
+  });
 }
 
 /**
@@ -145,57 +196,6 @@ function fly<S extends z.ZodType>(scope: CacheScope, key: string, name: string, 
     if (token !== undefined) await leases?.fulfil(key, token, JSON.stringify(value), ttl);
     else await scope.cache.set(key, JSON.stringify(value), ttl);
     return value;
-  });
-}
-
-/** The request's answer at the workspace's current data version: stored, or through a flight. */
-function find<S extends z.ZodType>(r: Request<S>): Flight {
-  return deferredFlight(async (decide) => {
-    const found = await r.scope.cache.lookup(r.scope.workspaceId, r.versioned);
-    if (found === undefined) {
-      // The cache cannot tell the version: computed, neither stored nor shared.
-      decide('MISS');
-      return r.compute();
-    }
-    const hit = await readEntry(r.scope, found.key, found.value, r.name, r.schema);
-    if (hit !== undefined) {
-      decide('HIT');
-      return hit;
-    }
-    const flight = flightFor(r, found.key);
-    decide(await flight.outcome);
-    return flight.answer;
-  });
-}
-
-/** The flight that answers a miss at `key`: one of its version or a later one, else the queued one, else a new one. */
-function flightFor<S extends z.ZodType>(r: Request<S>, key: string): Flight {
-  const joined = inFlight.get(key);
-  if (joined) return joined;
-  const lane = lanes.get(r.lane);
-  if (lane && sameOrLater(versionIn(lane.key, r.versioned), versionIn(key, r.versioned))) return lane.flight;
-  if (lane) return (lane.next ??= queuedAfter(r, lane));
-  const flight = fly(r.scope, key, r.name, r.schema, r.ttl, r.compute);
-  const started: Lane = { key, flight };
-  inFlight.set(key, flight);
-  lanes.set(r.lane, started);
-  void flight.answer
-    .catch(() => undefined)
-    .finally(() => {
-      inFlight.delete(key);
-      if (lanes.get(r.lane) === started) lanes.delete(r.lane);
-    });
-  return flight;
-}
-
-/** Starts once the lane's running flight settled: the answer at the version then current. */
-function queuedAfter<S extends z.ZodType>(r: Request<S>, lane: Lane): Flight {
-  return deferredFlight(async (decide) => {
-    await lane.flight.answer.catch(() => undefined);
-    if (lanes.get(r.lane) === lane) lanes.delete(r.lane);
-    const flight = find(r);
-    decide(await flight.outcome);
-    return flight.answer;
   });
 }
 

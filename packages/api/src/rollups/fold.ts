@@ -167,26 +167,33 @@ export async function foldAll(database: Database): Promise<number> {
 }
 
 /**
- * Queued traces counted one by one at most: a readiness probe answers in milliseconds. Counting
- * millions of queued rows (a heavy load's backlog) outlasted the statement timeout, and
- * GET /api/ready answered 503 just when the server was busiest.
+ * Queued (or quarantined) traces counted one by one at most: a readiness probe answers in
+ * milliseconds. Counting millions of queued rows (a heavy load's backlog) outlasted the
+ * statement timeout, and GET /api/ready answered 503 just when the server was busiest.
  */
 export const BACKLOG_COUNTED_UP_TO = 100_000;
 
+/** A table's rows counted up to one past BACKLOG_COUNTED_UP_TO, and PostgreSQL's estimate of them (pg_class, as of its last analyze). */
+function boundedCount(table: typeof rollupPending | typeof rollupQuarantine, as: string): SQL {
+  return sql`(select count(*) from (select 1 from ${table} limit ${BACKLOG_COUNTED_UP_TO + 1}) counted)::int as ${sql.identifier(`${as}_counted`)},
+    (select greatest(reltuples, 0)::float8 from pg_class where oid = ${getTableName(table)}::regclass) as ${sql.identifier(`${as}_estimate`)}`;
+}
+
+/** Exact up to BACKLOG_COUNTED_UP_TO; beyond it that many and one, or the estimate when higher. */
+const reported = (counted: number, estimate: number) => (counted > BACKLOG_COUNTED_UP_TO ? Math.max(counted, Math.round(estimate)) : counted);
+
 /**
- * How many traces wait to be folded, and how many were set aside (GET /api/ready reports both):
- * exact up to BACKLOG_COUNTED_UP_TO; beyond it that many and one, or PostgreSQL's estimate of the
- * queue's rows (pg_class, as of its last analyze) when that is higher.
+ * How many traces wait to be folded, and how many were set aside (GET /api/ready reports both),
+ * each exact up to BACKLOG_COUNTED_UP_TO.
  */
 export async function foldBacklog(database: Database): Promise<{ pending: number; quarantined: number }> {
-  const [r] = await database.rows<{ pending: number; estimate: number; quarantined: number }>(
-    sql`select (select count(*) from (select 1 from ${rollupPending} limit ${BACKLOG_COUNTED_UP_TO + 1}) queued)::int as pending,
-      (select greatest(reltuples, 0)::float8 from pg_class where oid = ${getTableName(rollupPending)}::regclass) as estimate,
-      (select count(*) from ${rollupQuarantine})::int as quarantined`,
+  const [r] = await database.rows<Record<'pending_counted' | 'pending_estimate' | 'quarantined_counted' | 'quarantined_estimate', number>>(
+    sql`select ${boundedCount(rollupPending, 'pending')}, ${boundedCount(rollupQuarantine, 'quarantined')}`,
   );
-  const counted = Number(r?.pending ?? 0);
-  const pending = counted > BACKLOG_COUNTED_UP_TO ? Math.max(counted, Math.round(Number(r?.estimate ?? 0))) : counted;
-  return { pending, quarantined: Number(r?.quarantined ?? 0) };
+  return {
+    pending: reported(Number(r?.pending_counted ?? 0), Number(r?.pending_estimate ?? 0)),
+    quarantined: reported(Number(r?.quarantined_counted ?? 0), Number(r?.quarantined_estimate ?? 0)),
+  };
 }
 
 /** How many traces wait to be folded. */
