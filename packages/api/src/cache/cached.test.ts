@@ -42,34 +42,4 @@ describe('cached: single flight', () => {
     expect(attempts).toBe(1);
     expect(await cached(scopeOf(cache, []), 'cost.byModel', { range: '24h' }, 'detail', schema, async () => ({ n: 1 }))).toEqual({ n: 1 });
   });
-
-  it('while the data version moves on, computes a request at most once at a time, each answer computed after its request arrived', async () => {
-    const cache = new MemoryCache();
-    const outcomes: CacheOutcome[] = [];
-    const starts: number[] = [];
-    const compute = async () => {
-      starts.push(performance.now());
-      await new Promise((r) => setTimeout(r, 40));
-      return { n: starts.length };
-    };
-    const ask = () => {
-      const at = performance.now();
-      return cached(scopeOf(cache, outcomes), 'usage.overview', { range: '30d' }, 'overview', schema, compute).then((answer) => ({ at, answer }));
-    };
-    const first = ask();
-    await new Promise((r) => setTimeout(r, 5));
-    // Every ingest bumps the version: these cannot use the running computation, whose snapshot may predate them.
-    await cache.bumpVersion('ws-1');
-    const queued = [ask(), ask()];
-    await cache.bumpVersion('ws-1');
-    queued.push(ask());
-    const answers = await Promise.all([first, ...queued]);
-    expect(answers.map((a) => a.answer.n)).toEqual([1, 2, 2, 2]);
-    expect(starts).toHaveLength(2);
-    for (const { at, answer } of answers) expect(starts[answer.n - 1]!).toBeGreaterThanOrEqual(at);
-    expect(outcomes).toEqual(['MISS', 'MISS', 'MISS', 'MISS']);
-    // The queued computation read the version as it started: its answer is stored under it.
-    expect((await ask()).answer.n).toBe(2);
-    expect(outcomes.at(-1)).toBe('HIT');
-  });
 });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { awaitLease } from './await-lease.js';
-import type { Cache, VersionedKey } from './cache.js';
+import type { Cache } from './cache.js';
 
 export type CacheClass = 'overview' | 'detail';
 
@@ -67,114 +67,15 @@ interface Flight {
 const inFlight = new Map<string, Flight>();
 
 /**
- * The answer of one request (workspace, procedure, input) whatever the data version: the latest
- * flight started for it in this process, and the flight queued to start when that one settles.
- * While a workspace ingests, every batch moves its data version on, so identical misses would
- * rarely share a key: each would run the same queries again, one per version, side by side.
- * Instead a miss joins the running flight when that one is for its version, and otherwise the
- * queued one, which reads the version afresh when it starts: an answer computed after the request
- * arrived, so it holds every call acknowledged before (docs/API_SPEC.md §3). Each request's
- * answer is computed at most once at a time, however fast its data changes.
- */
-interface Lane {
-  flight: Flight;
-  next?: Flight;
-}
-const lanes = new Map<string, Lane>();
-
-/** Where a request's answer is looked up: its key around the version, and its lane. */
-interface Request<S extends z.ZodType> {
-  scope: CacheScope;
-  name: string;
-  schema: S;
-  ttl: number;
-  versioned: VersionedKey;
-  lane: string;
-  compute: () => Promise<z.input<S>>;
-}
-
-/** A flight whose outcome `run` decides as soon as it knows it, settling as the answer `run` gives. */
-function deferredFlight(run: (decide: (outcome: 'HIT' | 'MISS') => void) => Promise<unknown>): Flight {
-  let decide!: (outcome: 'HIT' | 'MISS') => void;
-  const outcome = new Promise<'HIT' | 'MISS'>((resolve) => (decide = resolve));
-  const answer = run(decide);
-  // Whatever ended the flight before it was decided (Redis or a check failing) is a computation's failure.
-  void answer.catch(() => undefined).finally(() => decide('MISS'));
-  return { outcome, answer };
-}
-
-/**
- * The request's answer at the workspace's current data version: stored, or through a flight.
- * `queued` is the lane a queued flight takes over: its miss starts a flight at once.
- */
-function find<S extends z.ZodType>(r: Request<S>, queued?: Lane): Flight {
-  return deferredFlight(async (decide) => {
-    const found = await r.scope.cache.lookup(r.scope.workspaceId, r.versioned);
-    if (found === undefined) {
-      // The cache cannot tell the version: computed, neither stored nor shared.
-      decide('MISS');
-      return r.compute();
-    }
-    const hit = await readEntry(r.scope, found.key, found.value, r.name, r.schema);
-    if (hit !== undefined) {
-      decide('HIT');
-      return hit;
-    }
-    const flight = inFlight.get(found.key) ?? (queued ? start(r, found.key) : flightFor(r, found.key));
-    decide(await flight.outcome);
-    return flight.answer;
-  });
-}
-
-/** The flight that answers a miss at `key`: one of its version, else the one queued after the running one, else a new one. */
-function flightFor<S extends z.ZodType>(r: Request<S>, key: string): Flight {
-  const joined = inFlight.get(key);
-  if (joined) return joined;
-  const lane = lanes.get(r.lane);
-  if (lane) return (lane.next ??= queuedAfter(r, lane));
-  return start(r, key);
-}
-
-/** A new flight at `key`, the lane's running one from now on. */
-function start<S extends z.ZodType>(r: Request<S>, key: string): Flight {
-  const flight = fly(r.scope, key, r.name, r.schema, r.ttl, r.compute);
-  const started: Lane = { flight };
-  inFlight.set(key, flight);
-  lanes.set(r.lane, started);
-  void flight.answer
-    .catch(() => undefined)
-    .finally(() => {
-      inFlight.delete(key);
-      // A queued flight keeps the lane until it starts its own: misses meanwhile join it.
-      if (lanes.get(r.lane) === started && !started.next) lanes.delete(r.lane);
-    });
-  return flight;
-}
-
-/** Starts once the lane's running flight settled: the answer at the version then current. */
-function queuedAfter<S extends z.ZodType>(r: Request<S>, lane: Lane): Flight {
-  return deferredFlight(async (decide) => {
-    await lane.flight.answer.catch(() => undefined);
-    const flight = find(r, lane);
-    // Its own flight took the lane over; a hit, a join or a failure leaves it.
-    void flight.answer
-      .catch(() => undefined)
-      .finally(() => {
-        if (lanes.get(r.lane) === lane) lanes.delete(r.lane);
-      });
-    decide(await flight.outcome);
-    return flight.answer;
-  });
-}
-
-/**
  * The answer for a missed key. With Redis, across replicas too: the replica that takes the key's
  * lease computes and stores it, the others wait for it and read it (a HIT), and one that cannot
  * wait (the holder failed or died, or the wait passed a lease's length) computes itself. The key
  * carries the workspace's data version, so whatever is read is this version's answer.
  */
 function fly<S extends z.ZodType>(scope: CacheScope, key: string, name: string, schema: S, ttl: number, compute: () => Promise<z.input<S>>): Flight {
-  return deferredFlight(async (decide) => {
+  let decide!: (outcome: 'HIT' | 'MISS') => void;
+  const outcome = new Promise<'HIT' | 'MISS'>((resolve) => (decide = resolve));
+  const answer = (async () => {
     const leases = scope.cache.leases;
     const next = leases ? await awaitLease(leases, key) : { compute: true as const };
     if ('answer' in next) {
@@ -196,7 +97,10 @@ function fly<S extends z.ZodType>(scope: CacheScope, key: string, name: string, 
     if (token !== undefined) await leases?.fulfil(key, token, JSON.stringify(value), ttl);
     else await scope.cache.set(key, JSON.stringify(value), ttl);
     return value;
-  });
+  })();
+  // Whatever ended the flight before it was decided (Redis or a check failing) is a computation's failure.
+  void answer.catch(() => undefined).finally(() => decide('MISS'));
+  return { outcome, answer };
 }
 
 /**
@@ -220,8 +124,23 @@ export async function cached<S extends z.ZodType>(
   const ttl = ttlFor(kind, input);
   const epoch = input.range && input.range !== 'custom' ? Math.floor(Date.now() / (Math.min(ttl, 60) * 1000)) : 0;
   const digest = createHash('sha1').update(`${epoch}|${stableKey(input)}`).digest('base64url');
-  const versioned = { before: `pulse:q:${scope.workspaceId}:`, after: `:${name}:${digest}` };
-  const flight = find({ scope, name, schema, ttl, versioned, lane: `${scope.workspaceId}:${name}:${digest}`, compute });
+  const found = await scope.cache.lookup(scope.workspaceId, { before: `pulse:q:${scope.workspaceId}:`, after: `:${name}:${digest}` });
+  if (found === undefined) {
+    scope.onOutcome('MISS');
+    return compute();
+  }
+  const { key } = found;
+  const hit = await readEntry(scope, key, found.value, name, schema);
+  if (hit !== undefined) {
+    scope.onOutcome('HIT');
+    return hit as z.input<S>;
+  }
+  let flight = inFlight.get(key);
+  if (!flight) {
+    flight = fly(scope, key, name, schema, ttl, compute);
+    inFlight.set(key, flight);
+    void flight.answer.catch(() => undefined).finally(() => inFlight.delete(key));
+  }
   // Callers that joined share the flight's outcome: HIT when another replica's answer was read.
   scope.onOutcome(await flight.outcome);
   return flight.answer as Promise<z.input<S>>;
