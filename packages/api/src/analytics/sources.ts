@@ -98,13 +98,12 @@ export function dimServedPlan(scope: Scope, plan: WindowPlan): WindowPlan {
 
 /** The window of a plan as one raw segment (the queue's rows are in `traces` too). */
 function wholeWindowRaw(plan: WindowPlan): WindowPlan {
-  const segments = [...plan.raw, ...plan.edges.map((e) => e.edge), ...plan.hourly, ...plan.daily];
+  const segments = [...plan.raw, ...(plan.edge ? [plan.edge.edge] : []), ...plan.hourly, ...plan.daily];
   if (segments.length === 0) return plan;
   return {
     raw: [{ from: Math.min(...segments.map((s) => s.from)), to: Math.max(...segments.map((s) => s.to)) }],
     hourly: [],
     daily: [],
-    edges: [],
   };
 }
 
@@ -174,10 +173,11 @@ function restOfHourHolds(scope: Scope, edge: EdgeHour, table: typeof traces | ty
 function rawSources(scope: Scope, plan: WindowPlan): Array<Part<TraceTable>> {
   const sources: Array<Part<TraceTable>> = [];
   if (plan.raw.length) sources.push({ table: traces, segments: plan.raw, when: always });
-  for (const edge of plan.edges) sources.push({ table: traces, segments: [edge.edge], when: restOfHourHolds(scope, edge, traces) });
+  const { edge } = plan;
+  if (edge) sources.push({ table: traces, segments: [edge.edge], when: restOfHourHolds(scope, edge, traces) });
   const rolled = [...plan.hourly, ...plan.daily];
   if (rolled.length) sources.push({ table: rollupPending, segments: rolled, when: always });
-  for (const edge of plan.edges) sources.push({ table: rollupPending, segments: [edge.hour], when: sql`not ${restOfHourHolds(scope, edge, traces)}` });
+  if (edge) sources.push({ table: rollupPending, segments: [edge.hour], when: sql`not ${restOfHourHolds(scope, edge, traces)}` });
   return sources;
 }
 
@@ -192,7 +192,7 @@ function rollupSources<T>(scope: Scope, plan: WindowPlan, hourly: T, daily: T, p
     ...plan.hourly.map((segment) => ({ table: hourly, segments: [segment], when: always })),
     ...plan.daily.map((segment) => ({ table: daily, segments: [segment], when: always })),
   ];
-  for (const edge of plan.edges) parts.push({ table: hourly, segments: [edge.hour], when: sql`not ${restOfHourHolds(scope, edge, probed)}` });
+  if (plan.edge) parts.push({ table: hourly, segments: [plan.edge.hour], when: sql`not ${restOfHourHolds(scope, plan.edge, probed)}` });
   return parts;
 }
 
@@ -403,7 +403,7 @@ export function scoresIn(scope: Scope, window: TimeWindow): SQL {
 function rawScoreSources(scope: Scope, plan: WindowPlan): Array<Omit<Part<typeof scores>, 'table'>> {
   return [
     ...(plan.raw.length ? [{ segments: plan.raw, when: always }] : []),
-    ...plan.edges.map((edge) => ({ segments: [edge.edge], when: restOfHourHolds(scope, edge, scores) })),
+    ...(plan.edge ? [{ segments: [plan.edge.edge], when: restOfHourHolds(scope, plan.edge, scores) }] : []),
   ];
 }
 

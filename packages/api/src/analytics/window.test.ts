@@ -69,7 +69,7 @@ describe('planWindow', () => {
   const segments = (list: TimeWindow[]) => list.map((s) => `${at(s.from)}..${at(s.to)}`);
 
   it('reads a window of whole days from the daily rollups alone', () => {
-    expect(planWindow({ from: D0, to: D0 + 3 * DAY })).toEqual({ raw: [], hourly: [], daily: [{ from: D0, to: D0 + 3 * DAY }], edges: [] });
+    expect(planWindow({ from: D0, to: D0 + 3 * DAY })).toEqual({ raw: [], hourly: [], daily: [{ from: D0, to: D0 + 3 * DAY }] });
   });
 
   it('reads sub-hour edges, hourly partial days and daily whole days of an unaligned window', () => {
@@ -77,9 +77,9 @@ describe('planWindow', () => {
     const plan = planWindow(w);
     expect(segments(plan.raw)).toEqual(['2026-11-02T22:15:00.000Z..2026-11-02T23:00:00.000Z']);
     // The last edge, from its hour's rollup row when the rest of the hour is empty.
-    expect(plan.edges.map((e) => [e.edge, e.hour, e.rest].map((w) => segments([w])[0]))).toEqual([
+    expect(segments([plan.edge!.edge, plan.edge!.hour, plan.edge!.rest])).toEqual(
       ['2026-11-05T02:00:00.000Z..2026-11-05T02:40:00.000Z', '2026-11-05T02:00:00.000Z..2026-11-05T03:00:00.000Z', '2026-11-05T02:40:00.000Z..2026-11-05T03:00:00.000Z'],
-    ]);
+    );
     expect(segments(plan.hourly)).toEqual(['2026-11-02T23:00:00.000Z..2026-11-03T00:00:00.000Z', '2026-11-05T00:00:00.000Z..2026-11-05T02:00:00.000Z']);
     expect(segments(plan.daily)).toEqual(['2026-11-03T00:00:00.000Z..2026-11-05T00:00:00.000Z']);
   });
@@ -88,12 +88,12 @@ describe('planWindow', () => {
     const w = { from: D0 + 22 * HOUR + 15 * MINUTE, to: D0 + 3 * DAY + 2 * HOUR + 40 * MINUTE };
     expect(segments(planWindow(w, 'hour').hourly)).toEqual(['2026-11-02T23:00:00.000Z..2026-11-05T02:00:00.000Z']);
     expect(planWindow(w, 'hour').daily).toEqual([]);
-    expect(planWindow(w, 'minute')).toEqual({ raw: [w], hourly: [], daily: [], edges: [] });
+    expect(planWindow(w, 'minute')).toEqual({ raw: [w], hourly: [], daily: [] });
   });
 
   it('reads a window with no whole hour inside from raw rows', () => {
     const w = { from: D0 + 10 * HOUR + 30 * MINUTE, to: D0 + 11 * HOUR + 50 * MINUTE };
-    expect(planWindow(w)).toEqual({ raw: [w], hourly: [], daily: [], edges: [] });
+    expect(planWindow(w)).toEqual({ raw: [w], hourly: [], daily: [] });
   });
 
   it('covers any window exactly once, with each rollup segment aligned to its table', () => {
@@ -103,7 +103,7 @@ describe('planWindow', () => {
         fc.pre(a !== b);
         const w = { from: Math.min(a, b), to: Math.max(a, b) };
         const plan = planWindow(w, finest);
-        const all = [...plan.raw, ...plan.edges.map((e) => e.edge), ...plan.hourly, ...plan.daily].sort((x, y) => x.from - y.from);
+        const all = [...plan.raw, ...(plan.edge ? [plan.edge.edge] : []), ...plan.hourly, ...plan.daily].sort((x, y) => x.from - y.from);
         expect(all[0]!.from).toBe(w.from);
         expect(all.at(-1)!.to).toBe(w.to);
         for (let i = 1; i < all.length; i++) expect(all[i]!.from).toBe(all[i - 1]!.to);
@@ -111,8 +111,8 @@ describe('planWindow', () => {
         for (const s of plan.daily) expect([s.from % DAY, s.to % DAY]).toEqual([0, 0]);
         if (finest === 'hour' || finest === 'minute') expect(plan.daily).toEqual([]);
         if (finest === 'minute') expect(plan.hourly).toEqual([]);
-        expect(plan.edges.length).toBeLessThanOrEqual(1);
-        for (const { edge, hour, rest } of plan.edges) {
+        if (plan.edge) {
+          const { edge, hour, rest } = plan.edge;
           // The hour is the window's last edge, then the rest of the hour.
           expect([edge.to, hour.from % HOUR, hour.to - hour.from]).toEqual([w.to, 0, HOUR]);
           expect([edge.from, edge.to, rest.from, rest.to]).toEqual([hour.from, rest.from, edge.to, hour.to]);

@@ -61,7 +61,7 @@ export interface WindowPlan {
   hourly: TimeWindow[];
   daily: TimeWindow[];
   /** The last sub-hour edge of a window with whole hours inside (EdgeHour), if it has one. */
-  edges: EdgeHour[];
+  edge?: EdgeHour;
 }
 
 /**
@@ -79,7 +79,7 @@ export interface EdgeHour {
 }
 
 export function planWindow(w: TimeWindow, finest: Granularity | 'any' = 'any'): WindowPlan {
-  const plan: WindowPlan = { raw: [], hourly: [], daily: [], edges: [] };
+  const plan: WindowPlan = { raw: [], hourly: [], daily: [] };
   const push = (list: TimeWindow[], from: number, to: number) => {
     if (from < to) list.push({ from, to });
   };
@@ -96,7 +96,7 @@ export function planWindow(w: TimeWindow, finest: Granularity | 'any' = 'any'): 
   // The first hour's edge stays raw: it is seldom alone in its hour, and while retention runs
   // the hour holding its cutoff keeps deleted calls in its rollup row for a while (docs/API_SPEC.md §6).
   push(plan.raw, w.from, h0);
-  if (h1 < w.to) plan.edges.push({ edge: { from: h1, to: w.to }, hour: { from: h1, to: h1 + HOUR }, rest: { from: w.to, to: h1 + HOUR } });
+  if (h1 < w.to) plan.edge = { edge: { from: h1, to: w.to }, hour: { from: h1, to: h1 + HOUR }, rest: { from: w.to, to: h1 + HOUR } };
   const d0 = ceilTo(h0, DAY);
   const d1 = floorTo(h1, DAY);
   if (finest === 'hour' || d0 >= d1) {
