@@ -13,6 +13,7 @@ import { attachLiveSockets } from './live/live-sockets.js';
 import { startRetention } from './retention/retention.js';
 import { startEvaluatorWorker } from './evaluators/worker.js';
 import { startFolder } from './rollups/fold.js';
+import { startVacuumStandIn } from './background/vacuum-stand-in.js';
 import { startRepricer } from './prices/repricer.js';
 import { startAlertWorker } from './alerts/worker.js';
 
@@ -35,6 +36,7 @@ export async function startServer(config: Config, logger: Logger, print: (line: 
   const cache = await createCache(config, logger);
   const live = createLiveBus(config.redisUrl, logger);
   const folder = startFolder(database, logger, { intervalMs: config.foldIntervalMs });
+  const vacuum = startVacuumStandIn(database, logger);
   const repricer = startRepricer(database, logger, { intervalMs: config.repriceIntervalMs });
   // The demo prints an admin token to use; the configuration itself stays as loaded.
   const adminToken = config.adminToken ?? (config.demo ? randomBytes(24).toString('base64url') : undefined);
@@ -105,6 +107,7 @@ export async function startServer(config: Config, logger: Logger, print: (line: 
       await evaluatorWorker.stop();
       await repricer.stop();
       await folder.stop();
+      await vacuum?.stop();
       await live.close();
       await alerts.stop();
       await cache.close();

@@ -30,6 +30,13 @@ export interface Database {
    * sliced. `signal` cancels as for rows().
    */
   eachChunk<T extends Record<string, unknown>>(query: SQL, chunkRows: number, onRows: (rows: T[]) => void, signal?: AbortSignal): Promise<void>;
+  /**
+   * Runs a maintenance statement (VACUUM, ANALYZE) to its end. On PostgreSQL it runs on a
+   * connection of its own, without the requests' statement and lock timeouts (vacuuming a large
+   * table takes longer) and outside any transaction (VACUUM cannot run in one); an aborted
+   * `signal` cancels it.
+   */
+  maintain(query: SQL, signal?: AbortSignal): Promise<void>;
   /** True when TimescaleDB is installed in this database (time_bucket, hypertables). */
   timescale: boolean;
   close(): Promise<void>;
@@ -104,6 +111,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
         lock_timeout: config.lockTimeoutMs ?? 0,
       },
     });
+    const maintenance = postgres(config.databaseUrl, { max: 1, connect_timeout: connectTimeout, idle_timeout: 30, onnotice: () => {} });
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
     // What db.execute() sends, but keeping postgres-js's query, which alone can be cancelled.
     const dialect = new PgDialect();
@@ -113,7 +121,11 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
       timescale,
       rows: async <T>(query: SQL, signal?: AbortSignal) => {
         const { sql: text, params } = dialect.sqlToQuery(query);
-        return resultRows<T>(await cancellable(client.unsafe(text, params as postgres.ParameterOrJSON<never>[]), signal));
+        // Prepared, once per connection and text: the analytics reads are large unions of few
+        // shapes, sent again and again with other values. Unprepared, every one was sent whole,
+        // then described (a round trip) and parsed anew: that was a fifth of the server's time
+        // under 20 dashboards (docs/BENCHMARKS.md, "A busy workspace").
+        return resultRows<T>(await cancellable(client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true }), signal));
       },
       eachChunk: async <T>(query: SQL, chunkRows: number, onRows: (rows: T[]) => void, signal?: AbortSignal) => {
         const { sql: text, params } = dialect.sqlToQuery(query);
@@ -122,7 +134,12 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
         const cursor = pending.cursor(chunkRows, (rows) => onRows(rows as unknown as T[]));
         await cancellable(cursor as typeof cursor & { cancel(): unknown }, signal);
       },
-      close: () => client.end({ timeout: 5 }),
+      maintain: async (query, signal) => {
+        await cancellable(maintenance.unsafe(dialect.sqlToQuery(query).sql), signal);
+      },
+      close: async () => {
+        await Promise.all([client.end({ timeout: 5 }), maintenance.end({ timeout: 5 })]);
+      },
     };
   }
   const dataDir = config.dataDir ?? './.data';
@@ -138,6 +155,9 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     eachChunk: async <T>(query: SQL, chunkRows: number, onRows: (rows: T[]) => void) => {
       const rows = resultRows<T>(await db.execute(query));
       for (let i = 0; i < rows.length; i += chunkRows) onRows(rows.slice(i, i + chunkRows));
+    },
+    maintain: async (query) => {
+      await db.execute(query);
     },
     close: () => client.close(),
   };

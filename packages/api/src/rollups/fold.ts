@@ -234,9 +234,9 @@ export function startFolder(
     }
     // The queue churns constantly. PGlite has no autovacuum, so dead rows are reclaimed here,
     // and the planner's statistics of the growing tables are refreshed (sampled: cheap).
-    // PostgreSQL's autovacuum does both (migration 0018 has it vacuum the queue after every
-    // 10,000 dead rows); a VACUUM from here would run under the requests' statement timeout,
-    // which a queue of millions of rows outlasts.
+    // On PostgreSQL autovacuum does both (migration 0018 has it vacuum the queue after every
+    // 10,000 dead rows), or vacuum-stand-in.ts in its place where it is off: on a connection of
+    // its own, since a queue of millions of rows outlasts the requests' statement timeout.
     if (database.driver === 'pglite' && sinceVacuum >= 200_000) {
       sinceVacuum = 0;
       await database.db.execute(sql`vacuum ${rollupPending}`);
