@@ -111,7 +111,14 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
         lock_timeout: config.lockTimeoutMs ?? 0,
       },
     });
-    const maintenance = postgres(config.databaseUrl, { max: 1, connect_timeout: connectTimeout, idle_timeout: 30, onnotice: () => {} });
+    // Maintenance runs to its end, whatever timeouts the role or the URL set by default.
+    const maintenance = postgres(config.databaseUrl, {
+      max: 1,
+      connect_timeout: connectTimeout,
+      idle_timeout: 30,
+      onnotice: () => {},
+      connection: { statement_timeout: 0, lock_timeout: 0 },
+    });
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
     // What db.execute() sends, but keeping postgres-js's query, which alone can be cancelled.
     const dialect = new PgDialect();
@@ -123,8 +130,14 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
         const { sql: text, params } = dialect.sqlToQuery(query);
         // Prepared, once per connection and text: the analytics reads are large unions of few
         // shapes, sent again and again with other values. Unprepared, every one was sent whole,
-        // then described (a round trip) and parsed anew: that was a fifth of the server's time
-        // under 20 dashboards (docs/BENCHMARKS.md, "A busy workspace").
+        // then described (a round trip) and parsed anew. And a prepared statement can be
+        // pipelined: when every connection is busy, postgres-js sends it behind the running one
+        // instead of holding it until a result has been read, so PostgreSQL keeps working while
+        // this thread is busy (20 dashboards: 237 answers/s against 161 with pipelining off, and
+        // 147 unprepared; docs/BENCHMARKS.md, "A busy workspace"). The cost: it may wait behind a
+        // slow statement while another connection frees up. PostgreSQL plans a prepared
+        // statement for its values its first five runs, then keeps a generic plan only where
+        // that is estimated no dearer (plan_cache_mode auto).
         return resultRows<T>(await cancellable(client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true }), signal));
       },
       eachChunk: async <T>(query: SQL, chunkRows: number, onRows: (rows: T[]) => void, signal?: AbortSignal) => {
@@ -135,7 +148,10 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
         await cancellable(cursor as typeof cursor & { cancel(): unknown }, signal);
       },
       maintain: async (query, signal) => {
-        await cancellable(maintenance.unsafe(dialect.sqlToQuery(query).sql), signal);
+        const { sql: text, params } = dialect.sqlToQuery(query);
+        // Sent as a simple query, outside any transaction, as VACUUM requires: no parameters.
+        if (params.length > 0) throw new Error('a maintenance statement takes no parameters');
+        await cancellable(maintenance.unsafe(text), signal);
       },
       close: async () => {
         await Promise.all([client.end({ timeout: 5 }), maintenance.end({ timeout: 5 })]);

@@ -1,23 +1,41 @@
-import type { Database } from '@pulse/db';
-import { sql } from 'drizzle-orm';
+import { type Database, schema } from '@pulse/db';
+import { getTableName, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { throttledWarn } from '../throttled-log.js';
 import { type BackgroundLoop, runEvery } from './run-every.js';
 
+const { rollupPending } = schema;
+
+/** A table's autovacuum parameter: its own (reloptions: migration 0018 sets the queue's) or the server's. */
+const setting = (name: string) =>
+  sql`coalesce((select option_value from pg_options_to_table(c.reloptions) where option_name = ${name}), current_setting(${name}))::float8`;
+
 /**
- * Which of this schema's tables are due for VACUUM or ANALYZE by autovacuum's own rule (dead or
- * newly inserted rows past 10,000 + 20 % of the live ones, changed rows past 5,000 + 10 % since
- * the last analyze), and none at all while autovacuum is on: then it does this itself.
+ * Which of this schema's tables autovacuum would vacuum or analyze now, by its own rule and
+ * parameters (each table's, else the server's): dead rows past threshold + scale factor ×
+ * the table's estimated rows, or inserted rows past the insert threshold likewise (a negative
+ * one turns that off), for VACUUM; changed rows since the last analyze likewise, for ANALYZE.
+ * None at all while autovacuum is on (it does this itself), none of a table whose own
+ * autovacuum is off. The queue first: a long vacuum of a large table must not keep it waiting.
  */
 const dueTables = sql`
-  select relname as "table",
-         (n_dead_tup > 10000 + 0.2 * n_live_tup or n_ins_since_vacuum > 10000 + 0.2 * n_live_tup) as vacuum,
-         n_mod_since_analyze > 5000 + 0.1 * n_live_tup as analyze
-  from pg_stat_user_tables
-  where schemaname = current_schema() and current_setting('autovacuum') = 'off'
-    and (n_dead_tup > 10000 + 0.2 * n_live_tup or n_ins_since_vacuum > 10000 + 0.2 * n_live_tup or n_mod_since_analyze > 5000 + 0.1 * n_live_tup)
-  order by n_dead_tup desc`;
+  select "table", "vacuum", "analyze" from (
+    select c.relname as "table", c.relname = ${getTableName(rollupPending)} as queue, s.n_dead_tup,
+           s.n_dead_tup > t.vacuum_base + t.vacuum_scale * t.tuples
+             or (t.insert_base >= 0 and s.n_ins_since_vacuum > t.insert_base + t.insert_scale * t.tuples) as "vacuum",
+           s.n_mod_since_analyze > t.analyze_base + t.analyze_scale * t.tuples as "analyze"
+    from pg_stat_user_tables s
+    join pg_class c on c.oid = s.relid
+    cross join lateral (select greatest(c.reltuples, 0) as tuples,
+      ${setting('autovacuum_vacuum_threshold')} as vacuum_base, ${setting('autovacuum_vacuum_scale_factor')} as vacuum_scale,
+      ${setting('autovacuum_vacuum_insert_threshold')} as insert_base, ${setting('autovacuum_vacuum_insert_scale_factor')} as insert_scale,
+      ${setting('autovacuum_analyze_threshold')} as analyze_base, ${setting('autovacuum_analyze_scale_factor')} as analyze_scale) t
+    where s.schemaname = current_schema() and current_setting('autovacuum') = 'off'
+      and coalesce((select option_value from pg_options_to_table(c.reloptions) where option_name = 'autovacuum_enabled'), 'on')::boolean
+  ) due
+  where "vacuum" or "analyze"
+  order by queue desc, n_dead_tup desc`;
 
 const dueRow = z.object({ table: z.string(), vacuum: z.boolean(), analyze: z.boolean() });
 
@@ -28,9 +46,11 @@ const dueRow = z.object({ table: z.string(), vacuum: z.boolean(), analyze: z.boo
  * 400,000 of them in the queue made each read of the current hour's queued calls take 9 ms
  * where a vacuumed queue takes 0.05 ms, once per statement of every answer. Unanalyzed, the
  * planner keeps the statistics of empty tables, and without vacuum no index-only scan of a
- * rollup skips its heap. Every `intervalMs` this applies autovacuum's rule to Pulse's tables, one
- * table at a time on a connection of its own (Database.maintain), skipping a table another
- * session holds locked. PGlite runs no autovacuum and reports no table statistics: its folder
+ * rollup skips its heap. Every `intervalMs` this applies autovacuum's rule to Pulse's tables
+ * (dueTables), one table at a time on a connection of its own (Database.maintain), skipping a
+ * table another session holds locked. Each replica runs it; a second VACUUM of a table being
+ * vacuumed skips it. TimescaleDB's chunks live in a schema of their own and are left to its
+ * server's autovacuum. PGlite runs no autovacuum and reports no table statistics: its folder
  * vacuums the queue itself (fold.ts), and this loop does not start there.
  */
 export function startVacuumStandIn(database: Database, logger: Logger, opts: { intervalMs?: number } = {}): BackgroundLoop | undefined {
