@@ -1,4 +1,4 @@
-import { bare, schema, timeBucket } from '@pulse/db';
+import { arrayParam, bare, schema, timeBucket } from '@pulse/db';
 import type { Granularity } from '@pulse/shared';
 import { type AnyColumn, type SQL, sql } from 'drizzle-orm';
 import { awaitsRepricing, currentCost, type PendingRepricing } from '../prices/pending-repricing.js';
@@ -443,11 +443,8 @@ export function scoreRows(scope: Scope, planned: WindowPlan, g: Granularity | nu
  */
 export function decidedScoreRows(scope: Scope, planned: WindowPlan, g: Granularity | null, names: readonly string[]): SQL {
   const plan = servedPlan(scope, planned);
-  const named = (t: ScoreTable) =>
-    sql`${t.name} in (${sql.join(
-      names.map((n) => sql`${n}`),
-      sql`, `,
-    )})`;
+  // One array parameter, not a list: one statement text whatever the number of names (reads are prepared).
+  const named = (t: ScoreTable) => sql`${t.name} = any(${arrayParam(names, 'text')})`;
   const parts: SQL[] = [];
   for (const { segments, when } of names.length ? rawScoreSources(scope, plan) : []) {
     const s = scores;

@@ -1,4 +1,4 @@
-import { schema } from '@pulse/db';
+import { arrayParam, schema } from '@pulse/db';
 import { type PageCursor, SESSION_NAMES_SHOWN, type SessionItem, usdFromNanos } from '@pulse/shared';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -66,7 +66,8 @@ export async function sessionPage(q: TraceQuery, after: PageCursor | undefined, 
 async function namesOf(q: TraceQuery, sessionIds: string[]): Promise<Map<string, string[]>> {
   const names = new Map<string, string[]>();
   if (sessionIds.length === 0) return names;
-  const where = sql`${traceConditions(q)} and ${traces.sessionId} = any(${sql`array[${sql.join(sessionIds.map((id) => sql`${id}`), sql`, `)}]::text[]`})`;
+  // One array parameter: one statement text whatever the page's length (reads are prepared).
+  const where = sql`${traceConditions(q)} and ${traces.sessionId} = any(${arrayParam(sessionIds, 'text')})`;
   const ranked = await rows(
     q,
     sql`select session_id, kind, name from (
