@@ -5,6 +5,7 @@ import {
   UNCONFIGURED_LIMIT,
   usdFromNanos,
 } from '@pulse/shared';
+import { arrayParam } from '@pulse/db';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { agentValueRows, type AgentValueRow } from '../impact/agent-value-store.js';
@@ -79,10 +80,10 @@ async function countsOf(q: QueryContext, w: TimeWindow, g: Granularity | null, s
 }
 
 function scoredCalls(q: QueryContext, plan: WindowPlan, g: Granularity | null, judged: Array<Setting & { score: string }>) {
-  const pairs = sql.join(
-    judged.map((s) => sql`(${s.agentId}, ${s.score})`),
-    sql`, `,
-  );
+  // The pairs as two array parameters: one statement text however many agents are judged (reads are prepared).
+  const agents = arrayParam(judged.map((s) => s.agentId), 'text');
+  const scores = arrayParam(judged.map((s) => s.score), 'text');
+  const pairs = sql`select * from unnest(${agents}, ${scores})`;
   const names = [...new Set(judged.map((s) => s.score))];
   return rows(
     q,
