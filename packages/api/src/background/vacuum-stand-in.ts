@@ -1,15 +1,18 @@
 import { type Database, schema } from '@pulse/db';
 import { getTableName, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { rows } from '../analytics/context.js';
 import type { Logger } from '../logger.js';
 import { throttledWarn } from '../throttled-log.js';
 import { type BackgroundLoop, runEvery } from './run-every.js';
 
 const { rollupPending } = schema;
 
-/** A table's autovacuum parameter: its own (reloptions: migration 0018 sets the queue's) or the server's. */
-const setting = (name: string) =>
-  sql`coalesce((select option_value from pg_options_to_table(c.reloptions) where option_name = ${name}), current_setting(${name}))::float8`;
+/** A table's own storage parameter (reloptions: migration 0018 sets the queue's), null when unset. */
+const option = (name: string) => sql`(select option_value from pg_options_to_table(c.reloptions) where option_name = ${name})`;
+
+/** A table's autovacuum parameter: its own, or the server's. */
+const setting = (name: string) => sql`coalesce(${option(name)}, current_setting(${name}))::float8`;
 
 /**
  * Which of this schema's tables autovacuum would vacuum or analyze now, by its own rule and
@@ -32,7 +35,7 @@ const dueTables = sql`
       ${setting('autovacuum_vacuum_insert_threshold')} as insert_base, ${setting('autovacuum_vacuum_insert_scale_factor')} as insert_scale,
       ${setting('autovacuum_analyze_threshold')} as analyze_base, ${setting('autovacuum_analyze_scale_factor')} as analyze_scale) t
     where s.schemaname = current_schema() and current_setting('autovacuum') = 'off'
-      and coalesce((select option_value from pg_options_to_table(c.reloptions) where option_name = 'autovacuum_enabled'), 'on')::boolean
+      and coalesce(${option('autovacuum_enabled')}, 'on')::boolean
   ) due
   where "vacuum" or "analyze"
   order by queue desc, n_dead_tup desc`;
@@ -58,7 +61,7 @@ export function startVacuumStandIn(database: Database, logger: Logger, opts: { i
   const warn = throttledWarn(logger, { intervalMs: 60_000 });
   const stopping = new AbortController();
   const pass = async () => {
-    for (const due of z.array(dueRow).parse(await database.rows(dueTables))) {
+    for (const due of await rows({ database }, dueTables, dueRow)) {
       if (stopping.signal.aborted) return;
       const table = sql.identifier(due.table);
       if (due.vacuum) await database.maintain(due.analyze ? sql`vacuum (skip_locked, analyze) ${table}` : sql`vacuum (skip_locked) ${table}`, stopping.signal);

@@ -239,8 +239,8 @@ export function startFolder(
     // its own, since a queue of millions of rows outlasts the requests' statement timeout.
     if (database.driver === 'pglite' && sinceVacuum >= 200_000) {
       sinceVacuum = 0;
-      await database.db.execute(sql`vacuum ${rollupPending}`);
-      await database.db.execute(sql`analyze`);
+      await database.maintain(sql`vacuum ${rollupPending}`);
+      await database.maintain(sql`analyze`);
     }
   };
   return runEvery(intervalMs, drain, (err) => {
