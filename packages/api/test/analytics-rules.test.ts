@@ -2,7 +2,7 @@ import { ANALYTICS_PATHS, TAG_ANALYTICS_PATHS } from '@pulse/shared';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRouter } from '../src/routers/app-router.js';
-import { makeTrace, sendTraces, startTestServer, type TestServer } from './harness.js';
+import { makeTrace, STEADY_WINDOW, sendTraces, startTestServer, type TestServer } from './harness.js';
 
 let srv: TestServer;
 let ws: { workspace_id: string; api_key: string };
@@ -107,13 +107,13 @@ describe('cache', () => {
   it('answers HIT on a repeat, and a new trace is in the very next response', async () => {
     const w = await srv.createWorkspace('cache');
     const headers = { authorization: `Bearer ${w.api_key}`, 'x-workspace-id': w.workspace_id };
-    const first = await get('/usage/overview', {}, headers);
+    const first = await get('/usage/overview', STEADY_WINDOW, headers);
     expect(first.headers.get('x-cache')).toBe('MISS');
     expect(((await first.json()) as { total_calls: number }).total_calls).toBe(0);
-    const second = await get('/usage/overview', {}, headers);
+    const second = await get('/usage/overview', STEADY_WINDOW, headers);
     expect(second.headers.get('x-cache')).toBe('HIT');
     await sendTraces(srv.url, w.api_key, { traces: [makeTrace()] });
-    const third = await get('/usage/overview', {}, headers);
+    const third = await get('/usage/overview', STEADY_WINDOW, headers);
     expect(third.headers.get('x-cache')).toBe('MISS');
     expect(((await third.json()) as { total_calls: number }).total_calls).toBe(1);
   });

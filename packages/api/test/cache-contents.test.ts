@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTrace, sendTraces, startTestServer, type TestServer } from './harness.js';
+import { makeTrace, STEADY_QUERY, sendTraces, startTestServer, type TestServer } from './harness.js';
 import { hasRedisServer, privateRedis } from './private-redis.js';
 
 /** Whatever the cache holds, a bad entry or counter never reaches a client nor hides a write (docs/API_SPEC.md §3). */
@@ -9,7 +9,7 @@ describe.skipIf(!hasRedisServer)('bad Redis contents', () => {
   let srv: TestServer;
   let ws: { workspace_id: string; api_key: string };
   const overview = async () => {
-    const res = await fetch(`${srv.url}/api/v1/usage/overview`, { headers: { authorization: `Bearer ${ws.api_key}`, 'x-workspace-id': ws.workspace_id } });
+    const res = await fetch(`${srv.url}/api/v1/usage/overview?${STEADY_QUERY}`, { headers: { authorization: `Bearer ${ws.api_key}`, 'x-workspace-id': ws.workspace_id } });
     return { status: res.status, cache: res.headers.get('x-cache'), text: await res.text() };
   };
   const entryKeys = () => redis.cli('--scan', '--pattern', `pulse:q:${ws.workspace_id}:*`).trim().split('\n').filter(Boolean);

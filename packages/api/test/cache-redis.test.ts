@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTrace, sendTraces, startTestServer, type TestServer } from './harness.js';
+import { makeTrace, STEADY_QUERY, sendTraces, startTestServer, type TestServer } from './harness.js';
 import { hasRedisServer as hasRedis, privateRedis } from './private-redis.js';
 
 const redis = privateRedis(16_379 + Math.floor(Math.random() * 1000));
@@ -16,7 +16,7 @@ describe.skipIf(!hasRedis)('Redis cache faults', () => {
   let srv: TestServer;
   let ws: { workspace_id: string; api_key: string };
   const overview = () =>
-    fetch(`${srv.url}/api/v1/usage/overview`, { headers: { authorization: `Bearer ${ws.api_key}`, 'x-workspace-id': ws.workspace_id } });
+    fetch(`${srv.url}/api/v1/usage/overview?${STEADY_QUERY}`, { headers: { authorization: `Bearer ${ws.api_key}`, 'x-workspace-id': ws.workspace_id } });
   const cacheState = async () => ((await (await fetch(`${srv.url}/api/ready`)).json()) as { cache: { kind: string; state: string } }).cache;
 
   beforeAll(async () => {
@@ -73,7 +73,7 @@ describe.skipIf(!hasRedis)('Redis cache faults', () => {
     const early = await startTestServer({ redisUrl: `redis://127.0.0.1:${laterPort}` });
     try {
       const w = await early.createWorkspace('redis-later');
-      const get = () => fetch(`${early.url}/api/v1/usage/overview`, { headers: { authorization: `Bearer ${w.api_key}`, 'x-workspace-id': w.workspace_id } });
+      const get = () => fetch(`${early.url}/api/v1/usage/overview?${STEADY_QUERY}`, { headers: { authorization: `Bearer ${w.api_key}`, 'x-workspace-id': w.workspace_id } });
       const state = async () => ((await (await fetch(`${early.url}/api/ready`)).json()) as { cache: { state: string } }).cache.state;
       expect(await state()).toBe('degraded');
       expect((await get()).headers.get('x-cache')).toBe('MISS');

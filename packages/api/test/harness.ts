@@ -18,6 +18,18 @@ import { attachLiveSockets } from '../src/live/live-sockets.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
+/**
+ * A custom window around now (a week back, an hour ahead) as query parameters, for tests that
+ * expect a repeated request to HIT: a preset window's cache key carries the minute, so two
+ * requests straddling a minute would be two keys and the second a MISS whatever the cache did.
+ */
+export const STEADY_WINDOW = {
+  range: 'custom',
+  from: new Date(Date.now() - 7 * 86_400_000).toISOString(),
+  to: new Date(Date.now() + 3_600_000).toISOString(),
+};
+export const STEADY_QUERY = new URLSearchParams(STEADY_WINDOW).toString();
+
 export interface TestServer {
   url: string;
   database: Database;

@@ -3,7 +3,7 @@ import { type ScratchPulse, startScratchPulse } from '@pulse/testing';
 import { sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTrace } from './harness.js';
+import { makeTrace, STEADY_QUERY } from './harness.js';
 
 // Single flight across replicas (docs/API_SPEC.md §3): three Pulse processes on one PostgreSQL
 // database and one Redis. What Redis executes is watched with MONITOR (the scripts' own commands
@@ -24,10 +24,8 @@ let ws: { workspace_id: string; api_key: string };
 const commands: { args: string[]; script: boolean }[] = [];
 
 const headersOf = (key: string, extra: Record<string, string> = {}) => ({ authorization: `Bearer ${key}`, 'content-type': 'application/json', ...extra });
-// A custom window: its key does not change with the minute, so every request asks for one answer.
-const window = `range=custom&from=${new Date(Date.now() - 7 * 86_400_000).toISOString()}&to=${new Date(Date.now() + 3_600_000).toISOString()}`;
 const overview = (r: ScratchPulse, extra: Record<string, string> = {}) =>
-  fetch(`${r.url}/api/v1/usage/overview?${window}`, { headers: headersOf(ws.api_key, { 'x-workspace-id': ws.workspace_id, ...extra }) });
+  fetch(`${r.url}/api/v1/usage/overview?${STEADY_QUERY}`, { headers: headersOf(ws.api_key, { 'x-workspace-id': ws.workspace_id, ...extra }) });
 const uncached = async (r: ScratchPulse) => (await overview(r, { 'x-pulse-cache-bypass': BYPASS })).json();
 const ingest = (r: ScratchPulse, n: number) =>
   fetch(`${r.url}/api/v1/traces`, {

@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { AppRouter } from '../src/routers/app-router.js';
-import { makeTrace } from './harness.js';
+import { makeTrace, STEADY_QUERY } from './harness.js';
 
 // Two Pulse processes on one PostgreSQL database and one Redis, as docker-compose.yml and
 // deploy/k8s run them (docs/API_SPEC.md §6): shared cache and rate limits, one folder at a
@@ -69,7 +69,7 @@ describe.skipIf(!pgServer || !redisUrl)('two replicas on one PostgreSQL and one 
   });
 
   it('shares the cache and the rate limits, and one folder keeps the rollups exact', async () => {
-    const overview = (r: ScratchPulse) => fetch(`${r.url}/api/v1/usage/overview?range=24h`, { headers: headersOf(ws.api_key, ws.workspace_id) });
+    const overview = (r: ScratchPulse) => fetch(`${r.url}/api/v1/usage/overview?${STEADY_QUERY}`, { headers: headersOf(ws.api_key, ws.workspace_id) });
     const first = await overview(replicas[0]!);
     expect(first.status).toBe(200);
     const second = await overview(replicas[1]!);
