@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededTraces } from './dataset.js';
 import { backfillStatements, foldedQueuedAndQuarantined, runStatements } from './migration-backfill.js';
 
-// Migrations 0014 (the stats rollups' safety figures), 0015 (the error rollups per tag) and 0017
-// (the tag pair rollups) fill
+// Migrations 0014 (the stats rollups' safety figures), 0015 (the error rollups per tag), 0017
+// (the tag pair rollups) and 0020 (the weekly per-user rollup) fill
 // what they add for the calls stored before them: it must be what the fold would have put
 // there, with calls folded, queued and quarantined.
 
@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 /** Every row of a rollup, as JSON text, in key order. */
-async function rowsOf(table: typeof schema.errorStatsByTagHourly | typeof schema.errorStatsByTagDaily | typeof schema.tagPairStatsHourly): Promise<string[]> {
+async function rowsOf(table: typeof schema.errorStatsByTagHourly | typeof schema.errorStatsByTagDaily | typeof schema.tagPairStatsHourly | typeof schema.userStatsWeekly): Promise<string[]> {
   const rows = await db.rows<{ row: string }>(sql`select row from (select to_jsonb(r)::text as row from ${table} r) j order by row collate "C"`);
   return rows.map((r) => r.row);
 }
@@ -62,6 +62,16 @@ describe('migration 0017 backfill', () => {
     await db.rows(sql`truncate ${schema.tagPairStatsHourly}, ${schema.tagPairStatsDaily}`);
     await runStatements(db, backfillStatements('0017_tag_pair_rollups.sql', 'INSERT INTO "tag_pair_stats_hourly"'));
     expect(await Promise.all(tables.map(rowsOf))).toEqual(before);
+  });
+});
+
+describe('migration 0020 backfill', () => {
+  it('builds the weekly per-user rollup as the fold keeps it', async () => {
+    const before = await rowsOf(schema.userStatsWeekly);
+    expect(before.length).toBeGreaterThan(0);
+    await db.rows(sql`truncate ${schema.userStatsWeekly}`);
+    await runStatements(db, backfillStatements('0020_user_stats_weekly.sql', 'INSERT INTO "user_stats_weekly"'));
+    expect(await rowsOf(schema.userStatsWeekly)).toEqual(before);
   });
 });
 

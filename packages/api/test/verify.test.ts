@@ -52,7 +52,7 @@ describe('verifyRollups', () => {
     const report = await verifyRollups(srv.database, { beforeCompare: async () => void steps.push('before') });
     expect(steps).toEqual(['before']);
     expect(report.tables.map((t) => t.table)).toEqual(ROLLUP_SPECS.map((s) => s.table));
-    expect(report.tables).toHaveLength(16);
+    expect(report.tables).toHaveLength(17);
     for (const t of report.tables) {
       expect(t, t.table).toMatchObject({ missing: 0, extra: 0, differing: 0, examples: [] });
       expect(t.actualRows, t.table).toBe(t.expectedRows);
@@ -83,6 +83,8 @@ describe('verifyRollups', () => {
       values (${w}::uuid, '1999-01-01T00:00:00Z', 'emptied', 'a', 'm', 'numeric', '', 0, 0, now()), (${w}::uuid, '1999-01-01T00:00:00Z', 'invented', 'a', 'm', 'numeric', '', 2, 1.5, now())`);
     await db.rows(sql`update tag_pair_stats_daily set cost_nanos = cost_nanos + 1
       where (workspace_id, bucket, tag, other_tag) = (select workspace_id, bucket, tag, other_tag from tag_pair_stats_daily where workspace_id = ${w}::uuid order by bucket, tag, other_tag limit 1)`);
+    await db.rows(sql`update user_stats_weekly set tokens = tokens + 1
+      where (workspace_id, dim, bucket, user_id) = (select workspace_id, dim, bucket, user_id from user_stats_weekly where workspace_id = ${w}::uuid order by bucket, user_id limit 1)`);
     await db.rows(sql`update error_stats_daily set last_message = 'tampered'
       where (workspace_id, bucket, error_type, agent_id, model) = (select workspace_id, bucket, error_type, agent_id, model from error_stats_daily where workspace_id = ${w}::uuid order by bucket, error_type, agent_id, model limit 1)`);
 
@@ -106,6 +108,7 @@ describe('verifyRollups', () => {
       error_stats_daily: [0, 0, 1],
       error_stats_by_tag_daily: [0, 0, 0],
       score_stats_daily: [1, 0, 0],
+      user_stats_weekly: [0, 0, 1],
     });
     const stats = report.tables.find((t) => t.table === 'stats_hourly')!.examples[0]!;
     expect(stats.kind).toBe('differs');

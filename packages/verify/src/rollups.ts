@@ -37,6 +37,25 @@ const dims = sql`cross join lateral (${dimRows(sql`${t.agentId}`, sql`${t.model}
 type Grain = 'hourly' | 'daily';
 const bucketOf = (grain: Grain, column: AnyColumn | SQL) => timeBucket(false, grain === 'daily' ? 'day' : 'hour', column);
 
+/** A per-user rollup's rows: the calls of `where` per (workspace, `dim`, `bucket`, user), `from` joined to the calls. */
+function userRows(u: typeof schema.userStatsHourly, dim: SQL, bucket: SQL, where: SQL, from: SQL): SQL {
+  return sql`
+    select ${t.workspaceId} as ${bare(u.workspaceId)}, ${dim} as ${bare(u.dim)}, ${bucket} as ${bare(u.bucket)}, ${t.userId} as ${bare(u.userId)},
+           count(*) as ${bare(u.calls)}, sum(${t.costNanos}) as ${bare(u.costNanos)},
+           sum(${t.inputTokens}::bigint + ${t.outputTokens}) as ${bare(u.tokens)}, max(${t.timestamp}) as ${bare(u.lastSeen)}
+    from ${t} ${from} where ${where} and ${t.userId} is not null group by 1, 2, 3, 4`;
+}
+
+/** The weekly per-user rollup: the dim of all calls ('') only, by UTC week (Monday to Monday). */
+function weeklyUserSpec(): RollupSpec {
+  const u = schema.userStatsWeekly;
+  return {
+    table: getTableName(u),
+    source: u,
+    recompute: (only) => userRows(u, sql`''::text`, timeBucket(false, 'week', t.timestamp), only(t.workspaceId), sql``),
+  };
+}
+
 /** The rollups of `traces`, from the trace's timestamp. */
 function traceSpecs(grain: Grain): RollupSpec[] {
   const [s, st, tp, u, l, e, et] =
@@ -82,14 +101,7 @@ function traceSpecs(grain: Grain): RollupSpec[] {
                count(*) as ${bare(tp.calls)}, sum(${t.costNanos}) as ${bare(tp.costNanos)}
         from ${t} cross join lateral (${tagPairs(t.tags)}) as p where ${where} group by 1, 2, 3, 4`,
     ),
-    spec(
-      u,
-      (bucket, where) => sql`
-        select ${t.workspaceId} as ${bare(u.workspaceId)}, d.dim as ${bare(u.dim)}, ${bucket} as ${bare(u.bucket)}, ${t.userId} as ${bare(u.userId)},
-               count(*) as ${bare(u.calls)}, sum(${t.costNanos}) as ${bare(u.costNanos)},
-               sum(${t.inputTokens}::bigint + ${t.outputTokens}) as ${bare(u.tokens)}, max(${t.timestamp}) as ${bare(u.lastSeen)}
-        from ${t} ${dims} where ${where} and ${t.userId} is not null group by 1, 2, 3, 4`,
-    ),
+    spec(u, (bucket, where) => userRows(u, sql`d.dim`, bucket, where, dims)),
     spec(
       l,
       (bucket, where) => sql`
@@ -145,8 +157,8 @@ function scoreSpec(grain: Grain): RollupSpec {
   };
 }
 
-/** Every rollup table, hourly then daily. */
-export const ROLLUP_SPECS: readonly RollupSpec[] = [...traceSpecs('hourly'), scoreSpec('hourly'), ...traceSpecs('daily'), scoreSpec('daily')];
+/** Every rollup table, hourly, daily, then weekly. */
+export const ROLLUP_SPECS: readonly RollupSpec[] = [...traceSpecs('hourly'), scoreSpec('hourly'), ...traceSpecs('daily'), scoreSpec('daily'), weeklyUserSpec()];
 /** The score rollups alone, as the score tests check them after each write. */
 export const SCORE_ROLLUP_SPECS: readonly RollupSpec[] = ROLLUP_SPECS.filter((spec) => spec.source === schema.scoreStatsHourly || spec.source === schema.scoreStatsDaily);
 

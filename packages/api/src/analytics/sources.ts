@@ -7,9 +7,9 @@ import { latencyBinSql, unpricedCount } from '../rollups/rollup-sql.js';
 import { flagCountsOf, flaggedCount } from '../rollups/safety-sql.js';
 import { rolledTags, UNTAGGED } from '../rollups/tags.js';
 import { decidingRank } from '../scores/decisions.js';
-import { type EdgeHour, iso, type TimeWindow, type WindowPlan } from './window.js';
+import { type EdgeHour, iso, splitWeeks, type TimeWindow, type WindowPlan } from './window.js';
 
-const { traces, scores, scoreStatsHourly, scoreStatsDaily, rollupPending, statsHourly, statsDaily, statsByTagHourly, statsByTagDaily, tagPairStatsHourly, tagPairStatsDaily, userStatsHourly, userStatsDaily, latencyHistHourly, latencyHistDaily, errorStatsHourly, errorStatsDaily,
+const { traces, scores, scoreStatsHourly, scoreStatsDaily, rollupPending, statsHourly, statsDaily, statsByTagHourly, statsByTagDaily, tagPairStatsHourly, tagPairStatsDaily, userStatsHourly, userStatsDaily, userStatsWeekly, latencyHistHourly, latencyHistDaily, errorStatsHourly, errorStatsDaily,
   errorStatsByTagHourly, errorStatsByTagDaily } = schema;
 
 /** Tables of one row per trace: `traces` and the queue of traces not yet folded (same columns). */
@@ -185,12 +185,15 @@ function rawSources(scope: Scope, plan: WindowPlan): Array<Part<TraceTable>> {
  * The rollup parts of a plan, one per segment: each becomes its own UNION ALL part, so every
  * part is a single index range scan (an OR of ranges would scan the workspace's whole dim). An
  * edge's hour is read from the hourly rollup when the rest of the hour holds no row of `probed`
- * (`traces`, or `scores` for the score rollups).
+ * (`traces`, or `scores` for the score rollups). With a `weekly` level, the whole weeks inside the
+ * days are read from it.
  */
-function rollupSources<T>(scope: Scope, plan: WindowPlan, hourly: T, daily: T, probed: typeof traces | typeof scores = traces): Array<Part<T>> {
+function rollupSources<T>(scope: Scope, plan: WindowPlan, hourly: T, daily: T, probed: typeof traces | typeof scores = traces, weekly?: T): Array<Part<T>> {
+  const days = weekly === undefined ? { daily: plan.daily, weekly: [] } : splitWeeks(plan.daily);
   const parts = [
     ...plan.hourly.map((segment) => ({ table: hourly, segments: [segment], when: always })),
-    ...plan.daily.map((segment) => ({ table: daily, segments: [segment], when: always })),
+    ...days.daily.map((segment) => ({ table: daily, segments: [segment], when: always })),
+    ...days.weekly.map((segment) => ({ table: weekly as T, segments: [segment], when: always })),
   ];
   if (plan.edge) parts.push({ table: hourly, segments: [plan.edge.hour], when: sql`not ${restOfHourHolds(scope, plan.edge, probed)}` });
   return parts;
@@ -271,7 +274,9 @@ export function userRows(scope: Scope, planned: WindowPlan): SQL {
       sum(${t.inputTokens}::bigint + ${t.outputTokens}) as tokens, max(${t.timestamp}) as last_seen
       from ${t} where ${filters(scope, t)} and ${t.userId} is not null and (${within(t.timestamp, segments)}) and ${when} group by 1`);
   }
-  for (const { table: t, segments, when } of rollupSources(scope, plan, userStatsHourly, userStatsDaily)) {
+  // The weekly level keeps the dim of all calls only (rollups.ts).
+  const weekly = dimOf(scope) === '' ? userStatsWeekly : undefined;
+  for (const { table: t, segments, when } of rollupSources(scope, plan, userStatsHourly, userStatsDaily, traces, weekly)) {
     parts.push(sql`select ${t.userId} as user_id, ${t.calls} as calls, ${t.costNanos} as cost_nanos, ${t.tokens} as tokens,
       ${t.lastSeen} as last_seen from ${t} where ${dimFilter(scope, t)} and (${within(t.bucket, segments)}) and ${when}`);
   }

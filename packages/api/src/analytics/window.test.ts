@@ -2,7 +2,7 @@ import { MAX_BUCKETS } from '@pulse/shared';
 import { TRPCError } from '@trpc/server';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bucketStarts, planWindow, previousWindow, resolveGranularity, resolveWindow, type TimeWindow } from './window.js';
+import { bucketStarts, planWindow, previousWindow, resolveGranularity, resolveWindow, splitWeeks, type TimeWindow } from './window.js';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -120,6 +120,43 @@ describe('planWindow', () => {
         }
       }),
       { seed: 11, numRuns: 1000 },
+    );
+  });
+});
+
+describe('splitWeeks', () => {
+  // 2026-11-02 was a Monday.
+  const MONDAY = D0;
+  const WEEK = 7 * DAY;
+
+  it('reads the whole Monday-to-Monday weeks inside the days from the weekly level, the days around them daily', () => {
+    expect(splitWeeks([{ from: MONDAY - 2 * DAY, to: MONDAY + 2 * WEEK + 3 * DAY }])).toEqual({
+      daily: [
+        { from: MONDAY - 2 * DAY, to: MONDAY },
+        { from: MONDAY + 2 * WEEK, to: MONDAY + 2 * WEEK + 3 * DAY },
+      ],
+      weekly: [{ from: MONDAY, to: MONDAY + 2 * WEEK }],
+    });
+    expect(splitWeeks([{ from: MONDAY, to: MONDAY + WEEK }])).toEqual({ daily: [], weekly: [{ from: MONDAY, to: MONDAY + WEEK }] });
+    // Six days across a Monday hold no whole week.
+    const days = [{ from: MONDAY - 3 * DAY, to: MONDAY + 3 * DAY }];
+    expect(splitWeeks(days)).toEqual({ daily: days, weekly: [] });
+  });
+
+  it('covers the same days, weeks aligned to Monday 00:00 UTC', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 1, max: 120 }), (start, length) => {
+        const days = [{ from: MONDAY - 200 * DAY + start * DAY, to: MONDAY - 200 * DAY + (start + length) * DAY }];
+        const { daily, weekly } = splitWeeks(days);
+        const all = [...daily, ...weekly].sort((x, y) => x.from - y.from);
+        expect([all[0]!.from, all.at(-1)!.to]).toEqual([days[0]!.from, days[0]!.to]);
+        for (let i = 1; i < all.length; i++) expect(all[i]!.from).toBe(all[i - 1]!.to);
+        const offset = (t: number) => (((t - MONDAY) % WEEK) + WEEK) % WEEK;
+        for (const w of weekly) expect([offset(w.from), offset(w.to)]).toEqual([0, 0]);
+        // Whatever is left daily holds no whole week.
+        for (const d of daily) expect(Math.ceil((d.from - MONDAY) / WEEK) * WEEK + WEEK + MONDAY > d.to).toBe(true);
+      }),
+      { seed: 7, numRuns: 500 },
     );
   });
 });

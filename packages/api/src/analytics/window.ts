@@ -1,3 +1,4 @@
+import { weekStart } from '@pulse/db';
 import { GRANULARITY_MS, type Granularity, MAX_BUCKETS, RANGE_MS, type WindowInput } from '@pulse/shared';
 import { InvalidInputError } from '../trpc/input-error.js';
 
@@ -8,6 +9,7 @@ export interface TimeWindow {
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
+const WEEK = 7 * DAY;
 
 /** The window [from, to) of docs/API_SPEC.md §3: a preset ends now; a custom one is taken as sent. */
 export function resolveWindow(input: Pick<WindowInput, 'range' | 'from' | 'to'>, now = Date.now()): TimeWindow {
@@ -110,3 +112,23 @@ export function planWindow(w: TimeWindow, finest: Granularity | 'any' = 'any'): 
 }
 
 export const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * Whole days split into the whole UTC weeks inside them (Monday to Monday, as the weekly rollup
+ * buckets them) and the days around those: for a source with a weekly level.
+ */
+export function splitWeeks(days: TimeWindow[]): { daily: TimeWindow[]; weekly: TimeWindow[] } {
+  const split: { daily: TimeWindow[]; weekly: TimeWindow[] } = { daily: [], weekly: [] };
+  for (const d of days) {
+    const w0 = weekStart(d.from) === d.from ? d.from : weekStart(d.from) + WEEK;
+    const w1 = weekStart(d.to);
+    if (w0 >= w1) {
+      split.daily.push(d);
+      continue;
+    }
+    if (d.from < w0) split.daily.push({ from: d.from, to: w0 });
+    split.weekly.push({ from: w0, to: w1 });
+    if (w1 < d.to) split.daily.push({ from: w1, to: d.to });
+  }
+  return split;
+}

@@ -19,6 +19,7 @@ const {
   tagPairStatsDaily,
   userStatsHourly,
   userStatsDaily,
+  userStatsWeekly,
 } = schema;
 
 /**
@@ -118,6 +119,9 @@ export async function repriceModel(tx: Tx, workspaceId: string, model: string, o
     sql`select d.dim, ${timeBucket(false, grain, sql`ts`)} as bucket, user_id, sum(d_cost) as d_cost
       from deltas cross join lateral (${dimRows(sql`agent_id`, sql`${model}::text`, sql`tags`)}) as d(dim)
       where user_id is not null group by 1, 2, 3 having sum(d_cost) <> 0`;
+  // The weekly per-user rollup keeps the dim of all calls ('') only.
+  const usersByWeek = sql`select ''::text as dim, ${timeBucket(false, 'week', sql`ts`)} as bucket, user_id, sum(d_cost) as d_cost
+      from deltas where user_id is not null group by 2, 3 having sum(d_cost) <> 0`;
   const [result] = resultRows<{ changed: number }>(
     await tx.execute(sql`
       with stored as materialized (${stored.changed}),
@@ -134,6 +138,7 @@ export async function repriceModel(tx: Tx, workspaceId: string, model: string, o
       p_day as (${tagPairsByGrain('day')}),
       u_hour as (${usersByGrain('hour')}),
       u_day as (${usersByGrain('day')}),
+      u_week as (${usersByWeek}),
       w_traces as (${stored.update}),
       w_queued as (${queued.update}),
       w_aside as (${aside.update}),
@@ -144,7 +149,8 @@ export async function repriceModel(tx: Tx, workspaceId: string, model: string, o
       w_p_hour as (${updateTagPairs(tagPairStatsHourly, workspaceId, 'p_hour')}),
       w_p_day as (${updateTagPairs(tagPairStatsDaily, workspaceId, 'p_day')}),
       w_u_hour as (${updateUsers(userStatsHourly, workspaceId, 'u_hour')}),
-      w_u_day as (${updateUsers(userStatsDaily, workspaceId, 'u_day')})
+      w_u_day as (${updateUsers(userStatsDaily, workspaceId, 'u_day')}),
+      w_u_week as (${updateUsers(userStatsWeekly, workspaceId, 'u_week')})
       select count(*)::int as changed from stored`),
   );
   return Number(result?.changed ?? 0);

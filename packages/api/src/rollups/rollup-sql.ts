@@ -1,4 +1,4 @@
-import { bare, bareColumnsOf, bareList, columnsOf, keyColumnsOf, schema, timeBucket, valueColumnsOf } from '@pulse/db';
+import { bare, bareColumnsOf, bareList, columnsOf, keyColumnsOf, schema, timeBucket, valueColumnsOf, weekStart } from '@pulse/db';
 import { LATENCY_HISTOGRAM } from '@pulse/shared';
 import { type AnyColumn, getTableName, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
@@ -16,6 +16,7 @@ const {
   tagPairStatsDaily,
   userStatsHourly,
   userStatsDaily,
+  userStatsWeekly,
   latencyHistHourly,
   latencyHistDaily,
   errorStatsHourly,
@@ -92,7 +93,7 @@ const errorCombiners = <T extends ErrorStatsTable>(t: T): Combiners<T> =>
 /**
  * A rollup whose rows are (key columns, value columns) with a combiner per value column:
  * `upsert` stores rows of its full column list in key order, `daysOf` sums the hourly rows of
- * a CTE with the same columns into daily rows.
+ * a CTE with the same columns into daily rows, `weeksOf` hourly or daily rows into weekly ones.
  */
 function rollup<T extends StatsTable | StatsByTagTable | TagPairStatsTable | UserStatsTable | ErrorStatsTable>(table: T, combiners: Combiners<T>) {
   const byColumn = new Map<PgColumn, Combiner>(
@@ -105,6 +106,14 @@ function rollup<T extends StatsTable | StatsByTagTable | TagPairStatsTable | Use
     throw new Error(`${getTableName(table)}: every value column needs one combiner, key columns none`);
   }
   const keyPositions = sql.raw(keys.map((k) => columns.indexOf(k) + 1).join(', '));
+  const coarsened = (grain: 'day' | 'week', finer: SQL) => sql`select ${sql.join(
+    columns.map((column) => {
+      const combiner = byColumn.get(column);
+      if (combiner) return combiner.combine(bare(column));
+      return column === table.bucket ? timeBucket(false, grain, bare(column)) : bare(column);
+    }),
+    sql`, `,
+  )} from ${finer} group by ${keyPositions}`;
   return {
     upsert: (rows: SQL) => sql`insert into ${table} as r (${bareList(columns)})
       select * from (${rows}) as incoming ${inKeyOrder(keyPositions)}
@@ -113,14 +122,8 @@ function rollup<T extends StatsTable | StatsByTagTable | TagPairStatsTable | Use
         [...byColumn].map(([column, c]) => sql`${bare(column)} = ${c.merge(bare(column))}`),
         sql`, `,
       )}`,
-    daysOf: (hourly: SQL) => sql`select ${sql.join(
-      columns.map((column) => {
-        const combiner = byColumn.get(column);
-        if (combiner) return combiner.combine(bare(column));
-        return column === table.bucket ? timeBucket(false, 'day', bare(column)) : bare(column);
-      }),
-      sql`, `,
-    )} from ${hourly} group by ${keyPositions}`,
+    daysOf: (hourly: SQL) => coarsened('day', hourly),
+    weeksOf: (finer: SQL) => coarsened('week', finer),
     columns: bareList(columns),
   };
 }
@@ -128,7 +131,9 @@ function rollup<T extends StatsTable | StatsByTagTable | TagPairStatsTable | Use
 const stats = { hourly: rollup(statsHourly, statsCombiners), daily: rollup(statsDaily, statsCombiners) };
 const statsByTag = { hourly: rollup(statsByTagHourly, statsCombiners), daily: rollup(statsByTagDaily, statsCombiners) };
 const tagPairStats = { hourly: rollup(tagPairStatsHourly, tagPairCombiners), daily: rollup(tagPairStatsDaily, tagPairCombiners) };
-const users = { hourly: rollup(userStatsHourly, userCombiners), daily: rollup(userStatsDaily, userCombiners) };
+const users = { hourly: rollup(userStatsHourly, userCombiners), daily: rollup(userStatsDaily, userCombiners), weekly: rollup(userStatsWeekly, userCombiners) };
+/** The rows of the dim of all calls, the one dim the weekly per-user rollup keeps (rollups.ts). */
+const ofAllCalls = (rows: SQL) => sql`(select * from ${rows} where ${bare(userStatsWeekly.dim)} = '') all_calls`;
 const errors = { hourly: rollup(errorStatsHourly, errorCombiners(errorStatsHourly)), daily: rollup(errorStatsDaily, errorCombiners(errorStatsDaily)) };
 const errorsByTag = {
   hourly: rollup(errorStatsByTagHourly, errorCombiners(errorStatsByTagHourly)),
@@ -212,6 +217,7 @@ export function rollupCtes(): SQL {
   p_daily as (${tagPairStats.daily.upsert(tagPairStats.daily.daysOf(sql`ph`))}),
   u_hourly as (${users.hourly.upsert(sql`select ${users.hourly.columns} from uh`)}),
   u_daily as (${users.daily.upsert(users.daily.daysOf(sql`uh`))}),
+  u_weekly as (${users.weekly.upsert(users.weekly.weeksOf(ofAllCalls(sql`uh`)))}),
   l_hourly as (${upsertHistograms(latencyHistHourly, sql`select * from lh`)}),
   l_daily as (${upsertHistograms(
     latencyHistDaily,
@@ -243,10 +249,11 @@ function upsertHistograms(t: LatencyHistTable, rows: SQL): SQL {
 /**
  * Statements, run in order in one transaction under the fold lock, that take every trace of
  * `workspaceId` before `cutoff` out of the rollups once retention deleted it from `traces`
- * (docs/API_SPEC.md §6). Whole hours and days before the cutoff lose their rows. The hour and
- * the day holding the cutoff are rebuilt exactly: the hour from the raw traces it keeps (its
- * queued ones leave the queue, folded now), the day from its remaining hourly rows, with the
- * rebuilt hour folded in last. No trace is counted twice or left out.
+ * (docs/API_SPEC.md §6). Whole hours, days and weeks before the cutoff lose their rows. The
+ * hour, the day and the week holding the cutoff are rebuilt exactly: the hour from the raw traces
+ * it keeps (its queued ones leave the queue, folded now), the day from its remaining hourly rows,
+ * the week from its remaining daily ones, with the rebuilt hour folded in last. No trace is
+ * counted twice or left out.
  */
 export function expireRollupsSql(workspaceId: string, cutoff: Date): SQL[] {
   const HOUR = 3_600_000;
@@ -255,8 +262,11 @@ export function expireRollupsSql(workspaceId: string, cutoff: Date): SQL[] {
   const hourEnd = new Date(hour.getTime() + HOUR);
   const day = new Date(Math.floor(cutoff.getTime() / DAY) * DAY);
   const dayEnd = new Date(day.getTime() + DAY);
+  const week = new Date(weekStart(cutoff.getTime()));
+  const weekEnd = new Date(week.getTime() + 7 * DAY);
   const partialHour = cutoff.getTime() > hour.getTime();
   const partialDay = cutoff.getTime() > day.getTime();
+  const partialWeek = cutoff.getTime() > week.getTime();
   const ws = sql`${workspaceId}::uuid`;
   const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
   const pairs = [
@@ -276,9 +286,11 @@ export function expireRollupsSql(workspaceId: string, cutoff: Date): SQL[] {
     statements.push(sql`delete from ${hourly} where ${hourly.workspaceId} = ${ws} and ${hourly.bucket} < ${at(partialHour ? hourEnd : hour)}`);
     statements.push(sql`delete from ${daily} where ${daily.workspaceId} = ${ws} and ${daily.bucket} < ${at(partialDay ? dayEnd : day)}`);
   }
+  statements.push(sql`delete from ${userStatsWeekly} where ${userStatsWeekly.workspaceId} = ${ws} and ${userStatsWeekly.bucket} < ${at(partialWeek ? weekEnd : week)}`);
+  const rowsIn = (t: PgTable & { workspaceId: AnyColumn; bucket: AnyColumn }, from: Date, to: Date) =>
+    sql`(select * from ${t} where ${t.workspaceId} = ${ws} and ${t.bucket} >= ${at(from)} and ${t.bucket} < ${at(to)}) h`;
   if (partialDay) {
-    const hoursOf = (t: PgTable & { workspaceId: AnyColumn; bucket: AnyColumn }) =>
-      sql`(select * from ${t} where ${t.workspaceId} = ${ws} and ${t.bucket} >= ${at(day)} and ${t.bucket} < ${at(dayEnd)}) h`;
+    const hoursOf = (t: PgTable & { workspaceId: AnyColumn; bucket: AnyColumn }) => rowsIn(t, day, dayEnd);
     statements.push(stats.daily.upsert(stats.daily.daysOf(hoursOf(statsHourly))));
     statements.push(statsByTag.daily.upsert(statsByTag.daily.daysOf(hoursOf(statsByTagHourly))));
     statements.push(tagPairStats.daily.upsert(tagPairStats.daily.daysOf(hoursOf(tagPairStatsHourly))));
@@ -294,6 +306,8 @@ export function expireRollupsSql(workspaceId: string, cutoff: Date): SQL[] {
       ),
     );
   }
+  // The cutoff's week from its remaining (and just rebuilt) days; the rebuilt hour is folded in last.
+  if (partialWeek) statements.push(users.weekly.upsert(users.weekly.weeksOf(ofAllCalls(rowsIn(userStatsDaily, week, weekEnd)))));
   if (partialHour) {
     const { traces } = schema;
     const kept = columnsOf(queued).map((c) => bare(c));
