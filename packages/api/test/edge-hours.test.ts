@@ -7,10 +7,11 @@ import { makeTrace, sendTraces, startTestServer, type TestServer, workspaceCall 
 import { reference, type RefWindow } from './reference.js';
 
 /**
- * A window's last sub-hour edge is read from its hour's rollup row when the rest of the hour
- * holds no call (a window ending now), else from raw calls (docs/API_SPEC.md §3): every answer
- * exact either way, with the edge's calls folded or still queued, and a call arriving in the
- * rest of the hour sending the edge back to raw rows.
+ * A window's part in its last day is read from the day's rollup row when the rest of the day
+ * holds no call, and its last sub-hour edge from its hour's rollup row when the rest of the hour
+ * holds none (a window ending now), else from hourly rows and raw calls (docs/API_SPEC.md §3):
+ * every answer exact either way, with the edge's calls folded or still queued, and a call
+ * arriving in the rest of the day or the hour sending the part back to finer rows.
  */
 
 const DAY = 86_400_000;
@@ -56,6 +57,7 @@ const WINDOWS: Array<[string, RefWindow]> = [
   ['from its hour, with an agent', { from: iso(Y + 40 * M), to: iso(X + 40 * M), agent_id: 'coder' }],
   ['from its hour, with a tag', { from: iso(Y + 40 * M), to: iso(X + 40 * M), tag: 'checkout' }],
   ['from its hour, with a tag and a model (raw calls only)', { from: iso(Y + 40 * M), to: iso(X + 40 * M), tag: 'prod', model: 'claude-3-5-haiku' }],
+  ['ending inside the seeded days (the rest of its day holds calls)', { from: iso(start + 5 * H + 3 * M), to: iso(start + 2 * DAY + 13 * H + 17 * M) }],
 ];
 
 async function expectEveryWindowExact() {
@@ -79,7 +81,7 @@ afterAll(async () => {
   await srv?.close();
 });
 
-describe('sub-hour edges read from their hour when the rest of it is empty', () => {
+describe('last days and sub-hour edges read from their day or hour when the rest of it is empty', () => {
   it('every answer is exact with the edges queued, folded, and half of each', async () => {
     await expectEveryWindowExact();
     await foldAll(srv.database);
@@ -88,25 +90,31 @@ describe('sub-hour edges read from their hour when the rest of it is empty', () 
     await expectEveryWindowExact();
   });
 
-  it("reads the hour's rollup row when the rest of the hour is empty, raw calls otherwise", async () => {
+  it("reads the day's rollup row when the rest of the day is empty, the hour's when the rest of the hour is, raw calls otherwise", async () => {
     await foldAll(srv.database);
     const promoted = WINDOWS[0]![1];
     const calls = async () => (await fresh('/usage/overview', { range: 'custom', from: promoted.from, to: promoted.to })).total_calls as number;
     const exact = await calls();
-    // A mark in X's rollup row that no raw call has: seen only through the rollup.
-    const mark = (n: number) =>
-      srv.database.rows(sql`update stats_hourly set calls = calls + ${n} where workspace_id = ${ws.workspace_id}::uuid and bucket = ${iso(X)}::timestamptz
+    // Marks in X's day and hour rollup rows that no raw call has: each seen only through its rollup.
+    const mark = (table: 'stats_daily' | 'stats_hourly', bucket: number, n: number) =>
+      srv.database.rows(sql`update ${sql.identifier(table)} set calls = calls + ${n} where workspace_id = ${ws.workspace_id}::uuid and bucket = ${iso(bucket)}::timestamptz
         and agent_id = 'coder' and model = 'gpt-4o' returning 1`);
-    expect(await mark(1000)).toHaveLength(1);
+    const day = Math.floor(X / DAY) * DAY;
+    expect(await mark('stats_daily', day, 1000)).toHaveLength(1);
+    expect(await mark('stats_hourly', X, 100)).toHaveLength(1);
     try {
       expect(await calls()).toBe(exact + 1000);
+      // A call later in X's day (outside the window) sends the day's part to its hours.
+      expect((await sendTraces(srv.url, ws.api_key, { traces: [makeTrace({ trace_id: 'x-later-that-day', timestamp: iso(X + 3 * H) })] })).status).toBe(200);
+      expect(await calls()).toBe(exact + 100);
       // A call in the rest of X (at `to` itself: outside the window) sends the edge back to raw calls.
       expect((await sendTraces(srv.url, ws.api_key, { traces: [makeTrace({ trace_id: 'x-at-to', timestamp: promoted.to })] })).status).toBe(200);
       expect(await calls()).toBe(exact);
       await foldAll(srv.database);
       expect(await calls()).toBe(exact);
     } finally {
-      await mark(-1000);
+      await mark('stats_daily', day, -1000);
+      await mark('stats_hourly', X, -100);
     }
     await expectEveryWindowExact();
   });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { type QueryContext, rows } from './context.js';
 import { num, instant, numberArray, textArray } from './decode.js';
 import { countsOnly, dimServedPlan, errorRows, histRows, rawLatencyRows, statsRows } from './sources.js';
-import { bucketStarts, iso, planWindow, type TimeWindow, type WindowPlan } from './window.js';
+import { bucketStarts, iso, planWindow, readsRollups, type TimeWindow, type WindowPlan } from './window.js';
 
 const PERCENTILES = [0.5, 0.95, 0.99] as const;
 
@@ -15,15 +15,12 @@ interface Percentiles {
 }
 const NO_PERCENTILES: Percentiles = { p50_ms: null, p95_ms: null, p99_ms: null };
 
-/** A window served by raw rows alone is small: exact percentile_cont. Otherwise histograms. */
-function servedByRawOnly(plan: WindowPlan): boolean {
-  return plan.hourly.length === 0 && plan.daily.length === 0;
-}
 
 /** Percentiles per bucket (key null for a whole-window figure). */
 async function percentiles(q: QueryContext, w: TimeWindow, plan: WindowPlan, g: Granularity | null): Promise<Map<number | null, Percentiles>> {
   const out = new Map<number | null, Percentiles>();
-  if (servedByRawOnly(dimServedPlan(q.scope, plan))) {
+  // A window served by raw rows alone is small: exact percentile_cont. Otherwise histograms.
+  if (!readsRollups(dimServedPlan(q.scope, plan))) {
     const found = await rows(
       q,
       sql`select bucket, percentile_cont(0.5) within group (order by latency_ms) as p50,

@@ -7,7 +7,7 @@ import { latencyBinSql, unpricedCount } from '../rollups/rollup-sql.js';
 import { flagCountsOf, flaggedCount } from '../rollups/safety-sql.js';
 import { rolledTags, UNTAGGED } from '../rollups/tags.js';
 import { decidingRank } from '../scores/decisions.js';
-import { type EdgeHour, iso, splitWeeks, type TimeWindow, type WindowPlan } from './window.js';
+import { type EdgeDay, type EdgeHour, iso, splitWeeks, type TimeWindow, type WindowPlan } from './window.js';
 
 const { traces, scores, scoreStatsHourly, scoreStatsDaily, rollupPending, statsHourly, statsDaily, statsByTagHourly, statsByTagDaily, tagPairStatsHourly, tagPairStatsDaily, userStatsHourly, userStatsDaily, userStatsWeekly, latencyHistHourly, latencyHistDaily, errorStatsHourly, errorStatsDaily,
   errorStatsByTagHourly, errorStatsByTagDaily } = schema;
@@ -98,7 +98,7 @@ export function dimServedPlan(scope: Scope, plan: WindowPlan): WindowPlan {
 
 /** The window of a plan as one raw segment (the queue's rows are in `traces` too). */
 function wholeWindowRaw(plan: WindowPlan): WindowPlan {
-  const segments = [...plan.raw, ...(plan.edge ? [plan.edge.edge] : []), ...plan.hourly, ...plan.daily];
+  const segments = [...plan.raw, ...(plan.edge ? [plan.edge.edge] : []), ...(plan.edgeDay ? [plan.edgeDay.edge] : []), ...plan.hourly, ...plan.daily];
   if (segments.length === 0) return plan;
   return {
     raw: [{ from: Math.min(...segments.map((s) => s.from)), to: Math.max(...segments.map((s) => s.to)) }],
@@ -154,30 +154,47 @@ interface Part<T> {
 const always = sql`true`;
 
 /**
- * Whether the rest of an edge's hour holds a row of `table` (calls, or scores by their call's
- * timestamp): one probe of the (workspace, timestamp) index. PostgreSQL evaluates it once per
- * statement (an uncorrelated sub-select, a one-time filter) and skips the parts it rules out, so
- * the edge is read either raw or from its hour's rollup row, in the statement's one snapshot.
+ * Whether the rest of an edge's hour or day holds a row of `table` (calls, or scores by their
+ * call's timestamp): one probe of the (workspace, timestamp) index. PostgreSQL evaluates it once
+ * per statement (an uncorrelated sub-select, a one-time filter) and skips the parts it rules out,
+ * so the edge is read either from its hour's or day's rollup row or else finer, in the statement's
+ * one snapshot.
  */
-function restOfHourHolds(scope: Scope, edge: EdgeHour, table: typeof traces | typeof scores): SQL {
+function restHolds(scope: Scope, edge: EdgeHour | EdgeDay, table: typeof traces | typeof scores): SQL {
   const timestamp = table === scores ? scores.traceTimestamp : traces.timestamp;
   return sql`exists (select 1 from ${table} where ${table.workspaceId} = ${scope.workspaceId}::uuid and ${within(timestamp, [edge.rest])})`;
 }
 
 /**
+ * When the last sub-hour edge is read from its hour's rollup row: the rest of the hour holds no
+ * row of `probed`, and, inside an EdgeDay, the rest of the day does (else the day's row holds the
+ * hour).
+ */
+function hourFromRollup(scope: Scope, plan: WindowPlan & { edge: EdgeHour }, probed: typeof traces | typeof scores): SQL {
+  const hour = sql`not ${restHolds(scope, plan.edge, probed)}`;
+  return plan.edgeDay ? sql`${hour} and ${restHolds(scope, plan.edgeDay, probed)}` : hour;
+}
+
+/**
  * The row-level sources of a plan: `traces` for the raw segments, and the not-yet-folded queue
  * over the segments the rollups answer (the rollups hold only folded traces). An edge is read
- * from `traces` when the rest of its hour holds calls; else its whole hour is the queue's here
- * and the rollups' in rollupSources().
+ * from `traces` when the rest of its hour holds calls; else its whole hour (or, when the rest of
+ * its day holds none either, the window's last day: EdgeDay) is the queue's here and the
+ * rollups' in rollupSources().
  */
 function rawSources(scope: Scope, plan: WindowPlan): Array<Part<TraceTable>> {
   const sources: Array<Part<TraceTable>> = [];
   if (plan.raw.length) sources.push({ table: traces, segments: plan.raw, when: always });
-  const { edge } = plan;
-  if (edge) sources.push({ table: traces, segments: [edge.edge], when: restOfHourHolds(scope, edge, traces) });
+  const { edge, edgeDay } = plan;
+  if (edge) sources.push({ table: traces, segments: [edge.edge], when: restHolds(scope, edge, traces) });
   const rolled = [...plan.hourly, ...plan.daily];
   if (rolled.length) sources.push({ table: rollupPending, segments: rolled, when: always });
-  if (edge) sources.push({ table: rollupPending, segments: [edge.hour], when: sql`not ${restOfHourHolds(scope, edge, traces)}` });
+  if (edge) sources.push({ table: rollupPending, segments: [edge.hour], when: hourFromRollup(scope, { ...plan, edge }, traces) });
+  if (edgeDay) {
+    const dayHolds = restHolds(scope, edgeDay, traces);
+    sources.push({ table: rollupPending, segments: [edgeDay.hours], when: dayHolds });
+    sources.push({ table: rollupPending, segments: [edgeDay.day], when: sql`not ${dayHolds}` });
+  }
   return sources;
 }
 
@@ -185,8 +202,9 @@ function rawSources(scope: Scope, plan: WindowPlan): Array<Part<TraceTable>> {
  * The rollup parts of a plan, one per segment: each becomes its own UNION ALL part, so every
  * part is a single index range scan (an OR of ranges would scan the workspace's whole dim). An
  * edge's hour is read from the hourly rollup when the rest of the hour holds no row of `probed`
- * (`traces`, or `scores` for the score rollups). With a `weekly` level, the whole weeks inside the
- * days are read from it.
+ * (`traces`, or `scores` for the score rollups), and the window's last day from the daily rollup
+ * when the rest of the day holds none (else its whole hours hourly). With a `weekly` level, the
+ * whole weeks inside the days are read from it.
  */
 function rollupSources<T>(scope: Scope, plan: WindowPlan, hourly: T, daily: T, probed: typeof traces | typeof scores = traces, weekly?: T): Array<Part<T>> {
   const days = weekly === undefined ? { daily: plan.daily, weekly: [] } : splitWeeks(plan.daily);
@@ -195,7 +213,13 @@ function rollupSources<T>(scope: Scope, plan: WindowPlan, hourly: T, daily: T, p
     ...days.daily.map((segment) => ({ table: daily, segments: [segment], when: always })),
     ...days.weekly.map((segment) => ({ table: weekly as T, segments: [segment], when: always })),
   ];
-  if (plan.edge) parts.push({ table: hourly, segments: [plan.edge.hour], when: sql`not ${restOfHourHolds(scope, plan.edge, probed)}` });
+  const { edge, edgeDay } = plan;
+  if (edge) parts.push({ table: hourly, segments: [edge.hour], when: hourFromRollup(scope, { ...plan, edge }, probed) });
+  if (edgeDay) {
+    const dayHolds = restHolds(scope, edgeDay, probed);
+    parts.push({ table: hourly, segments: [edgeDay.hours], when: dayHolds });
+    parts.push({ table: daily, segments: [edgeDay.day], when: sql`not ${dayHolds}` });
+  }
   return parts;
 }
 
@@ -408,7 +432,7 @@ export function scoresIn(scope: Scope, window: TimeWindow): SQL {
 function rawScoreSources(scope: Scope, plan: WindowPlan): Array<Omit<Part<typeof scores>, 'table'>> {
   return [
     ...(plan.raw.length ? [{ segments: plan.raw, when: always }] : []),
-    ...(plan.edge ? [{ segments: [plan.edge.edge], when: restOfHourHolds(scope, plan.edge, scores) }] : []),
+    ...(plan.edge ? [{ segments: [plan.edge.edge], when: restHolds(scope, plan.edge, scores) }] : []),
   ];
 }
 

@@ -80,8 +80,26 @@ describe('planWindow', () => {
     expect(segments([plan.edge!.edge, plan.edge!.hour, plan.edge!.rest])).toEqual(
       ['2026-11-05T02:00:00.000Z..2026-11-05T02:40:00.000Z', '2026-11-05T02:00:00.000Z..2026-11-05T03:00:00.000Z', '2026-11-05T02:40:00.000Z..2026-11-05T03:00:00.000Z'],
     );
-    expect(segments(plan.hourly)).toEqual(['2026-11-02T23:00:00.000Z..2026-11-03T00:00:00.000Z', '2026-11-05T00:00:00.000Z..2026-11-05T02:00:00.000Z']);
+    // The last day's part, from its day's rollup row when the rest of the day is empty, else its hours hourly.
+    const day = plan.edgeDay!;
+    expect(segments([day.edge, day.day, day.rest, day.hours])).toEqual([
+      '2026-11-05T00:00:00.000Z..2026-11-05T02:40:00.000Z',
+      '2026-11-05T00:00:00.000Z..2026-11-06T00:00:00.000Z',
+      '2026-11-05T02:40:00.000Z..2026-11-06T00:00:00.000Z',
+      '2026-11-05T00:00:00.000Z..2026-11-05T02:00:00.000Z',
+    ]);
+    expect(segments(plan.hourly)).toEqual(['2026-11-02T23:00:00.000Z..2026-11-03T00:00:00.000Z']);
     expect(segments(plan.daily)).toEqual(['2026-11-03T00:00:00.000Z..2026-11-05T00:00:00.000Z']);
+  });
+
+  it('reads a day-long window ending now as hours of yesterday and today from its day row', () => {
+    const w = { from: D0 + 9 * HOUR + 5 * MINUTE, to: D0 + DAY + 9 * HOUR + 5 * MINUTE };
+    const plan = planWindow(w);
+    expect(segments(plan.hourly)).toEqual(['2026-11-02T10:00:00.000Z..2026-11-03T00:00:00.000Z']);
+    expect(plan.daily).toEqual([]);
+    expect(segments([plan.edgeDay!.edge, plan.edgeDay!.hours])).toEqual(['2026-11-03T00:00:00.000Z..2026-11-03T09:05:00.000Z', '2026-11-03T00:00:00.000Z..2026-11-03T09:00:00.000Z']);
+    // An hourly series reads no day row.
+    expect(planWindow(w, 'hour').edgeDay).toBeUndefined();
   });
 
   it('uses no daily rollups for an hourly series and only raw rows for a minute series', () => {
@@ -103,7 +121,9 @@ describe('planWindow', () => {
         fc.pre(a !== b);
         const w = { from: Math.min(a, b), to: Math.max(a, b) };
         const plan = planWindow(w, finest);
-        const all = [...plan.raw, ...(plan.edge ? [plan.edge.edge] : []), ...plan.hourly, ...plan.daily].sort((x, y) => x.from - y.from);
+        // An EdgeDay's part holds the EdgeHour's edge.
+        const last = plan.edgeDay ? [plan.edgeDay.edge] : plan.edge ? [plan.edge.edge] : [];
+        const all = [...plan.raw, ...last, ...plan.hourly, ...plan.daily].sort((x, y) => x.from - y.from);
         expect(all[0]!.from).toBe(w.from);
         expect(all.at(-1)!.to).toBe(w.to);
         for (let i = 1; i < all.length; i++) expect(all[i]!.from).toBe(all[i - 1]!.to);
@@ -117,6 +137,13 @@ describe('planWindow', () => {
           expect([edge.to, hour.from % HOUR, hour.to - hour.from]).toEqual([w.to, 0, HOUR]);
           expect([edge.from, edge.to, rest.from, rest.to]).toEqual([hour.from, rest.from, edge.to, hour.to]);
           expect(rest.from < rest.to).toBe(true);
+        }
+        if (plan.edgeDay) {
+          const { edge, day, rest, hours } = plan.edgeDay;
+          // The day is the window's last part, then the rest of the day; its whole hours end where the EdgeHour starts.
+          expect([edge.to, day.from % DAY, day.to - day.from, finest === 'hour']).toEqual([w.to, 0, DAY, false]);
+          expect([edge.from, rest.from, rest.to, hours.from, hours.to]).toEqual([day.from, w.to, day.to, day.from, plan.edge ? plan.edge.edge.from : w.to]);
+          expect([hours.from < hours.to, hours.to % HOUR]).toEqual([true, 0]);
         }
       }),
       { seed: 11, numRuns: 1000 },

@@ -52,7 +52,8 @@ export function bucketStarts(w: TimeWindow, granularity: Granularity, cap = Infi
 
 /**
  * Splits a window by which table can answer each part exactly: raw rows for the first sub-hour
- * edge (and for a window with no whole hour inside, or a minute series), the last hour's rollup
+ * edge (and for a window with no whole hour inside, or a minute series), the last day's rollup
+ * row or its hours for the part of the window in its last day (EdgeDay), the last hour's rollup
  * row or raw rows for the last sub-hour edge (EdgeHour), hourly rollups for whole hours outside
  * whole days, daily rollups for whole days. `finest` limits the rollups a series may use (an
  * hourly series cannot read daily rows).
@@ -64,6 +65,29 @@ export interface WindowPlan {
   daily: TimeWindow[];
   /** The last sub-hour edge of a window with whole hours inside (EdgeHour), if it has one. */
   edge?: EdgeHour;
+  /** The part of the window in its last day, when that day starts inside it and holds whole hours of it (EdgeDay). */
+  edgeDay?: EdgeDay;
+}
+
+/**
+ * The part of a window in its last day (the day's whole hours in the window, then the last
+ * sub-hour edge if there is one). When the rest of the day holds no call, the part holds all of
+ * the day's calls and the day's rollup row answers it exactly: a window ending now reads the
+ * whole of today from one row per key. Otherwise its whole hours are read from the hourly
+ * rollups and its sub-hour edge as EdgeHour says. Decided in the query's snapshot, as EdgeHour.
+ */
+export interface EdgeDay {
+  edge: TimeWindow;
+  day: TimeWindow;
+  /** The part of the day outside the window. */
+  rest: TimeWindow;
+  /** The whole hours of the part. */
+  hours: TimeWindow;
+}
+
+/** Whether a plan reads any rollup (else it is raw rows alone: a short window). */
+export function readsRollups(plan: WindowPlan): boolean {
+  return plan.hourly.length > 0 || plan.daily.length > 0 || plan.edgeDay !== undefined;
 }
 
 /**
@@ -101,12 +125,15 @@ export function planWindow(w: TimeWindow, finest: Granularity | 'any' = 'any'): 
   if (h1 < w.to) plan.edge = { edge: { from: h1, to: w.to }, hour: { from: h1, to: h1 + HOUR }, rest: { from: w.to, to: h1 + HOUR } };
   const d0 = ceilTo(h0, DAY);
   const d1 = floorTo(h1, DAY);
+  // The last day's whole hours go with its edge when a day row may answer them (EdgeDay).
+  const lastDay = finest !== 'hour' && d1 >= h0 && d1 < h1;
+  if (lastDay) plan.edgeDay = { edge: { from: d1, to: w.to }, day: { from: d1, to: d1 + DAY }, rest: { from: w.to, to: d1 + DAY }, hours: { from: d1, to: h1 } };
+  const hoursEnd = lastDay ? d1 : h1;
   if (finest === 'hour' || d0 >= d1) {
-    push(plan.hourly, h0, h1);
+    push(plan.hourly, h0, hoursEnd);
     return plan;
   }
   push(plan.hourly, h0, d0);
-  push(plan.hourly, d1, h1);
   push(plan.daily, d0, d1);
   return plan;
 }
