@@ -93,28 +93,38 @@ describe('last days and sub-hour edges read from their day or hour when the rest
   it("reads the day's rollup row when the rest of the day is empty, the hour's when the rest of the hour is, raw calls otherwise", async () => {
     await foldAll(srv.database);
     const promoted = WINDOWS[0]![1];
-    const calls = async () => (await fresh('/usage/overview', { range: 'custom', from: promoted.from, to: promoted.to })).total_calls as number;
-    const exact = await calls();
-    // Marks in X's day and hour rollup rows that no raw call has: each seen only through its rollup.
-    const mark = (table: 'stats_daily' | 'stats_hourly', bucket: number, n: number) =>
-      srv.database.rows(sql`update ${sql.identifier(table)} set calls = calls + ${n} where workspace_id = ${ws.workspace_id}::uuid and bucket = ${iso(bucket)}::timestamptz
-        and agent_id = 'coder' and model = 'gpt-4o' returning 1`);
+    const figures = async () => {
+      const o = await fresh('/usage/overview', { range: 'custom', from: promoted.from, to: promoted.to });
+      return { calls: o.total_calls as number, users: o.unique_users as number };
+    };
+    const exact = await figures();
+    const w = ws.workspace_id;
     const day = Math.floor(X / DAY) * DAY;
-    expect(await mark('stats_daily', day, 1000)).toHaveLength(1);
-    expect(await mark('stats_hourly', X, 100)).toHaveLength(1);
+    // Marks no raw call has, each seen only through its rollup row: 1,000 calls in X's stats row
+    // (the stats read the last day by the hour), one user in X's day row of the per-user rollup
+    // and two in its hour row.
+    const markCalls = (n: number) =>
+      srv.database.rows(sql`update stats_hourly set calls = calls + ${n} where workspace_id = ${w}::uuid and bucket = ${iso(X)}::timestamptz
+        and agent_id = 'coder' and model = 'gpt-4o' returning 1`);
+    expect(await markCalls(1000)).toHaveLength(1);
+    await srv.database.rows(sql`insert into user_stats_daily (workspace_id, dim, bucket, user_id, calls, cost_nanos, tokens, last_seen)
+      values (${w}::uuid, '', ${iso(day)}::timestamptz, 'day-mark', 1, 0, 0, ${iso(X)}::timestamptz)`);
+    await srv.database.rows(sql`insert into user_stats_hourly (workspace_id, dim, bucket, user_id, calls, cost_nanos, tokens, last_seen)
+      values (${w}::uuid, '', ${iso(X)}::timestamptz, 'hour-mark-1', 1, 0, 0, ${iso(X)}::timestamptz), (${w}::uuid, '', ${iso(X)}::timestamptz, 'hour-mark-2', 1, 0, 0, ${iso(X)}::timestamptz)`);
     try {
-      expect(await calls()).toBe(exact + 1000);
+      expect(await figures()).toEqual({ calls: exact.calls + 1000, users: exact.users + 1 });
       // A call later in X's day (outside the window) sends the day's part to its hours.
       expect((await sendTraces(srv.url, ws.api_key, { traces: [makeTrace({ trace_id: 'x-later-that-day', timestamp: iso(X + 3 * H) })] })).status).toBe(200);
-      expect(await calls()).toBe(exact + 100);
+      expect(await figures()).toEqual({ calls: exact.calls + 1000, users: exact.users + 2 });
       // A call in the rest of X (at `to` itself: outside the window) sends the edge back to raw calls.
       expect((await sendTraces(srv.url, ws.api_key, { traces: [makeTrace({ trace_id: 'x-at-to', timestamp: promoted.to })] })).status).toBe(200);
-      expect(await calls()).toBe(exact);
+      expect(await figures()).toEqual(exact);
       await foldAll(srv.database);
-      expect(await calls()).toBe(exact);
+      expect(await figures()).toEqual(exact);
     } finally {
-      await mark('stats_daily', day, -1000);
-      await mark('stats_hourly', X, -100);
+      await markCalls(-1000);
+      await srv.database.rows(sql`delete from user_stats_daily where workspace_id = ${w}::uuid and user_id = 'day-mark'`);
+      await srv.database.rows(sql`delete from user_stats_hourly where workspace_id = ${w}::uuid and user_id like 'hour-mark-%'`);
     }
     await expectEveryWindowExact();
   });

@@ -3,14 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldAll } from '../src/rollups/fold.js';
 import { checkEveryEndpoint } from './check-every-endpoint.js';
 import { seededTraces } from './dataset.js';
-import { getAnalytics, sendTraces, startTestServer, type TestServer } from './harness.js';
+import { getAnalytics, makeTrace, sendTraces, startTestServer, type TestServer } from './harness.js';
 import { reference, type RefWindow } from './reference.js';
 
 /**
  * Windows holding whole UTC weeks: the unfiltered per-user figures (top users, distinct users)
  * read those weeks from user_stats_weekly, the filtered ones from the daily rows, every other
- * figure from its own rollups. Each answer equals plain SQL over the raw calls, before and after
- * the calls are folded, and the weekly rows reconcile with the calls.
+ * figure from its own rollups; a long first day is read as its day row less its earlier hours.
+ * Each answer equals plain SQL over the raw calls, before and after the calls are folded, and the
+ * weekly rows reconcile with the calls.
  */
 const DAY = 86_400_000;
 const H = 3_600_000;
@@ -29,7 +30,11 @@ beforeAll(async () => {
   ws = await srv.createWorkspace('weekly-users');
   ref = reference(srv.database, ws.workspace_id);
   // Twelve 3-day stretches of calls, each with its own calls on day and hour boundaries.
-  const traces = Array.from({ length: 12 }, (_, k) => seededTraces(100 + k, start + k * 3 * DAY, 250)).flat();
+  const traces = [
+    ...Array.from({ length: 12 }, (_, k) => seededTraces(100 + k, start + k * 3 * DAY, 250)).flat(),
+    // A user whose only calls of its day come before a window's first whole hour in that day.
+    ...[0, 1, 2].map((h) => makeTrace({ trace_id: `early-${h}`, user_id: 'early-bird', timestamp: iso(start + 7 * DAY + h * H + 1000) })),
+  ];
   for (let i = 0; i < traces.length; i += 1000) {
     const res = await sendTraces(srv.url, ws.api_key, { traces: traces.slice(i, i + 1000) });
     expect(res.body.accepted).toBe(Math.min(1000, traces.length - i));
@@ -44,6 +49,8 @@ const windows: Array<[string, number, number, string]> = [
   ['three whole weeks', monday, monday + 21 * DAY, 'day'],
   ['crossing four week boundaries, not aligned', start + 2 * DAY + 5 * H + 1234, start + 33 * DAY + 7 * H + 59_999, 'day'],
   ['thirty days to a minute before the end', start + 6 * DAY - 60_000, start + 36 * DAY - 60_000, 'day'],
+  // Its first day is read as the day's row less the day's first hours, where 'early-bird' nets to nothing.
+  ['starting after a user\'s only calls of its day', start + 7 * DAY + 5 * H + 17, start + 30 * DAY + 3 * H, 'day'],
 ];
 const filters: Array<Pick<RefWindow, 'agent_id' | 'model' | 'tag'>> = [{}, { agent_id: 'researcher' }, { tag: 'checkout' }];
 

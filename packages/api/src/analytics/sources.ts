@@ -7,7 +7,7 @@ import { latencyBinSql, unpricedCount } from '../rollups/rollup-sql.js';
 import { flagCountsOf, flaggedCount } from '../rollups/safety-sql.js';
 import { rolledTags, UNTAGGED } from '../rollups/tags.js';
 import { decidingRank } from '../scores/decisions.js';
-import { type EdgeDay, type EdgeHour, iso, splitWeeks, type TimeWindow, type WindowPlan } from './window.js';
+import { dayLessHours, type EdgeDay, type EdgeHour, iso, splitWeeks, type TimeWindow, type WindowPlan } from './window.js';
 
 const { traces, scores, scoreStatsHourly, scoreStatsDaily, rollupPending, statsHourly, statsDaily, statsByTagHourly, statsByTagDaily, tagPairStatsHourly, tagPairStatsDaily, userStatsHourly, userStatsDaily, userStatsWeekly, latencyHistHourly, latencyHistDaily, errorStatsHourly, errorStatsDaily,
   errorStatsByTagHourly, errorStatsByTagDaily } = schema;
@@ -82,10 +82,22 @@ export function filters(scope: Pick<Scope, 'workspaceId' | 'agentId' | 'model' |
 
 /**
  * The plan a scope is served by for the sources whose rollups have no tag dimension (scores):
- * as planned, or, for a tag filter, the whole window raw.
+ * as planned (its last day by the hour), or, for a tag filter, the whole window raw.
  */
 function servedPlan(scope: Scope, plan: WindowPlan): WindowPlan {
-  return scope.tag === undefined ? plan : wholeWindowRaw(plan);
+  return scope.tag === undefined ? hoursOfLastDay(plan) : wholeWindowRaw(plan);
+}
+
+/**
+ * A plan whose last day is read by the hour (no EdgeDay): for the rollups of a few rows per
+ * hour (stats, errors, tags, scores), where the day row's part and its probe cost more than the
+ * hourly rows they save. The per-user and latency rollups, thousands of rows or hundreds of bins
+ * an hour, keep it.
+ */
+function hoursOfLastDay(plan: WindowPlan): WindowPlan {
+  if (!plan.edgeDay) return plan;
+  const { edgeDay, ...rest } = plan;
+  return { ...rest, hourly: [...plan.hourly, edgeDay.hours] };
 }
 
 /**
@@ -187,14 +199,11 @@ function rawSources(scope: Scope, plan: WindowPlan): Array<Part<TraceTable>> {
   if (plan.raw.length) sources.push({ table: traces, segments: plan.raw, when: always });
   const { edge, edgeDay } = plan;
   if (edge) sources.push({ table: traces, segments: [edge.edge], when: restHolds(scope, edge, traces) });
-  const rolled = [...plan.hourly, ...plan.daily];
+  // An EdgeDay's whole hours are the queue's whichever rollup answers them; the rest of its day
+  // holds no call when the day's row is read, so the queue has nothing there to add either.
+  const rolled = [...plan.hourly, ...plan.daily, ...(edgeDay ? [edgeDay.hours] : [])];
   if (rolled.length) sources.push({ table: rollupPending, segments: rolled, when: always });
-  if (edge) sources.push({ table: rollupPending, segments: [edge.hour], when: hourFromRollup(scope, { ...plan, edge }, traces) });
-  if (edgeDay) {
-    const dayHolds = restHolds(scope, edgeDay, traces);
-    sources.push({ table: rollupPending, segments: [edgeDay.hours], when: dayHolds });
-    sources.push({ table: rollupPending, segments: [edgeDay.day], when: sql`not ${dayHolds}` });
-  }
+  if (edge) sources.push({ table: rollupPending, segments: [edge.hour], when: sql`not ${restHolds(scope, edge, traces)}` });
   return sources;
 }
 
@@ -241,7 +250,8 @@ function statsRollups(scope: Scope): [StatsTable, StatsTable] {
  * (bucket, agent_id, model, calls, errors, input_tokens, output_tokens, cost_nanos, latency_sum, unpriced_calls)
  * With a tag filter too, every segment but the raw edges and the queued calls is read from rollups.
  */
-export function statsRows(scope: Scope, plan: WindowPlan, g: Granularity | null): SQL {
+export function statsRows(scope: Scope, planned: WindowPlan, g: Granularity | null): SQL {
+  const plan = hoursOfLastDay(planned);
   const [hourly, daily] = statsRollups(scope);
   const parts: SQL[] = [];
   for (const { table: t, segments, when } of rawSources(scope, plan)) {
@@ -273,7 +283,8 @@ export function statsRows(scope: Scope, plan: WindowPlan, g: Granularity | null)
  * calls carrying each type (bigint[] in SAFETY_TYPES order; rollups/safety-sql.ts), from the
  * same stats rollups as statsRows (per tag for a tag filter), raw edges and queued calls.
  */
-export function safetyStatsRows(scope: Scope, plan: WindowPlan, g: Granularity | null): SQL {
+export function safetyStatsRows(scope: Scope, planned: WindowPlan, g: Granularity | null): SQL {
+  const plan = hoursOfLastDay(planned);
   const [hourly, daily] = statsRollups(scope);
   const parts: SQL[] = [];
   for (const { table: t, segments, when } of rawSources(scope, plan)) {
@@ -289,9 +300,14 @@ export function safetyStatsRows(scope: Scope, plan: WindowPlan, g: Granularity |
     '{}'::bigint[] as flag_counts where false`);
 }
 
-/** (user_id, calls, cost_nanos, tokens, last_seen) — named users only. */
+/**
+ * (user_id, calls, cost_nanos, tokens, last_seen) — named users only. A long first partial day
+ * is read as its day's row less the day's earlier hours (dayLessHours): those rows subtract, so a
+ * user is in the window when its calls sum to more than 0 (the callers' `having`).
+ */
 export function userRows(scope: Scope, planned: WindowPlan): SQL {
   const plan = dimServedPlan(scope, planned);
+  const lessened = dayLessHours(plan);
   const parts: SQL[] = [];
   for (const { table: t, segments, when } of rawSources(scope, plan)) {
     parts.push(sql`select ${t.userId} as user_id, count(*)::bigint as calls, sum(${t.costNanos}) as cost_nanos,
@@ -300,9 +316,17 @@ export function userRows(scope: Scope, planned: WindowPlan): SQL {
   }
   // The weekly level keeps the dim of all calls only (rollups.ts).
   const weekly = dimOf(scope) === '' ? userStatsWeekly : undefined;
-  for (const { table: t, segments, when } of rollupSources(scope, plan, userStatsHourly, userStatsDaily, traces, weekly)) {
+  const rollupParts = rollupSources(scope, lessened?.plan ?? plan, userStatsHourly, userStatsDaily, traces, weekly);
+  if (lessened) rollupParts.push({ table: userStatsDaily, segments: [lessened.day], when: always });
+  for (const { table: t, segments, when } of rollupParts) {
     parts.push(sql`select ${t.userId} as user_id, ${t.calls} as calls, ${t.costNanos} as cost_nanos, ${t.tokens} as tokens,
       ${t.lastSeen} as last_seen from ${t} where ${dimFilter(scope, t)} and (${within(t.bucket, segments)}) and ${when}`);
+  }
+  // The day's calls before the segment: the day row's last_seen is the segment's, the day's last call being in it.
+  if (lessened && lessened.less.from < lessened.less.to) {
+    const t = userStatsHourly;
+    parts.push(sql`select ${t.userId} as user_id, -${t.calls} as calls, -${t.costNanos} as cost_nanos, -${t.tokens} as tokens,
+      null::timestamptz as last_seen from ${t} where ${dimFilter(scope, t)} and (${within(t.bucket, [lessened.less])})`);
   }
   const repricing = repricingRows(
     scope,
@@ -337,7 +361,8 @@ export function histRows(scope: Scope, planned: WindowPlan, g: Granularity | nul
 }
 
 /** (error_type, agent_id, model, count, last_seen, last_message); with a tag filter, from the error rollups per tag. */
-export function errorRows(scope: Scope, plan: WindowPlan): SQL {
+export function errorRows(scope: Scope, planned: WindowPlan): SQL {
+  const plan = hoursOfLastDay(planned);
   const [hourly, daily] = scope.tag === undefined ? [errorStatsHourly, errorStatsDaily] : [errorStatsByTagHourly, errorStatsByTagDaily];
   const parts: SQL[] = [];
   for (const { table: t, segments, when } of rawSources(scope, plan)) {
@@ -366,7 +391,7 @@ export function errorRows(scope: Scope, plan: WindowPlan): SQL {
  */
 export function tagRows(scope: Scope, planned: WindowPlan): SQL {
   const pairsServe = scope.agentId === undefined && scope.model === undefined;
-  const plan = scope.tag === undefined || pairsServe ? planned : wholeWindowRaw(planned);
+  const plan = scope.tag === undefined || pairsServe ? hoursOfLastDay(planned) : wholeWindowRaw(planned);
   const parts: SQL[] = [];
   for (const { table: t, segments, when } of rawSources(scope, plan)) {
     // The tag filter on the call, then every tag of the call: rows of one call per tag.

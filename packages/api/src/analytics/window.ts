@@ -85,6 +85,20 @@ export interface EdgeDay {
   hours: TimeWindow;
 }
 
+/**
+ * A plan's first partial day (its first hourly segment, when it ends a day and holds more than
+ * half of it) as that day's rollup row less the day's hours before the segment: for figures that
+ * subtract (per-user sums), fewer rows than the segment's hours. The day row holds exactly its
+ * hours' rows (the fold, re-pricing and retention write both in one transaction), so the
+ * difference is exact. Undefined when no segment gains.
+ */
+export function dayLessHours(plan: WindowPlan): { plan: WindowPlan; day: TimeWindow; less: TimeWindow } | undefined {
+  const first = plan.hourly[0];
+  if (!first || first.to % DAY !== 0 || first.to - first.from <= DAY / 2) return undefined;
+  const day = { from: first.to - DAY, to: first.to };
+  return { plan: { ...plan, hourly: plan.hourly.slice(1) }, day, less: { from: day.from, to: first.from } };
+}
+
 /** Whether a plan reads any rollup (else it is raw rows alone: a short window). */
 export function readsRollups(plan: WindowPlan): boolean {
   return plan.hourly.length > 0 || plan.daily.length > 0 || plan.edgeDay !== undefined;
