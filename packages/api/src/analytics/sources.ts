@@ -302,8 +302,8 @@ export function safetyStatsRows(scope: Scope, planned: WindowPlan, g: Granularit
 
 /**
  * (user_id, calls, cost_nanos, tokens, last_seen) — named users only. A long first partial day
- * is read as its day's row less the day's earlier hours (dayLessHours): those rows subtract, so a
- * user is in the window when its calls sum to more than 0 (the callers' `having`).
+ * is read as its day's row less the day's earlier hours (dayLessHours), netted per user in a part
+ * of its own that keeps the users with calls left.
  */
 export function userRows(scope: Scope, planned: WindowPlan): SQL {
   const plan = dimServedPlan(scope, planned);
@@ -316,17 +316,21 @@ export function userRows(scope: Scope, planned: WindowPlan): SQL {
   }
   // The weekly level keeps the dim of all calls only (rollups.ts).
   const weekly = dimOf(scope) === '' ? userStatsWeekly : undefined;
-  const rollupParts = rollupSources(scope, lessened?.plan ?? plan, userStatsHourly, userStatsDaily, traces, weekly);
-  if (lessened) rollupParts.push({ table: userStatsDaily, segments: [lessened.day], when: always });
-  for (const { table: t, segments, when } of rollupParts) {
-    parts.push(sql`select ${t.userId} as user_id, ${t.calls} as calls, ${t.costNanos} as cost_nanos, ${t.tokens} as tokens,
-      ${t.lastSeen} as last_seen from ${t} where ${dimFilter(scope, t)} and (${within(t.bucket, segments)}) and ${when}`);
+  const rolled = (t: typeof userStatsHourly, segments: TimeWindow[], when: SQL) =>
+    sql`select ${t.userId} as user_id, ${t.calls} as calls, ${t.costNanos} as cost_nanos, ${t.tokens} as tokens,
+      ${t.lastSeen} as last_seen from ${t} where ${dimFilter(scope, t)} and (${within(t.bucket, segments)}) and ${when}`;
+  for (const { table, segments, when } of rollupSources(scope, lessened?.plan ?? plan, userStatsHourly, userStatsDaily, traces, weekly)) {
+    parts.push(rolled(table, segments, when));
   }
-  // The day's calls before the segment: the day row's last_seen is the segment's, the day's last call being in it.
-  if (lessened && lessened.less.from < lessened.less.to) {
+  if (lessened) {
+    // The day's row less its hours before the segment, per user. The day's last call is in the
+    // segment when the user has calls left there, so the row's last_seen is the segment's.
     const t = userStatsHourly;
-    parts.push(sql`select ${t.userId} as user_id, -${t.calls} as calls, -${t.costNanos} as cost_nanos, -${t.tokens} as tokens,
-      null::timestamptz as last_seen from ${t} where ${dimFilter(scope, t)} and (${within(t.bucket, [lessened.less])})`);
+    parts.push(sql`select user_id, sum(calls) as calls, sum(cost_nanos) as cost_nanos, sum(tokens) as tokens, max(last_seen) as last_seen
+      from (${rolled(userStatsDaily, [lessened.day], always)}
+            union all select ${t.userId}, -${t.calls}, -${t.costNanos}, -${t.tokens}, null::timestamptz
+            from ${t} where ${dimFilter(scope, t)} and (${within(t.bucket, [lessened.less])})) day_less_hours
+      group by 1 having sum(calls) > 0`);
   }
   const repricing = repricingRows(
     scope,

@@ -12,7 +12,7 @@ async function usageFigures(q: QueryContext, w: TimeWindow) {
     q,
     // One pass over the stats rows gives both the calls and the distinct agents; count(*) over a
     // grouping hashes the users, where count(distinct) would sort every user row.
-    sql`select s.calls, s.agents, (select count(*)::float8 from (select user_id from (${userRows(countsOnly(q.scope), planWindow(w))}) u group by 1 having sum(calls) > 0) g) as users
+    sql`select s.calls, s.agents, (select count(*)::float8 from (select user_id from (${userRows(countsOnly(q.scope), planWindow(w))}) u group by 1) g) as users
         from (select coalesce(sum(calls), 0)::float8 as calls, count(distinct agent_id)::float8 as agents
               from (${statsRows(countsOnly(q.scope), planWindow(w), null)}) st) s`,
     z.object({ calls: num, agents: num, users: num }),
@@ -70,7 +70,7 @@ export async function topUsers(q: QueryContext, w: TimeWindow, limit: number) {
   const found = await rows(
     q,
     sql`select user_id, sum(calls)::float8 as calls, sum(cost_nanos)::text as cost, sum(tokens)::float8 as tokens, max(last_seen) as last_seen
-        from (${userRows(q.scope, planWindow(w))}) u group by 1 having sum(calls) > 0 order by 2 desc, user_id collate "C" asc limit ${limit}`,
+        from (${userRows(q.scope, planWindow(w))}) u group by 1 order by 2 desc, user_id collate "C" asc limit ${limit}`,
     z.object({ user_id: z.string(), calls: num, cost: nanos, tokens: num, last_seen: instant }),
   );
   return {
