@@ -20,6 +20,8 @@ const base = Math.floor((Date.now() - 10 * 60_000) / 1000) * 1000;
 const W = { from: iso(base - 3 * 3_600_000), to: iso(base) };
 /** A window of its own for the walk with concurrent inserts. */
 const W2 = { from: iso(base - 6 * 3_600_000), to: iso(base - 5 * 3_600_000) };
+/** A window of its own for sessions behind long runs of one session's calls. */
+const W3 = { from: iso(base - 8 * 3_600_000), to: iso(base - 7 * 3_600_000) };
 
 const ID_SHAPES = ['t-', 'T-', 'a', '_x', 'ü-', 'Z'];
 function dataset(n: number, at: (i: number) => number, prefix: string) {
@@ -409,6 +411,26 @@ describe('GET /sessions', () => {
       const expected = await ref.sessions(f);
       expect(expected.length).toBeGreaterThan(0);
       expect(await walk(a, '/sessions', { ...custom(f), limit: 4 }), JSON.stringify(f)).toEqual(expected);
+    }
+  });
+
+  it('finds the sessions behind long runs of one session\'s newest calls', async () => {
+    // The page is looked for among the newest calls first: here the 9,000 newest are one
+    // session's, the 300 before them another's, each run longer than the first looks read.
+    const t0 = Date.parse(W3.from);
+    const run = (n: number, session: string, agent: string, at: (i: number) => number) =>
+      dataset(n, at, session).map((t) => ({ ...t, session_id: session, agent_id: agent }));
+    await ingest(a, [
+      ...run(6, 'early-1', 'quiet', (i) => t0 + 1_000 + i),
+      ...run(6, 'early-2', 'quiet', (i) => t0 + 1_000 + i),
+      ...run(5, 'early-3', 'chatty', (i) => t0 + 2_000 + i * 2),
+      ...run(300, 'middle', 'quiet', (i) => t0 + 5_000 + i),
+      ...run(9_000, 'long', 'chatty', (i) => t0 + 10_000 + i),
+    ]);
+    const ref = traceReference(srv.database, a.workspace_id);
+    for (const f of [W3, { ...W3, agent_id: 'quiet' }, { ...W3, agent_id: 'chatty' }]) {
+      const expected = await ref.sessions(f);
+      for (const limit of [1, 2, 50]) expect(await walk(a, '/sessions', { ...custom(f), limit }), `${JSON.stringify(f)} by ${limit}`).toEqual(expected);
     }
   });
 
