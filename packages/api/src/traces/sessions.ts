@@ -98,7 +98,7 @@ async function recentSessions(q: TraceQuery, after: PageCursor | undefined, walk
   return {
     ids: recent.map((r) => r.session_id),
     calls: recent.reduce((n, r) => n + r.calls, 0),
-    oldest: Math.min(...recent.map((r) => r.oldest)),
+    oldest: recent.reduce((t, r) => Math.min(t, r.oldest), Infinity),
   };
 }
 
