@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTrace, sendTraces, startTestServer, type TestServer } from './harness.js';
+import { eventually } from './webhook-receiver.js';
 
 /**
  * The embedded database runs no autovacuum: the folder takes the planner's statistics itself
@@ -32,13 +33,8 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('statistics of the embedded d
     }
   }
 
-  async function until(condition: () => Promise<boolean>, what: string) {
-    const deadline = Date.now() + 20_000;
-    while (!(await condition())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+  /** Waits until the planner counts at least `n` calls. */
+  const analyzedAtLeast = (n: number, what: string) => eventually(async () => ((await analyzedCalls()) >= n ? true : undefined), 20_000, what);
 
   it('are taken once the first thousand calls are folded, and again when the calls have doubled', async () => {
     await ingest(900);
@@ -46,8 +42,8 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('statistics of the embedded d
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await analyzedCalls()).toBeLessThan(1);
     await ingest(200);
-    await until(async () => (await analyzedCalls()) >= 1_000, 'the first statistics');
+    await analyzedAtLeast(1_000, 'the first statistics');
     await ingest(2_100);
-    await until(async () => (await analyzedCalls()) >= 3_100, 'statistics after the calls doubled');
+    await analyzedAtLeast(3_100, 'statistics after the calls doubled');
   });
 });
