@@ -1,6 +1,6 @@
 import { arrayParam, schema } from '@pulse/db';
 import { type PageCursor, SESSION_NAMES_SHOWN, type SessionItem, usdFromNanos } from '@pulse/shared';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { rows } from '../analytics/context.js';
 import { instant, nanos, num } from '../analytics/decode.js';
@@ -25,7 +25,8 @@ const nameRow = z.object({ session_id: z.string(), kind: z.enum(['agent', 'user'
 
 const sessionOrder = sql`${traces.sessionId} collate "C"`;
 
-const recentRow = z.object({ session_id: z.string(), oldest: instant, calls: num });
+/** A row of a walk: its calls and oldest call, and one of its sessions (none: all null). */
+const walkedRow = z.looseObject({ walked_calls: num, walked_oldest: z.union([instant, z.null()]), session_id: z.string().nullable() });
 
 /** The first walk reads this many calls a page row; each further walk this many times more. */
 const WALK_PER_ROW = 8;
@@ -42,7 +43,7 @@ const WALK_MAX = 50_000;
  * grouping every call of the window (at 10 M calls that grouped 330 k calls of a day per page,
  * 1-1.7 s when they are not all in shared buffers): the newest calls at or before the cursor
  * are walked backwards (an index range, a few hundred calls) and only their sessions are
- * summed over the window (the session index). Every session whose last call is newer than the
+ * summed over the window (the session index), in one statement. Every session whose last call is newer than the
  * oldest call walked has a call in the walk, so the sessions that rank above that edge are all
  * there; when the page's last one is newer than the edge the page is exact, else the walk
  * reads more, and past WALK_MAX calls the window's calls are grouped as a whole.
@@ -72,53 +73,49 @@ export async function sessionPage(q: TraceQuery, after: PageCursor | undefined, 
 /** The first `limit + 1` sessions after the cursor, exactly, from walks of growing length. */
 async function sessionsAfter(q: TraceQuery, after: PageCursor | undefined, limit: number) {
   for (let walk = (limit + 1) * WALK_PER_ROW; walk <= WALK_MAX; walk *= WALK_GROWTH) {
-    const recent = await recentSessions(q, after, walk);
-    const summed = await summedSessions(q, after, limit, recent.ids);
-    const pageEnd = summed[limit - 1];
-    if (recent.calls < walk || (summed.length > limit && pageEnd !== undefined && pageEnd.last_seen > recent.oldest)) return summed;
+    const { calls, oldest, sessions } = await walkedSessions(q, after, limit, walk);
+    const pageEnd = sessions[limit - 1];
+    if (calls < walk || (sessions.length > limit && pageEnd !== undefined && oldest !== null && pageEnd.last_seen > oldest)) return sessions;
   }
-  return summedSessions(q, after, limit, undefined);
+  return rows(q, summed(q, after, limit, sql``), sessionRow);
 }
 
 /**
- * The sessions of the window's newest `walk` matching calls at or before the cursor, how many
- * calls that read (fewer than `walk`: the window's every call) and the oldest call's time.
+ * In one statement, so one snapshot: the window's newest `walk` matching calls at or before the
+ * cursor — how many (fewer than `walk`: every one of the window) and the oldest one's time — and
+ * the first `limit + 1` of their sessions after the cursor, summed over the window. The walked
+ * sessions are one array the session index is probed with.
  */
-async function recentSessions(q: TraceQuery, after: PageCursor | undefined, walk: number) {
+async function walkedSessions(q: TraceQuery, after: PageCursor | undefined, limit: number, walk: number) {
   const atOrBefore = after ? sql` and ${traces.timestamp} <= ${iso(after.at)}::timestamptz` : sql``;
-  const recent = await rows(
+  const found = await rows(
     q,
-    sql`select session_id, min(timestamp) as oldest, count(*) as calls from (
-          select ${traces.sessionId} as session_id, ${traces.timestamp} as timestamp from ${traces}
+    sql`with walked as (
+          select ${traces.sessionId} as session_id, ${traces.timestamp} as "timestamp" from ${traces}
           where ${traceConditions(q)} and ${traces.sessionId} is not null${atOrBefore}
-          order by ${traces.timestamp} desc limit ${walk}) walked
-        group by session_id`,
-    recentRow,
+          order by ${traces.timestamp} desc limit ${walk})
+        select w.walked_calls, w.walked_oldest, s.* from (select count(*) as walked_calls, min("timestamp") as walked_oldest from walked) w
+        left join (${summed(q, after, limit, sql` and ${traces.sessionId} = any(array(select distinct session_id from walked))`)}) s on true
+        order by s.last_seen desc, s.session_id collate "C" desc`,
+    walkedRow,
   );
+  const [first] = found;
   return {
-    ids: recent.map((r) => r.session_id),
-    calls: recent.reduce((n, r) => n + r.calls, 0),
-    oldest: recent.reduce((t, r) => Math.min(t, r.oldest), Infinity),
+    calls: first?.walked_calls ?? 0,
+    oldest: first?.walked_oldest ?? null,
+    sessions: found.flatMap(({ walked_calls: _calls, walked_oldest: _oldest, ...row }) => (row.session_id === null ? [] : [sessionRow.parse(row)])),
   };
 }
 
-/**
- * The first `limit + 1` sessions after the cursor with their figures over the window: of the
- * sessions named (one array parameter: one statement text whatever their number), or of all.
- */
-async function summedSessions(q: TraceQuery, after: PageCursor | undefined, limit: number, ids: string[] | undefined) {
-  const named = ids ? sql` and ${traces.sessionId} = any(${arrayParam(ids, 'text')})` : sql``;
+/** The first `limit + 1` sessions after the cursor, summed over the window's matching calls (of those `named` picks). */
+function summed(q: TraceQuery, after: PageCursor | undefined, limit: number, named: SQL): SQL {
   const where = sql`${traceConditions(q)} and ${traces.sessionId} is not null${named}`;
   const keyset = after ? sql` having (max(${traces.timestamp}), ${sessionOrder}) < (${iso(after.at)}::timestamptz, ${after.name} collate "C")` : sql``;
-  return rows(
-    q,
-    sql`select ${traces.sessionId} as session_id, min(${traces.timestamp}) as first_seen, max(${traces.timestamp}) as last_seen,
-          count(*)::bigint as calls, sum(${traces.isError})::bigint as errors, sum(${currentCost(traces, q.repricing).cost})::text as cost_nanos,
-          sum(${traces.inputTokens}::bigint + ${traces.outputTokens})::text as tokens
-        from ${traces} where ${where} group by ${traces.sessionId}${keyset}
-        order by max(${traces.timestamp}) desc, ${sessionOrder} desc limit ${limit + 1}`,
-    sessionRow,
-  );
+  return sql`select ${traces.sessionId} as session_id, min(${traces.timestamp}) as first_seen, max(${traces.timestamp}) as last_seen,
+      count(*)::bigint as calls, sum(${traces.isError})::bigint as errors, sum(${currentCost(traces, q.repricing).cost})::text as cost_nanos,
+      sum(${traces.inputTokens}::bigint + ${traces.outputTokens})::text as tokens
+    from ${traces} where ${where} group by ${traces.sessionId}${keyset}
+    order by max(${traces.timestamp}) desc, ${sessionOrder} desc limit ${limit + 1}`;
 }
 
 /** Each session's agents and named users, most calls first, then name; at most SESSION_NAMES_SHOWN of each. */
