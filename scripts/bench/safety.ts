@@ -1,7 +1,7 @@
 /**
  * Safety figures (docs/API_SPEC.md §12) over the dataset's own flags (the demo's texts quote an
  * e-mail address or a phone number in a share of the calls): the overview, trend and by-agent
- * GETs over 24h, 7d and 30d, and the overview's calls, flagged calls and per-type counts
+ * GETs and the newest flagged calls over 24h, 7d and 30d, and the overview's calls, flagged calls and per-type counts
  * cross-checked against plain SQL over raw `traces`.
  */
 import { SAFETY_TYPES, type SafetyPath } from '@pulse/shared';
@@ -13,7 +13,7 @@ import { type MeasuredEndpoint, measureOverPresetWindows, type WindowDef, type M
 export const SAFETY_TARGET_P95_MS = 50;
 
 export function measureSafety(s: MeasureSettings, windows: WindowDef[]): Promise<MeasuredEndpoint<SafetyPath>[]> {
-  return measureOverPresetWindows(s, ['/safety/overview', '/safety/trend', '/safety/by-agent'] as const, windows);
+  return measureOverPresetWindows(s, ['/safety/overview', '/safety/trend', '/safety/by-agent', '/safety/latest'] as const, windows);
 }
 
 /** The overview's figures against plain SQL over raw `traces`, for each window measured. */

@@ -123,6 +123,11 @@ export const traces = pgTable(
     index('traces_ws_error_type_ts_idx')
       .on(t.workspaceId, t.errorType, t.timestamp)
       .where(sql`${t.errorType} is not null`),
+    // The newest flagged calls (GET /safety/latest, docs/API_SPEC.md §12): a few percent of the
+    // rows, and none in a workspace that sends no text, whose 30 days were otherwise walked whole.
+    index('traces_ws_flagged_ts_idx')
+      .on(t.workspaceId, t.timestamp)
+      .where(sql`${t.safetyFlags} <> '[]'::jsonb`),
     // The evaluators' scan (docs/API_SPEC.md §13): calls with captured text, in the order received.
     index('traces_ws_received_text_idx')
       .on(t.workspaceId, t.receivedAt, t.id)

@@ -1,0 +1,1 @@
+CREATE INDEX "traces_ws_flagged_ts_idx" ON "traces" USING btree ("workspace_id","timestamp") WHERE "traces"."safety_flags" <> '[]'::jsonb;
