@@ -1,8 +1,8 @@
 /**
  * Safety figures (docs/API_SPEC.md §12) over the dataset's own flags (the demo's texts quote an
  * e-mail address or a phone number in a share of the calls): the overview, trend and by-agent
- * GETs and the newest flagged calls over 24h, 7d and 30d, and the overview's calls, flagged calls and per-type counts
- * cross-checked against plain SQL over raw `traces`.
+ * GETs and the newest flagged calls over 24h, 7d and 30d, and the overview's calls, flagged calls
+ * and per-type counts cross-checked against plain SQL over raw `traces`.
  */
 import { SAFETY_TYPES, type SafetyPath } from '@pulse/shared';
 import type { SqlRunner } from './baseline.js';

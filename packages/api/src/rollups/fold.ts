@@ -255,7 +255,8 @@ export function startFolder(
     // After 1,000 calls folded by this process, then after twice as many each time, up to every
     // 200,000: statistics follow a growing database from its first rows (a restart begins
     // again at 1,000), and each refresh, which samples, costs little against the calls since.
-    if (database.driver === 'pglite' && sinceMaintained >= maintainAfter) {
+    // maintainEmbedded does nothing on PostgreSQL, where autovacuum keeps both.
+    if (sinceMaintained >= maintainAfter) {
       sinceMaintained = 0;
       maintainAfter = Math.min(maintainAfter * 2, EMBEDDED_MAINTENANCE_EVERY);
       await maintainEmbedded(database);

@@ -43,10 +43,10 @@ const WALK_MAX = 50_000;
  * grouping every call of the window (at 10 M calls that grouped 330 k calls of a day per page,
  * 1-1.7 s when they are not all in shared buffers): the newest calls at or before the cursor
  * are walked backwards (an index range, a few hundred calls) and only their sessions are
- * summed over the window (the session index), in one statement. Every session whose last call is newer than the
- * oldest call walked has a call in the walk, so the sessions that rank above that edge are all
- * there; when the page's last one is newer than the edge the page is exact, else the walk
- * reads more, and past WALK_MAX calls the window's calls are grouped as a whole.
+ * summed over the window (the session index), in one statement. Every session whose last call
+ * is newer than the oldest call walked has a call in the walk, so the sessions that rank above
+ * that edge are all there; when the page's last one is newer than the edge the page is exact,
+ * else the walk reads more, and past WALK_MAX calls the window's calls are grouped as a whole.
  */
 export async function sessionPage(q: TraceQuery, after: PageCursor | undefined, limit: number): Promise<Page<SessionItem>> {
   const found = await sessionsAfter(q, after, limit);
