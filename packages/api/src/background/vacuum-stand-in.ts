@@ -53,8 +53,11 @@ const dueRow = z.object({ table: z.string(), vacuum: z.boolean(), analyze: z.boo
  * (dueTables), one table at a time on a connection of its own (Database.maintain), skipping a
  * table another session holds locked. Each replica runs it; a second VACUUM of a table being
  * vacuumed skips it. TimescaleDB's chunks live in a schema of their own and are left to its
- * server's autovacuum. PGlite runs no autovacuum and reports no table statistics: its folder
- * vacuums the queue itself (fold.ts), and this loop does not start there.
+ * server's autovacuum. PGlite runs no autovacuum either, and its table statistics cannot
+ * drive this rule: it flushes them at most once a second at a transaction's end and forgets
+ * them on reopen (it writes no statistics file), so a restarted embedded workspace would look
+ * maintained. Its folder counts the calls it folds instead (fold.ts, maintainEmbedded), and
+ * this loop does not start there.
  */
 export function startVacuumStandIn(database: Database, logger: Logger, opts: { intervalMs?: number } = {}): BackgroundLoop | undefined {
   if (database.driver !== 'postgres') return undefined;
