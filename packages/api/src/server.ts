@@ -12,8 +12,8 @@ import { createLiveBus } from './live/live-bus.js';
 import { attachLiveSockets } from './live/live-sockets.js';
 import { startRetention } from './retention/retention.js';
 import { startEvaluatorWorker } from './evaluators/worker.js';
-import { foldAll, maintainEmbedded, startFolder } from './rollups/fold.js';
-import { startVacuumStandIn } from './background/vacuum-stand-in.js';
+import { foldAll, startFolder } from './rollups/fold.js';
+import { maintainDueTables, startVacuumStandIn } from './background/vacuum-stand-in.js';
 import { startRepricer } from './prices/repricer.js';
 import { startAlertWorker } from './alerts/worker.js';
 
@@ -80,8 +80,9 @@ export async function startServer(config: Config, logger: Logger, print: (line: 
       print(
         `Demo data: ${demo.seeded.toLocaleString('en-US')} traces in ${(demo.seedMs / 1000).toFixed(1)} s, folded into the rollups in ${((Date.now() - foldStarted) / 1000).toFixed(1)} s`,
       );
-      // Its statistics too: the embedded database has no autovacuum to take them (fold.ts).
-      await maintainEmbedded(database);
+      // Their statistics too, where no autovacuum takes them (the embedded database): the first
+      // pages must not be planned as if the tables were empty.
+      await maintainDueTables(database);
     }
     await services.onWorkspaceWrite(demo.workspaceId);
     // The previous demo key was revoked: replicas that still trust it forget it.
@@ -118,7 +119,7 @@ export async function startServer(config: Config, logger: Logger, print: (line: 
       await evaluatorWorker.stop();
       await repricer.stop();
       await folder.stop();
-      await vacuum?.stop();
+      await vacuum.stop();
       await live.close();
       await alerts.stop();
       await cache.close();

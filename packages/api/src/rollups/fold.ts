@@ -201,25 +201,6 @@ export async function pendingRows(database: Database): Promise<number> {
   return (await foldBacklog(database)).pending;
 }
 
-const FIRST_EMBEDDED_MAINTENANCE = 1_000;
-const EMBEDDED_MAINTENANCE_EVERY = 200_000;
-
-/**
- * The queue churns constantly. PGlite has no autovacuum: there the queue's dead rows are
- * reclaimed here, and the planner's statistics refreshed (ANALYZE samples: cheap). Unanalyzed,
- * the planner knows no table's size or values: a page of sessions summed 416 calls by walking
- * all 220,000 of the demo's month with the window's index (1.1 s) instead of taking them by
- * their sessions' index (45 ms). On PostgreSQL autovacuum does both (migration 0018 has it
- * vacuum the queue after every 10,000 dead rows), or vacuum-stand-in.ts in its place where it
- * is off: on a connection of its own, since a queue of millions of rows outlasts the requests'
- * statement timeout.
- */
-export async function maintainEmbedded(database: Database): Promise<void> {
-  if (database.driver !== 'pglite') return;
-  await database.maintain(sql`vacuum ${rollupPending}`);
-  await database.maintain(sql`analyze`);
-}
-
 /** Stops the timer and waits for a fold in progress. */
 export type Folder = BackgroundLoop;
 
@@ -244,23 +225,9 @@ export function startFolder(
       { workspace_id: row.workspaceId, reason: row.reason },
       'rollup row quarantined: it cannot be folded',
     );
-  let sinceMaintained = 0;
-  let maintainAfter = FIRST_EMBEDDED_MAINTENANCE;
   const drain = async () => {
-    for (;;) {
-      const n = await foldPending(database, { maxRows, onQuarantine });
-      sinceMaintained += n;
-      if (n < maxRows) break;
-    }
-    // After 1,000 calls folded by this process, then after twice as many each time, up to every
-    // 200,000: statistics follow a growing database from its first rows (a restart begins
-    // again at 1,000), and each refresh, which samples, costs little against the calls since.
-    // maintainEmbedded does nothing on PostgreSQL, where autovacuum keeps both.
-    if (sinceMaintained >= maintainAfter) {
-      sinceMaintained = 0;
-      maintainAfter = Math.min(maintainAfter * 2, EMBEDDED_MAINTENANCE_EVERY);
-      await maintainEmbedded(database);
-    }
+    // A full group may have left more behind it.
+    for (;;) if ((await foldPending(database, { maxRows, onQuarantine })) < maxRows) return;
   };
   return runEvery(intervalMs, drain, (err) => {
     const cause = rootCause(err);
