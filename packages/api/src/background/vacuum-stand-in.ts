@@ -43,6 +43,10 @@ const dueTables = (embedded: boolean) => sql`
   where "vacuum" or "analyze"
   order by queue desc, n_dead_tup desc`;
 
+/** How often a pass runs: on a server, often (its queue churns: above); on the embedded database, as autovacuum_naptime's default. */
+const SERVER_INTERVAL_MS = 10_000;
+const EMBEDDED_INTERVAL_MS = 60_000;
+
 const dueRow = z.object({ table: z.string(), vacuum: z.boolean(), analyze: z.boolean() });
 
 /**
@@ -73,13 +77,16 @@ export async function maintainDueTables(database: Database, signal?: AbortSignal
  * chunks live in a schema of their own and are left to its server's autovacuum. PGlite counts
  * a table's changes as PostgreSQL does, but reports them at most once a second at a
  * transaction's end (a pass sees them a little late) and starts again from zero when it
- * reopens (tables never analyzed are due regardless).
+ * reopens (tables never analyzed are due regardless). There a pass holds the one thread that
+ * requests and ingest run on too, so it comes at autovacuum's own default pace, once a minute
+ * (autovacuum_naptime): every 10 s, a bulk load of 200,000 calls spent 18 % of that thread
+ * maintaining tables that grew by more than a tenth between passes (docs/BENCHMARKS.md).
  */
 export function startVacuumStandIn(database: Database, logger: Logger, opts: { intervalMs?: number } = {}): BackgroundLoop {
   const warn = throttledWarn(logger, { intervalMs: 60_000 });
   const stopping = new AbortController();
   return runEvery(
-    opts.intervalMs ?? 10_000,
+    opts.intervalMs ?? (database.driver === 'pglite' ? EMBEDDED_INTERVAL_MS : SERVER_INTERVAL_MS),
     () => maintainDueTables(database, stopping.signal),
     (err) => {
       if (!stopping.signal.aborted) warn('vacuum-stand-in', { err }, 'vacuuming in place of autovacuum failed; retrying');
