@@ -43,7 +43,7 @@ const dueTables = (embedded: boolean) => sql`
   where "vacuum" or "analyze"
   order by queue desc, n_dead_tup desc`;
 
-/** How often a pass runs: on a server, often (its queue churns: above); on the embedded database, as autovacuum_naptime's default. */
+/** How often a pass runs: on a server, often (its queue churns: startVacuumStandIn); on the embedded database, as autovacuum_naptime's default. */
 const SERVER_INTERVAL_MS = 10_000;
 const EMBEDDED_INTERVAL_MS = 60_000;
 
