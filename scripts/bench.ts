@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { createScratchDatabase } from '@pulse/db/testing';
 import { type ScratchPulse, startScratchPulse } from '@pulse/testing';
 import { pgliteRunner, pgliteVersion, postgresRunner, runBaseline, type SqlRunner } from './bench/baseline.js';
+import { vacuumAfterLoad } from './bench/vacuum-after-load.js';
 import { analyticsHeaders, benchServerEnv, createWorkspace, putBudget, timedGet, type Workspace } from './bench/client.js';
 import { prepareDataset } from './bench/dataset.js';
 import { measureDetectors } from './bench/detectors.js';
@@ -111,22 +112,9 @@ try {
     `${fmt(ingest.acknowledgedPerSecond)} traces/s acknowledged, ${fmt(ingest.foldedPerSecond)} traces/s folded; server peak RSS ${rssAfterIngest ?? '?'} MB`,
   );
 
-  // After a bulk load PostgreSQL's autovacuum would soon vacuum and analyze the new tables
-  // (statistics for the planner, visibility maps for index-only scans); the bench does it at
-  // once so both Pulse and the baseline are measured on the state a running server reaches.
-  // PGlite has no autovacuum: Pulse's folder analyzes its tables itself (fold.ts).
-  let vacuumSeconds: number | null = null;
-  if (opts.db === 'postgres') {
-    const started = performance.now();
-    const runner = postgresRunner(scratch.databaseUrl!);
-    try {
-      await runner.query('vacuum analyze', []);
-    } finally {
-      await runner.close();
-    }
-    vacuumSeconds = Math.round((performance.now() - started) / 100) / 10;
-    log('maintenance', `vacuum analyze after the load: ${vacuumSeconds} s`);
-  }
+  // Both Pulse and the baseline are measured on the state a running server reaches after the
+  // load (vacuum-after-load.ts). On PGlite Pulse's stand-in for autovacuum does that itself.
+  const vacuumSeconds = opts.db === 'postgres' ? await vacuumAfterLoad(scratch.databaseUrl!, 'maintenance') : null;
   let copyReference: CopyReference | null = null;
   if (opts.db === 'postgres') {
     const rows = Math.min(1_000_000, dataset.meta.workspaces[0]!.traces);

@@ -15,6 +15,7 @@ import { startScratchPulse } from '@pulse/testing';
 import { analyticsHeaders, benchServerEnv, createWorkspace, postTraceBatch, timedGet, type Workspace } from './client.js';
 import { ENDPOINTS, type Endpoint, measureEndpoint, PAGES, UNWINDOWED } from './endpoints.js';
 import { waitUntilFolded } from './ingest.js';
+import { vacuumAfterLoad } from './vacuum-after-load.js';
 import { largeWorkspaceUsers, type Driver } from './options.js';
 import { fmt, log } from './progress.js';
 import { type Summary, summarize } from './stats.js';
@@ -164,6 +165,7 @@ export async function runBusyCase(o: BusyOptions): Promise<BusyResult> {
       await load(pulse.url, ws, bodies(6, now, (now - hourStart) / DAY, o.currentHourTraces, users));
       const t0 = performance.now();
       await waitUntilFolded(pulse.url, 'busy', () => (performance.now() - t0) / 1000);
+      if (scratch.databaseUrl) await vacuumAfterLoad(scratch.databaseUrl, 'busy');
       log('busy', `loaded; live ingest at ${o.tricklePerSecond} calls/s from now on`);
       const live = trickle(pulse.url, ws, o.tricklePerSecond, users);
       const settings = { base: pulse.url, workspace: ws, bypassToken, requests: o.requests, warmup: 3 };

@@ -106,6 +106,10 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
         // Session settings for short analytical reads on SSD-backed servers: no JIT compile
         // (tens of ms of start-up for a query that runs in a few), index scans priced as on SSD.
         jit: 'off',
+        // No parallel workers either: starting them takes tens of ms, and a raw edge whose part
+        // runs only when its hour's rollup cannot answer (a one-time filter, analytics/sources.ts)
+        // starts them even when that filter skips the part, on every statement (docs/BENCHMARKS.md).
+        max_parallel_workers_per_gather: '0',
         random_page_cost: '1.1',
         statement_timeout: config.statementTimeoutMs ?? 0,
         lock_timeout: config.lockTimeoutMs ?? 0,
