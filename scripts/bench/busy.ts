@@ -15,10 +15,10 @@ import { startScratchPulse } from '@pulse/testing';
 import { analyticsHeaders, benchServerEnv, createWorkspace, postTraceBatch, timedGet, type Workspace } from './client.js';
 import { ENDPOINTS, type Endpoint, measureEndpoint, PAGES, UNWINDOWED } from './endpoints.js';
 import { waitUntilFolded } from './ingest.js';
-import { vacuumAfterLoad } from './vacuum-after-load.js';
 import { largeWorkspaceUsers, type Driver } from './options.js';
 import { fmt, log } from './progress.js';
 import { type Summary, summarize } from './stats.js';
+import { vacuumAfterLoad } from './vacuum-after-load.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
