@@ -9,6 +9,7 @@ import { startAlertWorker } from '../src/alerts/worker.js';
 import { startRepricer } from '../src/prices/repricer.js';
 import { startFolder } from '../src/rollups/fold.js';
 import type { Cache } from '../src/cache/cache.js';
+import type { KeyedSemaphore } from '../src/concurrency/keyed-semaphore.js';
 import { createCache } from '../src/cache/create-cache.js';
 import { type Config, loadConfig } from '../src/config.js';
 import type { Logger } from '../src/logger.js';
@@ -37,6 +38,8 @@ export interface TestServer {
   config: Config;
   /** The server's bus: what it publishes, and where a test announces changes made behind its back (SQL). */
   live: LiveBus;
+  /** The turns each API key's calls take (DB_CONCURRENCY_PER_KEY): a test may hold a key's turns itself. */
+  keyGate: KeyedSemaphore;
   /** A new workspace with its first key, through the admin API. */
   createWorkspace(name?: string): Promise<{ workspace_id: string; api_key: string; key_id: string }>;
   close(): Promise<void>;
@@ -69,6 +72,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
     cache,
     config,
     live,
+    keyGate: services.keyGate,
     async createWorkspace(name = 'test') {
       const res = await fetch(`${url}/api/v1/admin/workspaces`, {
         method: 'POST',

@@ -4,7 +4,7 @@ import type { CacheClass } from '../cache/cached.js';
 import { cachedAnswer } from '../trpc/cached-answer.js';
 import { loadPendingRepricing } from '../prices/pending-repricing.js';
 import type { Context } from '../trpc/context.js';
-import { workspaceQueryProcedure } from '../trpc/trpc.js';
+import { cachedReadProcedure } from '../trpc/trpc.js';
 import type { BudgetContext } from './budget.js';
 import type { QueryContext } from './context.js';
 import { resolveWindow, type TimeWindow } from './window.js';
@@ -51,7 +51,7 @@ export function analyticsQuery<I extends z.ZodType<WindowInput>, O extends z.Zod
   run: (q: QueryContext, window: TimeWindow, input: z.output<I>) => Promise<z.input<O>>,
 ) {
   const tag = def.name.split('.')[0]!;
-  return workspaceQueryProcedure
+  return cachedReadProcedure
     .meta({ openapi: { method: 'GET', path: def.path, tags: [tag], protect: true, summary: def.summary }, scope: 'read' })
     .input(def.input)
     .output(def.output)

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { awaitLease } from './await-lease.js';
-import type { Cache } from './cache.js';
+import type { Cache, VersionedKey } from './cache.js';
 
 export type CacheClass = 'overview' | 'detail';
 
@@ -31,6 +31,11 @@ interface CacheScope {
   bypass: boolean;
   /** Told before an uncached answer is computed (so a failure is reported too), or once a hit or miss is known. */
   onOutcome(outcome: CacheOutcome): void;
+  /**
+   * Runs a computation in its turn (the API key's DB_CONCURRENCY_PER_KEY), telling it whether it
+   * waited for one: a flight that waited looks its answer up again before it computes.
+   */
+  turn<T>(task: (waited: boolean) => Promise<T>): Promise<T>;
 }
 
 /**
@@ -60,47 +65,102 @@ interface Flight {
 }
 
 /**
- * Answers being found in this process, by cache key: concurrent identical misses (twenty
- * dashboards refreshing after the same ingest) share one computation instead of each running
- * the same queries (single flight). Entries leave when their answer settles.
+ * Answers waiting for their turn, by answer (workspace, procedure and input) whatever the data
+ * version: a miss joins the one waiting, since it will look the version up and read the database
+ * only when its turn comes, after every write the joiner has seen. While a workspace ingests,
+ * the version moves on every batch, and a flight per version would queue a computation for each.
+ */
+const queued = new Map<string, Flight>();
+
+/**
+ * Answers being computed in this process, by versioned cache key: concurrent identical misses
+ * (twenty dashboards refreshing after the same ingest) share one computation instead of each
+ * running the same queries (single flight). Entries leave when their answer settles.
  */
 const inFlight = new Map<string, Flight>();
 
 /**
- * The answer for a missed key. With Redis, across replicas too: the replica that takes the key's
- * lease computes and stores it, the others wait for it and read it (a HIT), and one that cannot
- * wait (the holder failed or died, or the wait passed a lease's length) computes itself. The key
- * carries the workspace's data version, so whatever is read is this version's answer.
+ * The answer for a missed key, found in its turn: looked up again if the turn was waited for
+ * (another flight may have stored it, or the version moved on meanwhile), then computed and
+ * stored under the version it was computed at. With Redis, across replicas too: the replica that takes the key's lease
+ * computes and stores it, the others wait for it and read it (a HIT), and one that cannot wait (the
+ * holder failed or died, or the wait passed a lease's length) computes itself.
  */
-function fly<S extends z.ZodType>(scope: CacheScope, key: string, name: string, schema: S, ttl: number, compute: () => Promise<z.input<S>>): Flight {
+function fly<S extends z.ZodType>(
+  scope: CacheScope,
+  slot: VersionedKey,
+  missed: { key: string },
+  name: string,
+  schema: S,
+  ttl: number,
+  compute: () => Promise<z.input<S>>,
+): Flight {
+  const answerKey = slot.before + slot.after;
   let decide!: (outcome: 'HIT' | 'MISS') => void;
   const outcome = new Promise<'HIT' | 'MISS'>((resolve) => (decide = resolve));
-  const answer = (async () => {
-    const leases = scope.cache.leases;
-    const next = leases ? await awaitLease(leases, key) : { compute: true as const };
-    if ('answer' in next) {
-      const hit = await readEntry(scope, key, next.answer, name, schema);
-      if (hit !== undefined) {
-        decide('HIT');
-        return hit as z.input<S>;
-      }
+  const flight: Flight = { outcome, answer: Promise.resolve() };
+  const inTurn = async (waited: boolean): Promise<z.input<S>> => {
+    if (queued.get(answerKey) === flight) queued.delete(answerKey);
+    // Without a wait nothing was missed since the lookup: a miss alone costs no second one.
+    const found = waited ? await scope.cache.lookup(scope.workspaceId, slot) : { ...missed, value: undefined };
+    if (found === undefined) {
+      decide('MISS');
+      return compute();
     }
-    decide('MISS');
-    const token = 'token' in next ? next.token : undefined;
-    let value: z.input<S>;
+    const { key } = found;
+    const stored = await readEntry(scope, key, found.value, name, schema);
+    if (stored !== undefined) {
+      decide('HIT');
+      return stored as z.input<S>;
+    }
+    inFlight.set(key, flight);
     try {
-      value = await compute();
-    } catch (err) {
-      if (token !== undefined) await leases?.release(key, token);
-      throw err;
+      return await computeAndStore(scope, key, name, schema, ttl, compute, decide);
+    } finally {
+      if (inFlight.get(key) === flight) inFlight.delete(key);
     }
-    if (token !== undefined) await leases?.fulfil(key, token, JSON.stringify(value), ttl);
-    else await scope.cache.set(key, JSON.stringify(value), ttl);
-    return value;
-  })();
+  };
+  queued.set(answerKey, flight);
+  flight.answer = scope.turn(inTurn);
   // Whatever ended the flight before it was decided (Redis or a check failing) is a computation's failure.
-  void answer.catch(() => undefined).finally(() => decide('MISS'));
-  return { outcome, answer };
+  void flight.answer.catch(() => undefined).finally(() => {
+    if (queued.get(answerKey) === flight) queued.delete(answerKey);
+    decide('MISS');
+  });
+  return flight;
+}
+
+/** Computes a missed answer and stores it at `key` (holding its lease when the cache has leases). */
+async function computeAndStore<S extends z.ZodType>(
+  scope: CacheScope,
+  key: string,
+  name: string,
+  schema: S,
+  ttl: number,
+  compute: () => Promise<z.input<S>>,
+  decide: (outcome: 'HIT' | 'MISS') => void,
+): Promise<z.input<S>> {
+  const leases = scope.cache.leases;
+  const next = leases ? await awaitLease(leases, key) : { compute: true as const };
+  if ('answer' in next) {
+    const hit = await readEntry(scope, key, next.answer, name, schema);
+    if (hit !== undefined) {
+      decide('HIT');
+      return hit as z.input<S>;
+    }
+  }
+  decide('MISS');
+  const token = 'token' in next ? next.token : undefined;
+  let value: z.input<S>;
+  try {
+    value = await compute();
+  } catch (err) {
+    if (token !== undefined) await leases?.release(key, token);
+    throw err;
+  }
+  if (token !== undefined) await leases?.fulfil(key, token, JSON.stringify(value), ttl);
+  else await scope.cache.set(key, JSON.stringify(value), ttl);
+  return value;
 }
 
 /**
@@ -117,17 +177,18 @@ export async function cached<S extends z.ZodType>(
 ): Promise<z.input<S>> {
   if (scope.bypass) {
     scope.onOutcome('BYPASS');
-    return compute();
+    return scope.turn(() => compute());
   }
   // A preset window ends "now": its answer may be reused for at most a minute of clock
   // time, so its from/to stay close to the present whatever the TTL.
   const ttl = ttlFor(kind, input);
   const epoch = input.range && input.range !== 'custom' ? Math.floor(Date.now() / (Math.min(ttl, 60) * 1000)) : 0;
   const digest = createHash('sha1').update(`${epoch}|${stableKey(input)}`).digest('base64url');
-  const found = await scope.cache.lookup(scope.workspaceId, { before: `pulse:q:${scope.workspaceId}:`, after: `:${name}:${digest}` });
+  const slot = { before: `pulse:q:${scope.workspaceId}:`, after: `:${name}:${digest}` };
+  const found = await scope.cache.lookup(scope.workspaceId, slot);
   if (found === undefined) {
     scope.onOutcome('MISS');
-    return compute();
+    return scope.turn(() => compute());
   }
   const { key } = found;
   const hit = await readEntry(scope, key, found.value, name, schema);
@@ -135,13 +196,10 @@ export async function cached<S extends z.ZodType>(
     scope.onOutcome('HIT');
     return hit as z.input<S>;
   }
-  let flight = inFlight.get(key);
-  if (!flight) {
-    flight = fly(scope, key, name, schema, ttl, compute);
-    inFlight.set(key, flight);
-    void flight.answer.catch(() => undefined).finally(() => inFlight.delete(key));
-  }
-  // Callers that joined share the flight's outcome: HIT when another replica's answer was read.
+  // A flight still waiting for its turn will read after this request's writes; one computing
+  // already serves this version.
+  const flight = queued.get(slot.before + slot.after) ?? inFlight.get(key) ?? fly(scope, slot, found, name, schema, ttl, compute);
+  // Callers that joined share the flight's outcome: HIT when it found another's answer stored.
   scope.onOutcome(await flight.outcome);
   return flight.answer as Promise<z.input<S>>;
 }

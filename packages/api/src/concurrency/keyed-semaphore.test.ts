@@ -48,6 +48,21 @@ describe('KeyedSemaphore', () => {
     expect(await gate.run('k', async () => 'next')).toBe('next');
   });
 
+  it('tells a task whether it waited for its turn', async () => {
+    const gate = new KeyedSemaphore(1);
+    const first = deferred();
+    const waits: boolean[] = [];
+    const running = gate.run('k', async (waited) => {
+      waits.push(waited);
+      await first.promise;
+    });
+    const queued = gate.run('k', async (waited) => void waits.push(waited));
+    first.resolve();
+    await Promise.all([running, queued]);
+    await gate.run('k', async (waited) => void waits.push(waited));
+    expect(waits).toEqual([false, true, false]);
+  });
+
   it('refuses a permit count below 1', () => {
     expect(() => new KeyedSemaphore(0)).toThrow(RangeError);
   });

@@ -15,10 +15,11 @@ export class KeyedSemaphore {
     if (!Number.isInteger(permits) || permits < 1) throw new RangeError(`permits must be a whole number >= 1, got ${permits}`);
   }
 
-  async run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    await this.acquire(key);
+  /** Runs `task` in its turn; it learns whether it had to wait for one (what it read before may be old). */
+  async run<T>(key: string, task: (waited: boolean) => Promise<T>): Promise<T> {
+    const waited = await this.acquire(key);
     try {
-      return await task();
+      return await task(waited);
     } finally {
       this.release(key);
     }
@@ -30,7 +31,8 @@ export class KeyedSemaphore {
     return s ? s.running + s.waiting.length : 0;
   }
 
-  private acquire(key: string): Promise<void> {
+  /** Takes a permit: at once (false), or handed over by a task that ended (true). */
+  private acquire(key: string): Promise<boolean> {
     let s = this.slots.get(key);
     if (!s) {
       s = { running: 0, waiting: [] };
@@ -38,11 +40,11 @@ export class KeyedSemaphore {
     }
     if (s.running < this.permits) {
       s.running++;
-      return Promise.resolve();
+      return Promise.resolve(false);
     }
     const slots = s;
     // The releasing task hands its permit straight over: `running` stays as it is.
-    return new Promise((resolve) => slots.waiting.push(resolve));
+    return new Promise((resolve) => slots.waiting.push(() => resolve(true)));
   }
 
   private release(key: string): void {

@@ -4,7 +4,7 @@ import { costByModel, costByTag, costOverview, costTrend } from '../analytics/co
 import { analyticsQuery, budgetRequest } from '../analytics/procedure.js';
 import { resolveGranularity } from '../analytics/window.js';
 import { cachedAnswer } from '../trpc/cached-answer.js';
-import { router, workspaceProcedure, workspaceQueryProcedure } from '../trpc/trpc.js';
+import { cachedReadProcedure, router, workspaceProcedure } from '../trpc/trpc.js';
 
 const tags = ['cost'];
 const protect = true;
@@ -27,7 +27,7 @@ export const costRouter = router({
     (q, window) => costByTag(q, window),
   ),
 
-  budget: workspaceQueryProcedure
+  budget: cachedReadProcedure
     .meta({ openapi: { method: 'GET', path: '/cost/budget', tags, protect, summary: 'The monthly budget and its status' }, scope: 'read' })
     .input(budgetQueryInputSchema)
     .output(budgetSchema)

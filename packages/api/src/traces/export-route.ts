@@ -3,7 +3,6 @@ import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { resolveWindow } from '../analytics/window.js';
-import { bearerToken, hashKey } from '../auth/keys.js';
 import { scopeRefusal } from '../auth/scopes.js';
 import { claimedWorkspace } from '../auth/workspace-access.js';
 import { sendError } from '../http/error-body.js';
@@ -13,6 +12,7 @@ import { noteWorkspace, requestIdOf } from '../http/request-log.js';
 import { loadPendingRepricing } from '../prices/pending-repricing.js';
 import type { AppServices } from '../trpc/context.js';
 import { InvalidInputError } from '../trpc/input-error.js';
+import { inKeyTurn } from '../trpc/key-turn.js';
 import { trpcErrorBody } from '../trpc/trpc-error-body.js';
 import { CSV_HEADER, csvRecord } from './csv.js';
 import { streamTracePage, type TraceQuery } from './trace-query.js';
@@ -93,12 +93,11 @@ export function traceExportHandler(services: AppServices): RequestHandler {
       repricing: await loadPendingRepricing(services.database.db, workspaceId),
     };
     const shape = FORMATS[format];
-    const gateKey = hashKey(bearerToken(req.headers.authorization)!);
     // A client that hangs up cancels the batch being read; no further batch is read.
     const hangUp = new AbortController();
     res.on('close', () => hangUp.abort());
     const batch = (after: PageCursor | undefined, onText: (text: string) => void) =>
-      services.keyGate.run(gateKey, () =>
+      inKeyTurn({ req, keyGate: services.keyGate }, () =>
         streamTracePage(q, after, EXPORT_BATCH, CHUNK_ROWS, (items) => onText(items.map(shape.line).join('')), hangUp.signal),
       );
     try {

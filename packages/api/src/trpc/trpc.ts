@@ -1,13 +1,14 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import type { KeyOwner } from '../auth/key-store.js';
-import { bearerToken, hashKey, secretsEqual } from '../auth/keys.js';
+import { bearerToken, secretsEqual } from '../auth/keys.js';
 import { scopeRefusal } from '../auth/scopes.js';
 import { claimedWorkspace, header, keyOwner } from '../auth/workspace-access.js';
 import { databaseUnavailableAnswer } from '../http/db-errors.js';
 import { rootCause } from '../http/errors.js';
 import { noteWorkspace, requestIdOf } from '../http/request-log.js';
 import type { Context } from './context.js';
+import { inKeyTurn } from './key-turn.js';
 import { InvalidInputError } from './input-error.js';
 import type { PulseMeta } from './meta.js';
 import { trpcErrorBody } from './trpc-error-body.js';
@@ -50,12 +51,10 @@ const baseProcedure = t.procedure.use(async ({ ctx, next }) => {
 /**
  * One API key runs at most DB_CONCURRENCY_PER_KEY procedure calls at once, the lookup of the
  * key included; its other calls (a batch's, or other requests') wait their turn, so one
- * tenant cannot take every database connection (docs/API_SPEC.md §5).
+ * tenant cannot take every database connection (docs/API_SPEC.md §5). Cached reads take their
+ * key's turn only to compute an answer (cachedReadProcedure, cachedAnswer).
  */
-const perKeyProcedure = baseProcedure.use(({ ctx, next }) => {
-  const key = bearerToken(ctx.req.headers.authorization);
-  return key === undefined ? next() : ctx.keyGate.run(hashKey(key), () => next());
-});
+const perKeyProcedure = baseProcedure.use(({ ctx, next }) => inKeyTurn(ctx, () => next()));
 
 /**
  * The one place key scopes are enforced (docs/API_SPEC.md §1): after the workspace checks, a key
@@ -82,7 +81,7 @@ export const keyProcedure = perKeyProcedure.meta({ auth: 'key' }).use(async ({ c
 });
 
 /** Analytics and budget: X-Workspace-ID (400), then the key (401), then ownership (403), in that order. */
-export const workspaceProcedure = perKeyProcedure.meta({ auth: 'workspace' }).use(async ({ ctx, meta, next }) => {
+const workspaceAuth = t.middleware(async ({ ctx, meta, next }) => {
   const owner = await claimedWorkspace(ctx.keys, ctx.req);
   requireScope(meta, owner);
   noteWorkspace(ctx.res, owner.workspaceId);
@@ -90,15 +89,28 @@ export const workspaceProcedure = perKeyProcedure.meta({ auth: 'workspace' }).us
 });
 
 /**
- * Analytics and budget reads: over REST a query parameter the adapter would drop silently (an
- * empty one such as `agent_id=`) is a 400 naming it rather than taken as absent
- * (docs/API_SPEC.md §3); checked after authentication, as every other parameter is.
+ * Reads: over REST a query parameter the adapter would drop silently (an empty one such as
+ * `agent_id=`) is a 400 naming it rather than taken as absent (docs/API_SPEC.md §3); checked
+ * after authentication, as every other parameter is.
  */
-export const workspaceQueryProcedure = workspaceProcedure.use(({ ctx, next }) => {
+const queryParamsChecked = t.middleware(({ ctx, next }) => {
   const [first, ...rest] = ctx.queryParamIssues;
   if (first) throw new InvalidInputError([first, ...rest]);
   return next();
 });
+
+export const workspaceProcedure = perKeyProcedure.meta({ auth: 'workspace' }).use(workspaceAuth);
+
+export const workspaceQueryProcedure = workspaceProcedure.use(queryParamsChecked);
+
+/**
+ * Reads answered through the versioned cache (analytics, budget): a cached answer reads no
+ * database (the key itself comes from the key cache, a small read when not there), so
+ * it does not wait behind its key's computations; cachedAnswer() takes the key's turn for an
+ * answer it computes. Twenty dashboards sharing a key get their cached answers while the key's
+ * turns compute others.
+ */
+export const cachedReadProcedure = baseProcedure.meta({ auth: 'workspace' }).use(workspaceAuth).use(queryParamsChecked);
 
 /**
  * Admin API: 403 to everyone without ADMIN_TOKEN; otherwise the bearer must equal it (401).
