@@ -2,7 +2,7 @@
  * `npm run bench:busy`: dashboards read while the workspace ingests (scripts/bench/busy.ts).
  *
  *   npm run bench:busy -- [--db postgres|pglite] [--traces N] [--current-hour M] [--trickle R]
- *                         [--clients C] [--seconds S] [--requests Q] [--keep]
+ *                         [--clients C] [--seconds S] [--requests Q] [--keep] [--reuse DATABASE_URL]
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,7 @@ const result = await runBusyCase({
   seconds: option('seconds', 30),
   requests: option('requests', 30),
   keep: process.argv.includes('--keep'),
+  reuse: process.argv.includes('--reuse') ? process.argv[process.argv.indexOf('--reuse') + 1] : undefined,
 });
 process.stdout.write(`\n${busyRows(result).join('\n')}\n\n${JSON.stringify(result)}\n`);
 const slow = result.sequential.filter((s) => s.uncached.p95 > BUSY_TARGETS.p95Ms);

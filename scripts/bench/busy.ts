@@ -9,10 +9,12 @@
  * under that load; beforehand, each endpoint's uncached P95 alone with the trickle on.
  */
 import { randomBytes } from 'node:crypto';
-import { createScratchDatabase } from '@pulse/db/testing';
+import { openDatabase } from '@pulse/db';
+import { createScratchDatabase, type ScratchDatabase } from '@pulse/db/testing';
+import postgres from 'postgres';
 import { type DemoTrace, generateDemoBatches } from '@pulse/demo';
 import { startScratchPulse } from '@pulse/testing';
-import { analyticsHeaders, benchServerEnv, createWorkspace, postTraceBatch, timedGet, type Workspace } from './client.js';
+import { analyticsHeaders, benchServerEnv, createKey, createWorkspace, postTraceBatch, timedGet, type Workspace } from './client.js';
 import { ENDPOINTS, type Endpoint, measureEndpoint, PAGES, UNWINDOWED } from './endpoints.js';
 import { waitUntilFolded } from './ingest.js';
 import { largeWorkspaceUsers, type Driver } from './options.js';
@@ -38,6 +40,11 @@ export interface BusyOptions {
   /** Uncached requests per endpoint in the sequential series. */
   requests: number;
   keep?: boolean;
+  /**
+   * A database a run with `keep` left (its URL): measured again as it is, without loading, on a
+   * key of its workspace; the calls it holds for "the current hour" are of the hour it was loaded in.
+   */
+  reuse?: string;
 }
 
 export interface BusyResult {
@@ -148,24 +155,47 @@ export async function dashboards(base: string, ws: Workspace, clients: number, s
   };
 }
 
-/** Runs the case on a scratch database of its own. */
+/** A database kept by an earlier run, as a scratch database that is never dropped. */
+function keptDatabase(databaseUrl: string): ScratchDatabase {
+  return { databaseUrl, env: { DATABASE_URL: databaseUrl }, open: (options = {}) => openDatabase({ databaseUrl, ...options }), drop: async () => {} };
+}
+
+/** The case's workspace in a kept database, with a new key. */
+async function keptWorkspace(base: string, adminToken: string, databaseUrl: string): Promise<Workspace> {
+  const db = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    const [found] = await db<Array<{ id: string }>>`select id from workspaces where name = 'bench-busy' order by created_at desc limit 1`;
+    if (!found) throw new Error(`no bench-busy workspace in ${databaseUrl}`);
+    return createKey(base, adminToken, { name: 'bench-busy', workspace_id: found.id });
+  } finally {
+    await db.end();
+  }
+}
+
+/** Runs the case on a scratch database of its own, or again on one an earlier run kept (`reuse`). */
 export async function runBusyCase(o: BusyOptions): Promise<BusyResult> {
-  const scratch = await createScratchDatabase(o.db === 'postgres' ? `${o.pgServer}/postgres` : undefined);
+  const scratch = o.reuse ? keptDatabase(o.reuse) : await createScratchDatabase(o.db === 'postgres' ? `${o.pgServer}/postgres` : undefined);
   const adminToken = randomBytes(18).toString('base64url');
   const bypassToken = randomBytes(18).toString('base64url');
   try {
     const pulse = await startScratchPulse(scratch, { env: benchServerEnv(adminToken, bypassToken) });
     try {
-      const ws = await createWorkspace(pulse.url, adminToken, 'bench-busy');
       const users = largeWorkspaceUsers(o.baseTraces);
       const now = Date.now();
       const hourStart = Math.floor(now / HOUR) * HOUR;
-      log('busy', `sending ${fmt(o.baseTraces)} calls over the 30 days before this hour, then ${fmt(o.currentHourTraces)} in this hour so far`);
-      await load(pulse.url, ws, bodies(5, hourStart, 30, o.baseTraces, users));
-      await load(pulse.url, ws, bodies(6, now, (now - hourStart) / DAY, o.currentHourTraces, users));
-      const t0 = performance.now();
-      await waitUntilFolded(pulse.url, 'busy', () => (performance.now() - t0) / 1000);
-      if (scratch.databaseUrl) await vacuumAfterLoad(scratch.databaseUrl, 'busy');
+      let ws: Workspace;
+      if (o.reuse) {
+        ws = await keptWorkspace(pulse.url, adminToken, o.reuse);
+        log('busy', `measuring the kept database ${o.reuse} again, as it is`);
+      } else {
+        ws = await createWorkspace(pulse.url, adminToken, 'bench-busy');
+        log('busy', `sending ${fmt(o.baseTraces)} calls over the 30 days before this hour, then ${fmt(o.currentHourTraces)} in this hour so far`);
+        await load(pulse.url, ws, bodies(5, hourStart, 30, o.baseTraces, users));
+        await load(pulse.url, ws, bodies(6, now, (now - hourStart) / DAY, o.currentHourTraces, users));
+        const t0 = performance.now();
+        await waitUntilFolded(pulse.url, 'busy', () => (performance.now() - t0) / 1000);
+        if (scratch.databaseUrl) await vacuumAfterLoad(scratch.databaseUrl, 'busy');
+      }
       log('busy', `loaded; live ingest at ${o.tricklePerSecond} calls/s from now on`);
       const live = trickle(pulse.url, ws, o.tricklePerSecond, users);
       const settings = { base: pulse.url, workspace: ws, bypassToken, requests: o.requests, warmup: 3 };

@@ -21,6 +21,16 @@ export async function createWorkspace(base: string, adminToken: string, name: st
   return { name, ...(await expectJson<Omit<Workspace, 'name'>>(res, `creating workspace ${name}`, 201)) };
 }
 
+/** A new key, of every scope, for an existing workspace (a case run again on a kept database). */
+export async function createKey(base: string, adminToken: string, workspace: Omit<Workspace, 'api_key'>): Promise<Workspace> {
+  const res = await fetch(`${base}/api/v1/admin/workspaces/${workspace.workspace_id}/keys`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({}),
+  });
+  return { ...workspace, api_key: (await expectJson<{ api_key: string }>(res, `creating a key for ${workspace.name}`, 201)).api_key };
+}
+
 /**
  * What every benchmark starts Pulse with: production mode, its admin token, and no rate limits
  * (one key sends far more than a client's 6000 requests a minute); the cache-bypass token when

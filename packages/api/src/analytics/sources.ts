@@ -7,7 +7,7 @@ import { latencyBinSql, unpricedCount } from '../rollups/rollup-sql.js';
 import { flagCountsOf, flaggedCount } from '../rollups/safety-sql.js';
 import { rolledTags, UNTAGGED } from '../rollups/tags.js';
 import { decidingRank } from '../scores/decisions.js';
-import { dayLessHours, type EdgeDay, type EdgeHour, iso, splitWeeks, type TimeWindow, type WindowPlan } from './window.js';
+import { DAY_MS, dayLessHours, type EdgeDay, type EdgeHour, HOUR_MS, iso, splitWeeks, type TimeWindow, WEEK_MS, type WindowPlan } from './window.js';
 
 const { traces, scores, scoreStatsHourly, scoreStatsDaily, rollupPending, statsHourly, statsDaily, statsByTagHourly, statsByTagDaily, tagPairStatsHourly, tagPairStatsDaily, userStatsHourly, userStatsDaily, userStatsWeekly, latencyHistHourly, latencyHistDaily, errorStatsHourly, errorStatsDaily,
   errorStatsByTagHourly, errorStatsByTagDaily } = schema;
@@ -54,7 +54,7 @@ export interface Scope {
 
 const none = sql`false`;
 
-function within(column: AnyColumn, segments: TimeWindow[]): SQL {
+export function within(column: AnyColumn, segments: TimeWindow[]): SQL {
   if (segments.length === 0) return none;
   return sql.join(
     segments.map((s) => sql`(${column} >= ${iso(s.from)}::timestamptz and ${column} < ${iso(s.to)}::timestamptz)`),
@@ -304,43 +304,67 @@ export function safetyStatsRows(scope: Scope, planned: WindowPlan, g: Granularit
  * (user_id, calls, cost_nanos, tokens, last_seen) — named users only. A long first partial day
  * is read as its day's row less the day's earlier hours (dayLessHours), netted per user in a part
  * of its own that keeps the users with calls left.
+ *
+ * With `candidates` (a relation of user_id: analytics/user-ranking.ts), the rows of those users
+ * only, each part probed user by user instead of scanned: a rollup row by its primary key per
+ * user and bucket, the raw calls through the (workspace, user, timestamp) index. A candidate
+ * without calls in a part gets a row of zero calls there.
  */
-export function userRows(scope: Scope, planned: WindowPlan): SQL {
+export function userRows(scope: Scope, planned: WindowPlan, candidates?: SQL): SQL {
   const plan = dimServedPlan(scope, planned);
   const lessened = dayLessHours(plan);
   const parts: SQL[] = [];
   for (const { table: t, segments, when } of rawSources(scope, plan)) {
-    parts.push(sql`select ${t.userId} as user_id, count(*)::bigint as calls, sum(${t.costNanos}) as cost_nanos,
-      sum(${t.inputTokens}::bigint + ${t.outputTokens}) as tokens, max(${t.timestamp}) as last_seen
-      from ${t} where ${filters(scope, t)} and ${t.userId} is not null and (${within(t.timestamp, segments)}) and ${when} group by 1`);
+    const figures = sql`count(*)::bigint as calls, sum(${t.costNanos}) as cost_nanos,
+      sum(${t.inputTokens}::bigint + ${t.outputTokens}) as tokens, max(${t.timestamp}) as last_seen`;
+    const where = sql`${filters(scope, t)} and ${t.userId} is not null and (${within(t.timestamp, segments)}) and ${when}`;
+    if (candidates === undefined) parts.push(sql`select ${t.userId} as user_id, ${figures} from ${t} where ${where} group by 1`);
+    // The queue is small and read whole anyway: filtered, not probed.
+    else if (t === rollupPending) parts.push(sql`select ${t.userId} as user_id, ${figures} from ${t} where ${where} and ${t.userId} in (select user_id from ${candidates}) group by 1`);
+    else parts.push(sql`select c.user_id, r.calls, r.cost_nanos, r.tokens, r.last_seen from ${candidates} c
+      cross join lateral (select ${figures} from ${t} where ${where} and ${t.userId} = c.user_id) r`);
   }
   // The weekly level keeps the dim of all calls only (rollups.ts).
   const weekly = dimOf(scope) === '' ? userStatsWeekly : undefined;
+  const columns = (t: typeof userStatsHourly) =>
+    sql`${t.userId} as user_id, ${t.calls} as calls, ${t.costNanos} as cost_nanos, ${t.tokens} as tokens, ${t.lastSeen} as last_seen`;
   const rolled = (t: typeof userStatsHourly, segments: TimeWindow[], when: SQL) =>
-    sql`select ${t.userId} as user_id, ${t.calls} as calls, ${t.costNanos} as cost_nanos, ${t.tokens} as tokens,
-      ${t.lastSeen} as last_seen from ${t} where ${dimFilter(scope, t)} and (${within(t.bucket, segments)}) and ${when}`;
+    candidates === undefined
+      ? sql`select ${columns(t)} from ${t} where ${dimFilter(scope, t)} and (${within(t.bucket, segments)}) and ${when}`
+      : // One primary-key probe per candidate and bucket; the limit keeps the lateral subquery a
+        // parameterized probe (a flattened join could scan the segment whole instead).
+        sql`select p.* from ${candidates} c cross join unnest(${arrayParam(bucketsOf(t, segments).map(iso), 'timestamptz')}) as b(bucket)
+          cross join lateral (select ${columns(t)} from ${t} where ${dimFilter(scope, t)} and ${t.bucket} = b.bucket and ${t.userId} = c.user_id limit 1) p
+          where ${when}`;
   for (const { table, segments, when } of rollupSources(scope, lessened?.plan ?? plan, userStatsHourly, userStatsDaily, traces, weekly)) {
     parts.push(rolled(table, segments, when));
   }
   if (lessened) {
     // The day's row less its hours before the segment, per user. The day's last call is in the
     // segment when the user has calls left there, so the row's last_seen is the segment's.
-    const t = userStatsHourly;
+    const less = rolled(userStatsHourly, [lessened.less], always);
     parts.push(sql`select user_id, sum(calls) as calls, sum(cost_nanos) as cost_nanos, sum(tokens) as tokens, max(last_seen) as last_seen
       from (${rolled(userStatsDaily, [lessened.day], always)}
-            union all select ${t.userId}, -${t.calls}, -${t.costNanos}, -${t.tokens}, null::timestamptz
-            from ${t} where ${dimFilter(scope, t)} and (${within(t.bucket, [lessened.less])})) day_less_hours
+            union all select user_id, -calls, -cost_nanos, -tokens, null::timestamptz from (${less}) hours) day_less_hours
       group by 1 having sum(calls) > 0`);
   }
   const repricing = repricingRows(
     scope,
     plan,
     (delta) => sql`${traces.userId} as user_id, 0::bigint as calls, sum(${delta}) as cost_nanos, 0::numeric as tokens, null::timestamptz as last_seen`,
-    sql`and ${traces.userId} is not null group by 1`,
+    candidates === undefined
+      ? sql`and ${traces.userId} is not null group by 1`
+      : sql`and ${traces.userId} in (select user_id from ${candidates}) group by 1`,
   );
   if (repricing) parts.push(repricing);
   return unionAll(parts, sql`select null::text as user_id, 0::bigint as calls, 0::numeric as cost_nanos, 0::numeric as tokens,
     null::timestamptz as last_seen where false`);
+}
+
+/** The bucket starts of a per-user rollup's segments, by its level (segments are aligned to it). */
+function bucketsOf(t: typeof userStatsHourly, segments: TimeWindow[]): number[] {
+  const step = t === userStatsHourly ? HOUR_MS : t === userStatsDaily ? DAY_MS : WEEK_MS;
+  return segments.flatMap((s) => Array.from({ length: Math.round((s.to - s.from) / step) }, (_, i) => s.from + i * step));
 }
 
 /**

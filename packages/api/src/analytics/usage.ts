@@ -3,18 +3,21 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type QueryContext, rows } from './context.js';
 import { num, instant, nanos } from './decode.js';
-import { countsOnly, statsRows, userRows } from './sources.js';
+import { countsOnly, statsRows } from './sources.js';
+import { distinctUserCount, topUserRows } from './user-bounds.js';
 import { bucketStarts, iso, planWindow, previousWindow, type TimeWindow } from './window.js';
 
 /** Calls, distinct agents and distinct named users of one window, in one statement. */
 async function usageFigures(q: QueryContext, w: TimeWindow) {
+  const plan = planWindow(w);
+  const distinct = distinctUserCount(countsOnly(q.scope), w, plan);
   const [r] = await rows(
     q,
     // One pass over the stats rows gives both the calls and the distinct agents; count(*) over a
     // grouping hashes the users, where count(distinct) would sort every user row.
-    sql`select s.calls, s.agents, (select count(*)::float8 from (select user_id from (${userRows(countsOnly(q.scope), planWindow(w))}) u group by 1) g) as users
+    sql`${distinct.with} select s.calls, s.agents, ${distinct.count}::float8 as users
         from (select coalesce(sum(calls), 0)::float8 as calls, count(distinct agent_id)::float8 as agents
-              from (${statsRows(countsOnly(q.scope), planWindow(w), null)}) st) s`,
+              from (${statsRows(countsOnly(q.scope), plan, null)}) st) s`,
     z.object({ calls: num, agents: num, users: num }),
   );
   const calls = r?.calls ?? 0;
@@ -65,12 +68,9 @@ export async function agentDistribution(q: QueryContext, w: TimeWindow) {
 }
 
 export async function topUsers(q: QueryContext, w: TimeWindow, limit: number) {
-  // One statement, top-N in the database: splitting it into parts merged here was measured
-  // slower at 5,000 users (10,000 rows to parse and merge) than the single hashed grouping.
   const found = await rows(
     q,
-    sql`select user_id, sum(calls)::float8 as calls, sum(cost_nanos)::text as cost, sum(tokens)::float8 as tokens, max(last_seen) as last_seen
-        from (${userRows(q.scope, planWindow(w))}) u group by 1 order by 2 desc, user_id collate "C" asc limit ${limit}`,
+    topUserRows(q.scope, w, planWindow(w), limit),
     z.object({ user_id: z.string(), calls: num, cost: nanos, tokens: num, last_seen: instant }),
   );
   return {

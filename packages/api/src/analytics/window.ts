@@ -7,9 +7,9 @@ export interface TimeWindow {
   to: number;
 }
 
-const HOUR = 3_600_000;
-const DAY = 86_400_000;
-const WEEK = 7 * DAY;
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+export const WEEK_MS = 7 * DAY_MS;
 
 /** The window [from, to) of docs/API_SPEC.md §3: a preset ends now; a custom one is taken as sent. */
 export function resolveWindow(input: Pick<WindowInput, 'range' | 'from' | 'to'>, now = Date.now()): TimeWindow {
@@ -25,7 +25,7 @@ export function previousWindow(w: TimeWindow): TimeWindow {
 /** Default granularity by span (≤ 6 h minute, ≤ 8 d hour, else day); > 1500 buckets is a 400. */
 export function resolveGranularity(w: TimeWindow, requested?: Granularity): Granularity {
   const span = w.to - w.from;
-  const granularity = requested ?? (span <= 6 * HOUR ? 'minute' : span <= 8 * DAY ? 'hour' : 'day');
+  const granularity = requested ?? (span <= 6 * HOUR_MS ? 'minute' : span <= 8 * DAY_MS ? 'hour' : 'day');
   const buckets = bucketStarts(w, granularity, MAX_BUCKETS + 1).length;
   if (buckets > MAX_BUCKETS) {
     throw new InvalidInputError([
@@ -94,8 +94,8 @@ export interface EdgeDay {
  */
 export function dayLessHours(plan: WindowPlan): { plan: WindowPlan; day: TimeWindow; less: TimeWindow } | undefined {
   const first = plan.hourly[0];
-  if (!first || first.to % DAY !== 0 || first.to - first.from <= DAY / 2) return undefined;
-  const day = { from: first.to - DAY, to: first.to };
+  if (!first || first.to % DAY_MS !== 0 || first.to - first.from <= DAY_MS / 2) return undefined;
+  const day = { from: first.to - DAY_MS, to: first.to };
   return { plan: { ...plan, hourly: plan.hourly.slice(1) }, day, less: { from: day.from, to: first.from } };
 }
 
@@ -127,8 +127,8 @@ export function planWindow(w: TimeWindow, finest: Granularity | 'any' = 'any'): 
     push(plan.raw, w.from, w.to);
     return plan;
   }
-  const h0 = ceilTo(w.from, HOUR);
-  const h1 = floorTo(w.to, HOUR);
+  const h0 = ceilTo(w.from, HOUR_MS);
+  const h1 = floorTo(w.to, HOUR_MS);
   if (h0 >= h1) {
     push(plan.raw, w.from, w.to);
     return plan;
@@ -136,12 +136,12 @@ export function planWindow(w: TimeWindow, finest: Granularity | 'any' = 'any'): 
   // The first hour's edge stays raw: it is seldom alone in its hour, and while retention runs
   // the hour holding its cutoff keeps deleted calls in its rollup row for a while (docs/API_SPEC.md §6).
   push(plan.raw, w.from, h0);
-  if (h1 < w.to) plan.edge = { edge: { from: h1, to: w.to }, hour: { from: h1, to: h1 + HOUR }, rest: { from: w.to, to: h1 + HOUR } };
-  const d0 = ceilTo(h0, DAY);
-  const d1 = floorTo(h1, DAY);
+  if (h1 < w.to) plan.edge = { edge: { from: h1, to: w.to }, hour: { from: h1, to: h1 + HOUR_MS }, rest: { from: w.to, to: h1 + HOUR_MS } };
+  const d0 = ceilTo(h0, DAY_MS);
+  const d1 = floorTo(h1, DAY_MS);
   // The last day's whole hours go with its edge when a day row may answer them (EdgeDay).
   const lastDay = finest !== 'hour' && d1 >= h0 && d1 < h1;
-  if (lastDay) plan.edgeDay = { edge: { from: d1, to: w.to }, day: { from: d1, to: d1 + DAY }, rest: { from: w.to, to: d1 + DAY }, hours: { from: d1, to: h1 } };
+  if (lastDay) plan.edgeDay = { edge: { from: d1, to: w.to }, day: { from: d1, to: d1 + DAY_MS }, rest: { from: w.to, to: d1 + DAY_MS }, hours: { from: d1, to: h1 } };
   const hoursEnd = lastDay ? d1 : h1;
   if (finest === 'hour' || d0 >= d1) {
     push(plan.hourly, h0, hoursEnd);
@@ -161,7 +161,7 @@ export const iso = (ms: number) => new Date(ms).toISOString();
 export function splitWeeks(days: TimeWindow[]): { daily: TimeWindow[]; weekly: TimeWindow[] } {
   const split: { daily: TimeWindow[]; weekly: TimeWindow[] } = { daily: [], weekly: [] };
   for (const d of days) {
-    const w0 = weekStart(d.from) === d.from ? d.from : weekStart(d.from) + WEEK;
+    const w0 = weekStart(d.from) === d.from ? d.from : weekStart(d.from) + WEEK_MS;
     const w1 = weekStart(d.to);
     if (w0 >= w1) {
       split.daily.push(d);
