@@ -1,7 +1,6 @@
 import { Prng } from '@pulse/demo';
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_PROBED_USERS, rankCandidates, unsureUsers, userBounds } from '../src/analytics/user-bounds.js';
+import { boundsLeave, MAX_PROBED_USERS } from '../src/analytics/user-bounds.js';
 import { planWindow, previousWindow, splitWeeks, type TimeWindow } from '../src/analytics/window.js';
 import { foldAll } from '../src/rollups/fold.js';
 import { makeTrace, sendTraces, startTestServer, type TestServer, type TestWorkspace, workspaceCall } from './harness.js';
@@ -77,12 +76,10 @@ async function expectUsersExact(ws: TestWorkspace, w: TimeWindow) {
 }
 
 /** With the window's bounds: how many users can rank among its top `limit`, and how many are in doubt. */
-async function boundsLeave(ws: TestWorkspace, w: TimeWindow, limit: number) {
-  const bounds = userBounds({ workspaceId: ws.workspace_id, timescale: srv.database.timescale, repricing: [] }, w, planWindow(w));
-  if (bounds === undefined) throw new Error('the window holds no whole week');
-  const [r] = await srv.database.rows<{ candidates: number; unsure: number }>(
-    sql`with ${bounds.cte}, ${rankCandidates(limit)}, ${unsureUsers} select (select count(*) from candidates)::int as candidates, (select count(*) from unsure)::int as unsure`,
-  );
+async function leftToRead(ws: TestWorkspace, w: TimeWindow, limit: number) {
+  const query = boundsLeave({ workspaceId: ws.workspace_id, timescale: srv.database.timescale, repricing: [] }, w, planWindow(w), limit);
+  if (query === undefined) throw new Error('the window holds no whole week');
+  const [r] = await srv.database.rows<{ candidates: number; unsure: number }>(query);
   return r!;
 }
 
@@ -150,10 +147,10 @@ describe('top users ranked from the candidates of the weekly rows', () => {
   it('leaves few users to probe when activity is skewed, and reads every user when too many are left', async () => {
     await foldAll(srv.database);
     const w = WINDOWS[0]!;
-    const skewedLeaves = await boundsLeave(skewed, w, 10);
+    const skewedLeaves = await leftToRead(skewed, w, 10);
     expect(skewedLeaves.candidates).toBeLessThan(30);
     expect(skewedLeaves.unsure).toBeLessThanOrEqual(MAX_PROBED_USERS);
-    const alikeLeaves = await boundsLeave(alike, w, 10);
+    const alikeLeaves = await leftToRead(alike, w, 10);
     expect(alikeLeaves.candidates).toBeGreaterThan(MAX_PROBED_USERS);
     expect(alikeLeaves.unsure).toBeGreaterThan(MAX_PROBED_USERS);
     await expectUsersExact(alike, w);

@@ -20,62 +20,110 @@ export const MAX_PROBED_USERS = 256;
  */
 export const MAX_BOUNDED_WEEKLY_USERS = 20_000;
 
-/** The CTE `bounds` of a window, and the condition under which it is worth reading. */
-export interface UserBounds {
-  cte: SQL;
+/**
+ * What the weekly per-user level tells of an unfiltered window holding whole weeks (docs/API_SPEC.md
+ * §4, top users): a user's rows of the weeks `counted` hold only calls of the window (the whole
+ * weeks inside it, and the week it ends in when nothing is timestamped after it in that week: a
+ * window ending now; `countedHere` says which of those a row's bucket is), its rows of the `weeks`
+ * buckets from `from` on every folded call of the window, and more; the queue holds the calls not
+ * folded yet. Calls never go below zero, and all of it is read in the statement's one snapshot.
+ */
+interface WeeklyView {
+  /** The workspace's weekly rows of all calls. */
+  rows: SQL;
+  /** Whether a weekly row's bucket is a week whose calls all count (see `countedWeeks`). */
+  countedHere: SQL;
+  /** The buckets of the weeks that may count, each with the condition under which it does. */
+  countedWeeks: Array<{ bucket: number; counts: SQL }>;
+  from: number;
+  weeks: number;
+  /** The window's calls not folded yet (`rollup_pending` rows). */
+  queued: SQL;
+  /** The window's last whole week has at most MAX_BOUNDED_WEEKLY_USERS users (a count of the primary key's entries that stops there). */
   worthReading: SQL;
 }
 
-/**
- * Per user of an unfiltered window holding whole weeks, bounds on its calls in the window, as the
- * CTE `bounds` (user_id, lower, upper) (docs/API_SPEC.md §4, top users; §3): `lower` sums the
- * weekly rows of the whole weeks inside the window, the row of the week the window ends in when
- * the rest of that week holds no call (a window ending now), and the user's queued calls in the
- * window: calls every exact answer counts. `upper` sums the weekly rows of every week the window
- * touches and the queued calls: every call of the window, and more. Every user with a call in
- * the window has a row. Calls never go below zero, and both bounds are read in the statement's
- * one snapshot. Undefined when the window holds no whole week, or for a filtered scope (the
- * weekly level keeps all calls only). `worthReading`: its last whole week has at most
- * MAX_BOUNDED_WEEKLY_USERS users (a count of the weekly primary key's entries that stops there).
- */
-export function userBounds(scope: Scope, w: TimeWindow, plan: WindowPlan): UserBounds | undefined {
+/** The weekly view of a window; undefined when it holds no whole week, or for a filtered scope (the weekly level keeps all calls only). */
+function weeklyView(scope: Scope, w: TimeWindow, plan: WindowPlan): WeeklyView | undefined {
   const inner = splitWeeks(plan.daily).weekly;
   if (dimOf(scope) !== '' || inner.length === 0) return undefined;
   const t = userStatsWeekly;
   const q = rollupPending;
-  // The last week's row holds the window's calls in it alone when the week starts inside the
-  // window and holds no call after it: one probe of the (workspace, timestamp) index, evaluated
-  // once per statement.
+  const rows = sql`${t.workspaceId} = ${scope.workspaceId}::uuid and ${t.dim} = ''`;
+  const countedWeeks = inner.flatMap((s) => Array.from({ length: Math.round((s.to - s.from) / WEEK_MS) }, (_, i) => ({ bucket: s.from + i * WEEK_MS, counts: sql`true` })));
+  // The last week counts when it starts inside the window and holds no call after it: one probe
+  // of the (workspace, timestamp) index, evaluated once per statement.
   const lastWeek = weekStart(w.to - 1);
-  const lastWeekInside =
-    lastWeek >= w.from && lastWeek + WEEK_MS > w.to
-      ? sql`(${t.bucket} = ${iso(lastWeek)}::timestamptz and not exists (select 1 from ${traces} where ${traces.workspaceId} = ${scope.workspaceId}::uuid
-          and ${within(traces.timestamp, [{ from: w.to, to: lastWeek + WEEK_MS }])}))`
-      : sql`false`;
-  // Counts of calls summed as float8: exact below 2^53 calls, and hashed and sorted several times
-  // faster than the numeric that sum(bigint) gives.
-  const weekly = sql`${t.workspaceId} = ${scope.workspaceId}::uuid and ${t.dim} = ''`;
-  const worthReading = sql`(select count(*) from (select 1 from ${t} where ${weekly} and ${t.bucket} = ${iso(inner[inner.length - 1]!.to - WEEK_MS)}::timestamptz
-    limit ${MAX_BOUNDED_WEEKLY_USERS + 1}) users_of_a_week) <= ${MAX_BOUNDED_WEEKLY_USERS}`;
-  const cte = sql`bounds as materialized (
-      select user_id, sum(lower) as lower, sum(upper) as upper from (
-        select ${t.userId} as user_id, case when ${within(t.bucket, inner)} or ${lastWeekInside} then ${t.calls}::float8 else 0 end as lower,
-          ${t.calls}::float8 as upper
-        from ${t} where ${weekly} and ${t.bucket} >= ${iso(weekStart(w.from))}::timestamptz
-          and ${t.bucket} < ${iso(w.to)}::timestamptz
-        union all
-        select ${q.userId}, count(*)::float8, count(*)::float8 from ${q} where ${q.workspaceId} = ${scope.workspaceId}::uuid and ${q.userId} is not null
-          and ${within(q.timestamp, [w])} group by 1) b
-      group by 1)`;
-  return { cte, worthReading };
+  if (lastWeek >= w.from && lastWeek + WEEK_MS > w.to) {
+    countedWeeks.push({
+      bucket: lastWeek,
+      counts: sql`not exists (select 1 from ${traces} where ${traces.workspaceId} = ${scope.workspaceId}::uuid
+        and ${within(traces.timestamp, [{ from: w.to, to: lastWeek + WEEK_MS }])})`,
+    });
+  }
+  const from = weekStart(w.from);
+  const lastInner = inner[inner.length - 1]!.to - WEEK_MS;
+  return {
+    rows,
+    countedHere: sql.join(
+      countedWeeks.map((c) => sql`(${t.bucket} = ${iso(c.bucket)}::timestamptz and ${c.counts})`),
+      sql` or `,
+    ),
+    countedWeeks,
+    from,
+    weeks: Math.ceil((w.to - from) / WEEK_MS),
+    queued: sql`${q.workspaceId} = ${scope.workspaceId}::uuid and ${q.userId} is not null and ${within(q.timestamp, [w])}`,
+    worthReading: sql`(select count(*) from (select 1 from ${t} where ${rows} and ${t.bucket} = ${iso(lastInner)}::timestamptz
+      limit ${MAX_BOUNDED_WEEKLY_USERS + 1}) users_of_a_week) <= ${MAX_BOUNDED_WEEKLY_USERS}`,
+  };
+}
+
+/** The weekly rows of the weeks the window touches (every folded call of the window is in them). */
+function touchedWeeks(v: WeeklyView, w: TimeWindow): SQL {
+  const t = userStatsWeekly;
+  return sql`${v.rows} and ${t.bucket} >= ${iso(v.from)}::timestamptz and ${t.bucket} < ${iso(w.to)}::timestamptz`;
+}
+
+/**
+ * The CTEs `leaders`, `threshold` and `candidates` of a window's top `limit` users. The leaders are
+ * the `limit` most active users of the window's last whole week; `threshold` the least of their
+ * lower bounds (their rows of the counted weeks, probed by key, and their queued calls), so at
+ * least `limit` users have that many calls in the window (0 when the week has fewer users). A
+ * user with fewer calls cannot rank. The candidates are every user that may have as many: one
+ * with queued calls in the window, or with a row of a week the window touches holding at least
+ * threshold / (weeks touched) calls (else all its folded calls of the window, summed over fewer
+ * rows than that, fall short), and the leaders themselves. Counts as float8: exact below 2^53.
+ */
+function candidateUsers(v: WeeklyView, w: TimeWindow, limit: number): SQL {
+  const t = userStatsWeekly;
+  const q = rollupPending;
+  const lastInner = v.countedWeeks.filter((c) => c.bucket + WEEK_MS <= w.to).at(-1)!.bucket;
+  // A bucket's condition is evaluated once per statement, as a one-time filter of its part.
+  const probes = v.countedWeeks.map(
+    (c) => sql`select l.user_id, p.calls from leaders l
+      cross join lateral (select ${t.calls}::float8 as calls from ${t} where ${v.rows} and ${t.bucket} = ${iso(c.bucket)}::timestamptz and ${t.userId} = l.user_id limit 1) p
+      where ${c.counts}`,
+  );
+  return sql`leaders as materialized (
+      select ${t.userId} as user_id from ${t} where ${v.rows} and ${t.bucket} = ${iso(lastInner)}::timestamptz
+      order by ${t.calls} desc, ${t.userId} limit ${limit}),
+    threshold as materialized (
+      select case when (select count(*) from leaders) = ${limit} then coalesce(min(lower), 0) else 0 end as calls from (
+        select user_id, sum(calls) as lower from (
+          ${sql.join(probes, sql` union all `)}
+          union all select ${q.userId}, count(*)::float8 from ${q} where ${v.queued} and ${q.userId} in (select user_id from leaders) group by 1) found
+        group by 1) lowers),
+    candidates as materialized (
+      select ${t.userId} as user_id from ${t} where ${touchedWeeks(v, w)} and ${t.calls}::float8 * ${v.weeks} >= (select calls from threshold)
+      union select ${q.userId} from ${q} where ${v.queued}
+      union select user_id from leaders)`;
 }
 
 /**
  * The `limit` most active users of the window (user_id, calls, cost, tokens, last_seen), by calls
- * and then user id: the sums of every user's rows (userRows), or, with bounds, of the candidates'
- * rows only as long as they are few: a user whose upper bound is below the `limit`-th largest
- * lower bound has fewer calls than `limit` others and cannot rank. A user's rows are complete
- * either way, so the top is exact; one statement, one snapshot.
+ * and then user id: the sums of every user's rows (userRows), or, for a window the weekly level
+ * bounds, of the candidates' rows only (candidateUsers) as long as they are few. A user's rows are
+ * complete either way, so the top is exact; one statement, one snapshot.
  */
 export function topUserRows(scope: Scope, w: TimeWindow, plan: WindowPlan, limit: number): SQL {
   const top = (rows: SQL) =>
@@ -84,39 +132,62 @@ export function topUserRows(scope: Scope, w: TimeWindow, plan: WindowPlan, limit
     // A candidate without calls in the window has a row of zero calls: not a user of the window.
     sql`select user_id, sum(calls)::float8 as calls, sum(cost_nanos)::text as cost, sum(tokens)::float8 as tokens, max(last_seen) as last_seen
       from (${rows}) u group by 1 having sum(calls) > 0 order by 2 desc, user_id collate "C" asc limit ${limit}`;
-  const bounds = userBounds(scope, w, plan);
-  if (bounds === undefined) return top(userRows(scope, plan));
-  // The candidates are counted only when the bounds are worth reading (AND stops at false).
-  const few = sql`(${bounds.worthReading} and (select count(*) from candidates) <= ${MAX_PROBED_USERS})`;
-  return sql`with ${bounds.cte}, ${rankCandidates(limit)}
-    ${top(sql`select * from (${userRows(scope, plan, sql`candidates`)}) probed where ${few}
-      union all select * from (${userRows(scope, plan)}) scanned where not ${few}`)}`;
+  const view = weeklyView(scope, w, plan);
+  if (view === undefined) return top(userRows(scope, plan));
+  // Decided once for both branches; the candidates are counted only when worth reading (AND
+  // stops at false).
+  return sql`with ${candidateUsers(view, w, limit)},
+    probing as materialized (select ${view.worthReading} and (select count(*) from candidates) <= ${MAX_PROBED_USERS} as few)
+    ${top(sql`select * from (${userRows(scope, plan, sql`candidates`)}) probed where (select few from probing)
+      union all select * from (${userRows(scope, plan)}) scanned where not (select few from probing)`)}`;
 }
 
-/** The CTE `candidates` over `bounds`: the users that can be among the `limit` most active. */
-export function rankCandidates(limit: number): SQL {
-  return sql`candidates as materialized (
-    select user_id from bounds where upper >= coalesce((select lower from bounds order by lower desc limit 1 offset ${limit - 1}), 0))`;
+/**
+ * The CTEs `bounds` (user_id, lower, upper) and `unsure` of a window: per user, `lower` sums its
+ * rows of the counted weeks and its queued calls in the window (calls every exact answer counts),
+ * `upper` its rows of every week the window touches and its queued calls (every call of the
+ * window, and more); every user with a call in the window has a row. `unsure`: the users whose
+ * lower bound is zero.
+ */
+function userBounds(v: WeeklyView, w: TimeWindow): SQL {
+  const t = userStatsWeekly;
+  const q = rollupPending;
+  // Counts of calls summed as float8: exact below 2^53 calls, and hashed several times faster
+  // than the numeric that sum(bigint) gives.
+  return sql`bounds as materialized (
+      select user_id, sum(lower) as lower, sum(upper) as upper from (
+        select ${t.userId} as user_id, case when ${v.countedHere} then ${t.calls}::float8 else 0 end as lower, ${t.calls}::float8 as upper
+        from ${t} where ${touchedWeeks(v, w)}
+        union all
+        select ${q.userId}, count(*)::float8, count(*)::float8 from ${q} where ${v.queued} group by 1) b
+      group by 1),
+    unsure as materialized (select user_id from bounds where lower = 0)`;
 }
-
-/** The CTE `unsure` over `bounds`: the users whose calls in the window the bounds leave in doubt. */
-export const unsureUsers = sql`unsure as materialized (select user_id from bounds where lower = 0)`;
 
 /**
  * The distinct named users of the window, as a scalar sub-select and the CTEs it needs (empty
- * without bounds): every user whose lower bound is positive, plus those of the rest (lower bound
- * zero: active only at the window's edge weeks, as a rule few) whose rows in the window hold
- * calls; with more of those than MAX_PROBED_USERS, every user's rows grouped. Exact either way.
+ * without a weekly view): every user whose lower bound is positive, plus those of the rest (lower
+ * bound zero: active only in the weeks at the window's edges, as a rule few) whose rows in the
+ * window hold calls; with more of those than MAX_PROBED_USERS, every user's rows grouped. Exact
+ * either way.
  */
 export function distinctUserCount(scope: Scope, w: TimeWindow, plan: WindowPlan): { with: SQL; count: SQL } {
   const grouped = (rows: SQL, having: SQL) => sql`(select count(*) from (select user_id from (${rows}) u group by 1 ${having}) g)`;
-  const bounds = userBounds(scope, w, plan);
-  if (bounds === undefined) return { with: sql``, count: grouped(userRows(scope, plan), sql``) };
+  const view = weeklyView(scope, w, plan);
+  if (view === undefined) return { with: sql``, count: grouped(userRows(scope, plan), sql``) };
   return {
-    with: sql`with ${bounds.cte}, ${unsureUsers}`,
+    with: sql`with ${userBounds(view, w)}`,
     // Each branch's sub-selects run only when that branch is taken.
-    count: sql`(case when ${bounds.worthReading} and (select count(*) from unsure) <= ${MAX_PROBED_USERS}
+    count: sql`(case when ${view.worthReading} and (select count(*) from unsure) <= ${MAX_PROBED_USERS}
       then (select count(*) from bounds where lower > 0) + ${grouped(userRows(scope, plan, sql`unsure`), sql`having sum(calls) > 0`)}
       else ${grouped(userRows(scope, plan), sql``)} end)`,
   };
+}
+
+/** For tests: how many users the window's bounds leave to read, for its top `limit` and for its distinct users (undefined without a weekly view). */
+export function boundsLeave(scope: Scope, w: TimeWindow, plan: WindowPlan, limit: number): SQL | undefined {
+  const view = weeklyView(scope, w, plan);
+  if (view === undefined) return undefined;
+  return sql`with ${candidateUsers(view, w, limit)}, ${userBounds(view, w)}
+    select (select count(*) from candidates)::int as candidates, (select count(*) from unsure)::int as unsure`;
 }
