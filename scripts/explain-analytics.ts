@@ -13,6 +13,7 @@ import { costOverview } from '../packages/api/src/analytics/cost.js';
 import { performanceOverview } from '../packages/api/src/analytics/performance.js';
 import { agentDistribution, topUsers, usageOverview } from '../packages/api/src/analytics/usage.js';
 import { resolveWindow, type TimeWindow } from '../packages/api/src/analytics/window.js';
+import { summarize } from './bench/stats.js';
 
 const answers: Record<string, (q: QueryContext, w: TimeWindow) => Promise<unknown>> = {
   'top-users': (q, w) => topUsers(q, w, 10),
@@ -50,10 +51,8 @@ try {
     await compute(database);
     ms.push(performance.now() - started);
   }
-  process.stderr.write(`each run, in order: ${ms.map((m) => m.toFixed(1)).join(" ")}\n`);
-  ms.sort((a, b) => a - b);
-  const at = (p: number) => ms[Math.min(ms.length - 1, Math.ceil(p * ms.length) - 1)]?.toFixed(1);
-  process.stderr.write(`${answer} ${range}, ${runs} runs: P50 ${at(0.5)} ms, P95 ${at(0.95)} ms\n`);
+  const { p50, p95 } = summarize(ms);
+  process.stderr.write(`each run, in order: ${ms.map((m) => m.toFixed(1)).join(' ')}\n${answer} ${range}, ${runs} runs: P50 ${p50} ms, P95 ${p95} ms\n`);
   await compute(explaining);
   process.stdout.write(`${plans.join('\n\n')}\n`);
 } finally {

@@ -7,7 +7,7 @@ import { latencyBinSql, unpricedCount } from '../rollups/rollup-sql.js';
 import { flagCountsOf, flaggedCount } from '../rollups/safety-sql.js';
 import { rolledTags, UNTAGGED } from '../rollups/tags.js';
 import { decidingRank } from '../scores/decisions.js';
-import { DAY_MS, dayLessHours, type EdgeDay, type EdgeHour, HOUR_MS, iso, splitWeeks, type TimeWindow, WEEK_MS, type WindowPlan } from './window.js';
+import { DAY_MS, dayLessHours, type EdgeDay, type EdgeHour, HOUR_MS, iso, segmentStarts, splitWeeks, type TimeWindow, WEEK_MS, type WindowPlan } from './window.js';
 
 const { traces, scores, scoreStatsHourly, scoreStatsDaily, rollupPending, statsHourly, statsDaily, statsByTagHourly, statsByTagDaily, tagPairStatsHourly, tagPairStatsDaily, userStatsHourly, userStatsDaily, userStatsWeekly, latencyHistHourly, latencyHistDaily, errorStatsHourly, errorStatsDaily,
   errorStatsByTagHourly, errorStatsByTagDaily } = schema;
@@ -305,7 +305,7 @@ export function safetyStatsRows(scope: Scope, planned: WindowPlan, g: Granularit
  * is read as its day's row less the day's earlier hours (dayLessHours), netted per user in a part
  * of its own that keeps the users with calls left.
  *
- * With `candidates` (a relation of user_id: analytics/user-ranking.ts), the rows of those users
+ * With `candidates` (a relation of user_id: analytics/user-bounds.ts), the rows of those users
  * only, each part probed user by user instead of scanned: a rollup row by its primary key per
  * user and bucket, the raw calls through the (workspace, user, timestamp) index. A candidate
  * without calls in a part gets a row of zero calls there.
@@ -361,10 +361,9 @@ export function userRows(scope: Scope, planned: WindowPlan, candidates?: SQL): S
     null::timestamptz as last_seen where false`);
 }
 
-/** The bucket starts of a per-user rollup's segments, by its level (segments are aligned to it). */
+/** The bucket starts of a per-user rollup's segments, by its level. */
 function bucketsOf(t: typeof userStatsHourly, segments: TimeWindow[]): number[] {
-  const step = t === userStatsHourly ? HOUR_MS : t === userStatsDaily ? DAY_MS : WEEK_MS;
-  return segments.flatMap((s) => Array.from({ length: Math.round((s.to - s.from) / step) }, (_, i) => s.from + i * step));
+  return segmentStarts(segments, t === userStatsHourly ? HOUR_MS : t === userStatsDaily ? DAY_MS : WEEK_MS);
 }
 
 /**

@@ -10,14 +10,15 @@ import { bucketStarts, iso, planWindow, previousWindow, type TimeWindow } from '
 /** Calls, distinct agents and distinct named users of one window, in one statement. */
 async function usageFigures(q: QueryContext, w: TimeWindow) {
   const plan = planWindow(w);
-  const distinct = distinctUserCount(countsOnly(q.scope), w, plan);
+  const scope = countsOnly(q.scope);
+  const distinct = distinctUserCount(scope, w, plan);
   const [r] = await rows(
     q,
     // One pass over the stats rows gives both the calls and the distinct agents; count(*) over a
     // grouping hashes the users, where count(distinct) would sort every user row.
     sql`${distinct.with} select s.calls, s.agents, ${distinct.count}::float8 as users
         from (select coalesce(sum(calls), 0)::float8 as calls, count(distinct agent_id)::float8 as agents
-              from (${statsRows(countsOnly(q.scope), plan, null)}) st) s`,
+              from (${statsRows(scope, plan, null)}) st) s`,
     z.object({ calls: num, agents: num, users: num }),
   );
   const calls = r?.calls ?? 0;

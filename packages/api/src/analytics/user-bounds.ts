@@ -2,7 +2,7 @@ import { schema, weekStart } from '@pulse/db';
 import { type SQL, sql } from 'drizzle-orm';
 import { dimOf } from '../rollups/dims.js';
 import { type Scope, userRows, within } from './sources.js';
-import { iso, splitWeeks, type TimeWindow, WEEK_MS, type WindowPlan } from './window.js';
+import { iso, segmentStarts, splitWeeks, type TimeWindow, WEEK_MS, type WindowPlan } from './window.js';
 
 const { userStatsWeekly, rollupPending, traces } = schema;
 
@@ -22,7 +22,7 @@ export const MAX_BOUNDED_WEEKLY_USERS = 20_000;
 
 /**
  * What the weekly per-user level tells of an unfiltered window holding whole weeks (docs/API_SPEC.md
- * §4, top users): a user's rows of the weeks `counted` hold only calls of the window (the whole
+ * §4, top users): a user's rows of the `countedWeeks` hold only calls of the window (the whole
  * weeks inside it, and the week it ends in when nothing is timestamped after it in that week: a
  * window ending now; `countedHere` says which of those a row's bucket is), its rows of the `weeks`
  * buckets from `from` on every folded call of the window, and more; the queue holds the calls not
@@ -35,6 +35,8 @@ interface WeeklyView {
   countedHere: SQL;
   /** The buckets of the weeks that may count, each with the condition under which it does. */
   countedWeeks: Array<{ bucket: number; counts: SQL }>;
+  /** The bucket of the window's last whole week. */
+  lastInner: number;
   from: number;
   weeks: number;
   /** The window's calls not folded yet (`rollup_pending` rows). */
@@ -50,7 +52,7 @@ function weeklyView(scope: Scope, w: TimeWindow, plan: WindowPlan): WeeklyView |
   const t = userStatsWeekly;
   const q = rollupPending;
   const rows = sql`${t.workspaceId} = ${scope.workspaceId}::uuid and ${t.dim} = ''`;
-  const countedWeeks = inner.flatMap((s) => Array.from({ length: Math.round((s.to - s.from) / WEEK_MS) }, (_, i) => ({ bucket: s.from + i * WEEK_MS, counts: sql`true` })));
+  const countedWeeks = segmentStarts(inner, WEEK_MS).map((bucket) => ({ bucket, counts: sql`true` }));
   // The last week counts when it starts inside the window and holds no call after it: one probe
   // of the (workspace, timestamp) index, evaluated once per statement.
   const lastWeek = weekStart(w.to - 1);
@@ -70,6 +72,7 @@ function weeklyView(scope: Scope, w: TimeWindow, plan: WindowPlan): WeeklyView |
       sql` or `,
     ),
     countedWeeks,
+    lastInner,
     from,
     weeks: Math.ceil((w.to - from) / WEEK_MS),
     queued: sql`${q.workspaceId} = ${scope.workspaceId}::uuid and ${q.userId} is not null and ${within(q.timestamp, [w])}`,
@@ -97,7 +100,6 @@ function touchedWeeks(v: WeeklyView, w: TimeWindow): SQL {
 function candidateUsers(v: WeeklyView, w: TimeWindow, limit: number): SQL {
   const t = userStatsWeekly;
   const q = rollupPending;
-  const lastInner = v.countedWeeks.filter((c) => c.bucket + WEEK_MS <= w.to).at(-1)!.bucket;
   // A bucket's condition is evaluated once per statement, as a one-time filter of its part.
   const probes = v.countedWeeks.map(
     (c) => sql`select l.user_id, p.calls from leaders l
@@ -105,7 +107,7 @@ function candidateUsers(v: WeeklyView, w: TimeWindow, limit: number): SQL {
       where ${c.counts}`,
   );
   return sql`leaders as materialized (
-      select ${t.userId} as user_id from ${t} where ${v.rows} and ${t.bucket} = ${iso(lastInner)}::timestamptz
+      select ${t.userId} as user_id from ${t} where ${v.rows} and ${t.bucket} = ${iso(v.lastInner)}::timestamptz
       order by ${t.calls} desc, ${t.userId} limit ${limit}),
     threshold as materialized (
       select case when (select count(*) from leaders) = ${limit} then coalesce(min(lower), 0) else 0 end as calls from (

@@ -154,6 +154,11 @@ export function planWindow(w: TimeWindow, finest: Granularity | 'any' = 'any'): 
 
 export const iso = (ms: number) => new Date(ms).toISOString();
 
+/** The start of every `step` in the segments, ascending within each (segments aligned to `step`: a rollup level's buckets). */
+export function segmentStarts(segments: TimeWindow[], step: number): number[] {
+  return segments.flatMap((s) => Array.from({ length: Math.round((s.to - s.from) / step) }, (_, i) => s.from + i * step));
+}
+
 /**
  * Whole days split into the whole UTC weeks inside them (Monday to Monday, as the weekly rollup
  * buckets them) and the days around those: for a source with a weekly level.
