@@ -90,19 +90,23 @@ describe('last days and sub-hour edges read from their day or hour when the rest
     await expectEveryWindowExact();
   });
 
-  it("reads the day's rollup row when the rest of the day is empty, the hour's when the rest of the hour is, raw calls otherwise", async () => {
+  it("reads the day's rollup row when the rest of the day is empty, the hour's when the rest of the hour is, raw calls otherwise; distinct users from the latest calls until a call lands after the window", async () => {
     await foldAll(srv.database);
     const promoted = WINDOWS[0]![1];
     const figures = async () => {
       const o = await fresh('/usage/overview', { range: 'custom', from: promoted.from, to: promoted.to });
-      return { calls: o.total_calls as number, users: o.unique_users as number };
+      // Top users read the per-user rollups whatever the window's end; distinct users read each
+      // user's latest call while the window ends after the workspace's last call.
+      const top = await fresh('/usage/top-users', { range: 'custom', from: promoted.from, to: promoted.to, limit: 100 });
+      return { calls: o.total_calls as number, users: top.data.length as number, distinct: o.unique_users as number };
     };
     const exact = await figures();
+    expect(exact.users).toBe(exact.distinct);
     const w = ws.workspace_id;
     const day = Math.floor(X / DAY) * DAY;
     // Marks no raw call has, each seen only through its rollup row: 1,000 calls in X's stats row
     // (the stats read the last day by the hour), one user in X's day row of the per-user rollup
-    // and two in its hour row.
+    // and two in its hour row, and one user whose latest call is in the window.
     const markCalls = (n: number) =>
       srv.database.rows(sql`update stats_hourly set calls = calls + ${n} where workspace_id = ${w}::uuid and bucket = ${iso(X)}::timestamptz
         and agent_id = 'coder' and model = 'gpt-4o' returning 1`);
@@ -111,11 +115,13 @@ describe('last days and sub-hour edges read from their day or hour when the rest
       values (${w}::uuid, '', ${iso(day)}::timestamptz, 'day-mark', 1, 0, 0, ${iso(X)}::timestamptz)`);
     await srv.database.rows(sql`insert into user_stats_hourly (workspace_id, dim, bucket, user_id, calls, cost_nanos, tokens, last_seen)
       values (${w}::uuid, '', ${iso(X)}::timestamptz, 'hour-mark-1', 1, 0, 0, ${iso(X)}::timestamptz), (${w}::uuid, '', ${iso(X)}::timestamptz, 'hour-mark-2', 1, 0, 0, ${iso(X)}::timestamptz)`);
+    await srv.database.rows(sql`insert into user_last_calls (workspace_id, user_id, last_call) values (${w}::uuid, 'last-call-mark', ${iso(Y + 45 * M)}::timestamptz)`);
     try {
-      expect(await figures()).toEqual({ calls: exact.calls + 1000, users: exact.users + 1 });
-      // A call later in X's day (outside the window) sends the day's part to its hours.
+      expect(await figures()).toEqual({ calls: exact.calls + 1000, users: exact.users + 1, distinct: exact.distinct + 1 });
+      // A call later in X's day (outside the window) sends the day's part to its hours, and the
+      // distinct users to the per-user rollups.
       expect((await sendTraces(srv.url, ws.api_key, { traces: [makeTrace({ trace_id: 'x-later-that-day', timestamp: iso(X + 3 * H) })] })).status).toBe(200);
-      expect(await figures()).toEqual({ calls: exact.calls + 1000, users: exact.users + 2 });
+      expect(await figures()).toEqual({ calls: exact.calls + 1000, users: exact.users + 2, distinct: exact.distinct + 2 });
       // A call in the rest of X (at `to` itself: outside the window) sends the edge back to raw calls.
       expect((await sendTraces(srv.url, ws.api_key, { traces: [makeTrace({ trace_id: 'x-at-to', timestamp: promoted.to })] })).status).toBe(200);
       expect(await figures()).toEqual(exact);
@@ -125,6 +131,7 @@ describe('last days and sub-hour edges read from their day or hour when the rest
       await markCalls(-1000);
       await srv.database.rows(sql`delete from user_stats_daily where workspace_id = ${w}::uuid and user_id = 'day-mark'`);
       await srv.database.rows(sql`delete from user_stats_hourly where workspace_id = ${w}::uuid and user_id like 'hour-mark-%'`);
+      await srv.database.rows(sql`delete from user_last_calls where workspace_id = ${w}::uuid and user_id = 'last-call-mark'`);
     }
     await expectEveryWindowExact();
   });

@@ -52,7 +52,7 @@ describe('verifyRollups', () => {
     const report = await verifyRollups(srv.database, { beforeCompare: async () => void steps.push('before') });
     expect(steps).toEqual(['before']);
     expect(report.tables.map((t) => t.table)).toEqual(ROLLUP_SPECS.map((s) => s.table));
-    expect(report.tables).toHaveLength(17);
+    expect(report.tables).toHaveLength(18);
     for (const t of report.tables) {
       expect(t, t.table).toMatchObject({ missing: 0, extra: 0, differing: 0, examples: [] });
       expect(t.actualRows, t.table).toBe(t.expectedRows);
@@ -85,6 +85,8 @@ describe('verifyRollups', () => {
       where (workspace_id, bucket, tag, other_tag) = (select workspace_id, bucket, tag, other_tag from tag_pair_stats_daily where workspace_id = ${w}::uuid order by bucket, tag, other_tag limit 1)`);
     await db.rows(sql`update user_stats_weekly set tokens = tokens + 1
       where (workspace_id, dim, bucket, user_id) = (select workspace_id, dim, bucket, user_id from user_stats_weekly where workspace_id = ${w}::uuid order by bucket, user_id limit 1)`);
+    await db.rows(sql`update user_last_calls set last_call = last_call - interval '1 hour'
+      where (workspace_id, user_id) = (select workspace_id, user_id from user_last_calls where workspace_id = ${w}::uuid order by user_id limit 1)`);
     await db.rows(sql`update error_stats_daily set last_message = 'tampered'
       where (workspace_id, bucket, error_type, agent_id, model) = (select workspace_id, bucket, error_type, agent_id, model from error_stats_daily where workspace_id = ${w}::uuid order by bucket, error_type, agent_id, model limit 1)`);
 
@@ -109,6 +111,7 @@ describe('verifyRollups', () => {
       error_stats_by_tag_daily: [0, 0, 0],
       score_stats_daily: [1, 0, 0],
       user_stats_weekly: [0, 0, 1],
+      user_last_calls: [0, 0, 1],
     });
     const stats = report.tables.find((t) => t.table === 'stats_hourly')!.examples[0]!;
     expect(stats.kind).toBe('differs');

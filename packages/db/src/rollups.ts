@@ -208,6 +208,21 @@ export const userStatsDaily = userStatsTable('user_stats_daily');
  * keeps the fold's extra work at one row per user and week.
  */
 export const userStatsWeekly = userStatsTable('user_stats_weekly');
+/**
+ * Each named user's latest call among those folded (the queue holds the rest), per workspace.
+ * A window that ends after the workspace's last call holds exactly the users whose latest call
+ * is at or after its start, plus those of its queued calls: its distinct users are one range of
+ * an index, where the weekly rows group every user (docs/API_SPEC.md §4, usage overview).
+ */
+export const userLastCalls = pgTable(
+  'user_last_calls',
+  {
+    workspaceId: uuid('workspace_id').notNull(),
+    userId: text('user_id').notNull(),
+    lastCall: ts('last_call').notNull(),
+  },
+  (t) => [primaryKey({ name: 'user_last_calls_pkey', columns: [t.workspaceId, t.userId] }), index('user_last_calls_ws_last_call_idx').on(t.workspaceId, t.lastCall)],
+);
 export const latencyHistHourly = latencyHistTable('latency_hist_hourly');
 export const latencyHistDaily = latencyHistTable('latency_hist_daily');
 export const errorStatsHourly = errorStatsTable('error_stats_hourly');

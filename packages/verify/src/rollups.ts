@@ -19,7 +19,8 @@ type RollupTable =
   | typeof schema.latencyHistHourly
   | typeof schema.errorStatsHourly
   | typeof schema.errorStatsByTagHourly
-  | typeof schema.scoreStatsHourly;
+  | typeof schema.scoreStatsHourly
+  | typeof schema.userLastCalls;
 
 interface RollupSpec {
   /** The rollup table's name, as reports show it. */
@@ -53,6 +54,18 @@ function weeklyUserSpec(): RollupSpec {
     table: getTableName(u),
     source: u,
     recompute: (only) => userRows(u, sql`''::text`, timeBucket(false, 'week', t.timestamp), only(t.workspaceId), sql``),
+  };
+}
+
+/** Each named user's latest call, per workspace. */
+function lastCallSpec(): RollupSpec {
+  const l = schema.userLastCalls;
+  return {
+    table: getTableName(l),
+    source: l,
+    recompute: (only) => sql`
+      select ${t.workspaceId} as ${bare(l.workspaceId)}, ${t.userId} as ${bare(l.userId)}, max(${t.timestamp}) as ${bare(l.lastCall)}
+      from ${t} where ${only(t.workspaceId)} and ${t.userId} is not null group by 1, 2`,
   };
 }
 
@@ -157,8 +170,8 @@ function scoreSpec(grain: Grain): RollupSpec {
   };
 }
 
-/** Every rollup table, hourly, daily, then weekly. */
-export const ROLLUP_SPECS: readonly RollupSpec[] = [...traceSpecs('hourly'), scoreSpec('hourly'), ...traceSpecs('daily'), scoreSpec('daily'), weeklyUserSpec()];
+/** Every rollup table, hourly, daily, then weekly, and the users' latest calls. */
+export const ROLLUP_SPECS: readonly RollupSpec[] = [...traceSpecs('hourly'), scoreSpec('hourly'), ...traceSpecs('daily'), scoreSpec('daily'), weeklyUserSpec(), lastCallSpec()];
 /** The score rollups alone, as the score tests check them after each write. */
 export const SCORE_ROLLUP_SPECS: readonly RollupSpec[] = ROLLUP_SPECS.filter((spec) => spec.source === schema.scoreStatsHourly || spec.source === schema.scoreStatsDaily);
 

@@ -4,7 +4,7 @@ import { dimOf } from '../rollups/dims.js';
 import { type Scope, userRows, within } from './sources.js';
 import { iso, segmentStarts, splitWeeks, type TimeWindow, WEEK_MS, type WindowPlan } from './window.js';
 
-const { userStatsWeekly, rollupPending, traces } = schema;
+const { userStatsWeekly, userLastCalls, rollupPending, traces } = schema;
 
 /**
  * At most this many users are read user by user (userRows' probes, about 25 per user over 30
@@ -167,13 +167,47 @@ function userBounds(v: WeeklyView, w: TimeWindow): SQL {
 }
 
 /**
- * The distinct named users of the window, as a scalar sub-select and the CTEs it needs (empty
- * without a weekly view): every user whose lower bound is positive, plus those of the rest (lower
- * bound zero: active only in the weeks at the window's edges, as a rule few) whose rows in the
- * window hold calls; with more of those than MAX_PROBED_USERS, every user's rows grouped. Exact
- * either way.
+ * The distinct named users of the window, as a scalar sub-select and the CTEs it needs. An
+ * unfiltered window ending after the workspace's last call (one ending now) counts them from
+ * each user's latest call (usersSinceLastCalls); any other from the per-user rows
+ * (countedFromRows). Exact either way.
  */
 export function distinctUserCount(scope: Scope, w: TimeWindow, plan: WindowPlan): { with: SQL; count: SQL } {
+  const counted = countedFromRows(scope, w, plan);
+  if (dimOf(scope) !== '') return counted;
+  // Decided once per statement (a one-time filter); only the branch taken is run.
+  return { with: counted.with, count: sql`(case when ${endsAfterLastCall(scope, w)} then ${usersSinceLastCalls(scope, w)} else ${counted.count} end)` };
+}
+
+/** Whether nothing of the workspace is timestamped at or after the window's end (a window ending now): one probe of the (workspace, timestamp) index. */
+function endsAfterLastCall(scope: Scope, w: TimeWindow): SQL {
+  return sql`not exists (select 1 from ${traces} where ${traces.workspaceId} = ${scope.workspaceId}::uuid and ${traces.timestamp} >= ${iso(w.to)}::timestamptz)`;
+}
+
+/**
+ * The distinct named users of a window that ends after the workspace's last call: those whose
+ * latest folded call is at or after its start (user_last_calls; that call is in the window),
+ * and those of its queued calls that have none.
+ */
+function usersSinceLastCalls(scope: Scope, w: TimeWindow): SQL {
+  const l = userLastCalls;
+  const q = rollupPending;
+  const ws = sql`${l.workspaceId} = ${scope.workspaceId}::uuid`;
+  const since = sql`${l.lastCall} >= ${iso(w.from)}::timestamptz`;
+  // The queued users are few (the queue is folded within seconds): each is probed by key.
+  return sql`((select count(*) from ${l} where ${ws} and ${since})
+    + (select count(*) from (select distinct ${q.userId} as user_id from ${q}
+        where ${q.workspaceId} = ${scope.workspaceId}::uuid and ${q.userId} is not null and ${within(q.timestamp, [w])}) queued_users
+      where not coalesce((select ${since} from ${l} where ${ws} and ${l.userId} = queued_users.user_id), false)))`;
+}
+
+/**
+ * The distinct named users of any window from the per-user rows (empty CTEs without a weekly
+ * view): every user whose lower bound is positive, plus those of the rest (lower bound zero:
+ * active only in the weeks at the window's edges, as a rule few) whose rows in the window hold
+ * calls; with more of those than MAX_PROBED_USERS, every user's rows grouped.
+ */
+function countedFromRows(scope: Scope, w: TimeWindow, plan: WindowPlan): { with: SQL; count: SQL } {
   const grouped = (rows: SQL, having: SQL) => sql`(select count(*) from (select user_id from (${rows}) u group by 1 ${having}) g)`;
   const view = weeklyView(scope, w, plan);
   if (view === undefined) return { with: sql``, count: grouped(userRows(scope, plan), sql``) };

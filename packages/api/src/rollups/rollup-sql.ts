@@ -17,6 +17,7 @@ const {
   userStatsHourly,
   userStatsDaily,
   userStatsWeekly,
+  userLastCalls,
   latencyHistHourly,
   latencyHistDaily,
   errorStatsHourly,
@@ -218,6 +219,7 @@ export function rollupCtes(): SQL {
   u_hourly as (${users.hourly.upsert(sql`select ${users.hourly.columns} from uh`)}),
   u_daily as (${users.daily.upsert(users.daily.daysOf(sql`uh`))}),
   u_weekly as (${users.weekly.upsert(users.weekly.weeksOf(ofAllCalls(sql`uh`)))}),
+  u_last as (${upsertLastCalls(ofAllCalls(sql`uh`))}),
   l_hourly as (${upsertHistograms(latencyHistHourly, sql`select * from lh`)}),
   l_daily as (${upsertHistograms(
     latencyHistDaily,
@@ -227,6 +229,14 @@ export function rollupCtes(): SQL {
   e_daily as (${errors.daily.upsert(errors.daily.daysOf(sql`eh`))}),
   et_hourly as (${errorsByTag.hourly.upsert(sql`select ${errorsByTag.hourly.columns} from eth`)}),
   et_daily as (${errorsByTag.daily.upsert(errorsByTag.daily.daysOf(sql`eth`))})`;
+}
+
+/** Each user's latest call of the per-user rows `rows` (user_last_calls), moved on only when later. */
+function upsertLastCalls(rows: SQL): SQL {
+  const [u, last] = [userStatsHourly, bare(userLastCalls.lastCall)];
+  return sql`insert into ${userLastCalls} as r (${bareList(columnsOf(userLastCalls))})
+    select ${bare(u.workspaceId)}, ${bare(u.userId)}, max(${bare(u.lastSeen)}) from ${rows} group by 1, 2 ${inKeyOrder(sql`1, 2`)}
+    on conflict (${bareList(keyColumnsOf(userLastCalls))}) do update set ${last} = excluded.${last} where r.${last} < excluded.${last}`;
 }
 
 /**
@@ -287,6 +297,8 @@ export function expireRollupsSql(workspaceId: string, cutoff: Date): SQL[] {
     statements.push(sql`delete from ${daily} where ${daily.workspaceId} = ${ws} and ${daily.bucket} < ${at(partialDay ? dayEnd : day)}`);
   }
   statements.push(sql`delete from ${userStatsWeekly} where ${userStatsWeekly.workspaceId} = ${ws} and ${userStatsWeekly.bucket} < ${at(partialWeek ? weekEnd : week)}`);
+  // A user whose latest call is before the cutoff has no call left.
+  statements.push(sql`delete from ${userLastCalls} where ${userLastCalls.workspaceId} = ${ws} and ${userLastCalls.lastCall} < ${at(cutoff)}`);
   const rowsIn = (t: PgTable & { workspaceId: AnyColumn; bucket: AnyColumn }, from: Date, to: Date) =>
     sql`(select * from ${t} where ${t.workspaceId} = ${ws} and ${t.bucket} >= ${at(from)} and ${t.bucket} < ${at(to)}) h`;
   if (partialDay) {
