@@ -29,7 +29,7 @@ export const CARDINALITY_TARGETS = { rollupToRawRatio: 2, uncachedP95Ms: 50 } as
 const MEASURED = ['/usage/top-users', '/usage/overview', '/performance/overview', '/performance/latency'] as const;
 const TAGS = ['prod', 'staging', 'checkout', 'search', 'support'];
 
-/** The rollup tables: every table the fold writes, each hourly and daily, and the weekly per-user one. */
+/** The rollup tables: every table the fold writes, each hourly and daily, the weekly per-user one and the users' latest calls. */
 const ROLLUP_TABLES = [
   schema.statsHourly,
   schema.statsDaily,
@@ -40,6 +40,7 @@ const ROLLUP_TABLES = [
   schema.userStatsHourly,
   schema.userStatsDaily,
   schema.userStatsWeekly,
+  schema.userLastCalls,
   schema.latencyHistHourly,
   schema.latencyHistDaily,
   schema.errorStatsHourly,

@@ -6,9 +6,6 @@ CREATE TABLE "user_last_calls" (
 );
 --> statement-breakpoint
 CREATE INDEX "user_last_calls_ws_last_call_idx" ON "user_last_calls" USING btree ("workspace_id","last_call");--> statement-breakpoint
--- Folds update these rows in place: free room in each page keeps those updates HOT.
-ALTER TABLE "user_last_calls" SET (fillfactor = 70);
---> statement-breakpoint
 -- Each user's latest call folded so far, from the weekly rows (which hold every folded call).
 INSERT INTO "user_last_calls" ("workspace_id", "user_id", "last_call")
 SELECT "workspace_id", "user_id", max("last_seen") FROM "user_stats_weekly" WHERE "dim" = '' GROUP BY 1, 2 ORDER BY 1, 2;
