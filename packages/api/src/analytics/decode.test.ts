@@ -38,5 +38,8 @@ describe('row decoders', () => {
     expect(numberArray.parse(['3', '4'])).toEqual([3, 4]);
     expect(numberArray.parse('{5,6}')).toEqual([5, 6]);
     expect(numberArray.parse(null)).toEqual([]);
+    expect(numberArray.parse([1.5, '2.25'])).toEqual([1.5, 2.25]);
+    expect(() => numberArray.parse([1, null])).toThrow();
+    expect(() => numberArray.parse([{}])).toThrow();
   });
 });
