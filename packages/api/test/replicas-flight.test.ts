@@ -38,6 +38,23 @@ const answersStored = () => commands.filter(({ args: [name, key] }) => name?.toL
 /** Commands a replica sent (each a round trip) for an answer or its lease, not those its scripts ran (nor live events). */
 const roundTrips = () => commands.filter((c) => !c.script && c.args.some((a) => a.startsWith('pulse:q:') || a.startsWith('pulse:lease:')));
 
+/**
+ * A connection in MONITOR mode. ioredis marks a connection as monitoring only once it has handled
+ * MONITOR's OK, so a command another client runs, echoed in the same packet, reaches it as a reply
+ * to no command ("Command queue state error"; also reported as taskforcesh/bullmq#2505). The
+ * replicas already talk to Redis here, so that echo (one line, before any test runs) is let go;
+ * any other error still fails the run.
+ */
+async function monitorRedis(url: string): Promise<Redis> {
+  const connection = new Redis(url, { monitor: true });
+  connection.on('error', (err: Error) => {
+    if (!err.message.startsWith('Command queue state error')) throw err;
+  });
+  // Not events.once: it would reject on that same error event.
+  await new Promise<void>((resolve) => connection.once('monitoring', () => resolve()));
+  return connection;
+}
+
 describe.skipIf(!pgServer || !redisUrl)('single flight of cache misses across replicas', () => {
   beforeAll(async () => {
     database = await createScratchDatabase(pgServer);
@@ -47,7 +64,7 @@ describe.skipIf(!pgServer || !redisUrl)('single flight of cache misses across re
     const res = await fetch(`${replicas[0]!.url}/api/v1/admin/workspaces`, { method: 'POST', headers: headersOf(ADMIN), body: JSON.stringify({ name: 'flight' }) });
     ws = (await res.json()) as typeof ws;
     const db = Number(new URL(redisUrl!).pathname.slice(1) || 0);
-    monitor = await new Redis(redisUrl!).monitor();
+    monitor = await monitorRedis(redisUrl!);
     monitor.on('monitor', (_time: string, args: string[], source: string, database: string) => {
       if (Number(database) === db && args.some((a) => a.includes(ws.workspace_id))) commands.push({ args, script: source === 'lua' });
     });
