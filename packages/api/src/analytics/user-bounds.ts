@@ -45,12 +45,27 @@ interface WeeklyView {
   worthReading: SQL;
 }
 
+/**
+ * Whether the workspace holds no call timestamped in [from, to) (to: no end): one probe of the
+ * (workspace, timestamp) index, which PostgreSQL evaluates once per statement (a one-time filter).
+ */
+function noCallFrom(scope: Scope, from: number, to?: number): SQL {
+  const until = to === undefined ? sql`` : sql` and ${traces.timestamp} < ${iso(to)}::timestamptz`;
+  return sql`not exists (select 1 from ${traces} where ${traces.workspaceId} = ${scope.workspaceId}::uuid
+    and ${traces.timestamp} >= ${iso(from)}::timestamptz${until})`;
+}
+
+/** The window's named calls not folded yet (`rollup_pending` rows). */
+function queuedOf(scope: Scope, w: TimeWindow): SQL {
+  const q = rollupPending;
+  return sql`${q.workspaceId} = ${scope.workspaceId}::uuid and ${q.userId} is not null and ${within(q.timestamp, [w])}`;
+}
+
 /** The weekly view of a window; undefined when it holds no whole week, or for a filtered scope (the weekly level keeps all calls only). */
 function weeklyView(scope: Scope, w: TimeWindow, plan: WindowPlan): WeeklyView | undefined {
   const inner = splitWeeks(plan.daily).weekly;
   if (dimOf(scope) !== '' || inner.length === 0) return undefined;
   const t = userStatsWeekly;
-  const q = rollupPending;
   const rows = sql`${t.workspaceId} = ${scope.workspaceId}::uuid and ${t.dim} = ''`;
   const countedWeeks = segmentStarts(inner, WEEK_MS).map((bucket) => ({ bucket, counts: sql`true` }));
   // The last week counts when it starts inside the window and holds no call after it: one probe
@@ -59,8 +74,7 @@ function weeklyView(scope: Scope, w: TimeWindow, plan: WindowPlan): WeeklyView |
   if (lastWeek >= w.from && lastWeek + WEEK_MS > w.to) {
     countedWeeks.push({
       bucket: lastWeek,
-      counts: sql`not exists (select 1 from ${traces} where ${traces.workspaceId} = ${scope.workspaceId}::uuid
-        and ${within(traces.timestamp, [{ from: w.to, to: lastWeek + WEEK_MS }])})`,
+      counts: noCallFrom(scope, w.to, lastWeek + WEEK_MS),
     });
   }
   const from = weekStart(w.from);
@@ -75,7 +89,7 @@ function weeklyView(scope: Scope, w: TimeWindow, plan: WindowPlan): WeeklyView |
     lastInner,
     from,
     weeks: Math.ceil((w.to - from) / WEEK_MS),
-    queued: sql`${q.workspaceId} = ${scope.workspaceId}::uuid and ${q.userId} is not null and ${within(q.timestamp, [w])}`,
+    queued: queuedOf(scope, w),
     worthReading: sql`(select count(*) from (select 1 from ${t} where ${rows} and ${t.bucket} = ${iso(lastInner)}::timestamptz
       limit ${MAX_BOUNDED_WEEKLY_USERS + 1}) users_of_a_week) <= ${MAX_BOUNDED_WEEKLY_USERS}`,
   };
@@ -145,11 +159,10 @@ export function topUserRows(scope: Scope, w: TimeWindow, plan: WindowPlan, limit
 }
 
 /**
- * The CTEs `bounds` (user_id, lower, upper) and `unsure` of a window: per user, `lower` sums its
- * rows of the counted weeks and its queued calls in the window (calls every exact answer counts),
- * `upper` its rows of every week the window touches and its queued calls (every call of the
- * window, and more); every user with a call in the window has a row. `unsure`: the users whose
- * lower bound is zero.
+ * The CTEs `bounds` (user_id, lower) and `unsure` of a window: per user with a row in a week the
+ * window touches or a queued call in it (every user with a call in the window), `lower` sums its
+ * rows of the counted weeks and its queued calls in the window (calls every exact answer counts).
+ * `unsure`: the users whose lower bound is zero.
  */
 function userBounds(v: WeeklyView, w: TimeWindow): SQL {
   const t = userStatsWeekly;
@@ -157,11 +170,11 @@ function userBounds(v: WeeklyView, w: TimeWindow): SQL {
   // Counts of calls summed as float8: exact below 2^53 calls, and hashed several times faster
   // than the numeric that sum(bigint) gives.
   return sql`bounds as materialized (
-      select user_id, sum(lower) as lower, sum(upper) as upper from (
-        select ${t.userId} as user_id, case when ${v.countedHere} then ${t.calls}::float8 else 0 end as lower, ${t.calls}::float8 as upper
+      select user_id, sum(lower) as lower from (
+        select ${t.userId} as user_id, case when ${v.countedHere} then ${t.calls}::float8 else 0 end as lower
         from ${t} where ${touchedWeeks(v, w)}
         union all
-        select ${q.userId}, count(*)::float8, count(*)::float8 from ${q} where ${v.queued} group by 1) b
+        select ${q.userId}, count(*)::float8 from ${q} where ${v.queued} group by 1) b
       group by 1),
     unsure as materialized (select user_id from bounds where lower = 0)`;
 }
@@ -176,12 +189,8 @@ export function distinctUserCount(scope: Scope, w: TimeWindow, plan: WindowPlan)
   const counted = countedFromRows(scope, w, plan);
   if (dimOf(scope) !== '') return counted;
   // Decided once per statement (a one-time filter); only the branch taken is run.
-  return { with: counted.with, count: sql`(case when ${endsAfterLastCall(scope, w)} then ${usersSinceLastCalls(scope, w)} else ${counted.count} end)` };
-}
-
-/** Whether nothing of the workspace is timestamped at or after the window's end (a window ending now): one probe of the (workspace, timestamp) index. */
-function endsAfterLastCall(scope: Scope, w: TimeWindow): SQL {
-  return sql`not exists (select 1 from ${traces} where ${traces.workspaceId} = ${scope.workspaceId}::uuid and ${traces.timestamp} >= ${iso(w.to)}::timestamptz)`;
+  // Nothing timestamped at or after the window's end: a window ending now.
+  return { with: counted.with, count: sql`(case when ${noCallFrom(scope, w.to)} then ${usersSinceLastCalls(scope, w)} else ${counted.count} end)` };
 }
 
 /**
@@ -196,8 +205,7 @@ function usersSinceLastCalls(scope: Scope, w: TimeWindow): SQL {
   const since = sql`${l.lastCall} >= ${iso(w.from)}::timestamptz`;
   // The queued users are few (the queue is folded within seconds): each is probed by key.
   return sql`((select count(*) from ${l} where ${ws} and ${since})
-    + (select count(*) from (select distinct ${q.userId} as user_id from ${q}
-        where ${q.workspaceId} = ${scope.workspaceId}::uuid and ${q.userId} is not null and ${within(q.timestamp, [w])}) queued_users
+    + (select count(*) from (select distinct ${q.userId} as user_id from ${q} where ${queuedOf(scope, w)}) queued_users
       where not coalesce((select ${since} from ${l} where ${ws} and ${l.userId} = queued_users.user_id), false)))`;
 }
 
