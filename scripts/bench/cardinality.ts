@@ -29,8 +29,9 @@ export const CARDINALITY_TARGETS = { rollupToRawRatio: 2, uncachedP95Ms: 50 } as
 const MEASURED = ['/usage/top-users', '/usage/overview', '/performance/overview', '/performance/latency'] as const;
 const TAGS = ['prod', 'staging', 'checkout', 'search', 'support'];
 
-/** The rollup tables: every table the fold writes, each hourly and daily, the weekly per-user one and the users' latest calls. */
+/** The rollup tables: every table the fold writes, each hourly and daily, the stats per minute, the weekly per-user one and the users' latest calls. */
 const ROLLUP_TABLES = [
+  schema.statsMinutely,
   schema.statsHourly,
   schema.statsDaily,
   schema.statsByTagHourly,

@@ -52,7 +52,7 @@ describe('verifyRollups', () => {
     const report = await verifyRollups(srv.database, { beforeCompare: async () => void steps.push('before') });
     expect(steps).toEqual(['before']);
     expect(report.tables.map((t) => t.table)).toEqual(ROLLUP_SPECS.map((s) => s.table));
-    expect(report.tables).toHaveLength(18);
+    expect(report.tables).toHaveLength(19);
     for (const t of report.tables) {
       expect(t, t.table).toMatchObject({ missing: 0, extra: 0, differing: 0, examples: [] });
       expect(t.actualRows, t.table).toBe(t.expectedRows);
@@ -71,6 +71,8 @@ describe('verifyRollups', () => {
     // One row per corruption, chosen deterministically.
     await db.rows(sql`update stats_hourly set calls = calls + 1
       where (workspace_id, bucket, agent_id, model) = (select workspace_id, bucket, agent_id, model from stats_hourly where workspace_id = ${w}::uuid order by bucket, agent_id, model limit 1)`);
+    await db.rows(sql`update stats_minutely set flag_counts = array[9]::bigint[]
+      where (workspace_id, bucket, agent_id, model) = (select workspace_id, bucket, agent_id, model from stats_minutely where workspace_id = ${w}::uuid order by bucket, agent_id, model limit 1)`);
     await db.rows(sql`delete from user_stats_daily
       where (workspace_id, dim, bucket, user_id) = (select workspace_id, dim, bucket, user_id from user_stats_daily where workspace_id = ${w}::uuid order by bucket, dim, user_id limit 1)`);
     await db.rows(sql`insert into latency_hist_hourly (workspace_id, dim, bucket, bins, counts) values (${w}::uuid, '', '1999-01-01T00:00:00Z', '{7}', '{3}')`);
@@ -94,6 +96,7 @@ describe('verifyRollups', () => {
     expect(report.ok).toBe(false);
     const drift = Object.fromEntries(report.tables.map((t) => [t.table, [t.missing, t.extra, t.differing]]));
     expect(drift).toEqual({
+      stats_minutely: [0, 0, 1],
       stats_hourly: [0, 0, 1],
       stats_by_tag_hourly: [0, 0, 0],
       tag_pair_stats_hourly: [0, 0, 0],

@@ -193,6 +193,12 @@ function errorStatsByTagTable(name: string) {
   );
 }
 
+/**
+ * The stats per minute: the whole minutes of a window's sub-hour edges and of minute series are
+ * read from here, so no answer from the stats reads more than a minute of raw calls at either
+ * end (docs/API_SPEC.md §3). No daily or weekly level comes from it: those sum the hourly rows.
+ */
+export const statsMinutely = statsTable('stats_minutely');
 export const statsHourly = statsTable('stats_hourly');
 export const statsDaily = statsTable('stats_daily');
 export const statsByTagHourly = statsByTagTable('stats_by_tag_hourly');

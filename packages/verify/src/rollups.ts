@@ -35,8 +35,9 @@ interface RollupSpec {
 const { traces: t } = schema;
 const dims = sql`cross join lateral (${dimRows(sql`${t.agentId}`, sql`${t.model}`, sql`${t.tags}`)}) as d(dim)`;
 
-type Grain = 'hourly' | 'daily';
-const bucketOf = (grain: Grain, column: AnyColumn | SQL) => timeBucket(false, grain === 'daily' ? 'day' : 'hour', column);
+type Grain = 'minutely' | 'hourly' | 'daily';
+const GRAIN_BUCKETS = { minutely: 'minute', hourly: 'hour', daily: 'day' } as const;
+const bucketOf = (grain: Grain, column: AnyColumn | SQL) => timeBucket(false, GRAIN_BUCKETS[grain], column);
 
 /** A per-user rollup's rows: the calls of `where` per (workspace, `dim`, `bucket`, user), `from` joined to the calls. */
 function userRows(u: typeof schema.userStatsHourly, dim: SQL, bucket: SQL, where: SQL, from: SQL): SQL {
@@ -69,35 +70,44 @@ function lastCallSpec(): RollupSpec {
   };
 }
 
-/** The rollups of `traces`, from the trace's timestamp. */
-function traceSpecs(grain: Grain): RollupSpec[] {
+/** A rollup of `traces` at `grain`, from the trace's timestamp: `recompute` gets its bucket and workspace condition. */
+function traceSpec(grain: Grain, source: RollupTable, recompute: (bucket: SQL, where: SQL) => SQL): RollupSpec {
+  return { table: getTableName(source), source, recompute: (only) => recompute(bucketOf(grain, t.timestamp), only(t.workspaceId)) };
+}
+
+/** The value columns every stats rollup holds (stats_*, stats_by_tag_*), under the same names. */
+const s0 = schema.statsHourly;
+const statsValues = sql`count(*) as ${bare(s0.calls)}, sum(${t.isError}) as ${bare(s0.errors)},
+               sum(${t.inputTokens}) as ${bare(s0.inputTokens)}, sum(${t.outputTokens}) as ${bare(s0.outputTokens)},
+               sum(${t.costNanos}) as ${bare(s0.costNanos)}, sum(${t.latencyMs}) as ${bare(s0.latencySumMs)},
+               count(*) filter (where ${t.costSource} = 'unpriced') as ${bare(s0.unpricedCalls)},
+               ${flaggedCount(t.safetyFlags)} as ${bare(s0.flaggedCalls)}, ${flagCountsOf(t.safetyFlags)} as ${bare(s0.flagCounts)}`;
+
+/** The stats per (bucket, agent, model) at `grain`. */
+function statsSpec(grain: Grain, s: typeof schema.statsHourly): RollupSpec {
+  return traceSpec(
+    grain,
+    s,
+    (bucket, where) => sql`
+        select ${t.workspaceId} as ${bare(s.workspaceId)}, ${bucket} as ${bare(s.bucket)}, ${t.agentId} as ${bare(s.agentId)},
+               ${t.model} as ${bare(s.model)}, ${statsValues}
+        from ${t} where ${where} group by 1, 2, 3, 4`,
+  );
+}
+
+/** The rollups of `traces` with an hourly and a daily level. */
+function traceSpecs(grain: 'hourly' | 'daily'): RollupSpec[] {
   const [s, st, tp, u, l, e, et] =
     grain === 'hourly'
       ? [schema.statsHourly, schema.statsByTagHourly, schema.tagPairStatsHourly, schema.userStatsHourly, schema.latencyHistHourly, schema.errorStatsHourly, schema.errorStatsByTagHourly]
       : [schema.statsDaily, schema.statsByTagDaily, schema.tagPairStatsDaily, schema.userStatsDaily, schema.latencyHistDaily, schema.errorStatsDaily, schema.errorStatsByTagDaily];
-  const spec = (source: RollupTable, recompute: (bucket: SQL, where: SQL) => SQL): RollupSpec => ({
-    table: getTableName(source),
-    source,
-    recompute: (only) => recompute(bucketOf(grain, t.timestamp), only(t.workspaceId)),
-  });
-  // The value columns both stats rollups hold, under the same names.
-  const statsValues = sql`count(*) as ${bare(s.calls)}, sum(${t.isError}) as ${bare(s.errors)},
-               sum(${t.inputTokens}) as ${bare(s.inputTokens)}, sum(${t.outputTokens}) as ${bare(s.outputTokens)},
-               sum(${t.costNanos}) as ${bare(s.costNanos)}, sum(${t.latencyMs}) as ${bare(s.latencySumMs)},
-               count(*) filter (where ${t.costSource} = 'unpriced') as ${bare(s.unpricedCalls)},
-               ${flaggedCount(t.safetyFlags)} as ${bare(s.flaggedCalls)}, ${flagCountsOf(t.safetyFlags)} as ${bare(s.flagCounts)}`;
+  const spec = (source: RollupTable, recompute: (bucket: SQL, where: SQL) => SQL) => traceSpec(grain, source, recompute);
   // The value columns both error rollups hold: the latest error's message; at equal times the
   // greater one, a null message last.
   const errorValues = sql`count(*) as ${bare(e.count)}, max(${t.timestamp}) as ${bare(e.lastSeen)},
                (array_agg(${t.errorMessage} order by ${t.timestamp} desc, ${t.errorMessage} desc nulls last))[1] as ${bare(e.lastMessage)}`;
   return [
-    spec(
-      s,
-      (bucket, where) => sql`
-        select ${t.workspaceId} as ${bare(s.workspaceId)}, ${bucket} as ${bare(s.bucket)}, ${t.agentId} as ${bare(s.agentId)},
-               ${t.model} as ${bare(s.model)}, ${statsValues}
-        from ${t} where ${where} group by 1, 2, 3, 4`,
-    ),
+    statsSpec(grain, s),
     spec(
       st,
       // A call under each of its tags, or under '' without tags.
@@ -151,7 +161,7 @@ function traceSpecs(grain: Grain): RollupSpec[] {
  * emptied by a replacement or by retention is deleted; a stored row of count 0 is skipped, as
  * readers skip it.
  */
-function scoreSpec(grain: Grain): RollupSpec {
+function scoreSpec(grain: 'hourly' | 'daily'): RollupSpec {
   const r = grain === 'hourly' ? schema.scoreStatsHourly : schema.scoreStatsDaily;
   const sc = schema.scores;
   return {
@@ -170,8 +180,8 @@ function scoreSpec(grain: Grain): RollupSpec {
   };
 }
 
-/** Every rollup table, hourly, daily, then weekly, and the users' latest calls. */
-export const ROLLUP_SPECS: readonly RollupSpec[] = [...traceSpecs('hourly'), scoreSpec('hourly'), ...traceSpecs('daily'), scoreSpec('daily'), weeklyUserSpec(), lastCallSpec()];
+/** Every rollup table, by the minute, hourly, daily, then weekly, and the users' latest calls. */
+export const ROLLUP_SPECS: readonly RollupSpec[] = [statsSpec('minutely', schema.statsMinutely), ...traceSpecs('hourly'), scoreSpec('hourly'), ...traceSpecs('daily'), scoreSpec('daily'), weeklyUserSpec(), lastCallSpec()];
 /** The score rollups alone, as the score tests check them after each write. */
 export const SCORE_ROLLUP_SPECS: readonly RollupSpec[] = ROLLUP_SPECS.filter((spec) => spec.source === schema.scoreStatsHourly || spec.source === schema.scoreStatsDaily);
 

@@ -7,9 +7,22 @@ import { latencyBinSql, unpricedCount } from '../rollups/rollup-sql.js';
 import { flagCountsOf, flaggedCount } from '../rollups/safety-sql.js';
 import { rolledTags, UNTAGGED } from '../rollups/tags.js';
 import { decidingRank } from '../scores/decisions.js';
-import { DAY_MS, dayLessHours, type EdgeDay, type EdgeHour, HOUR_MS, iso, segmentStarts, splitWeeks, type TimeWindow, WEEK_MS, type WindowPlan } from './window.js';
+import {
+  DAY_MS,
+  dayLessHours,
+  type EdgeDay,
+  type EdgeHour,
+  HOUR_MS,
+  iso,
+  segmentStarts,
+  splitMinutes,
+  splitWeeks,
+  type TimeWindow,
+  WEEK_MS,
+  type WindowPlan,
+} from './window.js';
 
-const { traces, scores, scoreStatsHourly, scoreStatsDaily, rollupPending, statsHourly, statsDaily, statsByTagHourly, statsByTagDaily, tagPairStatsHourly, tagPairStatsDaily, userStatsHourly, userStatsDaily, userStatsWeekly, latencyHistHourly, latencyHistDaily, errorStatsHourly, errorStatsDaily,
+const { traces, scores, scoreStatsHourly, scoreStatsDaily, rollupPending, statsMinutely, statsHourly, statsDaily, statsByTagHourly, statsByTagDaily, tagPairStatsHourly, tagPairStatsDaily, userStatsHourly, userStatsDaily, userStatsWeekly, latencyHistHourly, latencyHistDaily, errorStatsHourly, errorStatsDaily,
   errorStatsByTagHourly, errorStatsByTagDaily } = schema;
 
 /** Tables of one row per trace: `traces` and the queue of traces not yet folded (same columns). */
@@ -17,15 +30,15 @@ type TraceTable = typeof traces | typeof rollupPending;
 /** `scores` and its rollups, filtered by the scored call's agent and model copied onto them. */
 type ScoreTable = typeof scores | typeof scoreStatsHourly;
 /** The stats rollups: per (bucket, agent, model), and the same per tag besides. */
-type StatsTable = typeof statsHourly | typeof statsByTagHourly;
+type StatsTable = typeof statsMinutely | typeof statsHourly | typeof statsByTagHourly;
 /** The error rollups: per (bucket, type, agent, model), and the same per tag besides. */
 type ErrorTable = typeof errorStatsHourly | typeof errorStatsByTagHourly;
 
 /**
  * Row sources for the analytics queries. Each returns a SELECT whose rows, summed, give
  * the exact figure for the plan's window: raw traces for the sub-hour edges (the last one from
- * its hour's rollup row when the rest of that hour is empty: EdgeHour), hourly and daily
- * rollups for the rest, plus the queued traces not yet folded into those rollups
+ * its hour's rollup row when the rest of that hour is empty: EdgeHour; for the stats, only their
+ * sub-minute ends: minuteSources), hourly and daily rollups for the rest, plus the queued traces not yet folded into those rollups
  * (rollup_pending, read like raw rows over the rollup segments). Callers aggregate them in
  * one statement: one snapshot, in which a fold has either happened entirely or not at all.
  * Sums of tokens and nano-dollars are numeric in every part, as in the rollups: no count of
@@ -232,6 +245,35 @@ function rollupSources<T>(scope: Scope, plan: WindowPlan, hourly: T, daily: T, p
   return parts;
 }
 
+/**
+ * The row-level sources of a plan for the stats (rawSources), with the whole minutes of every
+ * raw `traces` part read from stats_minutely instead, plus the queue over them (the minute rows
+ * hold folded calls only), each under the part's own condition: at most the sub-minute ends of a
+ * segment are read raw. The minute level has no tag key, so a tag filter reads its edges raw.
+ */
+function minuteSources(scope: Scope, plan: WindowPlan): { raw: Array<Part<TraceTable>>; minutes: Array<Part<StatsTable>> } {
+  const parts = rawSources(scope, plan);
+  if (scope.tag !== undefined) return { raw: parts, minutes: [] };
+  const raw: Array<Part<TraceTable>> = [];
+  const minutes: Array<Part<StatsTable>> = [];
+  for (const part of parts) {
+    if (part.table !== traces) {
+      raw.push(part);
+      continue;
+    }
+    for (const segment of part.segments) {
+      const split = splitMinutes(segment);
+      // One part per range: each is one index range scan (see rollupSources).
+      for (const end of split.ends) raw.push({ ...part, segments: [end] });
+      if (split.minutes) {
+        minutes.push({ table: statsMinutely, segments: [split.minutes], when: part.when });
+        raw.push({ table: rollupPending, segments: [split.minutes], when: part.when });
+      }
+    }
+  }
+  return { raw, minutes };
+}
+
 function bucketOf(scope: Scope, g: Granularity | null, column: AnyColumn): SQL {
   return g ? timeBucket(scope.timescale, g, column) : sql`null::timestamptz`;
 }
@@ -248,19 +290,21 @@ function statsRollups(scope: Scope): [StatsTable, StatsTable] {
 
 /**
  * (bucket, agent_id, model, calls, errors, input_tokens, output_tokens, cost_nanos, latency_sum, unpriced_calls)
- * With a tag filter too, every segment but the raw edges and the queued calls is read from rollups.
+ * With a tag filter too, every segment but the raw edges and the queued calls is read from rollups
+ * (without one, the edges' whole minutes too: minuteSources).
  */
 export function statsRows(scope: Scope, planned: WindowPlan, g: Granularity | null): SQL {
   const plan = hoursOfLastDay(planned);
   const [hourly, daily] = statsRollups(scope);
+  const { raw, minutes } = minuteSources(scope, plan);
   const parts: SQL[] = [];
-  for (const { table: t, segments, when } of rawSources(scope, plan)) {
+  for (const { table: t, segments, when } of raw) {
     parts.push(sql`select ${bucketOf(scope, g, t.timestamp)} as bucket, ${t.agentId} as agent_id, ${t.model} as model, count(*)::bigint as calls,
       sum(${t.isError})::bigint as errors, sum(${t.inputTokens})::numeric as input_tokens, sum(${t.outputTokens})::numeric as output_tokens,
       sum(${t.costNanos}) as cost_nanos, sum(${t.latencyMs}) as latency_sum, ${unpricedCount(t.costSource)}::bigint as unpriced_calls
       from ${t} where ${filters(scope, t)} and (${within(t.timestamp, segments)}) and ${when} group by 1, 2, 3`);
   }
-  for (const { table: t, segments, when } of rollupSources(scope, plan, hourly, daily)) {
+  for (const { table: t, segments, when } of [...minutes, ...rollupSources(scope, plan, hourly, daily)]) {
     parts.push(sql`select ${bucketOf(scope, g, t.bucket)} as bucket, ${t.agentId} as agent_id, ${t.model} as model, ${t.calls} as calls,
       ${t.errors} as errors, ${t.inputTokens} as input_tokens, ${t.outputTokens} as output_tokens, ${t.costNanos} as cost_nanos,
       ${t.latencySumMs} as latency_sum, ${t.unpricedCalls} as unpriced_calls from ${t} where ${filters(scope, t)} and (${within(t.bucket, segments)}) and ${when}`);
@@ -286,13 +330,14 @@ export function statsRows(scope: Scope, planned: WindowPlan, g: Granularity | nu
 export function safetyStatsRows(scope: Scope, planned: WindowPlan, g: Granularity | null): SQL {
   const plan = hoursOfLastDay(planned);
   const [hourly, daily] = statsRollups(scope);
+  const { raw, minutes } = minuteSources(scope, plan);
   const parts: SQL[] = [];
-  for (const { table: t, segments, when } of rawSources(scope, plan)) {
+  for (const { table: t, segments, when } of raw) {
     parts.push(sql`select ${bucketOf(scope, g, t.timestamp)} as bucket, ${t.agentId} as agent_id, count(*)::bigint as calls,
       ${flaggedCount(t.safetyFlags)}::bigint as flagged, ${flagCountsOf(t.safetyFlags)} as flag_counts
       from ${t} where ${filters(scope, t)} and (${within(t.timestamp, segments)}) and ${when} group by 1, 2`);
   }
-  for (const { table: t, segments, when } of rollupSources(scope, plan, hourly, daily)) {
+  for (const { table: t, segments, when } of [...minutes, ...rollupSources(scope, plan, hourly, daily)]) {
     parts.push(sql`select ${bucketOf(scope, g, t.bucket)} as bucket, ${t.agentId} as agent_id, ${t.calls} as calls,
       ${t.flaggedCalls} as flagged, ${t.flagCounts} as flag_counts from ${t} where ${filters(scope, t)} and (${within(t.bucket, segments)}) and ${when}`);
   }

@@ -7,6 +7,7 @@ export interface TimeWindow {
   to: number;
 }
 
+export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 export const WEEK_MS = 7 * DAY_MS;
@@ -97,6 +98,21 @@ export function dayLessHours(plan: WindowPlan): { plan: WindowPlan; day: TimeWin
   if (!first || first.to % DAY_MS !== 0 || first.to - first.from <= DAY_MS / 2) return undefined;
   const day = { from: first.to - DAY_MS, to: first.to };
   return { plan: { ...plan, hourly: plan.hourly.slice(1) }, day, less: { from: day.from, to: first.from } };
+}
+
+/**
+ * A segment read from raw rows split by what stats_minutely can answer: its whole minutes, and
+ * the sub-minute ends around them (the whole segment when it holds no whole minute).
+ */
+export function splitMinutes(s: TimeWindow): { minutes?: TimeWindow; ends: TimeWindow[] } {
+  const m0 = ceilTo(s.from, MINUTE_MS);
+  const m1 = floorTo(s.to, MINUTE_MS);
+  if (m0 >= m1) return { ends: [s] };
+  const ends = [
+    { from: s.from, to: m0 },
+    { from: m1, to: s.to },
+  ].filter((e) => e.from < e.to);
+  return { minutes: { from: m0, to: m1 }, ends };
 }
 
 /** Whether a plan reads any rollup (else it is raw rows alone: a short window). */

@@ -11,6 +11,7 @@ const {
   traces,
   rollupPending,
   rollupQuarantine,
+  statsMinutely,
   statsHourly,
   statsDaily,
   statsByTagHourly,
@@ -106,7 +107,7 @@ export async function repriceModel(tx: Tx, workspaceId: string, model: string, o
   const stored = repriced(traces, workspaceId, model, override, span, 1, 'stored');
   const queued = repriced(rollupPending, workspaceId, model, override, span, -1, 'queued');
   const aside = repriced(rollupQuarantine, workspaceId, model, override, span, -1, 'aside');
-  const byGrain = (grain: 'hour' | 'day') =>
+  const byGrain = (grain: 'minute' | 'hour' | 'day') =>
     sql`select ${timeBucket(false, grain, sql`ts`)} as bucket, agent_id, sum(d_cost) as d_cost, sum(d_unpriced) as d_unpriced
       from deltas group by 1, 2 having sum(d_cost) <> 0 or sum(d_unpriced) <> 0`;
   const tagsByGrain = (grain: 'hour' | 'day') =>
@@ -130,6 +131,7 @@ export async function repriceModel(tx: Tx, workspaceId: string, model: string, o
       deltas as (select ts, agent_id, user_id, tags, d_cost, d_unpriced from stored
         union all select ts, agent_id, user_id, tags, d_cost, d_unpriced from queued
         union all select ts, agent_id, user_id, tags, d_cost, d_unpriced from aside),
+      s_minute as (${byGrain('minute')}),
       s_hour as (${byGrain('hour')}),
       s_day as (${byGrain('day')}),
       t_hour as (${tagsByGrain('hour')}),
@@ -142,6 +144,7 @@ export async function repriceModel(tx: Tx, workspaceId: string, model: string, o
       w_traces as (${stored.update}),
       w_queued as (${queued.update}),
       w_aside as (${aside.update}),
+      w_s_minute as (${updateStats(statsMinutely, workspaceId, model, 's_minute')}),
       w_s_hour as (${updateStats(statsHourly, workspaceId, model, 's_hour')}),
       w_s_day as (${updateStats(statsDaily, workspaceId, model, 's_day')}),
       w_t_hour as (${updateStats(statsByTagHourly, workspaceId, model, 't_hour')}),

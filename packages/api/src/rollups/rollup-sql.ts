@@ -8,6 +8,7 @@ import { rolledTags, tagPairs } from './tags.js';
 
 const {
   rollupPending: queued,
+  statsMinutely,
   statsHourly,
   statsDaily,
   statsByTagHourly,
@@ -129,7 +130,7 @@ function rollup<T extends StatsTable | StatsByTagTable | TagPairStatsTable | Use
   };
 }
 
-const stats = { hourly: rollup(statsHourly, statsCombiners), daily: rollup(statsDaily, statsCombiners) };
+const stats = { minutely: rollup(statsMinutely, statsCombiners), hourly: rollup(statsHourly, statsCombiners), daily: rollup(statsDaily, statsCombiners) };
 const statsByTag = { hourly: rollup(statsByTagHourly, statsCombiners), daily: rollup(statsByTagDaily, statsCombiners) };
 const tagPairStats = { hourly: rollup(tagPairStatsHourly, tagPairCombiners), daily: rollup(tagPairStatsDaily, tagPairCombiners) };
 const users = { hourly: rollup(userStatsHourly, userCombiners), daily: rollup(userStatsDaily, userCombiners), weekly: rollup(userStatsWeekly, userCombiners) };
@@ -157,10 +158,10 @@ const q = bareColumnsOf(queued);
 
 /**
  * CTEs that fold the traces of `taken` (rows just removed from rollup_pending, with its
- * columns) into every hourly and daily rollup. The traces are grouped once per hour, into
- * CTEs with the hourly tables' columns; the daily rollups are summed from those hourly
- * groups, not from the traces again. Every upsert writes its rows in key order (see
- * inKeyOrder).
+ * columns) into every rollup. The traces are grouped once per hour, into CTEs with the hourly
+ * tables' columns; the daily rollups are summed from those hourly groups, not from the traces
+ * again. The stats are grouped per minute besides (stats_minutely). Every upsert writes its
+ * rows in key order (see inKeyOrder).
  */
 export function rollupCtes(): SQL {
   const [s, st, tp, u, l, e, et] = [statsHourly, statsByTagHourly, tagPairStatsHourly, userStatsHourly, latencyHistHourly, errorStatsHourly, errorStatsByTagHourly];
@@ -179,6 +180,10 @@ export function rollupCtes(): SQL {
   new_rows as (
     select taken.*, ${latencyBinSql(q.latencyMs)} as bin, ${timeBucket(false, 'hour', q.timestamp)} as hour
     from taken),
+  sm as (
+    select ${q.workspaceId} as ${bare(s.workspaceId)}, ${timeBucket(false, 'minute', q.timestamp)} as ${bare(s.bucket)}, ${q.agentId} as ${bare(s.agentId)},
+           ${q.model} as ${bare(s.model)}, ${statsValues}
+    from new_rows group by 1, 2, 3, 4),
   sh as (
     select ${q.workspaceId} as ${bare(s.workspaceId)}, hour as ${bare(s.bucket)}, ${q.agentId} as ${bare(s.agentId)},
            ${q.model} as ${bare(s.model)}, ${statsValues}
@@ -210,6 +215,7 @@ export function rollupCtes(): SQL {
     select ${q.workspaceId} as ${bare(et.workspaceId)}, hour as ${bare(et.bucket)}, c.tag as ${bare(et.tag)}, ${q.errorType} as ${bare(et.errorType)},
            ${q.agentId} as ${bare(et.agentId)}, ${q.model} as ${bare(et.model)}, ${errorValues}
     from new_rows cross join lateral ${rolledTags(q.tags)} as c(tag) where ${q.isError} = 1 group by 1, 2, 3, 4, 5, 6),
+  s_minutely as (${stats.minutely.upsert(sql`select ${stats.minutely.columns} from sm`)}),
   s_hourly as (${stats.hourly.upsert(sql`select ${stats.hourly.columns} from sh`)}),
   s_daily as (${stats.daily.upsert(stats.daily.daysOf(sql`sh`))}),
   t_hourly as (${statsByTag.hourly.upsert(sql`select ${statsByTag.hourly.columns} from th`)}),
@@ -260,7 +266,7 @@ function upsertHistograms(t: LatencyHistTable, rows: SQL): SQL {
  * Statements, run in order in one transaction under the fold lock, that take every trace of
  * `workspaceId` before `cutoff` out of the rollups once retention deleted it from `traces`
  * (docs/API_SPEC.md §6). Whole hours, days and weeks before the cutoff lose their rows. The
- * hour, the day and the week holding the cutoff are rebuilt exactly: the hour from the raw traces
+ * hour (with its minutes), the day and the week holding the cutoff are rebuilt exactly: the hour from the raw traces
  * it keeps (its queued ones leave the queue, folded now), the day from its remaining hourly rows,
  * the week from its remaining daily ones, with the rebuilt hour folded in last. No trace is
  * counted twice or left out.
@@ -292,8 +298,11 @@ export function expireRollupsSql(workspaceId: string, cutoff: Date): SQL[] {
     // Queued traces before the cutoff are gone; those of the cutoff's hour are folded below.
     sql`delete from ${queued} where ${queued.workspaceId} = ${ws} and ${queued.timestamp} < ${at(partialHour ? hourEnd : hour)}`,
   ];
-  for (const [hourly, daily] of pairs) {
-    statements.push(sql`delete from ${hourly} where ${hourly.workspaceId} = ${ws} and ${hourly.bucket} < ${at(partialHour ? hourEnd : hour)}`);
+  // The minutes of the cutoff's hour go with it: the hour's refold below rebuilds those it keeps.
+  for (const finer of [statsMinutely, ...pairs.map(([hourly]) => hourly)]) {
+    statements.push(sql`delete from ${finer} where ${finer.workspaceId} = ${ws} and ${finer.bucket} < ${at(partialHour ? hourEnd : hour)}`);
+  }
+  for (const [, daily] of pairs) {
     statements.push(sql`delete from ${daily} where ${daily.workspaceId} = ${ws} and ${daily.bucket} < ${at(partialDay ? dayEnd : day)}`);
   }
   statements.push(sql`delete from ${userStatsWeekly} where ${userStatsWeekly.workspaceId} = ${ws} and ${userStatsWeekly.bucket} < ${at(partialWeek ? weekEnd : week)}`);
