@@ -16,7 +16,9 @@ export const MAX_PROBED_USERS = 256;
  * Bounds are read only when the window's last whole week has at most this many users: with
  * users that each make a call or two (docs/BENCHMARKS.md, "High cardinality"), nearly all of
  * them remain candidates, and reading every user's weekly rows first would only add to the
- * answer.
+ * answer. Nor when it has none (a workspace younger than the window, as the previous window of
+ * its first overviews, or one paused): no user leads, and the users of the edge weeks are all in
+ * doubt.
  */
 export const MAX_BOUNDED_WEEKLY_USERS = 20_000;
 
@@ -41,7 +43,7 @@ interface WeeklyView {
   weeks: number;
   /** The window's calls not folded yet (`rollup_pending` rows). */
   queued: SQL;
-  /** The window's last whole week has at most MAX_BOUNDED_WEEKLY_USERS users (a count of the primary key's entries that stops there). */
+  /** The window's last whole week has users, at most MAX_BOUNDED_WEEKLY_USERS (a count of the primary key's entries that stops there). */
   worthReading: SQL;
 }
 
@@ -91,7 +93,7 @@ function weeklyView(scope: Scope, w: TimeWindow, plan: WindowPlan): WeeklyView |
     weeks: Math.ceil((w.to - from) / WEEK_MS),
     queued: queuedOf(scope, w),
     worthReading: sql`(select count(*) from (select 1 from ${t} where ${rows} and ${t.bucket} = ${iso(lastInner)}::timestamptz
-      limit ${MAX_BOUNDED_WEEKLY_USERS + 1}) users_of_a_week) <= ${MAX_BOUNDED_WEEKLY_USERS}`,
+      limit ${MAX_BOUNDED_WEEKLY_USERS + 1}) users_of_a_week) between 1 and ${MAX_BOUNDED_WEEKLY_USERS}`,
   };
 }
 
