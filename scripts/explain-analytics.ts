@@ -11,13 +11,15 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { QueryContext } from '../packages/api/src/analytics/context.js';
 import { costOverview } from '../packages/api/src/analytics/cost.js';
 import { performanceOverview } from '../packages/api/src/analytics/performance.js';
-import { agentDistribution, topUsers, usageOverview } from '../packages/api/src/analytics/usage.js';
-import { resolveWindow, type TimeWindow } from '../packages/api/src/analytics/window.js';
+import { agentDistribution, callsOverTime, topUsers, usageOverview } from '../packages/api/src/analytics/usage.js';
+import { resolveGranularity, resolveWindow, type TimeWindow } from '../packages/api/src/analytics/window.js';
 import { summarize } from './bench/stats.js';
 
 const answers: Record<string, (q: QueryContext, w: TimeWindow) => Promise<unknown>> = {
   'top-users': (q, w) => topUsers(q, w, 10),
   'usage-overview': usageOverview,
+  // At the range's default granularity: a minute series up to 6 hours.
+  'calls-over-time': (q, w) => callsOverTime(q, w, resolveGranularity(w)),
   'agent-distribution': agentDistribution,
   'performance-overview': performanceOverview,
   'cost-overview': costOverview,
