@@ -114,7 +114,7 @@ function tagPairStatsTable(name: string) {
 }
 
 /** Per named user: calls, cost, tokens, last seen — exact distinct users and top users. */
-function userStatsTable(name: string) {
+function userStatsTable(name: string, rankedByCalls = false) {
   return pgTable(
     name,
     {
@@ -127,7 +127,11 @@ function userStatsTable(name: string) {
       tokens: sum('tokens'),
       lastSeen: ts('last_seen').notNull(),
     },
-    (t) => [primaryKey({ name: `${name}_pkey`, columns: [t.workspaceId, t.dim, t.bucket, t.userId] })],
+    (t) => [
+      primaryKey({ name: `${name}_pkey`, columns: [t.workspaceId, t.dim, t.bucket, t.userId] }),
+      // A bucket's users by calls: its most active ones, and those above a count, without reading the rest.
+      ...(rankedByCalls ? [index(`${name}_calls_idx`).on(t.workspaceId, t.dim, t.bucket, t.calls)] : []),
+    ],
   );
 }
 
@@ -213,7 +217,7 @@ export const userStatsDaily = userStatsTable('user_stats_daily');
  * (docs/API_SPEC.md §6). Filtered answers (the other dims) read the daily rows as before, which
  * keeps the fold's extra work at one row per user and week.
  */
-export const userStatsWeekly = userStatsTable('user_stats_weekly');
+export const userStatsWeekly = userStatsTable('user_stats_weekly', true);
 /**
  * Each named user's latest call among those folded (the queue holds the rest), per workspace.
  * A window that ends after the workspace's last call holds exactly the users whose latest call

@@ -1,4 +1,4 @@
-import { schema, weekStart } from '@pulse/db';
+import { arrayParam, schema, weekStart } from '@pulse/db';
 import { type SQL, sql } from 'drizzle-orm';
 import { dimOf } from '../rollups/dims.js';
 import { type Scope, userRows, within } from './sources.js';
@@ -132,7 +132,10 @@ function candidateUsers(v: WeeklyView, w: TimeWindow, limit: number): SQL {
           union all select ${q.userId}, count(*)::float8 from ${q} where ${v.queued} and ${q.userId} in (select user_id from leaders) group by 1) found
         group by 1) lowers),
     candidates as materialized (
-      select ${t.userId} as user_id from ${t} where ${touchedWeeks(v, w)} and ${t.calls}::float8 * ${v.weeks} >= (select calls from threshold)
+      -- calls × weeks ≥ threshold as calls ≥ ⌈threshold / weeks⌉ per touched week: ranges of the
+      -- (workspace, dim, bucket, calls) index, not every user's row of those weeks.
+      select ${t.userId} as user_id from ${t} where ${v.rows} and ${t.bucket} = any(${arrayParam(segmentStarts([{ from: v.from, to: v.from + v.weeks * WEEK_MS }], WEEK_MS).map(iso), 'timestamptz')})
+        and ${t.calls} >= (select ceil(calls / ${v.weeks})::bigint from threshold)
       union select ${q.userId} from ${q} where ${v.queued}
       union select user_id from leaders)`;
 }

@@ -1,0 +1,1 @@
+CREATE INDEX "user_stats_weekly_calls_idx" ON "user_stats_weekly" USING btree ("workspace_id","dim","bucket","calls");
