@@ -94,8 +94,9 @@ const errorCombiners = <T extends ErrorStatsTable>(t: T): Combiners<T> =>
 
 /**
  * A rollup whose rows are (key columns, value columns) with a combiner per value column:
- * `upsert` stores rows of its full column list in key order, `daysOf` sums the hourly rows of
- * a CTE with the same columns into daily rows, `weeksOf` hourly or daily rows into weekly ones.
+ * `upsert` stores rows of its full column list in key order, `hoursOf` sums the minute rows of
+ * a CTE with the same columns into hourly rows, `daysOf` hourly rows into daily ones, `weeksOf`
+ * hourly or daily rows into weekly ones.
  */
 function rollup<T extends StatsTable | StatsByTagTable | TagPairStatsTable | UserStatsTable | ErrorStatsTable>(table: T, combiners: Combiners<T>) {
   const byColumn = new Map<PgColumn, Combiner>(
@@ -108,7 +109,7 @@ function rollup<T extends StatsTable | StatsByTagTable | TagPairStatsTable | Use
     throw new Error(`${getTableName(table)}: every value column needs one combiner, key columns none`);
   }
   const keyPositions = sql.raw(keys.map((k) => columns.indexOf(k) + 1).join(', '));
-  const coarsened = (grain: 'day' | 'week', finer: SQL) => sql`select ${sql.join(
+  const coarsened = (grain: 'hour' | 'day' | 'week', finer: SQL) => sql`select ${sql.join(
     columns.map((column) => {
       const combiner = byColumn.get(column);
       if (combiner) return combiner.combine(bare(column));
@@ -124,6 +125,7 @@ function rollup<T extends StatsTable | StatsByTagTable | TagPairStatsTable | Use
         [...byColumn].map(([column, c]) => sql`${bare(column)} = ${c.merge(bare(column))}`),
         sql`, `,
       )}`,
+    hoursOf: (minutes: SQL) => coarsened('hour', minutes),
     daysOf: (hourly: SQL) => coarsened('day', hourly),
     weeksOf: (finer: SQL) => coarsened('week', finer),
     columns: bareList(columns),
@@ -160,13 +162,13 @@ const q = bareColumnsOf(queued);
  * CTEs that fold the traces of `taken` (rows just removed from rollup_pending, with its
  * columns) into every rollup. The traces are grouped once per hour, into CTEs with the hourly
  * tables' columns; the daily rollups are summed from those hourly groups, not from the traces
- * again. The stats are grouped per minute besides (stats_minutely). Every upsert writes its
- * rows in key order (see inKeyOrder).
+ * again. The stats are grouped per minute first (stats_minutely), and their hourly rows summed
+ * from those minute groups in turn. Every upsert writes its rows in key order (see inKeyOrder).
  */
 export function rollupCtes(): SQL {
   const [s, st, tp, u, l, e, et] = [statsHourly, statsByTagHourly, tagPairStatsHourly, userStatsHourly, latencyHistHourly, errorStatsHourly, errorStatsByTagHourly];
   const dims = dimRows(q.agentId, q.model, q.tags);
-  // The value columns both stats rollups hold (sh, th), and both error rollups (eh, eth), under the same names.
+  // The value columns both stats rollups hold (sm, th), and both error rollups (eh, eth), under the same names.
   const statsValues = sql`count(*) as ${bare(s.calls)}, sum(${q.isError}) as ${bare(s.errors)},
            sum(${q.inputTokens}) as ${bare(s.inputTokens)}, sum(${q.outputTokens}) as ${bare(s.outputTokens)},
            sum(${q.costNanos}) as ${bare(s.costNanos)}, sum(${q.latencyMs}) as ${bare(s.latencySumMs)},
@@ -184,10 +186,7 @@ export function rollupCtes(): SQL {
     select ${q.workspaceId} as ${bare(s.workspaceId)}, ${timeBucket(false, 'minute', q.timestamp)} as ${bare(s.bucket)}, ${q.agentId} as ${bare(s.agentId)},
            ${q.model} as ${bare(s.model)}, ${statsValues}
     from new_rows group by 1, 2, 3, 4),
-  sh as (
-    select ${q.workspaceId} as ${bare(s.workspaceId)}, hour as ${bare(s.bucket)}, ${q.agentId} as ${bare(s.agentId)},
-           ${q.model} as ${bare(s.model)}, ${statsValues}
-    from new_rows group by 1, 2, 3, 4),
+  sh (${stats.hourly.columns}) as (${stats.hourly.hoursOf(sql`sm`)}),
   -- A call once under each of its tags (or under '' without tags): see rollups/tags.ts.
   th as (
     select ${q.workspaceId} as ${bare(st.workspaceId)}, hour as ${bare(st.bucket)}, c.tag as ${bare(st.tag)}, ${q.agentId} as ${bare(st.agentId)},
