@@ -152,16 +152,20 @@ export async function workspaceCall(
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
-/** GET an analytics path with a workspace's key and header; the JSON body, or a throw naming the status. */
+/**
+ * GET an analytics path with a workspace's key and header (and `headers`, e.g. the cache-bypass
+ * token for an answer computed afresh); the JSON body, or a throw naming the status.
+ */
 export async function getAnalytics(
   url: string,
   ws: { workspace_id: string; api_key: string },
   path: string,
   params: Record<string, string | number | undefined>,
+  headers: Record<string, string> = {},
 ): Promise<any> {
   const qs = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined) as Array<[string, string]>);
   const res = await fetch(`${url}/api/v1${path}?${qs}`, {
-    headers: { authorization: `Bearer ${ws.api_key}`, 'x-workspace-id': ws.workspace_id },
+    headers: { authorization: `Bearer ${ws.api_key}`, 'x-workspace-id': ws.workspace_id, ...headers },
   });
   const body = (await res.json()) as any;
   if (res.status !== 200) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldAll } from '../src/rollups/fold.js';
 import { checkEveryEndpoint } from './check-every-endpoint.js';
 import { seededTraces } from './dataset.js';
-import { makeTrace, sendTraces, startTestServer, type TestServer, workspaceCall } from './harness.js';
+import { getAnalytics, makeTrace, sendTraces, startTestServer, type TestServer } from './harness.js';
 import { reference, type RefWindow } from './reference.js';
 
 /**
@@ -26,16 +26,9 @@ const BUSY = start + DAY + 9 * H;
 let srv: TestServer;
 let ws: { workspace_id: string; api_key: string };
 
-async function fresh(path: string, params: Record<string, string | number | undefined>): Promise<any> {
-  const query = new URLSearchParams(
-    Object.entries(params).filter(([, v]) => v !== undefined) as Array<[string, string]>,
-  );
-  const res = await workspaceCall(srv.url, ws, 'GET', `${path}?${query}`, undefined, {
-    'x-pulse-cache-bypass': BYPASS,
-  });
-  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
+/** An answer computed afresh (past the cache). */
+const fresh = (path: string, params: Record<string, string | number | undefined>): Promise<any> =>
+  getAnalytics(srv.url, ws, path, params, { 'x-pulse-cache-bypass': BYPASS });
 
 const busy = (from: number, n: number, prefix: string) =>
   Array.from({ length: n }, (_, i) =>

@@ -5,7 +5,7 @@ import { repriceAll, repriceStep } from '../src/prices/repricer.js';
 import { foldAll } from '../src/rollups/fold.js';
 import { checkEveryEndpoint } from './check-every-endpoint.js';
 import { seededTraces } from './dataset.js';
-import { sendTraces, startTestServer, type TestServer, workspaceCall } from './harness.js';
+import { getAnalytics, sendTraces, startTestServer, type TestServer } from './harness.js';
 import { expectStoredCostsFollowPrices, pricesClient } from './price-checks.js';
 import { reference, type RefWindow } from './reference.js';
 
@@ -26,13 +26,8 @@ const query = (params: Params) =>
   new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined) as Array<[string, string]>);
 
 /** Any GET of the workspace, never answered from the cache: each answer is computed from the database as it is. */
-async function fresh(path: string, params: Params): Promise<any> {
-  const res = await workspaceCall(srv.url, ws, 'GET', `${path}?${query(params)}`, undefined, {
-    'x-pulse-cache-bypass': BYPASS,
-  });
-  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
+const fresh = (path: string, params: Params): Promise<any> =>
+  getAnalytics(srv.url, ws, path, params, { 'x-pulse-cache-bypass': BYPASS });
 
 async function exported(format: 'csv' | 'jsonl'): Promise<string> {
   const res = await fetch(
