@@ -40,23 +40,36 @@ export function useNow(everyMs: number): number {
 /** At most one refetch of the page per this many ms, however many changes arrive. */
 const LIVE_REFETCH_GAP_MS = 1_000;
 
-/** Refetches every query on request, at most once per LIVE_REFETCH_GAP_MS (later requests join the next one). */
+/**
+ * Refetches every query on request, at most once per LIVE_REFETCH_GAP_MS (later requests join
+ * the next one); and once each time the subscription starts again (`started`), for the writes
+ * made while the socket was away, which nobody told of.
+ */
 function throttledRefetch(queryClient: QueryClient) {
   let last = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let startedBefore = false;
+  const request = () => {
+    if (timer) return;
+    timer = setTimeout(
+      () => {
+        timer = undefined;
+        last = Date.now();
+        void queryClient.invalidateQueries();
+      },
+      Math.max(0, last + LIVE_REFETCH_GAP_MS - Date.now()),
+    );
+  };
   return {
-    request() {
-      if (timer) return;
-      timer = setTimeout(
-        () => {
-          timer = undefined;
-          last = Date.now();
-          void queryClient.invalidateQueries();
-        },
-        Math.max(0, last + LIVE_REFETCH_GAP_MS - Date.now()),
-      );
+    request,
+    started() {
+      if (startedBefore) request();
+      startedBefore = true;
     },
-    cancel: () => clearTimeout(timer),
+    cancel() {
+      clearTimeout(timer);
+      timer = undefined;
+    },
   };
 }
 
@@ -71,6 +84,8 @@ export function useLiveUpdates(enabled: boolean): boolean {
   const queryClient = useQueryClient();
   const [refetch] = useState(() => throttledRefetch(queryClient));
   useEffect(() => refetch.cancel, [refetch]);
-  const subscription = useSubscription(trpc.live.changes.subscriptionOptions(undefined, { enabled, onData: refetch.request }));
+  const subscription = useSubscription(
+    trpc.live.changes.subscriptionOptions(undefined, { enabled, onStarted: refetch.started, onData: refetch.request }),
+  );
   return enabled && subscription.status === 'pending';
 }
