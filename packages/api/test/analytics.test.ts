@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededTraces } from './dataset.js';
-import { getAnalytics, sendTraces, startTestServer, type TestServer } from './harness.js';
+import { getAnalytics, sendInBatches, sendTraces, startTestServer, type TestServer } from './harness.js';
 import { checkEveryEndpoint, custom, withinPct } from './check-every-endpoint.js';
 import { reference, type RefWindow, usd } from './reference.js';
 
@@ -17,10 +17,7 @@ beforeAll(async () => {
   ws = await srv.createWorkspace('analytics');
   ref = reference(srv.database, ws.workspace_id);
   const traces = seededTraces(7, start, 4000);
-  for (let i = 0; i < traces.length; i += 1000) {
-    const res = await sendTraces(srv.url, ws.api_key, { traces: traces.slice(i, i + 1000) });
-    expect(res.body.accepted).toBe(1000);
-  }
+  expect((await sendInBatches(srv.url, ws.api_key, traces)).map((body) => body.accepted)).toEqual([1000, 1000, 1000, 1000]);
   // Duplicates change nothing.
   const again = await sendTraces(srv.url, ws.api_key, { traces: traces.slice(500, 1500) });
   expect(again.body).toMatchObject({ accepted: 0, duplicates: 1000 });

@@ -3,7 +3,7 @@
  * as the attack was: one key ingests hundreds of model names, then asks for the cost trend.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getAnalytics, makeTrace, sendTraces, startTestServer, type TestServer } from './harness.js';
+import { getAnalytics, makeTrace, sendInBatches, sendTraces, startTestServer, type TestServer } from './harness.js';
 
 const MODELS = 300;
 let srv: TestServer;
@@ -52,9 +52,7 @@ describe('workspace.info with many names', () => {
     const names = (n: number) => ({ agent_id: `a-${String(n).padStart(3, '0')}`, model: `m-${String(n).padStart(3, '0')}`, tags: [`t-${String(n).padStart(3, '0')}`] });
     const traces = Array.from({ length: 600 }, (_, i) => makeTrace({ ...names(i), timestamp: new Date(Date.now() - 60_000).toISOString() }));
     const heavy = Array.from({ length: 500 }, (_, i) => Array.from({ length: 1 + Math.floor(i / 100) }, () => makeTrace(names(100 + i)))).flat();
-    for (let i = 0; i < traces.length + heavy.length; i += 1000) {
-      expect((await sendTraces(srv.url, busy.api_key, { traces: [...traces, ...heavy].slice(i, i + 1000) })).status).toBe(200);
-    }
+    await sendInBatches(srv.url, busy.api_key, [...traces, ...heavy]);
     const res = await fetch(`${srv.url}/trpc/workspace.info`, { headers: { authorization: `Bearer ${busy.api_key}`, 'x-workspace-id': busy.workspace_id } });
     const info = ((await res.json()) as { result: { data: { agents: string[]; models: string[]; tags: string[] } } }).result.data;
     const expected = Array.from({ length: 500 }, (_, i) => String(100 + i).padStart(3, '0'));

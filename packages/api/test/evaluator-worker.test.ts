@@ -6,7 +6,7 @@ import { drainEvaluators, evaluatorRunDeps } from '../src/evaluators/worker.js';
 import type { EvaluatorRunDeps } from '../src/evaluators/run-evaluator.js';
 import { createLogger } from '../src/logger.js';
 import { type FakeJudge, startFakeJudge } from './fake-judge.js';
-import { makeTrace, sendTraces, startTestServer, type TestServer } from './harness.js';
+import { makeTrace, sendInBatches, startTestServer, type TestServer } from './harness.js';
 
 /**
  * The evaluator worker (docs/API_SPEC.md §13) against a real database and a local HTTP server
@@ -45,10 +45,7 @@ async function getEvaluator(ws: Ws, name: string) {
 }
 
 async function ingest(ws: Ws, traces: Array<Record<string, unknown>>) {
-  for (let i = 0; i < traces.length; i += 1000) {
-    const res = await sendTraces(srv.url, ws.api_key, { traces: traces.slice(i, i + 1000) });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-  }
+  await sendInBatches(srv.url, ws.api_key, traces);
 }
 
 const withText = (overrides: Record<string, unknown> = {}) => makeTrace({ input: 'How do I reset my password?', output: 'Open Settings, then Security, then Reset.', ...overrides });

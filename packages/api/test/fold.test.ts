@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldAll, foldPending, pendingRows } from '../src/rollups/fold.js';
 import { formatDriftReport, verifyRollups } from '@pulse/verify';
 import { seededTraces } from './dataset.js';
-import { sendTraces, startTestServer, type TestServer } from './harness.js';
+import { sendInBatches, sendTraces, startTestServer, type TestServer } from './harness.js';
 
 const DAY = 86_400_000;
 const BYPASS = 'fold-test-bypass';
@@ -52,9 +52,7 @@ describe('asynchronous rollup folding', () => {
     srv = await startTestServer({ foldIntervalMs: 3_600_000, cacheBypassToken: BYPASS });
     ws = await srv.createWorkspace('fold');
     const traces = seededTraces(11, start, 3000);
-    for (let i = 0; i < traces.length; i += 1000) {
-      expect((await sendTraces(srv.url, ws.api_key, { traces: traces.slice(i, i + 1000) })).body.accepted).toBe(1000);
-    }
+    expect((await sendInBatches(srv.url, ws.api_key, traces)).map((body) => body.accepted)).toEqual([1000, 1000, 1000]);
     expect((await sendTraces(srv.url, ws.api_key, { traces: traces.slice(0, 10) })).body.duplicates).toBe(10);
   });
   afterAll(async () => {
@@ -83,9 +81,7 @@ describe('asynchronous rollup folding', () => {
 
   it('lets only one folder work at a time, and concurrent folds never count a trace twice', async () => {
     const traces = seededTraces(12, start, 2000);
-    for (let i = 0; i < traces.length; i += 1000) {
-      expect((await sendTraces(srv.url, ws.api_key, { traces: traces.slice(i, i + 1000) })).body.accepted).toBe(1000);
-    }
+    expect((await sendInBatches(srv.url, ws.api_key, traces)).map((body) => body.accepted)).toEqual([1000, 1000]);
     const folded = await Promise.all(Array.from({ length: 4 }, () => foldAll(srv.database)));
     expect(folded.reduce((a, b) => a + b, 0)).toBe(2000);
     expect(await pendingRows(srv.database)).toBe(0);

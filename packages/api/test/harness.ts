@@ -118,6 +118,20 @@ export function sendTraces(url: string, key: string, body: unknown, headers: Rec
   return postWithKey(url, '/traces', key, body, headers);
 }
 
+/**
+ * Posts `traces` in batches of `size` (1,000, the most one request takes), in order, and returns
+ * each batch's answer; a batch answered with anything but 200 throws with its body.
+ */
+export async function sendInBatches(url: string, key: string, traces: readonly unknown[], size = 1000) {
+  const bodies = [];
+  for (let i = 0; i < traces.length; i += size) {
+    const res = await sendTraces(url, key, { traces: traces.slice(i, i + size) });
+    if (res.status !== 200) throw new Error(`batch at ${i} answered ${res.status}: ${JSON.stringify(res.body)}`);
+    bodies.push(res.body);
+  }
+  return bodies;
+}
+
 /** POST /api/v1/scores with a key; returns status and parsed body. */
 export function sendScores(url: string, key: string, body: unknown, headers: Record<string, string> = {}) {
   return postWithKey(url, '/scores', key, body, headers);

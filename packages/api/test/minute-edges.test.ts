@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldAll } from '../src/rollups/fold.js';
 import { checkEveryEndpoint } from './check-every-endpoint.js';
 import { seededTraces } from './dataset.js';
-import { getAnalytics, makeTrace, sendTraces, startTestServer, type TestServer } from './harness.js';
+import { getAnalytics, makeTrace, sendInBatches, sendTraces, startTestServer, type TestServer } from './harness.js';
 import { reference, type RefWindow } from './reference.js';
 
 /**
@@ -79,8 +79,7 @@ beforeAll(async () => {
   srv = await startTestServer({ foldIntervalMs: 3_600_000, cacheBypassToken: BYPASS });
   ws = await srv.createWorkspace('minute-edges');
   const seeded = seededTraces(53, start, 900);
-  for (let i = 0; i < seeded.length; i += 450)
-    expect((await sendTraces(srv.url, ws.api_key, { traces: seeded.slice(i, i + 450) })).status).toBe(200);
+  await sendInBatches(srv.url, ws.api_key, seeded, 450);
   expect((await sendTraces(srv.url, ws.api_key, { traces: busy(BUSY, 150, 'busy') })).status).toBe(200);
 });
 afterAll(async () => {

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkEveryEndpoint } from './check-every-endpoint.js';
 import { seededTraces } from './dataset.js';
-import { getAnalytics, sendTraces, startTestServer, type TestServer } from './harness.js';
+import { getAnalytics, sendInBatches, sendTraces, startTestServer, type TestServer } from './harness.js';
 import { expectStoredCostsFollowPrices as checkStoredCosts, type PriceRow, pricesClient } from './price-checks.js';
 import { reference, type RefWindow } from './reference.js';
 
@@ -55,11 +55,7 @@ beforeAll(async () => {
   ws = await srv.createWorkspace('prices');
   ref = reference(srv.database, ws.workspace_id);
   const traces = dataset();
-  for (let i = 0; i < traces.length; i += 1000) {
-    const res = await sendTraces(srv.url, ws.api_key, { traces: traces.slice(i, i + 1000) });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body.unknown_models).toEqual(['in-house-llm']);
-  }
+  for (const body of await sendInBatches(srv.url, ws.api_key, traces)) expect(body.unknown_models).toEqual(['in-house-llm']);
 });
 afterAll(async () => {
   await srv?.close();
