@@ -60,3 +60,10 @@ it('over tRPC: NUL, unknown keys and out-of-range dates are a 400 naming the fie
     expect(error.data.issues.map((i) => i.path)).toEqual([field]);
   }
 });
+
+it('an unreadable instant is one issue, its format, not also its range', async () => {
+  const res = await fetch(`${srv.url}/api/v1/usage/overview?range=custom&from=yesterday&to=2026-01-01T00:00:00Z`, { headers: headers() });
+  expect(res.status).toBe(400);
+  const body = (await res.json()) as { issues: Array<{ path: string; message: string }> };
+  expect(body.issues).toEqual([{ path: 'from', message: 'must be an ISO-8601 date-time with Z or an offset' }]);
+});

@@ -122,6 +122,12 @@ describe('POST /api/v1/traces', () => {
     expect(await storedCount(w.workspace_id)).toBe(1);
   });
 
+  it('names one fault of an unreadable timestamp, not also a range it cannot be placed in', async () => {
+    const w = await freshWorkspace();
+    const res = await sendTraces(srv.url, w.api_key, { traces: [makeTrace({ timestamp: 'nope' })] });
+    expect(res.body.rejected[0].errors).toEqual(['timestamp: must be an ISO-8601 date-time with Z or an offset']);
+  });
+
   it('accepts the edges of every range', async () => {
     const w = await freshWorkspace();
     const traces = [

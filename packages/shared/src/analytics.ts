@@ -25,7 +25,8 @@ export const MAX_CUSTOM_WINDOW_MS = 366 * 86_400_000;
 export const WINDOW_BOUNDS = { min: '2000-01-01T00:00:00.000Z', max: '2100-01-01T00:00:00.000Z' } as const;
 
 const isoInstant = z.iso
-  .datetime({ offset: true, error: 'must be an ISO-8601 date-time with Z or an offset' })
+  // abort: an unreadable instant is reported as such, not also as out of range.
+  .datetime({ offset: true, error: 'must be an ISO-8601 date-time with Z or an offset', abort: true })
   .refine((s) => Date.parse(s) >= Date.parse(WINDOW_BOUNDS.min) && Date.parse(s) <= Date.parse(WINDOW_BOUNDS.max), {
     error: `must be between ${WINDOW_BOUNDS.min} and ${WINDOW_BOUNDS.max}`,
   })

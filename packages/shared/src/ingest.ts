@@ -112,7 +112,8 @@ export const traceInputSchema = z.object({
   trace_id: id(),
   timestamp: z
     .string({ error: expected('an ISO-8601 string') })
-    .pipe(z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with Z or an offset' }))
+    // abort: an unreadable timestamp is reported as such, not also as out of range.
+    .pipe(z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with Z or an offset', abort: true }))
     .refine((s) => Date.parse(s) >= Date.parse(INGEST_LIMITS.minTimestamp), {
       error: `must not be before ${INGEST_LIMITS.minTimestamp}`,
     })
