@@ -19,3 +19,39 @@ export const color = (i: number) => PALETTE[i % PALETTE.length]!;
 
 /** A time axis that stays readable at any width: few, unrotated labels. */
 export const timeAxis = { ticks: { maxTicksLimit: 8, maxRotation: 0, autoSkip: true, autoSkipPadding: 24 } } as const;
+
+/** A time series as the API answers it: the window and each bucket's start (docs/API_SPEC.md §3). */
+interface BucketSeries {
+  from: string;
+  to: string;
+  data: ReadonlyArray<{ timestamp: string }>;
+}
+
+/**
+ * The points of a series whose bucket lies only partly in the window: the first bucket starts
+ * at `from` rounded down to the granularity and the last may end after `to` (the current hour
+ * of a 7-day chart), so their counts cover part of a bucket and look like a dip beside whole
+ * ones. A bucket's length is read off the series (its first two starts; buckets are aligned).
+ */
+export function partialBuckets(series: BucketSeries): Set<number> {
+  const starts = series.data.map((d) => Date.parse(d.timestamp));
+  const partial = new Set<number>();
+  if (starts.length === 0) return partial;
+  if (starts[0]! < Date.parse(series.from)) partial.add(0);
+  if (starts.length > 1 && starts.at(-1)! + (starts[1]! - starts[0]!) > Date.parse(series.to)) partial.add(starts.length - 1);
+  return partial;
+}
+
+/**
+ * A count-over-time chart's marking of partial buckets: `segment` for each line dataset (dashed
+ * into and out of such a bucket) and `footer` for the tooltip, which says so.
+ */
+export function partialBucketMarks(series: BucketSeries) {
+  const partial = partialBuckets(series);
+  return {
+    segment: {
+      borderDash: (ctx: { p0DataIndex: number; p1DataIndex: number }) => (partial.has(ctx.p0DataIndex) || partial.has(ctx.p1DataIndex) ? [6, 4] : undefined),
+    },
+    footer: (items: ReadonlyArray<{ dataIndex: number }>) => (items.some((item) => partial.has(item.dataIndex)) ? 'Partial: only part of this bucket is in the window' : ''),
+  };
+}

@@ -1,7 +1,7 @@
 import { Alert, Anchor, Badge, Group, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Line } from 'react-chartjs-2';
-import { color, timeAxis } from '../charts.js';
+import { color, partialBucketMarks, timeAxis } from '../charts.js';
 import { CostBars, costBarsHeight } from '../components/CostBars.js';
 import { KpiCard } from '../components/KpiCard.js';
 import { Panel } from '../components/Panel.js';
@@ -21,6 +21,7 @@ export default function CostPage({ input, workspaceId, onOpenPage, drill }: Page
   const refetchInterval = useRefetchInterval();
   const overview = useQuery(trpc.cost.overview.queryOptions(input, { refetchInterval }));
   const trend = useQuery(trpc.cost.trend.queryOptions(input, { refetchInterval }));
+  const trendMarks = trend.data && partialBucketMarks(trend.data);
   const byModel = useQuery(trpc.cost.byModel.queryOptions(input, { refetchInterval }));
   const modelBarsHeight = costBarsHeight(byModel.data?.data.length ?? 0);
   const o = overview.data;
@@ -75,7 +76,7 @@ export default function CostPage({ input, workspaceId, onOpenPage, drill }: Page
           })
         }
       >
-        {trend.data && (
+        {trend.data && trendMarks && (
           <Line
             data={{
               labels: trend.data.data.map((d) => formatBucket(d.timestamp, trend.data.granularity)),
@@ -85,6 +86,7 @@ export default function CostPage({ input, workspaceId, onOpenPage, drill }: Page
                 backgroundColor: `${color(i)}88`,
                 fill: true,
                 pointRadius: 0,
+                segment: trendMarks.segment,
               })),
             }}
             options={{
@@ -95,7 +97,7 @@ export default function CostPage({ input, workspaceId, onOpenPage, drill }: Page
                 const model = trend.data.models[dataset];
                 drill({ ...bucketDrill(trend.data.data[i]!.timestamp, trend.data.granularity, trend.data), ...(model ? { model } : {}) });
               }),
-              plugins: { tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${formatUsd(c.parsed.y)}` } } },
+              plugins: { tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${formatUsd(c.parsed.y)}`, footer: trendMarks.footer } } },
               scales: { x: timeAxis, y: { stacked: true, beginAtZero: true, ticks: { callback: (v) => formatUsd(Number(v)) } } },
             }}
             height={300}

@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Line } from 'react-chartjs-2';
 import { useRefetchInterval } from '../auto-refresh.js';
-import { color, timeAxis } from '../charts.js';
+import { color, partialBucketMarks, timeAxis } from '../charts.js';
 import { KpiCard } from '../components/KpiCard.js';
 import { Panel } from '../components/Panel.js';
 import { EmptyState } from '../components/states.js';
@@ -34,6 +34,7 @@ export default function ImpactPage({ input, workspaceId }: PageProps) {
   const refetchInterval = useRefetchInterval();
   const overview = useQuery(trpc.impact.overview.queryOptions(input, { refetchInterval }));
   const trend = useQuery(trpc.impact.trend.queryOptions(input, { refetchInterval }));
+  const trendMarks = trend.data && partialBucketMarks(trend.data);
   const byAgent = useQuery(trpc.impact.byAgent.queryOptions(input, { refetchInterval }));
   const settings = useQuery(trpc.impact.listAgents.queryOptions({}, { refetchInterval }));
   const [editing, setEditing] = useState<string | null>(null);
@@ -94,7 +95,7 @@ export default function ImpactPage({ input, workspaceId }: PageProps) {
         error={trend.error}
         onRetry={() => void trend.refetch()}
       >
-        {trend.data && (
+        {trend.data && trendMarks && (
           <Line
             data-testid="impact-trend"
             data={{
@@ -108,6 +109,7 @@ export default function ImpactPage({ input, workspaceId }: PageProps) {
                   fill: true,
                   pointRadius: 0,
                   tension: 0.25,
+                  segment: trendMarks.segment,
                 },
                 {
                   label: 'LLM cost',
@@ -117,6 +119,7 @@ export default function ImpactPage({ input, workspaceId }: PageProps) {
                   backgroundColor: color(3),
                   pointRadius: 0,
                   tension: 0.25,
+                  segment: trendMarks.segment,
                 },
               ],
             }}
@@ -124,7 +127,7 @@ export default function ImpactPage({ input, workspaceId }: PageProps) {
               maintainAspectRatio: false,
               responsive: true,
               interaction: { mode: 'index', intersect: false },
-              plugins: { tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${formatUsd(Number(c.raw))}` } } },
+              plugins: { tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${formatUsd(Number(c.raw))}`, footer: trendMarks.footer } } },
               // Cost on its own axis: value is often hundreds of times the cost, which would
               // flatten the cost line on a shared one.
               scales: {

@@ -1,7 +1,7 @@
 import { SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Line } from 'react-chartjs-2';
-import { color, timeAxis } from '../charts.js';
+import { color, partialBucketMarks, timeAxis } from '../charts.js';
 import { KpiCard } from '../components/KpiCard.js';
 import { Panel } from '../components/Panel.js';
 import { EmptyState } from '../components/states.js';
@@ -18,6 +18,7 @@ export default function PerformancePage({ input, workspaceId, drill }: PageProps
   const overview = useQuery(trpc.performance.overview.queryOptions(input, { refetchInterval }));
   const latency = useQuery(trpc.performance.latency.queryOptions(input, { refetchInterval }));
   const throughput = useQuery(trpc.performance.throughput.queryOptions(input, { refetchInterval }));
+  const throughputMarks = throughput.data && partialBucketMarks(throughput.data);
   const errors = useQuery(trpc.performance.errors.queryOptions({ ...input, limit: 20 }, { refetchInterval }));
   const o = overview.data;
 
@@ -69,13 +70,13 @@ export default function PerformancePage({ input, workspaceId, drill }: PageProps
         onRetry={() => void throughput.refetch()}
         onCsv={throughput.data && (() => downloadCsv('throughput.csv', ['timestamp', 'success', 'error', 'total'], throughput.data.data.map((d) => [d.timestamp, d.success, d.error, d.total])))}
       >
-        {throughput.data && (
+        {throughput.data && throughputMarks && (
           <Line
             data={{
               labels: throughput.data.data.map((d) => formatBucket(d.timestamp, throughput.data.granularity)),
               datasets: [
-                { label: 'Success', data: throughput.data.data.map((d) => d.success), borderColor: color(1), backgroundColor: `${color(1)}88`, fill: true, pointRadius: 0 },
-                { label: 'Error', data: throughput.data.data.map((d) => d.error), borderColor: color(3), backgroundColor: `${color(3)}aa`, fill: true, pointRadius: 0 },
+                { label: 'Success', data: throughput.data.data.map((d) => d.success), borderColor: color(1), backgroundColor: `${color(1)}88`, fill: true, pointRadius: 0, segment: throughputMarks.segment },
+                { label: 'Error', data: throughput.data.data.map((d) => d.error), borderColor: color(3), backgroundColor: `${color(3)}aa`, fill: true, pointRadius: 0, segment: throughputMarks.segment },
               ],
             }}
             options={{
@@ -85,6 +86,7 @@ export default function PerformancePage({ input, workspaceId, drill }: PageProps
               onClick: onChartClick((i, dataset) =>
                 drill({ ...bucketDrill(throughput.data.data[i]!.timestamp, throughput.data.granularity, throughput.data), status: dataset === 1 ? 'error' : 'success' }),
               ),
+              plugins: { tooltip: { callbacks: { footer: throughputMarks.footer } } },
               scales: { x: timeAxis, y: { stacked: true, beginAtZero: true, ticks: { callback: (v) => formatCount(Number(v)) } } } }}
             height={260}
           />

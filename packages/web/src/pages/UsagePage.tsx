@@ -1,7 +1,7 @@
 import { SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Doughnut, Line } from 'react-chartjs-2';
-import { color, timeAxis } from '../charts.js';
+import { color, partialBucketMarks, timeAxis } from '../charts.js';
 import { KpiCard } from '../components/KpiCard.js';
 import { Panel } from '../components/Panel.js';
 import { EmptyState } from '../components/states.js';
@@ -17,6 +17,7 @@ export default function UsagePage({ input, workspaceId, drill }: PageProps) {
   const refetchInterval = useRefetchInterval();
   const overview = useQuery(trpc.usage.overview.queryOptions(input, { refetchInterval }));
   const series = useQuery(trpc.usage.callsOverTime.queryOptions(input, { refetchInterval }));
+  const seriesMarks = series.data && partialBucketMarks(series.data);
   const agents = useQuery(trpc.usage.agentDistribution.queryOptions(input, { refetchInterval }));
   const users = useQuery(trpc.usage.topUsers.queryOptions({ ...input, limit: 10 }, { refetchInterval }));
   const o = overview.data;
@@ -43,18 +44,18 @@ export default function UsagePage({ input, workspaceId, drill }: PageProps) {
         onRetry={() => void series.refetch()}
         onCsv={series.data && (() => downloadCsv('calls-over-time.csv', ['timestamp', 'calls'], series.data.data.map((d) => [d.timestamp, d.calls])))}
       >
-        {series.data && (
+        {series.data && seriesMarks && (
           <Line
             data={{
               labels: series.data.data.map((d) => formatBucket(d.timestamp, series.data.granularity)),
-              datasets: [{ label: 'Calls', data: series.data.data.map((d) => d.calls), borderColor: color(0), backgroundColor: `${color(0)}33`, fill: true, pointRadius: 0, tension: 0.25 }],
+              datasets: [{ label: 'Calls', data: series.data.data.map((d) => d.calls), borderColor: color(0), backgroundColor: `${color(0)}33`, fill: true, pointRadius: 0, tension: 0.25, segment: seriesMarks.segment }],
             }}
             options={{
               maintainAspectRatio: false,
               responsive: true,
               interaction: { mode: 'index', intersect: false },
               onClick: onChartClick((i) => drill(bucketDrill(series.data.data[i]!.timestamp, series.data.granularity, series.data))),
-              plugins: { legend: { display: false } },
+              plugins: { legend: { display: false }, tooltip: { callbacks: { footer: seriesMarks.footer } } },
               scales: { x: timeAxis, y: { beginAtZero: true, ticks: { callback: (v) => formatCount(Number(v)) } } } }}
             height={280}
           />
