@@ -71,7 +71,7 @@ export const granularityField = z.enum(GRANULARITIES, { error: 'must be minute, 
 // Strict: a misspelt parameter (`agnet_id`) is a 400 naming it, not an unfiltered answer.
 export const windowInputSchema = z.strictObject(windowFields).superRefine(checkWindow);
 export const seriesInputSchema = z
-  .strictObject({ ...windowFields, granularity: z.enum(GRANULARITIES, { error: 'must be minute, hour or day' }).optional() })
+  .strictObject({ ...windowFields, granularity: granularityField })
   .superRefine(checkWindow);
 const limitField = (fallback: number) =>
   z.number({ error: 'must be an integer' }).int({ error: 'must be an integer' }).min(1, { error: 'must be >= 1' }).max(100, { error: 'must be <= 100' }).default(fallback);
@@ -81,7 +81,7 @@ export const errorsInputSchema = z.strictObject({ ...windowFields, limit: limitF
 export const budgetQueryInputSchema = z.strictObject({});
 /** A series plus how many models `/cost/trend` names (docs/API_SPEC.md §4); the rest is "other". */
 export const costTrendInputSchema = z
-  .strictObject({ ...windowFields, granularity: z.enum(GRANULARITIES, { error: 'must be minute, hour or day' }).optional(), limit: limitField(10) })
+  .strictObject({ ...windowFields, granularity: granularityField, limit: limitField(10) })
   .superRefine(checkWindow);
 
 export type WindowInput = z.infer<typeof windowInputSchema>;
