@@ -44,7 +44,9 @@ export function partialBuckets(series: BucketSeries): Set<number> {
 
 /**
  * A count-over-time chart's marking of partial buckets: `segment` for each line dataset (dashed
- * into and out of such a bucket) and `footer` for the tooltip, which says so.
+ * into and out of such a bucket) and `footer` for the tooltip, which says so. Bars get the
+ * footer only: chart.js draws a bar dataset's legend box in its first bar's colour, and the
+ * first bucket is often partial itself.
  */
 export function partialBucketMarks(series: BucketSeries) {
   const partial = partialBuckets(series);

@@ -3,7 +3,7 @@ import type { SafetyType } from '@pulse/shared';
 import { useQuery } from '@tanstack/react-query';
 import { Bar } from 'react-chartjs-2';
 import { useRefetchInterval } from '../auto-refresh.js';
-import { color, timeAxis } from '../charts.js';
+import { color, partialBucketMarks, timeAxis } from '../charts.js';
 import { KpiCard } from '../components/KpiCard.js';
 import { Panel } from '../components/Panel.js';
 import { EmptyState } from '../components/states.js';
@@ -27,6 +27,7 @@ export default function SafetyPage({ input, workspaceId }: PageProps) {
   const refetchInterval = useRefetchInterval();
   const overview = useQuery(trpc.safety.overview.queryOptions(input, { refetchInterval }));
   const trend = useQuery(trpc.safety.trend.queryOptions(input, { refetchInterval }));
+  const trendMarks = trend.data && partialBucketMarks(trend.data);
   const byAgent = useQuery(trpc.safety.byAgent.queryOptions(input, { refetchInterval }));
   const latest = useQuery(trpc.safety.latest.queryOptions({ ...input, limit: 20 }, { refetchInterval }));
   const o = overview.data;
@@ -44,7 +45,7 @@ export default function SafetyPage({ input, workspaceId }: PageProps) {
       </SimpleGrid>
       {o?.total_calls === 0 && <EmptyState workspaceId={workspaceId} />}
       <Panel title="Flagged calls by type" height={280} loading={trend.isPending} error={trend.error} onRetry={() => void trend.refetch()}>
-        {trend.data && (
+        {trend.data && trendMarks && (
           <Bar
             data-testid="safety-trend"
             data={{
@@ -59,6 +60,7 @@ export default function SafetyPage({ input, workspaceId }: PageProps) {
             options={{
               maintainAspectRatio: false,
               interaction: { mode: 'index', intersect: false },
+              plugins: { tooltip: { callbacks: { footer: trendMarks.footer } } },
               scales: { x: { ...timeAxis, stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { callback: (v) => formatCount(Number(v)) } } },
             }}
             height={280}
