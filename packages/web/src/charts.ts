@@ -10,6 +10,8 @@ import {
   PointElement,
   Tooltip,
 } from 'chart.js';
+import type { Granularity } from '@pulse/shared';
+import { bucketInWindow } from './drill.js';
 
 // Only what the dashboard draws: chart.js tree-shakes the rest away.
 Chart.register(ArcElement, BarElement, CategoryScale, Filler, Legend, LinearScale, LineElement, PointElement, Tooltip);
@@ -20,25 +22,24 @@ export const color = (i: number) => PALETTE[i % PALETTE.length]!;
 /** A time axis that stays readable at any width: few, unrotated labels. */
 export const timeAxis = { ticks: { maxTicksLimit: 8, maxRotation: 0, autoSkip: true, autoSkipPadding: 24 } } as const;
 
-/** A time series as the API answers it: the window and each bucket's start (docs/API_SPEC.md §3). */
+/** A time series as the API answers it: the window, the granularity and each bucket's start (docs/API_SPEC.md §3). */
 interface BucketSeries {
   from: string;
   to: string;
+  granularity: Granularity;
   data: ReadonlyArray<{ timestamp: string }>;
 }
 
 /**
  * The points of a series whose bucket lies only partly in the window: the first bucket starts
  * at `from` rounded down to the granularity and the last may end after `to` (the current hour
- * of a 7-day chart), so their counts cover part of a bucket and look like a dip beside whole
- * ones. A bucket's length is read off the series (its first two starts; buckets are aligned).
+ * of a 7-day chart), so their counts cover part of a bucket and look like a dip beside whole ones.
  */
 export function partialBuckets(series: BucketSeries): Set<number> {
-  const starts = series.data.map((d) => Date.parse(d.timestamp));
   const partial = new Set<number>();
-  if (starts.length === 0) return partial;
-  if (starts[0]! < Date.parse(series.from)) partial.add(0);
-  if (starts.length > 1 && starts.at(-1)! + (starts[1]! - starts[0]!) > Date.parse(series.to)) partial.add(starts.length - 1);
+  series.data.forEach((d, i) => {
+    if (bucketInWindow(d.timestamp, series.granularity, series).partial) partial.add(i);
+  });
   return partial;
 }
 

@@ -5,12 +5,20 @@ import type { ViewPatch } from './view-state.js';
 const STEP: Record<Granularity, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 
 /**
- * The Traces view of exactly one chart bucket: a custom window from the bucket's start to its
- * end, clipped to the answer's window (its first and last buckets count only the traces inside).
+ * A chart bucket's span clipped to the answer's window (its first and last buckets count only the
+ * traces inside), in ms, and whether the clip cut it: a partial bucket.
  */
+export function bucketInWindow(timestamp: string, granularity: Granularity, window: { from: string; to: string }) {
+  const bucketStart = Date.parse(timestamp);
+  const bucketEnd = bucketStart + STEP[granularity];
+  const start = Math.max(bucketStart, Date.parse(window.from));
+  const end = Math.min(bucketEnd, Date.parse(window.to));
+  return { start, end, partial: start > bucketStart || end < bucketEnd };
+}
+
+/** The Traces view of exactly one chart bucket: a custom window over the bucket's span in the answer's window. */
 export function bucketDrill(timestamp: string, granularity: Granularity, window: { from: string; to: string }): ViewPatch {
-  const start = Math.max(Date.parse(timestamp), Date.parse(window.from));
-  const end = Math.min(Date.parse(timestamp) + STEP[granularity], Date.parse(window.to));
+  const { start, end } = bucketInWindow(timestamp, granularity, window);
   return { range: 'custom', from: new Date(start).toISOString(), to: new Date(end).toISOString() };
 }
 
