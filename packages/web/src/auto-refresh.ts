@@ -1,4 +1,4 @@
-import { type QueryCache, type QueryClient, useQueryClient } from '@tanstack/react-query';
+import { notifyManager, type QueryCache, type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { createContext, useCallback, useContext, useEffect, useState, useSyncExternalStore } from 'react';
 import { useTRPC } from './trpc.js';
@@ -19,7 +19,10 @@ export function useRefetchInterval(): number | false {
 /** When the newest data on screen arrived (0 before any has), kept current as queries settle. */
 export function useLastUpdatedAt(): number {
   const cache = useQueryClient().getQueryCache();
-  const subscribe = useCallback((onChange: () => void) => cache.subscribe(onChange), [cache]);
+  // The cache tells of a query added while a page renders (its useQuery builds it) at once;
+  // batchCalls defers the news, as useIsFetching does, so the header does not update during
+  // another component's render.
+  const subscribe = useCallback((onChange: () => void) => cache.subscribe(notifyManager.batchCalls(onChange)), [cache]);
   return useSyncExternalStore(subscribe, () => newestDataUpdatedAt(cache));
 }
 

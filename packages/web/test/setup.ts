@@ -1,7 +1,8 @@
 import '@testing-library/jest-dom/vitest';
 import 'vitest-canvas-mock';
 import { cleanup } from '@testing-library/react';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { format } from 'node:util';
+import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
 import { server } from './msw.js';
 
 // Browser APIs jsdom lacks, which Mantine and chart.js ask for (the canvas comes from
@@ -36,8 +37,19 @@ beforeAll(async () => {
     import('../src/pages/ImpactPage.js'),
   ]);
 });
+// React reports its warnings (a setState during another component's render, a missing key)
+// on console.error only: a test that causes one fails, so the CI log has no warnings to read past.
+let consoleErrors: string[] = [];
+beforeEach(() => {
+  consoleErrors = [];
+  vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+    consoleErrors.push(format(...args));
+  });
+});
 afterEach(() => {
   cleanup();
+  vi.mocked(console.error).mockRestore();
+  if (consoleErrors.length > 0) throw new Error(`console.error during the test:\n${consoleErrors.join('\n')}`);
   server.resetHandlers();
   localStorage.clear();
   window.history.replaceState(null, '', '/');
