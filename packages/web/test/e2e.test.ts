@@ -57,6 +57,9 @@ function credentialsOf(url: string) {
   return { key: fragment.get('key')!, workspace: fragment.get('workspace')! };
 }
 
+/** Each page's answers of 400 and above and requests that got none, for a failure to report. */
+const failedRequests = new WeakMap<Page, string[]>();
+
 async function open(width: number, height: number) {
   const page = await (await browser.newContext({ viewport: { width, height } })).newPage();
   const errors: string[] = [];
@@ -64,12 +67,17 @@ async function open(width: number, height: number) {
     if (m.type() === 'error') errors.push(m.text());
   });
   page.on('pageerror', (e) => errors.push(String(e)));
+  const failed: string[] = [];
+  failedRequests.set(page, failed);
+  page.on('response', (r) => {
+    if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+  });
+  page.on('requestfailed', (r) => failed.push(`${r.failure()?.errorText ?? 'failed'} ${r.url()}`));
   return { page, errors };
 }
 
-/** Every chart canvas on the page has pixels drawn on it. */
-async function chartsDrawn(page: Page): Promise<number> {
-  await page.waitForSelector('canvas');
+/** How many chart canvases have pixels drawn on them; -1 while some canvas on the page is still blank. */
+function drawnCanvases(page: Page): Promise<number> {
   return page.evaluate(() => {
     const canvases = [...document.querySelectorAll('canvas')];
     const drawn = canvases.filter((c) => {
@@ -81,6 +89,29 @@ async function chartsDrawn(page: Page): Promise<number> {
     });
     return drawn.length === canvases.length ? drawn.length : -1;
   });
+}
+
+/**
+ * Waits until at least `atLeast` charts are drawn and none is blank. When they are not, says
+ * what the page shows instead: panels still loading, the errors they show, the failed requests
+ * and what the server logged last.
+ */
+async function chartsDrawn(page: Page, atLeast: number): Promise<void> {
+  try {
+    await expect.poll(() => drawnCanvases(page), POLL).toBeGreaterThanOrEqual(atLeast);
+  } catch (error) {
+    const state = await page.evaluate(() => ({
+      url: location.href,
+      loading: document.querySelectorAll('[data-testid=loading]').length,
+      alerts: [...document.querySelectorAll('[role=alert]')].map((a) => a.textContent),
+      text: document.body.innerText.slice(0, 500),
+    }));
+    const serverLog = server!.output().trim().split('\n').slice(-30).join('\n');
+    throw new Error(
+      `fewer than ${atLeast} charts drawn: ${JSON.stringify(state)}\nfailed requests: ${JSON.stringify(failedRequests.get(page) ?? [])}\nthe server's last lines:\n${serverLog}`,
+      { cause: error },
+    );
+  }
 }
 
 describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
@@ -114,7 +145,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
         .first()
         .click();
       await page.waitForLoadState('networkidle');
-      await expect.poll(() => chartsDrawn(page), POLL).toBeGreaterThanOrEqual(charts);
+      await chartsDrawn(page, charts);
       expect(page.url()).toContain(`page=${name.toLowerCase()}`);
       await page.screenshot({ path: path.join(artifacts, `${name.toLowerCase()}-1440.png`), fullPage: true });
     }
@@ -130,7 +161,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     const { page, errors } = await open(1440, 1000);
     await page.goto(signInUrl.replace('/#', '/?page=safety&range=7d#'), { waitUntil: 'networkidle' });
     await expect.poll(() => page.textContent('[data-testid="kpi-Flagged rate"]'), POLL).toMatch(/[1-9][\d.]*%/);
-    await expect.poll(() => chartsDrawn(page), POLL).toBeGreaterThanOrEqual(2);
+    await chartsDrawn(page, 2);
     // The by-agent chart is drawn only when some agent has flagged calls (else a sentence says none).
     await page.locator('canvas[data-testid=safety-by-agent]').waitFor();
     const rows = page.locator('[data-testid=flagged-calls] tbody tr');
@@ -146,7 +177,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     await page.goto(signInUrl.replace('/#', '/?page=impact&range=7d#'), { waitUntil: 'networkidle' });
     await expect.poll(() => page.textContent('[data-testid="kpi-Value"]'), POLL).toMatch(/\$[1-9]/);
     await expect.poll(() => page.textContent('[data-testid="kpi-ROI"]'), POLL).toMatch(/\d×/);
-    await expect.poll(() => chartsDrawn(page), POLL).toBeGreaterThanOrEqual(1);
+    await chartsDrawn(page, 1);
     // Six demo agents have a value; the data analyst has none and is offered the form.
     await expect.poll(() => page.locator('[data-testid=impact-agents] tbody tr').count(), POLL).toBe(6);
     const unconfigured = page.locator('[data-testid=impact-unconfigured] tr[data-agent=data-analyst]');
@@ -174,7 +205,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(String(e)));
       await page.goto(signInUrl.replace('/#', '/?page=impact&range=7d#'), { waitUntil: 'networkidle' });
-      await expect.poll(() => chartsDrawn(page), POLL).toBeGreaterThanOrEqual(1);
+      await chartsDrawn(page, 1);
       await page.locator('[data-testid=impact-agents]').waitFor();
       expect(await page.evaluate(() => document.documentElement.dataset.mantineColorScheme)).toBe(colorScheme);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -379,7 +410,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     await page.goto(signInUrl, { waitUntil: 'networkidle' });
     for (const p of ['usage', 'cost', 'performance', 'safety']) {
       await page.goto(`${server!.url}/?page=${p}&range=24h`, { waitUntil: 'networkidle' });
-      await expect.poll(() => chartsDrawn(page), POLL).toBeGreaterThanOrEqual(1);
+      await chartsDrawn(page, 1);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(1);
       await page.screenshot({ path: path.join(artifacts, `${p}-375.png`), fullPage: true });
@@ -407,7 +438,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     ];
     for (const [name, index, check] of charts) {
       await page.goto(`${server!.url}/?page=${name}&range=24h`, { waitUntil: 'networkidle' });
-      await expect.poll(() => chartsDrawn(page), POLL).toBeGreaterThanOrEqual(2);
+      await chartsDrawn(page, 2);
       const canvas = page.locator('canvas').nth(index);
       const box = (await canvas.boundingBox())!;
       await canvas.click({ position: { x: box.width / 2, y: box.height * 0.6 } });
