@@ -40,7 +40,7 @@ import { loadAverage, machine, peakRssMB } from './bench/machine.js';
 import { parseOptions } from './bench/options.js';
 import { encodeRequests, ingestOtlp } from './bench/otlp.js';
 import { fmt, log } from './bench/progress.js';
-import { type BenchResults, renderMarkdown, resultsFile, updateBenchmarksDoc, writeResults } from './bench/report.js';
+import { type BenchResults, type PhasePeak, renderMarkdown, resultsFile, updateBenchmarksDoc, writeResults } from './bench/report.js';
 import { crossCheckQuality, measureQuality, writeBenchScores } from './bench/quality.js';
 import { crossCheckImpact, measureImpact, setBenchAgentValues } from './bench/impact.js';
 import { crossCheckSafety, measureSafety } from './bench/safety.js';
@@ -106,7 +106,14 @@ try {
   if (wal) log('ingest', describeWal(wal.perTrace, wal.settings));
   if (ingest.accepted !== dataset.meta.totalTraces)
     throw new Error(`only ${ingest.accepted} of ${dataset.meta.totalTraces} traces were accepted`);
-  const rssAfterIngest = peakRssMB(pulse.proc.pid);
+  // The peak after each phase, so the one that sets the run's peak is known.
+  const peaks: PhasePeak[] = [];
+  const notePeak = (phase: string) => {
+    const mb = peakRssMB(pulse!.proc.pid);
+    peaks.push({ phase, mb });
+    return mb;
+  };
+  const rssAfterIngest = notePeak('ingest');
   log(
     'ingest',
     `${fmt(ingest.acknowledgedPerSecond)} traces/s acknowledged, ${fmt(ingest.foldedPerSecond)} traces/s folded; server peak RSS ${rssAfterIngest ?? '?'} MB`,
@@ -162,21 +169,27 @@ try {
       }
     }
   }
+  notePeak('endpoints');
   const bursts = [];
   for (const page of Object.keys(PAGES)) bursts.push(await measureBursts(settings, opts.bursts, page));
+  notePeak('dashboard bursts');
   const repricing = opts.noRepricing ? null : await measureRepricing(pulse.url, large, bypassToken);
   log('prices', repricing ? repricingLine(repricing) : 'the re-pricing case is skipped (--no-repricing)');
+  if (repricing) notePeak('re-pricing');
   const traceReads = await measureTraceReads(pulse.url, large, pulse.proc.pid, opts.requests, opts.warmup);
+  notePeak('trace reads and export');
   const scoreWrite = await writeBenchScores(pulse.url, large, dataset.file, opts.concurrency);
   const quality = await measureQuality(settings, windows);
   const scoredAgent = await setBenchAgentValues(pulse.url, large);
   const impact = await measureImpact(settings, windows);
   const safety = await measureSafety(settings, windows);
+  notePeak('scores, quality, impact, safety');
 
   // Each in a workspace of its own, after the measurements above (the tables now hold the dataset too).
   const otlpWorkspace = await createWorkspace(pulse.url, adminToken, 'bench-otlp');
   const otlp = await ingestOtlp(pulse.url, otlpWorkspace, encodeRequests(opts.otlpSpans), opts.concurrency);
   log('otlp', `${fmt(otlp.acknowledgedPerSecond)} spans/s acknowledged, ${fmt(otlp.foldedPerSecond)} spans/s folded`);
+  notePeak('OTLP ingest');
   const liveWorkspace = await createWorkspace(pulse.url, adminToken, 'bench-live');
   const live = await measureLive(pulse.url, pulse.proc.pid, liveWorkspace, {
     sockets: opts.sockets,
@@ -184,6 +197,7 @@ try {
     concurrency: opts.concurrency,
     rounds: 10,
   });
+  notePeak('open dashboards');
 
   // The database's version, and the baseline (with its cross-check) unless --no-baseline.
   const baselineOn = async (runner: SqlRunner) => {
@@ -202,7 +216,8 @@ try {
     }
   };
   let sql = opts.db === 'postgres' ? await baselineOn(postgresRunner(scratch.databaseUrl!)) : undefined;
-  const rssAtEnd = peakRssMB(pulse.proc.pid);
+  const rssAtEnd = notePeak('baseline');
+  log('memory', `server peak RSS after each phase: ${peaks.map((p) => `${p.phase} ${p.mb ?? '?'} MB`).join(', ')}`);
   await pulse.stop();
   if (opts.db === 'pglite') {
     log('baseline', 'server stopped; opening its PGlite directory in this process');
@@ -273,7 +288,7 @@ try {
         }
       : null,
     mismatches,
-    serverPeakRssMB: { afterIngest: rssAfterIngest, atEnd: rssAtEnd },
+    serverPeakRssMB: { afterIngest: rssAfterIngest, atEnd: rssAtEnd, afterPhases: peaks },
     detectors,
     targets: checkTargets(
       TARGETS[opts.db],

@@ -25,6 +25,12 @@ import { type QualityResults, qualityRows } from './quality.js';
 import { rowFailures, type SeriesFailure, type TargetCheck, TARGETS } from './targets.js';
 import { type TraceReadMeasurement, traceReadRows } from './traces.js';
 
+/** The server's peak RSS (VmHWM, MB) once a phase of the run is over. */
+export interface PhasePeak {
+  phase: string;
+  mb: number | null;
+}
+
 export interface BenchResults {
   date: string;
   command: string;
@@ -67,8 +73,8 @@ export interface BenchResults {
   cardinality?: CardinalityResult;
   baseline: { reps: number; note: string; results: BaselineMeasurement[] } | null;
   mismatches: { endpoint: string; window: string; problems: string[] }[];
-  /** Peak RSS (VmHWM) of the server process, MB (10^6 bytes). */
-  serverPeakRssMB: { afterIngest: number | null; atEnd: number | null };
+  /** Peak RSS (VmHWM) of the server process, MB (10^6 bytes); after each phase in runs since 2026-12-04. */
+  serverPeakRssMB: { afterIngest: number | null; atEnd: number | null; afterPhases?: PhasePeak[] };
   /** The safety detectors over 32 KB texts, in process (docs/API_SPEC.md §12). */
   detectors: DetectorMeasurement[];
   targets: TargetCheck[];
@@ -142,8 +148,9 @@ export function renderMarkdown(r: BenchResults): string {
   if (r.vacuumAnalyzeSeconds !== null)
     lines.push(`| VACUUM ANALYZE after the load (what autovacuum would do) | ${r.vacuumAnalyzeSeconds} s | | |`);
   const rss = r.serverPeakRssMB.atEnd;
+  const phases = r.serverPeakRssMB.afterPhases?.map((p) => `${p.phase} ${p.mb === null ? '?' : n(p.mb)}`).join(', ');
   lines.push(
-    `| server peak RSS${r.database.driver === 'postgres' ? ' (Pulse process; PostgreSQL not included)' : ' (includes the embedded database)'} | ${rss === null ? 'unknown' : `${n(rss)} MB`} | ` +
+    `| server peak RSS${r.database.driver === 'postgres' ? ' (Pulse process; PostgreSQL not included)' : ' (includes the embedded database)'}${phases ? `; the peak after each phase, MB: ${phases}` : ''} | ${rss === null ? 'unknown' : `${n(rss)} MB`} | ` +
       (t.serverRssMB !== undefined
         ? `≤ ${t.serverRssMB} MB | ${mark(rss !== null && rss <= t.serverRssMB)} |`
         : ' | |'),
