@@ -15,14 +15,23 @@ import * as schema from './schema.js';
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Driver = 'pglite' | 'postgres';
 
+export interface RowsOptions {
+  /** Cancels the query on PostgreSQL when aborted (it rejects); PGlite runs each query to its end. */
+  signal?: AbortSignal;
+  /**
+   * Plans the statement for its values on every run (PostgreSQL; unprepared) instead of once per
+   * connection and text. For a read whose good plan depends on its values: after five runs of a
+   * prepared statement PostgreSQL may keep a generic plan estimated for an average value, and for
+   * a value far from the average that plan can be hundreds of times slower.
+   */
+  planEachRun?: boolean;
+}
+
 export interface Database {
   db: Db;
   driver: Driver;
-  /**
-   * Runs a query and returns its rows, whatever the driver's result shape. An aborted `signal`
-   * cancels the query on PostgreSQL (it rejects); PGlite runs each query to its end.
-   */
-  rows<T extends Record<string, unknown>>(query: SQL, signal?: AbortSignal): Promise<T[]>;
+  /** Runs a query and returns its rows, whatever the driver's result shape. */
+  rows<T extends Record<string, unknown>>(query: SQL, options?: RowsOptions): Promise<T[]>;
   /**
    * Runs a query and hands its rows to `onRows` in chunks of at most `chunkRows`, in order, as
    * they arrive: on PostgreSQL through a cursor, so a chunk's rows can be garbage before the next
@@ -130,7 +139,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
       db,
       driver: 'postgres',
       timescale,
-      rows: async <T>(query: SQL, signal?: AbortSignal) => {
+      rows: async <T>(query: SQL, options?: RowsOptions) => {
         const { sql: text, params } = dialect.sqlToQuery(query);
         // Prepared, once per connection and text: the analytics reads are large unions of few
         // shapes, sent again and again with other values. Unprepared, every one was sent whole,
@@ -142,7 +151,8 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
         // slow statement while another connection frees up. PostgreSQL plans a prepared
         // statement for its values its first five runs, then keeps a generic plan only where
         // that is estimated no dearer (plan_cache_mode auto).
-        return resultRows<T>(await cancellable(client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true }), signal));
+        const prepare = !options?.planEachRun;
+        return resultRows<T>(await cancellable(client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare }), options?.signal));
       },
       eachChunk: async <T>(query: SQL, chunkRows: number, onRows: (rows: T[]) => void, signal?: AbortSignal) => {
         const { sql: text, params } = dialect.sqlToQuery(query);

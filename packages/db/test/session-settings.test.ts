@@ -6,7 +6,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/client.js';
-import { openTestDatabase } from '../src/testing.js';
+import { createScratchDatabase, openTestDatabase } from '../src/testing.js';
 
 let database: Database;
 beforeAll(async () => {
@@ -35,5 +35,26 @@ describe.skipIf(!process.env.DATABASE_URL)('session settings on PostgreSQL', () 
       return tx.execute(guarded);
     });
     expect(gathers(planned)).toBe(true);
+  });
+});
+
+describe.skipIf(!process.env.DATABASE_URL)('prepared or planned each run, on PostgreSQL', () => {
+  it('prepares a read by default, and leaves a read planned each run unprepared', async () => {
+    // One connection, so the statements below all meet in its session.
+    const scratch = await createScratchDatabase(process.env.DATABASE_URL);
+    const single = await scratch.open({ maxConnections: 1 });
+    try {
+      const prepared = sql`select ${1}::int + 1 as two`;
+      const each = sql`select ${1}::int + 2 as three`;
+      expect(await single.rows(prepared)).toEqual([{ two: 2 }]);
+      expect(await single.rows(each, { planEachRun: true })).toEqual([{ three: 3 }]);
+      // The session's named statements; an unnamed one, planned with its values each run, is not listed.
+      const texts = (await single.rows<{ statement: string }>(sql`select statement from pg_prepared_statements`)).map((r) => r.statement);
+      expect(texts.some((t) => t.includes('+ 1 as two'))).toBe(true);
+      expect(texts.some((t) => t.includes('+ 2 as three'))).toBe(false);
+    } finally {
+      await single.close();
+      await scratch.drop();
+    }
   });
 });
