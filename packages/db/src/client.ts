@@ -18,13 +18,6 @@ export type Driver = 'pglite' | 'postgres';
 export interface RowsOptions {
   /** Cancels the query on PostgreSQL when aborted (it rejects); PGlite runs each query to its end. */
   signal?: AbortSignal;
-  /**
-   * Plans the statement for its values on every run (PostgreSQL; unprepared) instead of once per
-   * connection and text. For a read whose good plan depends on its values: after five runs of a
-   * prepared statement PostgreSQL may keep a generic plan estimated for an average value, and for
-   * a value far from the average that plan can be hundreds of times slower.
-   */
-  planEachRun?: boolean;
 }
 
 export interface Database {
@@ -120,6 +113,13 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
         // starts them even when that filter skips the part, on every statement (docs/BENCHMARKS.md).
         max_parallel_workers_per_gather: '0',
         random_page_cost: '1.1',
+        // Every run of a prepared statement planned for its values. With PostgreSQL's default
+        // (auto), after five runs a connection may keep a generic plan estimated for average
+        // values, and for the reads here those can be dozens of times slower: the usage overview
+        // of 30 days went from 35-50 ms to 700-1,000 ms on its sixth run, and the trace list of
+        // the newest user's calls from 4.6 to 318 ms (docs/BENCHMARKS.md, "Generic plans").
+        // Planning costs 1-8 ms a read; the statements stay prepared for the parsing they save.
+        plan_cache_mode: 'force_custom_plan',
         statement_timeout: config.statementTimeoutMs ?? 0,
         lock_timeout: config.lockTimeoutMs ?? 0,
       },
@@ -148,11 +148,9 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
         // instead of holding it until a result has been read, so PostgreSQL keeps working while
         // this thread is busy (20 dashboards: 237 answers/s against 161 with pipelining off, and
         // 147 unprepared; docs/BENCHMARKS.md, "A busy workspace"). The cost: it may wait behind a
-        // slow statement while another connection frees up. PostgreSQL plans a prepared
-        // statement for its values its first five runs, then keeps a generic plan only where
-        // that is estimated no dearer (plan_cache_mode auto).
-        const prepare = !options?.planEachRun;
-        return resultRows<T>(await cancellable(client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare }), options?.signal));
+        // slow statement while another connection frees up. Each run is still planned for its
+        // values (plan_cache_mode above).
+        return resultRows<T>(await cancellable(client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true }), options?.signal));
       },
       eachChunk: async <T>(query: SQL, chunkRows: number, onRows: (rows: T[]) => void, signal?: AbortSignal) => {
         const { sql: text, params } = dialect.sqlToQuery(query);

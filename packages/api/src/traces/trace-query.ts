@@ -82,14 +82,9 @@ const keysetAfter = (after: PageCursor | undefined) => (at: SQL, name: SQL) =>
 const cursorAfter = (q: TraceQuery, last: TraceItem | undefined, more: boolean): PageCursor | null =>
   more && last !== undefined ? { at: Date.parse(last.timestamp), name: last.trace_id, from: q.window.from, to: q.window.to } : null;
 
-/**
- * One page of the list, newest first, after `after`. An aborted `signal` cancels the read
- * (database.rows). Planned for its values each time: a generic plan of the page's statement
- * estimates a filter's value as an average one, and for a user of thousands of calls it sorted
- * all of them for a page of 50 (318 ms where the plan for the value takes 4 ms; docs/BENCHMARKS.md).
- */
+/** One page of the list, newest first, after `after`. An aborted `signal` cancels the read (database.rows). */
 export async function tracePage(q: TraceQuery, after: PageCursor | undefined, limit: number, signal?: AbortSignal): Promise<Page<TraceItem>> {
-  const found = await q.database.rows<TraceItemRow>(keyedRows(q, keysetAfter(after), limit + 1), { signal, planEachRun: true });
+  const found = await q.database.rows<TraceItemRow>(keyedRows(q, keysetAfter(after), limit + 1), { signal });
   const items = found.slice(0, limit).map(traceItemOf);
   return { items, next: cursorAfter(q, items.at(-1), found.length > limit) };
 }
