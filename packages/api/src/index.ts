@@ -3,7 +3,7 @@ export type { AppRouter } from './routers/app-router.js';
 /** What the rollup verification (@pulse/verify) reuses: the server's config, fold and rollup SQL. */
 export { loadConfig } from './config.js';
 export { errorCodes } from './http/errors.js';
-export { dimRows } from './rollups/dims.js';
+export { dimRows, weeklyDimRows } from './rollups/dims.js';
 export { type Executor, foldIn, tryFoldLock } from './rollups/fold.js';
 export { latencyBinSql } from './rollups/rollup-sql.js';
 export { flagCountsOf, flaggedCount } from './rollups/safety-sql.js';

@@ -9,12 +9,13 @@ import { foldAll } from '../src/rollups/fold.js';
 
 /**
  * For the tests of a migration's backfill: its statements from the first one containing
- * `firstStep` on (the tables and columns it adds exist already in a test database).
+ * `firstStep` on (the tables and columns it adds exist already in a test database; a migration
+ * that only backfills has no DDL before).
  */
 export function backfillStatements(migrationFile: string, firstStep: string): string[] {
   const statements = readFileSync(path.join(migrationsFolder, migrationFile), 'utf8').split('--> statement-breakpoint');
   const first = statements.findIndex((s) => s.includes(firstStep));
-  if (first <= 0) throw new Error(`${migrationFile}: no statement after the DDL contains ${firstStep}`);
+  if (first < 0) throw new Error(`${migrationFile}: no statement contains ${firstStep}`);
   return statements.slice(first);
 }
 

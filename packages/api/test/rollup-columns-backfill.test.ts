@@ -5,7 +5,7 @@ import { seededTraces } from './dataset.js';
 import { backfillStatements, foldedQueuedAndQuarantined, runStatements } from './migration-backfill.js';
 
 // Migrations 0014 (the stats rollups' safety figures), 0015 (the error rollups per tag), 0017
-// (the tag pair rollups) and 0020 (the weekly per-user rollup) fill
+// (the tag pair rollups), 0020 (the weekly per-user rollup) and 0025 (its tags' dims) fill
 // what they add for the calls stored before them: it must be what the fold would have put
 // there, with calls folded, queued and quarantined.
 
@@ -65,12 +65,14 @@ describe('migration 0017 backfill', () => {
   });
 });
 
-describe('migration 0020 backfill', () => {
-  it('builds the weekly per-user rollup as the fold keeps it', async () => {
+describe('migrations 0020 and 0025 backfill', () => {
+  it('builds the weekly per-user rollup, of all calls and then of each tag, as the fold keeps it', async () => {
     const before = await rowsOf(schema.userStatsWeekly);
-    expect(before.length).toBeGreaterThan(0);
+    expect(before.some((r) => r.includes('"dim": ""'))).toBe(true);
+    expect(before.some((r) => r.includes('"dim": "t:'))).toBe(true);
     await db.rows(sql`truncate ${schema.userStatsWeekly}`);
     await runStatements(db, backfillStatements('0020_user_stats_weekly.sql', 'INSERT INTO "user_stats_weekly"'));
+    await runStatements(db, backfillStatements('0025_user_weeks_by_tag.sql', 'INSERT INTO "user_stats_weekly"'));
     expect(await rowsOf(schema.userStatsWeekly)).toEqual(before);
   });
 });

@@ -8,8 +8,8 @@ import { reference, usd } from './reference.js';
 
 /**
  * Top users and distinct users of a window holding whole weeks are answered from the bounds its
- * weekly rows set on each user's calls (docs/API_SPEC.md §4): exact against plain SQL over raw
- * calls whatever the window's hours, the limit, ties, and calls queued or folded. A workspace
+ * weekly rows set on each user's calls (docs/API_SPEC.md §4), unfiltered or by tag: exact against
+ * plain SQL over raw calls whatever the window's hours, the limit, ties, and calls queued or folded. A workspace
  * whose users are alike in activity has too many candidates for top users, and one with many
  * users active only in the window's first days too many users in doubt: both read every user's
  * rows, exactly too.
@@ -25,7 +25,10 @@ let srv: TestServer;
 let skewed: TestWorkspace;
 let alike: TestWorkspace;
 
-/** `counts[i]` calls of user i, at seeded instants over the 40 days before now (some on hour and day boundaries). */
+/**
+ * `counts[i]` calls of user i, at seeded instants over the 40 days before now (some on hour and
+ * day boundaries); every other call tagged 'even', some of the rest 'odd' and 'fifth'.
+ */
 function callsOf(prefix: string, counts: number[], seed: number) {
   const rng = new Prng(seed);
   return counts.flatMap((n, i) =>
@@ -39,6 +42,7 @@ function callsOf(prefix: string, counts: number[], seed: number) {
         user_id: `${prefix}-user-${String(i).padStart(3, '0')}`,
         model: j % 3 === 0 ? 'gpt-4o' : 'claude-3-5-haiku',
         input_tokens: 100 + ((i * 7 + j) % 50),
+        ...(j % 2 === 0 ? { tags: ['even'] } : j % 5 === 0 ? { tags: ['odd', 'fifth'] } : {}),
       });
     }),
   );
@@ -55,29 +59,32 @@ async function answer(ws: TestWorkspace, path: string, w: TimeWindow, params: Re
   return res.body;
 }
 
-const refWindow = (w: TimeWindow) => ({ from: iso(w.from), to: iso(w.to) });
+const refWindow = (w: TimeWindow, tag?: string) => ({ from: iso(w.from), to: iso(w.to), ...(tag === undefined ? {} : { tag }) });
+const tagParam = (tag?: string): Record<string, string> => (tag === undefined ? {} : { tag });
 
-async function expectExact(ws: TestWorkspace, w: TimeWindow, limit: number) {
-  const expected = (await reference(srv.database, ws.workspace_id).users(refWindow(w), limit)).map((r) => ({
+async function expectExact(ws: TestWorkspace, w: TimeWindow, limit: number, tag?: string) {
+  const expected = (await reference(srv.database, ws.workspace_id).users(refWindow(w, tag), limit)).map((r) => ({
     user_id: r.user_id,
     calls: r.calls,
     cost_usd: usd(r.cost),
     total_tokens: r.tokens,
     last_seen: r.last_seen,
   }));
-  expect((await answer(ws, '/usage/top-users', w, { limit: String(limit) })).data, `${iso(w.from)}..${iso(w.to)} limit ${limit}`).toEqual(expected);
+  const answered = await answer(ws, '/usage/top-users', w, { limit: String(limit), ...tagParam(tag) });
+  expect(answered.data, `${iso(w.from)}..${iso(w.to)} limit ${limit} tag ${tag}`).toEqual(expected);
 }
 
-async function expectUsersExact(ws: TestWorkspace, w: TimeWindow) {
+async function expectUsersExact(ws: TestWorkspace, w: TimeWindow, tag?: string) {
   const ref = reference(srv.database, ws.workspace_id);
-  const [current, previous] = await Promise.all([ref.overview(refWindow(w)), ref.overview(refWindow(previousWindow(w)))]);
-  const o = await answer(ws, '/usage/overview', w);
-  expect([o.unique_users, o.previous.unique_users], `${iso(w.from)}..${iso(w.to)}`).toEqual([current!.users, previous!.users]);
+  const [current, previous] = await Promise.all([ref.overview(refWindow(w, tag)), ref.overview(refWindow(previousWindow(w), tag))]);
+  const o = await answer(ws, '/usage/overview', w, tagParam(tag));
+  expect([o.unique_users, o.previous.unique_users], `${iso(w.from)}..${iso(w.to)} tag ${tag}`).toEqual([current!.users, previous!.users]);
 }
 
 /** With the window's bounds: how many users can rank among its top `limit`, and how many are in doubt. */
-async function leftToRead(ws: TestWorkspace, w: TimeWindow, limit: number) {
-  const query = boundsLeave({ workspaceId: ws.workspace_id, timescale: srv.database.timescale, repricing: [] }, w, planWindow(w), limit);
+async function leftToRead(ws: TestWorkspace, w: TimeWindow, limit: number, tag?: string) {
+  const scope = { workspaceId: ws.workspace_id, timescale: srv.database.timescale, repricing: [], tag };
+  const query = boundsLeave(scope, w, planWindow(w), limit);
   if (query === undefined) throw new Error('the window holds no whole week');
   const [r] = await srv.database.rows<{ candidates: number; unsure: number }>(query);
   return r!;
@@ -103,9 +110,11 @@ const WINDOWS: TimeWindow[] = [
 const LIMITS = [1, 3, 10, 25, 100];
 
 async function expectEveryWindowExact(ws: TestWorkspace) {
-  for (const w of WINDOWS) {
-    await expectUsersExact(ws, w);
-    for (const limit of LIMITS) await expectExact(ws, w, limit);
+  for (const tag of [undefined, 'even', 'fifth']) {
+    for (const w of WINDOWS) {
+      await expectUsersExact(ws, w, tag);
+      for (const limit of LIMITS) await expectExact(ws, w, limit, tag);
+    }
   }
 }
 
@@ -147,9 +156,11 @@ describe('top users ranked from the candidates of the weekly rows', () => {
   it('leaves few users to probe when activity is skewed, and reads every user when too many are left', async () => {
     await foldAll(srv.database);
     const w = WINDOWS[0]!;
-    const skewedLeaves = await leftToRead(skewed, w, 10);
-    expect(skewedLeaves.candidates).toBeLessThan(30);
-    expect(skewedLeaves.unsure).toBeLessThanOrEqual(MAX_PROBED_USERS);
+    for (const tag of [undefined, 'even']) {
+      const skewedLeaves = await leftToRead(skewed, w, 10, tag);
+      expect(skewedLeaves.candidates).toBeLessThan(30);
+      expect(skewedLeaves.unsure).toBeLessThanOrEqual(MAX_PROBED_USERS);
+    }
     const alikeLeaves = await leftToRead(alike, w, 10);
     expect(alikeLeaves.candidates).toBeGreaterThan(MAX_PROBED_USERS);
     expect(alikeLeaves.unsure).toBeGreaterThan(MAX_PROBED_USERS);

@@ -7,8 +7,8 @@ import { getAnalytics, makeTrace, sendTraces, startTestServer, type TestServer }
 import { reference, type RefWindow } from './reference.js';
 
 /**
- * Windows holding whole UTC weeks: the unfiltered per-user figures (top users, distinct users)
- * read those weeks from user_stats_weekly, the filtered ones from the daily rows, every other
+ * Windows holding whole UTC weeks: the per-user figures (top users, distinct users), unfiltered
+ * or by tag, read those weeks from user_stats_weekly, by agent or model from the daily rows, every other
  * figure from its own rollups; a long first day is read as its day row less its earlier hours.
  * Each answer equals plain SQL over the raw calls, before and after the calls are folded, and the
  * weekly rows reconcile with the calls.

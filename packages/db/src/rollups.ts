@@ -212,10 +212,10 @@ export const tagPairStatsDaily = tagPairStatsTable('tag_pair_stats_daily');
 export const userStatsHourly = userStatsTable('user_stats_hourly');
 export const userStatsDaily = userStatsTable('user_stats_daily');
 /**
- * Per-user figures by UTC week (Monday to Monday), of the dim of all calls ('') only: a 30-day
- * top-users or distinct-users answer reads about 4 weekly rows per user where 30 daily ones went
- * (docs/API_SPEC.md §6). Filtered answers (the other dims) read the daily rows as before, which
- * keeps the fold's extra work at one row per user and week.
+ * Per-user figures by UTC week (Monday to Monday), of the dim of all calls ('') and each tag's
+ * ('t:' + tag): a 30-day top-users or distinct-users answer, unfiltered or by tag, reads about 4
+ * weekly rows per user where 30 daily ones went (docs/API_SPEC.md §6). Agent and model filters
+ * read the daily rows, which keeps the fold's extra work at a row per user, tag and week.
  */
 export const userStatsWeekly = userStatsTable('user_stats_weekly', true);
 /**

@@ -1,4 +1,4 @@
-import { decidingRank, dimRows, errorCodes, type Executor, flagCountsOf, flaggedCount, foldIn, latencyBinSql, rolledTags, tagPairs, tryFoldLock } from '@pulse/api';
+import { decidingRank, dimRows, errorCodes, type Executor, flagCountsOf, flaggedCount, foldIn, latencyBinSql, rolledTags, tagPairs, tryFoldLock, weeklyDimRows } from '@pulse/api';
 import { bare, bareList, columnsOf, type Database, keyColumnsOf, resultRows, schema, timeBucket, valueColumnsOf } from '@pulse/db';
 import { type AnyColumn, getTableName, type SQL, sql } from 'drizzle-orm';
 
@@ -48,13 +48,14 @@ function userRows(u: typeof schema.userStatsHourly, dim: SQL, bucket: SQL, where
     from ${t} ${from} where ${where} and ${t.userId} is not null group by 1, 2, 3, 4`;
 }
 
-/** The weekly per-user rollup: the dim of all calls ('') only, by UTC week (Monday to Monday). */
+/** The weekly per-user rollup: the dim of all calls and each tag's, by UTC week (Monday to Monday). */
 function weeklyUserSpec(): RollupSpec {
   const u = schema.userStatsWeekly;
   return {
     table: getTableName(u),
     source: u,
-    recompute: (only) => userRows(u, sql`''::text`, timeBucket(false, 'week', t.timestamp), only(t.workspaceId), sql``),
+    recompute: (only) =>
+      userRows(u, sql`d.dim`, timeBucket(false, 'week', t.timestamp), only(t.workspaceId), sql`cross join lateral (${weeklyDimRows(sql`${t.tags}`)}) as d(dim)`),
   };
 }
 

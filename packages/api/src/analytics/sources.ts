@@ -2,7 +2,7 @@ import { arrayParam, bare, schema, timeBucket } from '@pulse/db';
 import type { Granularity } from '@pulse/shared';
 import { type AnyColumn, type SQL, sql } from 'drizzle-orm';
 import { awaitsRepricing, currentCost, type PendingRepricing } from '../prices/pending-repricing.js';
-import { dimOf } from '../rollups/dims.js';
+import { dimOf, weeklyDimOf } from '../rollups/dims.js';
 import { latencyBinSql, unpricedCount } from '../rollups/rollup-sql.js';
 import { flagCountsOf, flaggedCount } from '../rollups/safety-sql.js';
 import { rolledTags, UNTAGGED } from '../rollups/tags.js';
@@ -369,8 +369,8 @@ export function userRows(scope: Scope, planned: WindowPlan, candidates?: SQL): S
     else parts.push(sql`select c.user_id, r.calls, r.cost_nanos, r.tokens, r.last_seen from ${candidates} c
       cross join lateral (select ${figures} from ${t} where ${where} and ${t.userId} = c.user_id) r`);
   }
-  // The weekly level keeps the dim of all calls only (rollups.ts).
-  const weekly = dimOf(scope) === '' ? userStatsWeekly : undefined;
+  // The weekly level keeps the dim of all calls and each tag's (rollups/dims.ts).
+  const weekly = weeklyDimOf(scope) === undefined ? undefined : userStatsWeekly;
   const columns = (t: typeof userStatsHourly) =>
     sql`${t.userId} as user_id, ${t.calls} as calls, ${t.costNanos} as cost_nanos, ${t.tokens} as tokens, ${t.lastSeen} as last_seen`;
   const rolled = (t: typeof userStatsHourly, segments: TimeWindow[], when: SQL) =>

@@ -1,7 +1,7 @@
 import { arrayParam, schema, weekStart } from '@pulse/db';
 import { type SQL, sql } from 'drizzle-orm';
-import { dimOf } from '../rollups/dims.js';
-import { type Scope, userRows, within } from './sources.js';
+import { dimOf, weeklyDimOf } from '../rollups/dims.js';
+import { filters, type Scope, userRows, within } from './sources.js';
 import { iso, segmentStarts, splitWeeks, type TimeWindow, WEEK_MS, type WindowPlan } from './window.js';
 
 const { userStatsWeekly, userLastCalls, rollupPending, traces } = schema;
@@ -57,18 +57,24 @@ function noCallFrom(scope: Scope, from: number, to?: number): SQL {
     and ${traces.timestamp} >= ${iso(from)}::timestamptz${until})`;
 }
 
-/** The window's named calls not folded yet (`rollup_pending` rows). */
+/** The scope's named calls of the window not folded yet (`rollup_pending` rows). */
 function queuedOf(scope: Scope, w: TimeWindow): SQL {
   const q = rollupPending;
-  return sql`${q.workspaceId} = ${scope.workspaceId}::uuid and ${q.userId} is not null and ${within(q.timestamp, [w])}`;
+  return sql`${filters(scope, q)} and ${q.userId} is not null and ${within(q.timestamp, [w])}`;
 }
 
-/** The weekly view of a window; undefined when it holds no whole week, or for a filtered scope (the weekly level keeps all calls only). */
+/**
+ * The weekly view of a window; undefined when it holds no whole week, or for a scope whose dim
+ * the weekly level does not keep (an agent or model filter). Unfiltered or by tag, the same
+ * bounds hold: a tag's weekly rows count the calls carrying it. A week's calls "after the
+ * window" are probed without the tag (noCallFrom): none at all means none with it.
+ */
 function weeklyView(scope: Scope, w: TimeWindow, plan: WindowPlan): WeeklyView | undefined {
   const inner = splitWeeks(plan.daily).weekly;
-  if (dimOf(scope) !== '' || inner.length === 0) return undefined;
+  const dim = weeklyDimOf(scope);
+  if (dim === undefined || inner.length === 0) return undefined;
   const t = userStatsWeekly;
-  const rows = sql`${t.workspaceId} = ${scope.workspaceId}::uuid and ${t.dim} = ''`;
+  const rows = sql`${t.workspaceId} = ${scope.workspaceId}::uuid and ${t.dim} = ${dim}`;
   const countedWeeks = segmentStarts(inner, WEEK_MS).map((bucket) => ({ bucket, counts: sql`true` }));
   // The last week counts when it starts inside the window and holds no call after it: one probe
   // of the (workspace, timestamp) index, evaluated once per statement.

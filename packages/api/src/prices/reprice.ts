@@ -2,7 +2,7 @@ import { bare, resultRows, schema, timeBucket } from '@pulse/db';
 import { catalogPrices } from '@pulse/shared';
 import { type SQL, sql } from 'drizzle-orm';
 import { iso, type TimeWindow } from '../analytics/window.js';
-import { dimRows } from '../rollups/dims.js';
+import { dimRows, weeklyDimRows } from '../rollups/dims.js';
 import { rolledTags, tagPairs } from '../rollups/tags.js';
 import type { Override, Tx } from './overrides.js';
 import { type CallTable, pricedSql } from './price-sql.js';
@@ -120,9 +120,10 @@ export async function repriceModel(tx: Tx, workspaceId: string, model: string, o
     sql`select d.dim, ${timeBucket(false, grain, sql`ts`)} as bucket, user_id, sum(d_cost) as d_cost
       from deltas cross join lateral (${dimRows(sql`agent_id`, sql`${model}::text`, sql`tags`)}) as d(dim)
       where user_id is not null group by 1, 2, 3 having sum(d_cost) <> 0`;
-  // The weekly per-user rollup keeps the dim of all calls ('') only.
-  const usersByWeek = sql`select ''::text as dim, ${timeBucket(false, 'week', sql`ts`)} as bucket, user_id, sum(d_cost) as d_cost
-      from deltas where user_id is not null group by 2, 3 having sum(d_cost) <> 0`;
+  // The weekly per-user rollup keeps the dim of all calls and each tag's.
+  const usersByWeek = sql`select d.dim, ${timeBucket(false, 'week', sql`ts`)} as bucket, user_id, sum(d_cost) as d_cost
+      from deltas cross join lateral (${weeklyDimRows(sql`tags`)}) as d(dim)
+      where user_id is not null group by 1, 2, 3 having sum(d_cost) <> 0`;
   const [result] = resultRows<{ changed: number }>(
     await tx.execute(sql`
       with stored as materialized (${stored.changed}),

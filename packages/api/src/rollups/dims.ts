@@ -17,8 +17,31 @@ function dimValues(agentId: SQL, model: SQL): SQL {
  * multiply the rows a fold writes): such a query reads raw rows (dimOf gives undefined).
  */
 export function dimRows(agentId: SQL, model: SQL, tags: SQL): SQL {
-  return sql`select v.dim from (values ${dimValues(agentId, model)}) as v(dim)
-    union all select 't:' || x.tag from jsonb_array_elements_text(${tags}) as x(tag)`;
+  return sql`select v.dim from (values ${dimValues(agentId, model)}) as v(dim) union all ${tagDims(tags)}`;
+}
+
+/** The 't:' dim of each of a call's tags (distinct, as ingest stores them). */
+function tagDims(tags: SQL): SQL {
+  return sql`select 't:' || x.tag from jsonb_array_elements_text(${tags}) as x(tag)`;
+}
+
+/**
+ * The weekly per-user level keeps the dim of all calls and each tag's (db rollups.ts), not the
+ * agent and model ones: a 30-day top users or distinct users, unfiltered or by tag, reads weekly
+ * rows. `weeklyDimRows` are a call's dims there (for a lateral join), `keptWeekly` tells a dim
+ * column's values kept there, `weeklyDimOf` the weekly dim of a query's filters.
+ */
+export function weeklyDimRows(tags: SQL): SQL {
+  return sql`select ''::text union all ${tagDims(tags)}`;
+}
+
+export function keptWeekly(dim: SQL): SQL {
+  return sql`(${dim} = '' or ${dim} like 't:%')`;
+}
+
+export function weeklyDimOf(filters: DimFilters): string | undefined {
+  const dim = dimOf(filters);
+  return dim === '' || dim?.startsWith('t:') ? dim : undefined;
 }
 
 export interface DimFilters {

@@ -2,7 +2,7 @@ import { bare, bareColumnsOf, bareList, columnsOf, keyColumnsOf, schema, timeBuc
 import { LATENCY_HISTOGRAM } from '@pulse/shared';
 import { type AnyColumn, getTableName, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { dimRows } from './dims.js';
+import { dimRows, keptWeekly } from './dims.js';
 import { addedFlagCounts, flagCountsOf, flaggedCount, summedFlagCounts } from './safety-sql.js';
 import { rolledTags, tagPairs } from './tags.js';
 
@@ -136,7 +136,9 @@ const stats = { minutely: rollup(statsMinutely, statsCombiners), hourly: rollup(
 const statsByTag = { hourly: rollup(statsByTagHourly, statsCombiners), daily: rollup(statsByTagDaily, statsCombiners) };
 const tagPairStats = { hourly: rollup(tagPairStatsHourly, tagPairCombiners), daily: rollup(tagPairStatsDaily, tagPairCombiners) };
 const users = { hourly: rollup(userStatsHourly, userCombiners), daily: rollup(userStatsDaily, userCombiners), weekly: rollup(userStatsWeekly, userCombiners) };
-/** The rows of the dim of all calls, the one dim the weekly per-user rollup keeps (rollups.ts). */
+/** The rows of the dims the weekly per-user rollup keeps (rollups/dims.ts). */
+const ofWeeklyDims = (rows: SQL) => sql`(select * from ${rows} where ${keptWeekly(bare(userStatsWeekly.dim))}) weekly_dims`;
+/** The rows of the dim of all calls (user_last_calls keeps each user's latest call of all). */
 const ofAllCalls = (rows: SQL) => sql`(select * from ${rows} where ${bare(userStatsWeekly.dim)} = '') all_calls`;
 const errors = { hourly: rollup(errorStatsHourly, errorCombiners(errorStatsHourly)), daily: rollup(errorStatsDaily, errorCombiners(errorStatsDaily)) };
 const errorsByTag = {
@@ -223,7 +225,7 @@ export function rollupCtes(): SQL {
   p_daily as (${tagPairStats.daily.upsert(tagPairStats.daily.daysOf(sql`ph`))}),
   u_hourly as (${users.hourly.upsert(sql`select ${users.hourly.columns} from uh`)}),
   u_daily as (${users.daily.upsert(users.daily.daysOf(sql`uh`))}),
-  u_weekly as (${users.weekly.upsert(users.weekly.weeksOf(ofAllCalls(sql`uh`)))}),
+  u_weekly as (${users.weekly.upsert(users.weekly.weeksOf(ofWeeklyDims(sql`uh`)))}),
   u_last as (${upsertLastCalls(ofAllCalls(sql`uh`))}),
   l_hourly as (${upsertHistograms(latencyHistHourly, sql`select * from lh`)}),
   l_daily as (${upsertHistograms(
@@ -327,7 +329,7 @@ export function expireRollupsSql(workspaceId: string, cutoff: Date): SQL[] {
     );
   }
   // The cutoff's week from its remaining (and just rebuilt) days; the rebuilt hour is folded in last.
-  if (partialWeek) statements.push(users.weekly.upsert(users.weekly.weeksOf(ofAllCalls(rowsIn(userStatsDaily, week, weekEnd)))));
+  if (partialWeek) statements.push(users.weekly.upsert(users.weekly.weeksOf(ofWeeklyDims(rowsIn(userStatsDaily, week, weekEnd)))));
   if (partialHour) {
     const { traces } = schema;
     const kept = columnsOf(queued).map((c) => bare(c));
