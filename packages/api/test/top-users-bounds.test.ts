@@ -59,8 +59,8 @@ async function answer(ws: TestWorkspace, path: string, w: TimeWindow, params: Re
   return res.body;
 }
 
-const refWindow = (w: TimeWindow, tag?: string) => ({ from: iso(w.from), to: iso(w.to), ...(tag === undefined ? {} : { tag }) });
 const tagParam = (tag?: string): Record<string, string> => (tag === undefined ? {} : { tag });
+const refWindow = (w: TimeWindow, tag?: string) => ({ from: iso(w.from), to: iso(w.to), ...tagParam(tag) });
 
 async function expectExact(ws: TestWorkspace, w: TimeWindow, limit: number, tag?: string) {
   const expected = (await reference(srv.database, ws.workspace_id).users(refWindow(w, tag), limit)).map((r) => ({
