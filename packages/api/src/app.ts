@@ -22,6 +22,7 @@ import { rejectOversizedBatch } from './http/batch-cap.js';
 import { asksCacheBypass } from './http/cache-bypass.js';
 import { queryParamIssues } from './http/query-param-issues.js';
 import { rejectDeepJson } from './http/json-depth.js';
+import { parsedBodyOnce } from './http/parsed-body-once.js';
 import { requestIdOf, requestLog } from './http/request-log.js';
 import { noContentWithoutType } from './http/no-content.js';
 import { normalizeRestErrors } from './http/normalize-errors.js';
@@ -164,6 +165,7 @@ export function createApp(deps: AppDeps) {
     acceptBodylessRequests(openApiDocument),
     express.json({ limit: INGEST_LIMITS.maxBodyBytes }),
     rejectDeepJson,
+    parsedBodyOnce,
     noContentWithoutType,
     normalizeRestErrors(showStack),
     createOpenApiExpressMiddleware({

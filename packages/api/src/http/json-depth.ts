@@ -6,9 +6,9 @@ import { sendError } from './error-body.js';
 const MAX_BODY_DEPTH = MAX_METADATA_DEPTH + 8;
 
 /**
- * Refuses a parsed JSON body nested deeper than MAX_BODY_DEPTH (400). The REST adapter
- * re-serialises every body, and JSON.stringify overflows the stack a few thousand levels
- * down: without this, `[[[[…]]]]` is a 500.
+ * Refuses a parsed JSON body nested deeper than MAX_BODY_DEPTH (400). Whatever walks a body
+ * recursively (JSON.stringify, the schemas) overflows the stack a few thousand levels down:
+ * without this, `[[[[…]]]]` is a 500.
  */
 export function rejectDeepJson(req: Request, res: Response, next: NextFunction) {
   if (req.body !== null && typeof req.body === 'object' && jsonDepthExceeds(req.body, MAX_BODY_DEPTH)) {
