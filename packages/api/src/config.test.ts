@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       shutdownTimeoutMs: 10_000,
       statementTimeoutMs: 15_000,
       lockTimeoutMs: 5_000,
+      heapGrowthPercent: 100,
       rateLimitIngestPerMin: 6000,
       rateLimitQueryPerMin: 6000,
       dbConcurrencyPerKey: 1,
@@ -78,6 +79,7 @@ describe('loadConfig', () => {
       STATEMENT_TIMEOUT_MS: '2500',
       LOCK_TIMEOUT_MS: '0',
       DB_CONCURRENCY_PER_KEY: '3',
+      HEAP_GROWTH_PERCENT: '0',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -91,12 +93,14 @@ describe('loadConfig', () => {
       statementTimeoutMs: 2500,
       lockTimeoutMs: 0,
       dbConcurrencyPerKey: 3,
+      heapGrowthPercent: 0,
     });
     expect(loadConfig({ DATABASE_URL: 'postgres://db/pulse' }).dbConcurrencyPerKey).toBe(4);
+    expect(loadConfig({}).heapGrowthPercent).toBe(100);
   });
 
   it('refuses bad values, naming every bad variable and never echoing its value', () => {
-    const bad = { PORT: '70000', DATABASE_URL: 'mysql://secret@db/x', REDIS_URL: 'not-a-url', DEMO: 'yes', LOG_LEVEL: 'loud', SHUTDOWN_TIMEOUT_MS: '1.5', STATEMENT_TIMEOUT_MS: '15s', RATE_LIMIT_INGEST_PER_MIN: '-1', DB_CONCURRENCY_PER_KEY: '0' };
+    const bad = { PORT: '70000', DATABASE_URL: 'mysql://secret@db/x', REDIS_URL: 'not-a-url', DEMO: 'yes', LOG_LEVEL: 'loud', SHUTDOWN_TIMEOUT_MS: '1.5', STATEMENT_TIMEOUT_MS: '15s', RATE_LIMIT_INGEST_PER_MIN: '-1', DB_CONCURRENCY_PER_KEY: '0', HEAP_GROWTH_PERCENT: '400' };
     let error: unknown;
     try {
       loadConfig(bad);

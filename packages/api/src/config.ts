@@ -64,6 +64,8 @@ function configSchema(demoByDefault: boolean) {
       SHUTDOWN_TIMEOUT_MS: wholeNumber(10_000),
       STATEMENT_TIMEOUT_MS: wholeNumber(15_000),
       LOCK_TIMEOUT_MS: wholeNumber(5_000),
+      // V8's own choice is up to 300 %: 4× the live heap.
+      HEAP_GROWTH_PERCENT: wholeNumber(100, 300),
       // 100 requests a second per key: far above a dashboard or a batching client.
       RATE_LIMIT_INGEST_PER_MIN: wholeNumber(6000),
       RATE_LIMIT_QUERY_PER_MIN: wholeNumber(6000),
@@ -116,6 +118,8 @@ function configSchema(demoByDefault: boolean) {
       statementTimeoutMs: env.STATEMENT_TIMEOUT_MS,
       /** PostgreSQL: how long a statement may wait for one lock (ms; 0: only the statement timeout bounds it). */
       lockTimeoutMs: env.LOCK_TIMEOUT_MS,
+      /** How far the JavaScript heap may grow past what its last full collection kept (%; 0: V8's own choice), heap-growth.ts. */
+      heapGrowthPercent: env.HEAP_GROWTH_PERCENT,
       /** Ingest requests per minute per API key (0 turns the limit off). */
       rateLimitIngestPerMin: env.RATE_LIMIT_INGEST_PER_MIN,
       /** Analytics and budget requests per minute per API key (0 turns the limit off). */

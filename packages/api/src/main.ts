@@ -1,4 +1,5 @@
 import { ConfigError, type Config, loadConfig } from './config.js';
+import { limitHeapGrowth } from './heap-growth.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
 
@@ -15,6 +16,8 @@ function configOrExit(): Config {
 }
 
 const config = configOrExit();
+// A process-wide setting, so here and not in startServer (tests start servers inside their own process).
+limitHeapGrowth(config.heapGrowthPercent);
 const logger = createLogger(config.logLevel);
 // The banner is for the person at the terminal, not the log stream.
 const print = (line: string) => process.stdout.write(`${line}\n`);
