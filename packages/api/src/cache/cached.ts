@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { awaitLease } from './await-lease.js';
+import { entryFormat } from './entry.js';
 import type { Cache, VersionedKey } from './cache.js';
 
 export type CacheClass = 'overview' | 'detail';
@@ -39,21 +40,16 @@ interface CacheScope {
 }
 
 /**
- * A cached answer, if it is still one: the entry parses as JSON and fits the answer's schema.
- * Anything else (a truncated write, another version's shape, a foreign value under our key) is
- * evicted and logged once, and the answer is recomputed: a bad entry never reaches the client.
+ * A cached answer, if it is still one (entry.ts: stored under the answer schema's fingerprint,
+ * and JSON). Anything else (a truncated write, another release's shape, a foreign value under
+ * our key) is evicted and logged once, and the answer is recomputed: a bad entry never reaches
+ * the client.
  */
 async function readEntry<S extends z.ZodType>(scope: CacheScope, key: string, hit: string | undefined, name: string, schema: S): Promise<z.output<S> | undefined> {
   if (hit === undefined) return undefined;
-  let reason: string;
-  try {
-    const parsed = schema.safeParse(JSON.parse(hit));
-    if (parsed.success) return parsed.data;
-    reason = `does not fit the answer's schema at ${parsed.error.issues[0]?.path.join('.') || 'the root'}`;
-  } catch {
-    reason = 'is not JSON';
-  }
-  scope.logger.warn({ workspaceId: scope.workspaceId, procedure: name, reason }, 'cache entry unreadable; evicted and recomputed');
+  const read = entryFormat(schema).read(hit);
+  if ('answer' in read) return read.answer as z.output<S>;
+  scope.logger.warn({ workspaceId: scope.workspaceId, procedure: name, reason: read.unreadable }, 'cache entry unreadable; evicted and recomputed');
   await scope.cache.delete(key);
   return undefined;
 }
@@ -158,8 +154,16 @@ async function computeAndStore<S extends z.ZodType>(
     if (token !== undefined) await leases?.release(key, token);
     throw err;
   }
-  if (token !== undefined) await leases?.fulfil(key, token, JSON.stringify(value), ttl);
-  else await scope.cache.set(key, JSON.stringify(value), ttl);
+  // Checked once here, so a hit needs no check of its own (entry.ts); an answer that does not
+  // fit is not stored, and tRPC's output parser fails its request.
+  const checked = schema.safeParse(value);
+  if (!checked.success) {
+    if (token !== undefined) await leases?.release(key, token);
+    return value;
+  }
+  const entry = entryFormat(schema).write(checked.data);
+  if (token !== undefined) await leases?.fulfil(key, token, entry, ttl);
+  else await scope.cache.set(key, entry, ttl);
   return value;
 }
 

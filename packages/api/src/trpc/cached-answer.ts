@@ -4,8 +4,8 @@ import type { Context } from './context.js';
 import { inKeyTurn } from './key-turn.js';
 
 /**
- * A procedure's answer through the workspace's cache (a hit is checked against `schema`, the
- * procedure's output schema), with the outcome in the X-Cache
+ * A procedure's answer through the workspace's cache (an answer is checked against `schema`, the
+ * procedure's output schema, before it is stored: cache/entry.ts), with the outcome in the X-Cache
  * response header (HIT, MISS, or BYPASS when the request asked to skip the cache). Computing an
  * answer takes one of its key's turns (cachedReadProcedure takes none for the lookup).
  */
