@@ -7,8 +7,9 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import { type PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
+import { queryText } from './query-text.js';
 import * as schema from './schema.js';
 
 /** One drizzle type for both drivers: the app never branches on the driver for queries. */
@@ -133,14 +134,14 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
       connection: { statement_timeout: 0, lock_timeout: 0 },
     });
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
-    // What db.execute() sends, but keeping postgres-js's query, which alone can be cancelled.
-    const dialect = new PgDialect();
+    // What db.execute() would send (query-text.ts builds the same text, faster), but through
+    // postgres-js's query, which alone can be cancelled.
     return {
       db,
       driver: 'postgres',
       timescale,
       rows: async <T>(query: SQL, options?: RowsOptions) => {
-        const { sql: text, params } = dialect.sqlToQuery(query);
+        const { sql: text, params } = queryText(query);
         // Prepared, once per connection and text: the analytics reads are large unions of few
         // shapes, sent again and again with other values. Unprepared, every one was sent whole,
         // then described (a round trip) and parsed anew. And a prepared statement can be
@@ -153,14 +154,14 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
         return resultRows<T>(await cancellable(client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true }), options?.signal));
       },
       eachChunk: async <T>(query: SQL, chunkRows: number, onRows: (rows: T[]) => void, signal?: AbortSignal) => {
-        const { sql: text, params } = dialect.sqlToQuery(query);
+        const { sql: text, params } = queryText(query);
         const pending = client.unsafe(text, params as postgres.ParameterOrJSON<never>[]);
         // cursor() returns the same query (which can be cancelled), now fetching chunkRows rows per round trip.
         const cursor = pending.cursor(chunkRows, (rows) => onRows(rows as unknown as T[]));
         await cancellable(cursor as typeof cursor & { cancel(): unknown }, signal);
       },
       maintain: async (query, signal) => {
-        const { sql: text, params } = dialect.sqlToQuery(query);
+        const { sql: text, params } = queryText(query);
         // Sent as a simple query, outside any transaction, as VACUUM requires: no parameters.
         if (params.length > 0) throw new Error('a maintenance statement takes no parameters');
         await cancellable(maintenance.unsafe(text), signal);
