@@ -44,6 +44,9 @@ export interface FoldOptions {
 export async function foldIn(tx: Executor, options: FoldOptions = {}): Promise<number> {
   const maxRows = options.maxRows ?? 100_000;
   if (!(await tryFoldLock(tx))) return 0;
+  // An idle server ticks twice a second: with nothing queued, the fold statement (thousands of
+  // chunks, megabytes to build) is not even built.
+  if (!(await anyQueued(tx))) return 0;
   // Safe without a synchronous flush: a fold lost in a crash is lost whole (queue rows and
   // rollup updates commit together), and the next fold redoes it. Ingest stays synchronous.
   await tx.execute(sql`set local synchronous_commit = off`);
@@ -65,6 +68,12 @@ export async function foldIn(tx: Executor, options: FoldOptions = {}): Promise<n
   );
   await foldOrSplit(tx, ctids, options.onQuarantine);
   return ctids.length;
+}
+
+/** Whether any trace waits in the queue (one probe of its index). */
+async function anyQueued(tx: Executor): Promise<boolean> {
+  const [row] = resultRows<{ queued: boolean }>(await tx.execute(sql`select exists (select 1 from ${rollupPending}) as queued`));
+  return row?.queued === true;
 }
 
 /** Folds the queued rows at `ctids` (a tid[] expression) into every rollup; how many folded. */
