@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { histogramPercentile, LATENCY_HISTOGRAM, latencyBin, latencyBinValue } from './latency-histogram.js';
+import { histogramPercentile, LATENCY_HISTOGRAM, type LatencyHistogram, latencyBin, latencyBinValue } from './latency-histogram.js';
 
 const { minMs, ratio } = LATENCY_HISTOGRAM;
 /** The worst relative error of reading a latency as its bin's value (a rounding hair added). */
@@ -16,10 +16,11 @@ function naivePercentileCont(values: number[], p: number): number {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (rank - lo);
 }
 
-function histogramOf(values: number[]): Array<{ bin: number; count: number }> {
+function histogramOf(values: number[]): LatencyHistogram {
   const counts = new Map<number, number>();
   for (const v of values) counts.set(latencyBin(v), (counts.get(latencyBin(v)) ?? 0) + 1);
-  return [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([bin, count]) => ({ bin, count }));
+  const sorted = [...counts.entries()].sort((a, b) => a[0] - b[0]);
+  return { bins: sorted.map(([bin]) => bin), counts: sorted.map(([, count]) => count) };
 }
 
 /** Latencies spread evenly on a log scale, as real ones are, from the first bin to an hour. */
@@ -55,16 +56,13 @@ describe('latency bins', () => {
 
 describe('histogramPercentile', () => {
   it('is null for an empty histogram and the bin value for a single bin', () => {
-    expect(histogramPercentile([], 0.5)).toBeNull();
-    expect(histogramPercentile([{ bin: 0, count: 0 }], 0.5)).toBeNull();
-    expect(histogramPercentile([{ bin: 500, count: 3 }], 0.99)).toBe(latencyBinValue(500));
+    expect(histogramPercentile({ bins: [], counts: [] }, 0.5)).toBeNull();
+    expect(histogramPercentile({ bins: [0], counts: [0] }, 0.5)).toBeNull();
+    expect(histogramPercentile({ bins: [500], counts: [3] }, 0.99)).toBe(latencyBinValue(500));
   });
 
   it('interpolates linearly between the two neighbouring ranks', () => {
-    const bins = [
-      { bin: 100, count: 1 },
-      { bin: 200, count: 1 },
-    ];
+    const bins = { bins: [100, 200], counts: [1, 1] };
     expect(histogramPercentile(bins, 0)).toBe(latencyBinValue(100));
     expect(histogramPercentile(bins, 1)).toBe(latencyBinValue(200));
     expect(histogramPercentile(bins, 0.25)).toBeCloseTo(latencyBinValue(100) + 0.25 * (latencyBinValue(200) - latencyBinValue(100)), 9);

@@ -19,24 +19,32 @@ export function latencyBinValue(bin: number): number {
   return (2 * lower * upper) / (lower + upper);
 }
 
+/** A latency histogram as the rollups hold it: parallel arrays, bins ascending. */
+export interface LatencyHistogram {
+  bins: readonly number[];
+  counts: readonly number[];
+}
+
 /**
  * percentile_cont over a histogram: the value at 0-based rank p·(n−1), interpolated
  * linearly between the two neighbouring ranks, each read as its bin's value.
- * `bins` must be sorted by bin ascending. Returns null for an empty histogram.
+ * Returns null for an empty histogram.
  */
-export function histogramPercentile(bins: ReadonlyArray<{ bin: number; count: number }>, p: number): number | null {
-  const total = bins.reduce((n, b) => n + b.count, 0);
+export function histogramPercentile(h: LatencyHistogram, p: number): number | null {
+  const { bins, counts } = h;
+  let total = 0;
+  for (const count of counts) total += count;
   if (total === 0) return null;
   const rank = p * (total - 1);
   const lo = Math.floor(rank);
   const hi = Math.ceil(rank);
   const valueAt = (r: number): number => {
     let seen = 0;
-    for (const b of bins) {
-      seen += b.count;
-      if (r < seen) return latencyBinValue(b.bin);
+    for (let i = 0; i < bins.length; i++) {
+      seen += counts[i]!;
+      if (r < seen) return latencyBinValue(bins[i]!);
     }
-    return latencyBinValue(bins[bins.length - 1]!.bin);
+    return latencyBinValue(bins[bins.length - 1]!);
   };
   const a = valueAt(lo);
   return lo === hi ? a : a + (valueAt(hi) - a) * (rank - lo);

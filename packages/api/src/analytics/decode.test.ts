@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { num, instant, nanos, numberArray, textArray } from './decode.js';
+import { num, instant, nanos, numberArray, numbersOfLiteral, textArray } from './decode.js';
 
 // What each driver hands back for the same SQL value decodes to one JS value.
 describe('row decoders', () => {
@@ -41,5 +41,13 @@ describe('row decoders', () => {
     expect(numberArray.parse([1.5, '2.25'])).toEqual([1.5, 2.25]);
     expect(() => numberArray.parse([1, null])).toThrow();
     expect(() => numberArray.parse([{}])).toThrow();
+    expect(() => numberArray.parse('{1,NULL}')).toThrow();
+  });
+
+  it('reads an array literal as Number() reads each element', () => {
+    const elements = ['0', '7', '120', '-3', '2.5', '1e+15', '123456789012345', '1234567890123456789', '9007199254740993'];
+    expect(numbersOfLiteral(`{${elements.join(',')}}`)).toEqual(elements.map(Number));
+    expect(numbersOfLiteral('{}')).toEqual([]);
+    expect(numberArray.parse('{5,6}')).toEqual([5, 6]);
   });
 });
