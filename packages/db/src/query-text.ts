@@ -20,7 +20,7 @@ const UNKNOWN_CHUNK = Symbol('unknown chunk');
  * server's CPU time for an uncached overview and 60 % of what it allocated (docs/BENCHMARKS.md,
  * "The server's CPU per uncached answer"). This walk appends to one string and handles the
  * chunks our SQL is made of (text, names, tables and columns of the schema, values, nested SQL);
- * any other (a subquery, a placeholder, a custom encoder, inlined values) hands the whole
+ * any other (a subquery, a placeholder, an object value, inlined values) hands the whole
  * statement to drizzle.
  */
 export function queryText(query: SQL): QueryText {
