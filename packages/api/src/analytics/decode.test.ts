@@ -48,6 +48,5 @@ describe('row decoders', () => {
     const elements = ['0', '7', '120', '-3', '2.5', '1e+15', '123456789012345', '1234567890123456789', '9007199254740993'];
     expect(numbersOfLiteral(`{${elements.join(',')}}`)).toEqual(elements.map(Number));
     expect(numbersOfLiteral('{}')).toEqual([]);
-    expect(numberArray.parse('{5,6}')).toEqual([5, 6]);
   });
 });
