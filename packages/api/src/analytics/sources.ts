@@ -346,33 +346,43 @@ export function safetyStatsRows(scope: Scope, planned: WindowPlan, g: Granularit
 }
 
 /**
- * (user_id, calls, cost_nanos, tokens, last_seen) — named users only. A long first partial day
- * is read as its day's row less the day's earlier hours (dayLessHours), netted per user in a part
- * of its own that keeps the users with calls left.
+ * What userRows gives per user: every figure (top users), or the calls alone (distinct users,
+ * which need only who has calls: no cost or token sums to compute, numeric ones at that).
+ */
+export type UserFigures = 'all' | 'calls';
+
+/**
+ * (user_id, calls, cost_nanos, tokens, last_seen), or (user_id, calls) for `figures` 'calls' —
+ * named users only. A long first partial day is read as its day's row less the day's earlier
+ * hours (dayLessHours), netted per user in a part of its own that keeps the users with calls left.
  *
  * With `candidates` (a relation of user_id: analytics/user-bounds.ts), the rows of those users
  * only, each part probed user by user instead of scanned: a rollup row by its primary key per
  * user and bucket, the raw calls through the (workspace, user, timestamp) index. A candidate
  * without calls in a part gets a row of zero calls there.
  */
-export function userRows(scope: Scope, planned: WindowPlan, candidates?: SQL): SQL {
+export function userRows(scope: Scope, planned: WindowPlan, candidates?: SQL, figures: UserFigures = 'all'): SQL {
+  const all = figures === 'all';
   const plan = dimServedPlan(scope, planned);
   const lessened = dayLessHours(plan);
   const parts: SQL[] = [];
   for (const { table: t, segments, when } of rawSources(scope, plan)) {
-    const figures = sql`count(*)::bigint as calls, sum(${t.costNanos}) as cost_nanos,
-      sum(${t.inputTokens}::bigint + ${t.outputTokens}) as tokens, max(${t.timestamp}) as last_seen`;
+    const sums = all
+      ? sql`count(*)::bigint as calls, sum(${t.costNanos}) as cost_nanos,
+      sum(${t.inputTokens}::bigint + ${t.outputTokens}) as tokens, max(${t.timestamp}) as last_seen`
+      : sql`count(*)::bigint as calls`;
     const where = sql`${filters(scope, t)} and ${t.userId} is not null and (${within(t.timestamp, segments)}) and ${when}`;
-    if (candidates === undefined) parts.push(sql`select ${t.userId} as user_id, ${figures} from ${t} where ${where} group by 1`);
+    if (candidates === undefined) parts.push(sql`select ${t.userId} as user_id, ${sums} from ${t} where ${where} group by 1`);
     // The queue is small and read whole anyway: filtered, not probed.
-    else if (t === rollupPending) parts.push(sql`select ${t.userId} as user_id, ${figures} from ${t} where ${where} and ${t.userId} in (select user_id from ${candidates}) group by 1`);
-    else parts.push(sql`select c.user_id, r.calls, r.cost_nanos, r.tokens, r.last_seen from ${candidates} c
-      cross join lateral (select ${figures} from ${t} where ${where} and ${t.userId} = c.user_id) r`);
+    else if (t === rollupPending) parts.push(sql`select ${t.userId} as user_id, ${sums} from ${t} where ${where} and ${t.userId} in (select user_id from ${candidates}) group by 1`);
+    else parts.push(sql`select c.user_id, r.* from ${candidates} c cross join lateral (select ${sums} from ${t} where ${where} and ${t.userId} = c.user_id) r`);
   }
   // The weekly level keeps the dim of all calls and each tag's (rollups/dims.ts).
   const weekly = weeklyDimOf(scope) === undefined ? undefined : userStatsWeekly;
   const columns = (t: typeof userStatsHourly) =>
-    sql`${t.userId} as user_id, ${t.calls} as calls, ${t.costNanos} as cost_nanos, ${t.tokens} as tokens, ${t.lastSeen} as last_seen`;
+    all
+      ? sql`${t.userId} as user_id, ${t.calls} as calls, ${t.costNanos} as cost_nanos, ${t.tokens} as tokens, ${t.lastSeen} as last_seen`
+      : sql`${t.userId} as user_id, ${t.calls} as calls`;
   const rolled = (t: typeof userStatsHourly, segments: TimeWindow[], when: SQL) =>
     candidates === undefined
       ? sql`select ${columns(t)} from ${t} where ${dimFilter(scope, t)} and (${within(t.bucket, segments)}) and ${when}`
@@ -388,22 +398,32 @@ export function userRows(scope: Scope, planned: WindowPlan, candidates?: SQL): S
     // The day's row less its hours before the segment, per user. The day's last call is in the
     // segment when the user has calls left there, so the row's last_seen is the segment's.
     const less = rolled(userStatsHourly, [lessened.less], always);
-    parts.push(sql`select user_id, sum(calls) as calls, sum(cost_nanos) as cost_nanos, sum(tokens) as tokens, max(last_seen) as last_seen
+    const [netted, negated] = all
+      ? [sql`sum(calls) as calls, sum(cost_nanos) as cost_nanos, sum(tokens) as tokens, max(last_seen) as last_seen`, sql`-calls, -cost_nanos, -tokens, null::timestamptz`]
+      : [sql`sum(calls) as calls`, sql`-calls`];
+    parts.push(sql`select user_id, ${netted}
       from (${rolled(userStatsDaily, [lessened.day], always)}
-            union all select user_id, -calls, -cost_nanos, -tokens, null::timestamptz from (${less}) hours) day_less_hours
+            union all select user_id, ${negated} from (${less}) hours) day_less_hours
       group by 1 having sum(calls) > 0`);
   }
-  const repricing = repricingRows(
-    scope,
-    plan,
-    (delta) => sql`${traces.userId} as user_id, 0::bigint as calls, sum(${delta}) as cost_nanos, 0::numeric as tokens, null::timestamptz as last_seen`,
-    candidates === undefined
-      ? sql`and ${traces.userId} is not null group by 1`
-      : sql`and ${traces.userId} in (select user_id from ${candidates}) group by 1`,
-  );
+  // Re-pricing corrects costs only: the calls alone need none of it.
+  const repricing = all
+    ? repricingRows(
+        scope,
+        plan,
+        (delta) => sql`${traces.userId} as user_id, 0::bigint as calls, sum(${delta}) as cost_nanos, 0::numeric as tokens, null::timestamptz as last_seen`,
+        candidates === undefined
+          ? sql`and ${traces.userId} is not null group by 1`
+          : sql`and ${traces.userId} in (select user_id from ${candidates}) group by 1`,
+      )
+    : undefined;
   if (repricing) parts.push(repricing);
-  return unionAll(parts, sql`select null::text as user_id, 0::bigint as calls, 0::numeric as cost_nanos, 0::numeric as tokens,
-    null::timestamptz as last_seen where false`);
+  return unionAll(
+    parts,
+    all
+      ? sql`select null::text as user_id, 0::bigint as calls, 0::numeric as cost_nanos, 0::numeric as tokens, null::timestamptz as last_seen where false`
+      : sql`select null::text as user_id, 0::bigint as calls where false`,
+  );
 }
 
 /** The bucket starts of a per-user rollup's segments, by its level. */

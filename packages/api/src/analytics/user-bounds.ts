@@ -229,13 +229,13 @@ function usersSinceLastCalls(scope: Scope, w: TimeWindow): SQL {
 function countedFromRows(scope: Scope, w: TimeWindow, plan: WindowPlan): { with: SQL; count: SQL } {
   const grouped = (rows: SQL, having: SQL) => sql`(select count(*) from (select user_id from (${rows}) u group by 1 ${having}) g)`;
   const view = weeklyView(scope, w, plan);
-  if (view === undefined) return { with: sql``, count: grouped(userRows(scope, plan), sql``) };
+  if (view === undefined) return { with: sql``, count: grouped(userRows(scope, plan, undefined, 'calls'), sql``) };
   return {
     with: sql`with ${userBounds(view, w)}`,
     // Each branch's sub-selects run only when that branch is taken.
     count: sql`(case when ${view.worthReading} and (select count(*) from unsure) <= ${MAX_PROBED_USERS}
-      then (select count(*) from bounds where lower > 0) + ${grouped(userRows(scope, plan, sql`unsure`), sql`having sum(calls) > 0`)}
-      else ${grouped(userRows(scope, plan), sql``)} end)`,
+      then (select count(*) from bounds where lower > 0) + ${grouped(userRows(scope, plan, sql`unsure`, 'calls'), sql`having sum(calls) > 0`)}
+      else ${grouped(userRows(scope, plan, undefined, 'calls'), sql``)} end)`,
   };
 }
 
