@@ -359,7 +359,7 @@ export type UserFigures = 'all' | 'calls';
  * With `candidates` (a relation of user_id: analytics/user-bounds.ts), the rows of those users
  * only, each part probed user by user instead of scanned: a rollup row by its primary key per
  * user and bucket, the raw calls through the (workspace, user, timestamp) index. A candidate
- * without calls in a part gets a row of zero calls there.
+ * without calls in a raw part gets a row of zero calls there; a rollup part gives it no row.
  */
 export function userRows(scope: Scope, planned: WindowPlan, candidates?: SQL, figures: UserFigures = 'all'): SQL {
   const all = figures === 'all';

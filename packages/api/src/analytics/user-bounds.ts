@@ -139,7 +139,7 @@ function candidateUsers(v: WeeklyView, w: TimeWindow, limit: number): SQL {
         group by 1) lowers),
     candidates as materialized (
       -- calls × weeks ≥ threshold as calls ≥ ⌈threshold / weeks⌉ per touched week: ranges of the
-      -- (workspace, dim, bucket, calls) index, not every user's row of those weeks.
+      -- (workspace, dim, bucket, calls, user_id) index, read alone, not every user's row of those weeks.
       select ${t.userId} as user_id from ${t} where ${v.rows} and ${t.bucket} = any(${arrayParam(segmentStarts([{ from: v.from, to: v.from + v.weeks * WEEK_MS }], WEEK_MS).map(iso), 'timestamptz')})
         and ${t.calls} >= (select ceil(calls / ${v.weeks})::bigint from threshold)
       union select ${q.userId} from ${q} where ${v.queued}
