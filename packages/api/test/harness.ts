@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Database } from '@pulse/db';
 import { openTestDatabase } from '@pulse/db/testing';
+import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { createApp } from '../src/app.js';
 import type { HostResolver } from '../src/alerts/ssrf-guard.js';
@@ -130,6 +131,16 @@ export async function sendInBatches(url: string, key: string, traces: readonly u
     bodies.push(res.body);
   }
   return bodies;
+}
+
+/**
+ * Queues a row for the folder that no fold can take: an infinite latency has no histogram bin
+ * (integer out of range). Written straight into the queue, as ingest itself refuses such values.
+ */
+export async function queueUnfoldableRow(srv: Pick<TestServer, 'database'>, workspaceId: string, at: number): Promise<void> {
+  await srv.database.rows(sql`insert into rollup_pending
+    (workspace_id, "timestamp", agent_id, user_id, model, is_error, latency_ms, input_tokens, output_tokens, cost_nanos)
+    values (${workspaceId}::uuid, ${new Date(at).toISOString()}::timestamptz, 'poisoned', 'u', 'm', 0, 'Infinity', 1, 1, 1)`);
 }
 
 /** POST /api/v1/scores with a key; returns status and parsed body. */

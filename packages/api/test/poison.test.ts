@@ -3,19 +3,12 @@ import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldBacklog, type Folder, startFolder } from '../src/rollups/fold.js';
-import { getAnalytics, makeTrace, sendTraces, startTestServer, type TestServer } from './harness.js';
+import { getAnalytics, makeTrace, queueUnfoldableRow, sendTraces, startTestServer, type TestServer } from './harness.js';
 
 const DAY = 86_400_000;
 /** An hour of yesterday: served by the hourly rollups plus the queue, not by raw traces. */
 const hour = Math.floor(Date.now() / DAY) * DAY - DAY + 5 * 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString();
-
-/** A queued row no fold can take: an infinite latency has no histogram bin (integer out of range). */
-async function poison(srv: TestServer, workspaceId: string) {
-  await srv.database.rows(sql`insert into rollup_pending
-    (workspace_id, "timestamp", agent_id, user_id, model, is_error, latency_ms, input_tokens, output_tokens, cost_nanos)
-    values (${workspaceId}::uuid, ${iso(hour + 60_000)}::timestamptz, 'poisoned', 'u', 'm', 0, 'Infinity', 1, 1, 1)`);
-}
 
 async function until(condition: () => Promise<boolean>, what: string) {
   const deadline = Date.now() + 20_000;
@@ -50,8 +43,8 @@ describe('a row that cannot be folded', () => {
     const sender = await srv.createWorkspace('poisoned');
     const other = await srv.createWorkspace('bystander');
     // Poison queued first (oldest in the fold's order), amid valid traces of both workspaces.
-    await poison(srv, sender.workspace_id);
-    await poison(srv, sender.workspace_id);
+    await queueUnfoldableRow(srv, sender.workspace_id, hour + 60_000);
+    await queueUnfoldableRow(srv, sender.workspace_id, hour + 60_000);
     const mine = Array.from({ length: 50 }, (_, i) => makeTrace({ timestamp: iso(hour + i * 1000) }));
     const theirs = Array.from({ length: 300 }, (_, i) => makeTrace({ timestamp: iso(hour + i * 1000), agent_id: 'bystander-bot' }));
     expect((await sendTraces(srv.url, sender.api_key, { traces: mine })).body.accepted).toBe(50);
@@ -89,7 +82,7 @@ describe('a row that cannot be folded', () => {
 
   it('keeps folding new traces of every workspace after a quarantine', async () => {
     const late = await srv.createWorkspace('late');
-    await poison(srv, late.workspace_id);
+    await queueUnfoldableRow(srv, late.workspace_id, hour + 60_000);
     const traces = Array.from({ length: 20 }, (_, i) => makeTrace({ timestamp: iso(hour + 7_000_000 + i) }));
     expect((await sendTraces(srv.url, late.api_key, { traces })).body.accepted).toBe(20);
     await until(async () => (await foldBacklog(srv.database)).pending === 0, 'the queue to drain');

@@ -7,7 +7,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededTraces } from './dataset.js';
-import { makeTrace, sendTraces, startTestServer, type TestServer } from './harness.js';
+import { makeTrace, queueUnfoldableRow, sendTraces, startTestServer, type TestServer } from './harness.js';
 
 const DAY = 86_400_000;
 const start = Math.floor(Date.now() / DAY) * DAY - 3 * DAY;
@@ -86,16 +86,14 @@ function heavyLoad(connections: number) {
 /**
  * The other attack: rows no fold can take (an infinite latency has no histogram bin), one a
  * second, each amid a batch of valid traces, so fold after fold must split its rows and set one
- * aside. Queued by hand: ingest itself refuses such values (poison.test.ts).
+ * aside (queueUnfoldableRow, as poison.test.ts does).
  */
 function poisonLoad() {
   let running = true;
   let rows = 0;
   const loop = (async () => {
     while (running) {
-      await srv.database.rows(sql`insert into rollup_pending
-        (workspace_id, "timestamp", agent_id, user_id, model, is_error, latency_ms, input_tokens, output_tokens, cost_nanos)
-        values (${heavy.workspace_id}::uuid, now() - interval '1 minute', 'poisoned', 'u', 'm', 0, 'Infinity', 1, 1, 1)`);
+      await queueUnfoldableRow(srv, heavy.workspace_id, Date.now() - 60_000);
       await sendTraces(srv.url, heavy.api_key, { traces: Array.from({ length: 50 }, () => makeTrace()) });
       rows++;
       await new Promise((r) => setTimeout(r, 1000));
