@@ -46,6 +46,7 @@ import { crossCheckImpact, measureImpact, setBenchAgentValues } from './bench/im
 import { crossCheckSafety, measureSafety } from './bench/safety.js';
 import { measureRepricing, repricingLine } from './bench/repricing.js';
 import { checkTargets, type SeriesFailure, TARGETS } from './bench/targets.js';
+import { type CachedReference, measureCachedReference } from './bench/cached-reference.js';
 import { measureTraceReads } from './bench/traces.js';
 import { vacuumAfterLoad } from './bench/vacuum-after-load.js';
 import { describeWal, withWalAccounting } from './bench/wal.js';
@@ -170,6 +171,23 @@ try {
     }
   }
   notePeak('endpoints');
+  // The cached target's reference, measured while Pulse idles: a server that does nothing,
+  // answering the bytes of Pulse's cached 30-day overview, in as many series as Pulse's.
+  const cachedTargetMs = TARGETS[opts.db].cachedP95Ms;
+  let cachedReference: CachedReference | null = null;
+  const overview30d = measured.find((m) => m.measurement.endpoint === '/usage/overview' && m.measurement.window === '30d');
+  if (cachedTargetMs !== undefined && overview30d) {
+    cachedReference = await measureCachedReference(JSON.stringify(overview30d.answer), {
+      series: measured.length,
+      requests: opts.requests,
+      warmup: opts.warmup,
+      targetMs: cachedTargetMs,
+    });
+    log(
+      'endpoints',
+      `cached reference (a bare node:http server, ${fmt(cachedReference.bodyBytes)} B): P50 ${cachedReference.all.p50} P95 ${cachedReference.all.p95} ms; ${cachedReference.seriesOverTarget} of ${cachedReference.series} series over ${cachedTargetMs} ms at P95`,
+    );
+  }
   const bursts = [];
   for (const page of Object.keys(PAGES)) bursts.push(await measureBursts(settings, opts.bursts, page));
   notePeak('dashboard bursts');
@@ -269,6 +287,7 @@ try {
     vacuumAnalyzeSeconds: vacuumSeconds,
     ingestWal: wal,
     copyReference,
+    cachedReference,
     budgetUsd,
     endpoints,
     tagged: tagged.map((m) => m.measurement),
