@@ -1,6 +1,7 @@
 import type { AnalyticsPath, ImpactPath, QualityPath, SafetyPath, WindowInput } from '@pulse/shared';
 import type { z } from 'zod';
 import type { CacheClass } from '../cache/cached.js';
+import { cachedAnswerOutput } from '../cache/checked-answers.js';
 import { cachedAnswer } from '../trpc/cached-answer.js';
 import { loadPendingRepricing } from '../prices/pending-repricing.js';
 import type { Context } from '../trpc/context.js';
@@ -54,7 +55,7 @@ export function analyticsQuery<I extends z.ZodType<WindowInput>, O extends z.Zod
   return cachedReadProcedure
     .meta({ openapi: { method: 'GET', path: def.path, tags: [tag], protect: true, summary: def.summary }, scope: 'read' })
     .input(def.input)
-    .output(def.output)
+    .output(cachedAnswerOutput(def.output))
     .query(
       ({ ctx, input }) =>
         // `run` is typed against the output schema already; tRPC's generic default-value

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { awaitLease } from './await-lease.js';
+import { noteCheckedAnswer } from './checked-answers.js';
 import { entryFormat } from './entry.js';
 import type { Cache, VersionedKey } from './cache.js';
 
@@ -48,7 +49,10 @@ interface CacheScope {
 async function readEntry<S extends z.ZodType>(scope: CacheScope, key: string, hit: string | undefined, name: string, schema: S): Promise<z.output<S> | undefined> {
   if (hit === undefined) return undefined;
   const read = entryFormat(schema).read(hit);
-  if ('answer' in read) return read.answer as z.output<S>;
+  if ('answer' in read) {
+    noteCheckedAnswer(read.answer, schema);
+    return read.answer as z.output<S>;
+  }
   scope.logger.warn({ workspaceId: scope.workspaceId, procedure: name, reason: read.unreadable }, 'cache entry unreadable; evicted and recomputed');
   await scope.cache.delete(key);
   return undefined;

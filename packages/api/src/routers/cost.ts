@@ -4,6 +4,7 @@ import { costByModel, costByTag, costOverview, costTrend } from '../analytics/co
 import { analyticsQuery, budgetRequest } from '../analytics/procedure.js';
 import { resolveGranularity } from '../analytics/window.js';
 import { cachedAnswer } from '../trpc/cached-answer.js';
+import { cachedAnswerOutput } from '../cache/checked-answers.js';
 import { cachedReadProcedure, router, workspaceProcedure } from '../trpc/trpc.js';
 
 const tags = ['cost'];
@@ -30,7 +31,7 @@ export const costRouter = router({
   budget: cachedReadProcedure
     .meta({ openapi: { method: 'GET', path: '/cost/budget', tags, protect, summary: 'The monthly budget and its status' }, scope: 'read' })
     .input(budgetQueryInputSchema)
-    .output(budgetSchema)
+    .output(cachedAnswerOutput(budgetSchema))
     .query(({ ctx }) =>
       cachedAnswer(ctx, 'cost.budget', {}, 'overview', budgetSchema, () => budgetView(budgetRequest(ctx))),
     ),
