@@ -54,7 +54,7 @@ export interface BenchResults {
   /** PostgreSQL only: the same rows stored by COPY, the physical reference for the ingest rate. */
   copyReference: CopyReference | null;
   /** Where a cached target applies: the same series against a server that does nothing, the reference for the cached P95. */
-  cachedReference?: CachedReference | null;
+  cachedReference: CachedReference | null;
   budgetUsd: number;
   endpoints: EndpointMeasurement[];
   /** The windowed endpoints again with a tag filter (no baseline: tests prove their figures). */

@@ -24,8 +24,9 @@ export function cachedAnswerOutput<S extends z.ZodType>(schema: S): S {
   // Everything else (the definition the OpenAPI generator reads, the other parse methods) is the schema's own.
   const parser = Object.create(schema) as S;
   Object.defineProperty(parser, 'parseAsync', {
+    // A WeakMap answers undefined for a value that is not an object: such a value is checked.
     value: (value: unknown, params?: z.core.ParseContext<z.core.$ZodIssue>) =>
-      value !== null && typeof value === 'object' && checkedAgainst.get(value) === schema ? Promise.resolve(value) : schema.parseAsync(value, params),
+      checkedAgainst.get(value as object) === schema ? Promise.resolve(value) : schema.parseAsync(value, params),
   });
   const meta = z.globalRegistry.get(schema);
   if (meta) z.globalRegistry.add(parser, meta);
