@@ -1,4 +1,5 @@
 import type { AppRouter } from '@pulse/api';
+import { LIVE_EVENT_GAP_MS } from '@pulse/shared';
 import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,16 +68,19 @@ describe('live updates over WebSocket', () => {
     }
   });
 
-  it('coalesces a burst of writes into a few events', async () => {
+  it('coalesces a burst of writes into at most one event a second, the first at once', async () => {
     const a = await srv.createWorkspace('live-burst');
     const sub = subscribe(as(a));
     try {
       expect(await until(sub.started)).toBe(true);
+      const startedAt = Date.now();
       for (let i = 0; i < 30; i++) await sendTraces(srv.url, a.api_key, { traces: [makeTrace()] });
-      expect(await until(() => sub.events.length > 0)).toBe(true);
-      await new Promise((r) => setTimeout(r, 600));
-      expect(sub.events.length).toBeGreaterThan(0);
-      expect(sub.events.length).toBeLessThan(30);
+      const burstMs = Date.now() - startedAt;
+      // The burst's last writes are told one gap after the event before them.
+      await new Promise((r) => setTimeout(r, LIVE_EVENT_GAP_MS + 500));
+      expect(sub.events[0]! - startedAt).toBeLessThan(LIVE_EVENT_GAP_MS);
+      expect(sub.events.length).toBeLessThanOrEqual(Math.floor(burstMs / LIVE_EVENT_GAP_MS) + 2);
+      for (let i = 1; i < sub.events.length; i++) expect(sub.events[i]! - sub.events[i - 1]!).toBeGreaterThanOrEqual(LIVE_EVENT_GAP_MS - 200);
     } finally {
       await sub.close();
     }

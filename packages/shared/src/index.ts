@@ -21,3 +21,4 @@ export * from './keys.js';
 export * from './safety.js';
 export * from './traces.js';
 export * from './impact.js';
+export * from './live.js';

@@ -1,3 +1,4 @@
+import { LIVE_EVENT_GAP_MS } from '@pulse/shared';
 import { notifyManager, type QueryCache, type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { createContext, useCallback, useContext, useEffect, useState, useSyncExternalStore } from 'react';
@@ -40,11 +41,8 @@ export function useNow(everyMs: number): number {
   return now;
 }
 
-/** At most one refetch of the page per this many ms, however many changes arrive. */
-const LIVE_REFETCH_GAP_MS = 1_000;
-
 /**
- * Refetches every query on request, at most once per LIVE_REFETCH_GAP_MS (later requests join
+ * Refetches every query on request, at most once per LIVE_EVENT_GAP_MS (later requests join
  * the next one); and once each time the subscription starts again (`started`), for the writes
  * made while the socket was away, which nobody told of.
  */
@@ -60,7 +58,7 @@ function throttledRefetch(queryClient: QueryClient) {
         last = Date.now();
         void queryClient.invalidateQueries();
       },
-      Math.max(0, last + LIVE_REFETCH_GAP_MS - Date.now()),
+      Math.max(0, last + LIVE_EVENT_GAP_MS - Date.now()),
     );
   };
   return {
