@@ -7,4 +7,5 @@ RUN npm ci --no-audit --no-fund && npm run build && chown -R node:node /app
 USER node
 ENV NODE_ENV=production PORT=3000
 EXPOSE 3000
-CMD ["npx", "tsx", "packages/api/src/main.ts"]
+# Node flags as `npm start` gives them (packages/testing/src/scratch-pulse.ts: SERVER_NODE_FLAGS says why).
+CMD ["npx", "tsx", "--max-semi-space-size=32", "packages/api/src/main.ts"]

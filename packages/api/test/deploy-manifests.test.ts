@@ -10,6 +10,7 @@ import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { SERVER_NODE_FLAGS } from '@pulse/testing';
 import { loadConfig } from '../src/config.js';
 
 // deploy/k8s rendered by kustomize (kubectl's built-in) and every object checked against the
@@ -158,5 +159,16 @@ describe('docker-compose.yml', () => {
   it('puts both replicas behind the proxy', () => {
     const nginx = readFileSync(path.join(repo, 'deploy/compose/nginx.conf'), 'utf8');
     for (const name of replicas) expect(nginx).toContain(`server ${name}:3000`);
+  });
+});
+
+describe('how the server is started', () => {
+  // The image (docker-compose.yml and deploy/k8s run its CMD), `npm start` and the tests' and
+  // bench's child process give node the same flags: what is measured is what is deployed.
+  it('gives node the same flags in the Dockerfile, npm start and @pulse/testing', () => {
+    const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(path.join(repo, 'Dockerfile'), 'utf8'))?.[1];
+    expect(JSON.parse(cmd ?? 'null')).toEqual(['npx', 'tsx', ...SERVER_NODE_FLAGS, 'packages/api/src/main.ts']);
+    const start = (JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start;
+    expect(start).toBe(['tsx', ...SERVER_NODE_FLAGS, 'packages/api/src/main.ts', '--demo-by-default'].join(' '));
   });
 });

@@ -1,1 +1,1 @@
-export { type ScratchPulse, spawnPulse, startScratchPulse } from './scratch-pulse.js';
+export { type ScratchPulse, SERVER_NODE_FLAGS, spawnPulse, startScratchPulse } from './scratch-pulse.js';
