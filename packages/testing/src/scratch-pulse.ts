@@ -16,8 +16,9 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
  * The flags node runs the server with, as `npm start` and the Dockerfile give them (a test holds
  * the three to the same). A young generation of 2 × 32 MB instead of V8's 2 × 16: a request
  * allocates ~180 KB, an uncached answer far more, and with half the scavenges fewer short-lived
- * objects are copied or promoted; at 1 M traces the cached series over 5 ms at P95 went from
- * 10–14 of 49 to 6–8, for ~60–80 MB more peak RSS (docs/BENCHMARKS.md, "A larger young generation").
+ * objects are copied or promoted. At 1 M traces the cached series over 5 ms at P95 went from
+ * 10–14 of 49 to 6–8, for ~60–80 MB more peak RSS; a 10 M run has not shown it yet
+ * (docs/BENCHMARKS.md, "A larger young generation").
  */
 export const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'] as const;
 
