@@ -14,11 +14,13 @@ async function usageFigures(q: QueryContext, w: TimeWindow) {
   const distinct = distinctUserCount(scope, w, plan);
   const [r] = await rows(
     q,
-    // One pass over the stats rows gives both the calls and the distinct agents; count(*) over a
-    // grouping hashes the users, where count(distinct) would sort every user row.
+    // One pass over the stats rows gives both the calls and the distinct agents, through a
+    // grouping by agent: count(distinct) would sort every stats row (200,000 at 30 days when
+    // every call has an agent and model of its own, spilling to disk: docs/BENCHMARKS.md,
+    // "High cardinality"), where the grouping hashes them into one row per agent.
     sql`${distinct.with} select s.calls, s.agents, ${distinct.count}::float8 as users
-        from (select coalesce(sum(calls), 0)::float8 as calls, count(distinct agent_id)::float8 as agents
-              from (${statsRows(scope, plan, null)}) st) s`,
+        from (select coalesce(sum(calls), 0)::float8 as calls, count(agent_id)::float8 as agents
+              from (select agent_id, sum(calls::float8) as calls from (${statsRows(scope, plan, null)}) st group by 1) per_agent) s`,
     z.object({ calls: num, agents: num, users: num }),
   );
   const calls = r?.calls ?? 0;

@@ -147,10 +147,24 @@ function candidateUsers(v: WeeklyView, w: TimeWindow, limit: number): SQL {
 }
 
 /**
+ * The CTE `ranked`: the window's `limit` most active users, by calls and then user id, from every
+ * user's calls alone (userRows' 'calls': no cost or token sums, each count summed as float8,
+ * exact below 2^53). Ranking needs nothing else, and those sums, numeric ones at that, hashed
+ * for every user were most of a top users over many users (docs/BENCHMARKS.md, "High
+ * cardinality"); the ranked few are then probed for every figure.
+ */
+function rankedUsers(scope: Scope, plan: WindowPlan, limit: number, when: SQL = sql`true`): SQL {
+  return sql`ranked as materialized (
+      select user_id from (${userRows(scope, plan, undefined, 'calls')}) u where ${when}
+      group by 1 having sum(calls::float8) > 0 order by sum(calls::float8) desc, user_id collate "C" asc limit ${limit})`;
+}
+
+/**
  * The `limit` most active users of the window (user_id, calls, cost, tokens, last_seen), by calls
- * and then user id: the sums of every user's rows (userRows), or, for a window the weekly level
- * bounds, of the candidates' rows only (candidateUsers) as long as they are few. A user's rows are
- * complete either way, so the top is exact; one statement, one snapshot.
+ * and then user id: every figure of the candidates' rows (candidateUsers) when the weekly level
+ * bounds the window and they are few, else of the users ranked by every user's calls
+ * (rankedUsers). A user's rows are complete either way, so the top is exact; one statement,
+ * one snapshot.
  */
 export function topUserRows(scope: Scope, w: TimeWindow, plan: WindowPlan, limit: number): SQL {
   const top = (rows: SQL) =>
@@ -160,13 +174,14 @@ export function topUserRows(scope: Scope, w: TimeWindow, plan: WindowPlan, limit
     sql`select user_id, sum(calls)::float8 as calls, sum(cost_nanos)::text as cost, sum(tokens)::float8 as tokens, max(last_seen) as last_seen
       from (${rows}) u group by 1 having sum(calls) > 0 order by 2 desc, user_id collate "C" asc limit ${limit}`;
   const view = weeklyView(scope, w, plan);
-  if (view === undefined) return top(userRows(scope, plan));
+  if (view === undefined) return sql`with ${rankedUsers(scope, plan, limit)} ${top(userRows(scope, plan, sql`ranked`))}`;
   // Decided once for both branches; the candidates are counted only when worth reading (AND
-  // stops at false).
+  // stops at false), and the users ranked only when they are not.
   return sql`with ${candidateUsers(view, w, limit)},
-    probing as materialized (select ${view.worthReading} and (select count(*) from candidates) <= ${MAX_PROBED_USERS} as few)
+    probing as materialized (select ${view.worthReading} and (select count(*) from candidates) <= ${MAX_PROBED_USERS} as few),
+    ${rankedUsers(scope, plan, limit, sql`not (select few from probing)`)}
     ${top(sql`select * from (${userRows(scope, plan, sql`candidates`)}) probed where (select few from probing)
-      union all select * from (${userRows(scope, plan)}) scanned where not (select few from probing)`)}`;
+      union all select * from (${userRows(scope, plan, sql`ranked`)}) scanned where not (select few from probing)`)}`;
 }
 
 /**
