@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { awaitLease } from './await-lease.js';
@@ -191,7 +191,7 @@ export async function cached<S extends z.ZodType>(
   // time, so its from/to stay close to the present whatever the TTL.
   const ttl = ttlFor(kind, input);
   const epoch = input.range && input.range !== 'custom' ? Math.floor(Date.now() / (Math.min(ttl, 60) * 1000)) : 0;
-  const digest = createHash('sha1').update(`${epoch}|${stableKey(input)}`).digest('base64url');
+  const digest = hash('sha1', `${epoch}|${stableKey(input)}`, 'base64url');
   const slot = { before: `pulse:q:${scope.workspaceId}:`, after: `:${name}:${digest}` };
   const found = await scope.cache.lookup(scope.workspaceId, slot);
   if (found === undefined) {

@@ -77,31 +77,44 @@ export const keyProcedure = perKeyProcedure.meta({ auth: 'key' }).use(async ({ c
   }
   requireScope(meta, owner);
   noteWorkspace(ctx.res, owner.workspaceId);
-  return next({ ctx: { ...ctx, workspaceId: owner.workspaceId } });
+  // tRPC merges what next() is given into the context: the workspace alone, not a copy of it all.
+  return next({ ctx: { workspaceId: owner.workspaceId } });
 });
 
 /** Analytics and budget: X-Workspace-ID (400), then the key (401), then ownership (403), in that order. */
-const workspaceAuth = t.middleware(async ({ ctx, meta, next }) => {
+async function workspaceOf(ctx: Context, meta: PulseMeta | undefined): Promise<string> {
   const owner = await claimedWorkspace(ctx.keys, ctx.req);
   requireScope(meta, owner);
   noteWorkspace(ctx.res, owner.workspaceId);
-  return next({ ctx: { ...ctx, workspaceId: owner.workspaceId } });
-});
+  return owner.workspaceId;
+}
 
 /**
  * Reads: over REST a query parameter the adapter would drop silently (an empty one such as
  * `agent_id=`) is a 400 naming it rather than taken as absent (docs/API_SPEC.md §3); checked
  * after authentication, as every other parameter is.
  */
-const queryParamsChecked = t.middleware(({ ctx, next }) => {
+function refuseDroppedQueryParams(ctx: Context): void {
   const [first, ...rest] = ctx.queryParamIssues;
   if (first) throw new InvalidInputError([first, ...rest]);
-  return next();
+}
+
+const workspaceAuth = t.middleware(async ({ ctx, meta, next }) => next({ ctx: { workspaceId: await workspaceOf(ctx, meta) } }));
+
+/**
+ * Authentication and the query parameters' check in one middleware: each level of tRPC's
+ * middleware chain copies the call's options, a cost every cached answer pays
+ * (docs/BENCHMARKS.md, "The cached hit's own work").
+ */
+const workspaceReadAuth = t.middleware(async ({ ctx, meta, next }) => {
+  const workspaceId = await workspaceOf(ctx, meta);
+  refuseDroppedQueryParams(ctx);
+  return next({ ctx: { workspaceId } });
 });
 
 export const workspaceProcedure = perKeyProcedure.meta({ auth: 'workspace' }).use(workspaceAuth);
 
-export const workspaceQueryProcedure = workspaceProcedure.use(queryParamsChecked);
+export const workspaceQueryProcedure = perKeyProcedure.meta({ auth: 'workspace' }).use(workspaceReadAuth);
 
 /**
  * Reads answered through the versioned cache (analytics, budget): a cached answer reads no
@@ -110,7 +123,7 @@ export const workspaceQueryProcedure = workspaceProcedure.use(queryParamsChecked
  * answer it computes. Twenty dashboards sharing a key get their cached answers while the key's
  * turns compute others.
  */
-export const cachedReadProcedure = baseProcedure.meta({ auth: 'workspace' }).use(workspaceAuth).use(queryParamsChecked);
+export const cachedReadProcedure = baseProcedure.meta({ auth: 'workspace' }).use(workspaceReadAuth);
 
 /**
  * Admin API: 403 to everyone without ADMIN_TOKEN; otherwise the bearer must equal it (401).
