@@ -176,12 +176,14 @@ export function topUserRows(scope: Scope, w: TimeWindow, plan: WindowPlan, limit
   const view = weeklyView(scope, w, plan);
   if (view === undefined) return sql`with ${rankedUsers(scope, plan, limit)} ${top(userRows(scope, plan, sql`ranked`))}`;
   // Decided once for both branches; the candidates are counted only when worth reading (AND
-  // stops at false), and the users ranked only when they are not.
+  // stops at false), and the users ranked only when they are not. Either way the users chosen
+  // are probed by one userRows: a statement is planned for its values on every run, and a
+  // second copy of it would be planned each time too.
   return sql`with ${candidateUsers(view, w, limit)},
     probing as materialized (select ${view.worthReading} and (select count(*) from candidates) <= ${MAX_PROBED_USERS} as few),
-    ${rankedUsers(scope, plan, limit, sql`not (select few from probing)`)}
-    ${top(sql`select * from (${userRows(scope, plan, sql`candidates`)}) probed where (select few from probing)
-      union all select * from (${userRows(scope, plan, sql`ranked`)}) scanned where not (select few from probing)`)}`;
+    ${rankedUsers(scope, plan, limit, sql`not (select few from probing)`)},
+    chosen as materialized (select user_id from candidates where (select few from probing) union all select user_id from ranked)
+    ${top(userRows(scope, plan, sql`chosen`))}`;
 }
 
 /**
