@@ -179,15 +179,28 @@ interface Part<T> {
 const always = sql`true`;
 
 /**
- * Whether the rest of an edge's hour or day holds a row of `table` (calls, or scores by their
- * call's timestamp): one probe of the (workspace, timestamp) index. PostgreSQL evaluates it once
- * per statement (an uncorrelated sub-select, a one-time filter) and skips the parts it rules out,
- * so the edge is read either from its hour's or day's rollup row or else finer, in the statement's
- * one snapshot.
+ * Whether `table` holds a row of the workspace (a call, or a score by its call's timestamp)
+ * timestamped at or after `from`, and before `to` when given: an uncorrelated sub-select, which
+ * PostgreSQL evaluates once per statement (a one-time filter). It asks for the earliest such row,
+ * which only the (workspace, timestamp) index gives without reading the range: asked as `exists`,
+ * the planner expected a sequential scan to meet a row at once when the range holds many, but a
+ * table filled in time order keeps a range's rows together, and the scan read 2-4 million older
+ * rows first, 0.3-0.7 s at 10 M calls (docs/BENCHMARKS.md, "A probe of the newest calls").
+ */
+export function holdsRowFrom(table: typeof traces | typeof scores, workspaceId: string, from: number, to?: number): SQL {
+  const timestamp = table === scores ? scores.traceTimestamp : traces.timestamp;
+  const until = to === undefined ? sql`` : sql` and ${timestamp} < ${iso(to)}::timestamptz`;
+  return sql`((select ${timestamp} from ${table} where ${table.workspaceId} = ${workspaceId}::uuid
+    and ${timestamp} >= ${iso(from)}::timestamptz${until} order by ${timestamp} limit 1) is not null)`;
+}
+
+/**
+ * Whether the rest of an edge's hour or day holds a row of `table` (holdsRowFrom). PostgreSQL
+ * skips the parts it rules out, so the edge is read either from its hour's or day's rollup row
+ * or else finer, in the statement's one snapshot.
  */
 function restHolds(scope: Scope, edge: EdgeHour | EdgeDay, table: typeof traces | typeof scores): SQL {
-  const timestamp = table === scores ? scores.traceTimestamp : traces.timestamp;
-  return sql`exists (select 1 from ${table} where ${table.workspaceId} = ${scope.workspaceId}::uuid and ${within(timestamp, [edge.rest])})`;
+  return holdsRowFrom(table, scope.workspaceId, edge.rest.from, edge.rest.to);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { arrayParam, schema, weekStart } from '@pulse/db';
 import { type SQL, sql } from 'drizzle-orm';
 import { dimOf, weeklyDimOf } from '../rollups/dims.js';
-import { filters, type Scope, userRows, within } from './sources.js';
+import { filters, holdsRowFrom, type Scope, userRows, within } from './sources.js';
 import { iso, segmentStarts, splitWeeks, type TimeWindow, WEEK_MS, type WindowPlan } from './window.js';
 
 const { userStatsWeekly, userLastCalls, rollupPending, traces } = schema;
@@ -47,14 +47,9 @@ interface WeeklyView {
   worthReading: SQL;
 }
 
-/**
- * Whether the workspace holds no call timestamped in [from, to) (to: no end): one probe of the
- * (workspace, timestamp) index, which PostgreSQL evaluates once per statement (a one-time filter).
- */
+/** Whether the workspace holds no call timestamped in [from, to) (to: no end), evaluated once per statement. */
 function noCallFrom(scope: Scope, from: number, to?: number): SQL {
-  const until = to === undefined ? sql`` : sql` and ${traces.timestamp} < ${iso(to)}::timestamptz`;
-  return sql`not exists (select 1 from ${traces} where ${traces.workspaceId} = ${scope.workspaceId}::uuid
-    and ${traces.timestamp} >= ${iso(from)}::timestamptz${until})`;
+  return sql`not ${holdsRowFrom(traces, scope.workspaceId, from, to)}`;
 }
 
 /** The scope's named calls of the window not folded yet (`rollup_pending` rows). */
